@@ -1,0 +1,66 @@
+# `make help` lists the targets. `make run` and `make test` are the two a newcomer needs.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+
+# The test suite runs on the real stack; override these to point elsewhere.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/factcheck
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+	SECRET_KEY=tests-only-secret-key DEBUG=false SECURE_COOKIES=false \
+	ALLOWED_HOSTS=127.0.0.1,localhost,testserver STATIC_ROOT=$(CURDIR)/var/test-static
+# Local mode: nothing configured, everything embedded.
+LOCAL_ENV := env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL
+
+.DEFAULT_GOAL := help
+.PHONY: help install install-dev run serve worker test lint format migrations-check clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed ## Create the virtual environment and install the app
+
+install-dev: $(VENV)/.installed-dev ## Install the app plus test and lint tools
+
+run: install ## Set up and serve the seeded site on the embedded default (SQLite, tasks in-process)
+	$(LOCAL_ENV) $(PY) manage.py migrate --noinput
+	$(LOCAL_ENV) $(PY) manage.py load_seeds
+	$(LOCAL_ENV) $(PY) manage.py create_demo_accounts
+	@echo "Serving at http://127.0.0.1:8000/ (Ctrl-C stops it)"
+	$(LOCAL_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+serve: install ## Migrate and serve with the environment as configured (DATABASE_URL, REDIS_URL)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+worker: install ## Run a Celery worker against REDIS_URL (or CELERY_BROKER_URL)
+	@test -n "$${REDIS_URL}$${CELERY_BROKER_URL}" || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) and DATABASE_URL first."; exit 1; }
+	$(VENV)/bin/celery -A factcheck worker --loglevel=INFO --concurrency=2
+
+test: install-dev ## Install what the tests need and run the whole suite on PostgreSQL and Redis
+	$(TEST_ENV) $(PY) manage.py collectstatic --noinput -v0
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run -v0
+	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-dev ## Run ruff (lint and format check)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev ## Format the code with ruff
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean: ## Remove the virtual environment, local database and collected static files
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,236 @@
+"""Input validation and output shapes. Limits are declared here so the OpenAPI schema states
+them; the services check the domain rules (offsets, labels, permissions)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from annotations.models import (
+    MAX_DOCUMENT_LENGTH,
+    Document,
+    Label,
+    Project,
+    Rating,
+    Span,
+    Verdict,
+)
+from annotations.services import MAX_EVIDENCE_LINKS, MAX_URL_LENGTH
+
+MAX_OFFSET = MAX_DOCUMENT_LENGTH
+MAX_NOTE_LENGTH = 10_000
+MAX_RATIONALE_LENGTH = 20_000
+MAX_VERSION = 2**31 - 1
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    role = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Project
+        fields = ["id", "name", "description", "role", "created_at"]
+
+    def get_role(self, project: Project) -> str | None:
+        from annotations.policy import role_in
+
+        return role_in(self.context["request"].user, project)
+
+
+class DocumentCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=500)
+    text = serializers.CharField(max_length=MAX_DOCUMENT_LENGTH, trim_whitespace=False)
+    outlet = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    author = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    source_url = serializers.URLField(
+        max_length=MAX_URL_LENGTH, required=False, allow_blank=True, default=""
+    )
+    published_on = serializers.DateField(required=False, allow_null=True, default=None)
+    external_id = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default=""
+    )
+    metadata = serializers.DictField(required=False, default=dict)
+
+
+class DocumentListSerializer(serializers.ModelSerializer):
+    span_count = serializers.IntegerField(read_only=True)
+    claim_count = serializers.IntegerField(read_only=True)
+    quote_count = serializers.IntegerField(read_only=True)
+    opinion_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "project",
+            "title",
+            "outlet",
+            "author",
+            "source_url",
+            "published_on",
+            "external_id",
+            "text_length",
+            "metadata",
+            "created_at",
+            "span_count",
+            "claim_count",
+            "quote_count",
+            "opinion_count",
+        ]
+
+
+class VerdictSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.username", read_only=True)
+
+    class Meta:
+        model = Verdict
+        fields = [
+            "rating",
+            "rationale",
+            "evidence_links",
+            "author",
+            "review_status",
+            "review_reason",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class SpanSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.username", read_only=True)
+    origin = serializers.SerializerMethodField()
+    verdict = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Span
+        fields = [
+            "id",
+            "document",
+            "label",
+            "start",
+            "end",
+            "text",
+            "prefix",
+            "suffix",
+            "speaker",
+            "note",
+            "author",
+            "origin",
+            "review_status",
+            "review_reason",
+            "version",
+            "verdict",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_origin(self, span: Span) -> str:
+        return f"suggestion:{span.suggestion_id}" if span.suggestion_id else "manual"
+
+    def get_verdict(self, span: Span) -> dict | None:
+        verdict = getattr(span, "verdict", None)
+        return VerdictSerializer(verdict).data if verdict is not None else None
+
+
+class DocumentDetailSerializer(serializers.ModelSerializer):
+    spans = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "project",
+            "title",
+            "outlet",
+            "author",
+            "source_url",
+            "published_on",
+            "external_id",
+            "text",
+            "text_length",
+            "metadata",
+            "created_at",
+            "spans",
+        ]
+
+    def get_spans(self, document: Document) -> list[dict]:
+        return SpanSerializer(self.context["spans"], many=True).data
+
+
+class SpanCreateSerializer(serializers.Serializer):
+    label = serializers.ChoiceField(choices=Label.choices)
+    start = serializers.IntegerField(min_value=0, max_value=MAX_OFFSET)
+    end = serializers.IntegerField(min_value=1, max_value=MAX_OFFSET)
+    # Exactly the characters the offsets cover: never trimmed, so the server can compare.
+    text = serializers.CharField(max_length=MAX_DOCUMENT_LENGTH, trim_whitespace=False)
+    speaker = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=MAX_NOTE_LENGTH,
+        required=False,
+        allow_blank=True,
+        default="",
+        trim_whitespace=False,
+    )
+
+
+class SpanUpdateSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=1, max_value=MAX_VERSION, help_text="The version you read; a stale one gets 409."
+    )
+    label = serializers.ChoiceField(choices=Label.choices, required=False)
+    start = serializers.IntegerField(min_value=0, max_value=MAX_OFFSET, required=False)
+    end = serializers.IntegerField(min_value=1, max_value=MAX_OFFSET, required=False)
+    text = serializers.CharField(
+        max_length=MAX_DOCUMENT_LENGTH, trim_whitespace=False, required=False
+    )
+    speaker = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    note = serializers.CharField(
+        max_length=MAX_NOTE_LENGTH, required=False, allow_blank=True, trim_whitespace=False
+    )
+
+
+class VerdictWriteSerializer(serializers.Serializer):
+    rating = serializers.ChoiceField(choices=Rating.choices)
+    rationale = serializers.CharField(
+        max_length=MAX_RATIONALE_LENGTH, required=False, allow_blank=True, default=""
+    )
+    evidence_links = serializers.ListField(
+        child=serializers.URLField(max_length=MAX_URL_LENGTH),
+        max_length=MAX_EVIDENCE_LINKS,
+        required=False,
+        default=list,
+    )
+    version = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_VERSION,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Required when the claim already has a verdict: the version you read.",
+    )
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    action = serializers.CharField()
+    actor = serializers.CharField(source="actor.username", default=None)
+    at = serializers.DateTimeField(source="created_at")
+    before = serializers.JSONField()
+    after = serializers.JSONField()
+
+
+class VerdictDetailSerializer(VerdictSerializer):
+    history = serializers.SerializerMethodField()
+
+    class Meta(VerdictSerializer.Meta):
+        fields = [*VerdictSerializer.Meta.fields, "history"]
+
+    def get_history(self, verdict: Verdict) -> list[dict]:
+        return HistoryEntrySerializer(self.context["history"], many=True).data
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()

@@ -1,0 +1,182 @@
+"""REST API v1. Each endpoint validates with a serializer, calls a service or a selector, and
+renders the result. Objects outside the user's projects answer 404."""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from annotations import selectors, services
+from annotations.api import serializers as s
+from annotations.errors import ValidationError
+from annotations.models import Document, Project, Span, Verdict
+
+
+class NewestFirst(CursorPagination):
+    ordering = "-id"
+    page_size = 50
+    max_page_size = 500
+    page_size_query_param = "page_size"
+
+
+def _project(request: Request, project_id: int) -> Project:
+    return get_object_or_404(selectors.projects_for(request.user), pk=project_id)
+
+
+def _document(request: Request, document_id: int) -> Document:
+    return get_object_or_404(
+        selectors.documents_for(request.user).select_related("project"), pk=document_id
+    )
+
+
+def _span(request: Request, span_id: int) -> Span:
+    return get_object_or_404(
+        selectors.spans_for(request.user).select_related("document__project"), pk=span_id
+    )
+
+
+def _valid(serializer_class, request: Request, **kwargs) -> dict:
+    serializer = serializer_class(data=request.data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+class TokenView(APIView):
+    """Exchange a username and password for an API token (the same token on every call)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(request=s.TokenRequestSerializer, responses=s.TokenSerializer)
+    def post(self, request: Request) -> Response:
+        data = _valid(s.TokenRequestSerializer, request)
+        user = authenticate(request, username=data["username"], password=data["password"])
+        if user is None or not user.is_active:
+            raise AuthenticationFailed("Unable to log in with these credentials.")
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class ProjectListView(APIView):
+    @extend_schema(responses=s.ProjectSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        projects = selectors.projects_for(request.user).order_by("name")
+        return Response(s.ProjectSerializer(projects, many=True, context={"request": request}).data)
+
+
+class ProjectDocumentsView(APIView):
+    @extend_schema(
+        responses=s.DocumentListSerializer(many=True),
+        parameters=[OpenApiParameter("page_size", int, description="At most 500.")],
+    )
+    def get(self, request: Request, project_id: int) -> Response:
+        project = _project(request, project_id)
+        paginator = NewestFirst()
+        page = paginator.paginate_queryset(
+            selectors.document_list(request.user, project=project), request, view=self
+        )
+        return paginator.get_paginated_response(s.DocumentListSerializer(page, many=True).data)
+
+    @extend_schema(request=s.DocumentCreateSerializer, responses={201: s.DocumentListSerializer})
+    def post(self, request: Request, project_id: int) -> Response:
+        project = _project(request, project_id)
+        data = _valid(s.DocumentCreateSerializer, request)
+        document = services.document_import(project=project, actor=request.user, **data)
+        document = selectors.document_list(request.user, project=project).get(pk=document.pk)
+        return Response(s.DocumentListSerializer(document).data, status=status.HTTP_201_CREATED)
+
+
+class DocumentDetailView(APIView):
+    @extend_schema(responses=s.DocumentDetailSerializer)
+    def get(self, request: Request, document_id: int) -> Response:
+        document = _document(request, document_id)
+        spans = selectors.document_spans(document)
+        return Response(s.DocumentDetailSerializer(document, context={"spans": spans}).data)
+
+
+class DocumentSpansView(APIView):
+    @extend_schema(responses=s.SpanSerializer(many=True))
+    def get(self, request: Request, document_id: int) -> Response:
+        document = _document(request, document_id)
+        return Response(s.SpanSerializer(selectors.document_spans(document), many=True).data)
+
+    @extend_schema(request=s.SpanCreateSerializer, responses={201: s.SpanSerializer})
+    def post(self, request: Request, document_id: int) -> Response:
+        document = _document(request, document_id)
+        data = _valid(s.SpanCreateSerializer, request)
+        span = services.span_create(document=document, actor=request.user, **data)
+        return Response(s.SpanSerializer(span).data, status=status.HTTP_201_CREATED)
+
+
+class SpanDetailView(APIView):
+    @extend_schema(responses=s.SpanSerializer)
+    def get(self, request: Request, span_id: int) -> Response:
+        return Response(s.SpanSerializer(_span(request, span_id)).data)
+
+    @extend_schema(request=s.SpanUpdateSerializer, responses=s.SpanSerializer)
+    def patch(self, request: Request, span_id: int) -> Response:
+        span = _span(request, span_id)
+        data = _valid(s.SpanUpdateSerializer, request)
+        span = services.span_update(span=span, actor=request.user, **data)
+        span = selectors.document_spans(span.document).get(pk=span.pk)
+        return Response(s.SpanSerializer(span).data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "version", int, description="If given, the delete is refused (409) when stale."
+            )
+        ],
+        responses={204: None},
+    )
+    def delete(self, request: Request, span_id: int) -> Response:
+        span = _span(request, span_id)
+        version = _version_param(request)
+        services.span_delete(span=span, actor=request.user, version=version)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _version_param(request: Request) -> int | None:
+    raw = request.query_params.get("version")
+    if raw in (None, ""):
+        return None
+    if not raw.isdigit() or len(raw) > 10:
+        raise ValidationError("Must be a whole number.", field="version")
+    return int(raw)
+
+
+class SpanVerdictView(APIView):
+    def _detail(self, verdict: Verdict) -> dict:
+        history = selectors.object_history(object_type="verdict", object_id=verdict.pk)
+        return s.VerdictDetailSerializer(verdict, context={"history": history}).data
+
+    @extend_schema(responses=s.VerdictDetailSerializer)
+    def get(self, request: Request, span_id: int) -> Response:
+        span = _span(request, span_id)
+        verdict = get_object_or_404(Verdict.objects.select_related("author"), span=span)
+        return Response(self._detail(verdict))
+
+    @extend_schema(request=s.VerdictWriteSerializer, responses=s.VerdictDetailSerializer)
+    def put(self, request: Request, span_id: int) -> Response:
+        span = _span(request, span_id)
+        data = _valid(s.VerdictWriteSerializer, request)
+        verdict = services.verdict_set(span=span, actor=request.user, **data)
+        return Response(self._detail(verdict))
+
+    @extend_schema(
+        parameters=[OpenApiParameter("version", int, description="Refused (409) when stale.")],
+        responses={204: None},
+    )
+    def delete(self, request: Request, span_id: int) -> Response:
+        span = _span(request, span_id)
+        services.verdict_delete(span=span, actor=request.user, version=_version_param(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,353 @@
+"""The domain: projects and their members, documents, spans, verdicts, suggestions, runs.
+
+Invariants live in the database with readable names (see each Meta). Two of them cross tables
+(a span's end within its document's text, a verdict only on a CLAIM) and are triggers installed
+by migration 0002. Writes go through annotations.services, never through these classes directly.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length
+
+PREFIX_SUFFIX_LENGTH = 32
+MAX_DOCUMENT_LENGTH = 2_000_000  # code points; a long report is ~100k
+
+
+class Role(models.TextChoices):
+    REVIEWER = "reviewer", "Reviewer"
+    MODERATOR = "moderator", "Moderator"
+
+
+class Label(models.TextChoices):
+    CLAIM = "CLAIM", "Claim"
+    QUOTE = "QUOTE", "Quote"
+    OPINION = "OPINION", "Opinion"
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class Rating(models.TextChoices):
+    """The verdict scale, best first. Its order is the ordinal scale used for agreement and for
+    ClaimReview's ratingValue (see RATING_VALUES)."""
+
+    TRUE = "true", "True"
+    MOSTLY_TRUE = "mostly_true", "Mostly true"
+    MIXED = "mixed", "Mixed"
+    MOSTLY_FALSE = "mostly_false", "Mostly false"
+    FALSE = "false", "False"
+    MISLEADING = "misleading", "Misleading"
+    UNVERIFIABLE = "unverifiable", "Unverifiable"
+
+
+# ClaimReview reviewRating: 5 is best, 1 worst. Misleading sits with mostly false on the numeric
+# scale; unverifiable has no place on it and is exported by alternateName alone.
+RATING_VALUES: dict[str, int | None] = {
+    Rating.TRUE: 5,
+    Rating.MOSTLY_TRUE: 4,
+    Rating.MIXED: 3,
+    Rating.MOSTLY_FALSE: 2,
+    Rating.FALSE: 1,
+    Rating.MISLEADING: 2,
+    Rating.UNVERIFIABLE: None,
+}
+
+
+class Project(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="projects"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.REVIEWER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "user"], name="membership_unique_per_project"
+            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.project} ({self.role})"
+
+
+class Document(models.Model):
+    """An article. Its text is normalised on import (NFC, \\n line ends) and never changes."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(max_length=500)
+    outlet = models.CharField(max_length=200, blank=True)
+    author = models.CharField(max_length=200, blank=True)
+    source_url = models.URLField(max_length=2000, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    # A caller's own id for the article (a seed file name, a JSONL `id`): makes imports idempotent.
+    external_id = models.CharField(max_length=200, blank=True)
+    text = models.TextField()
+    # Kept beside the text so the span trigger checks `end` without reading the whole text.
+    text_length = models.PositiveIntegerField()
+    metadata = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "external_id"],
+                condition=~Q(external_id=""),
+                name="document_external_id_unique_per_project",
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="document_text_not_empty"),
+            models.CheckConstraint(
+                condition=Q(text_length=Length("text")), name="document_text_length_matches_text"
+            ),
+        ]
+        indexes = [models.Index(fields=["project", "-created_at"], name="document_project_recent")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Span(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="spans")
+    label = models.CharField(max_length=10, choices=Label.choices)
+    start = models.IntegerField()
+    end = models.IntegerField()
+    text = models.TextField()
+    prefix = models.CharField(max_length=PREFIX_SUFFIX_LENGTH, blank=True)
+    suffix = models.CharField(max_length=PREFIX_SUFFIX_LENGTH, blank=True)
+    speaker = models.CharField(max_length=300, blank=True)
+    note = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="spans"
+    )
+    # Origin: empty for a span made by hand, else the suggestion it was accepted from.
+    suggestion = models.OneToOneField(
+        "Suggestion", on_delete=models.SET_NULL, null=True, blank=True, related_name="span"
+    )
+    review_status = models.CharField(
+        max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_reason = models.TextField(blank=True)
+    # Optimistic concurrency: every write bumps it; a write naming an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+    # Soft delete: a reviewer's delete hides the span; a moderator can restore it.
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["start", "end", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__gte=0), name="span_start_not_negative"),
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="span_start_before_end"),
+            models.CheckConstraint(
+                condition=Q(end=F("start") + Length("text")), name="span_text_length_matches_range"
+            ),
+            models.CheckConstraint(condition=Q(label__in=Label.values), name="span_label_known"),
+            models.CheckConstraint(
+                condition=Q(review_status__in=ReviewStatus.values), name="span_review_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(label=Label.QUOTE) | Q(speaker=""), name="span_speaker_only_on_quote"
+            ),
+            models.UniqueConstraint(
+                fields=["document", "author", "label", "start", "end"],
+                condition=Q(deleted_at__isnull=True),
+                name="span_unique_per_author",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["document", "start"], name="span_document_start"),
+            models.Index(fields=["review_status"], name="span_review_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} [{self.start}:{self.end}] {self.text[:40]}"
+
+
+class Verdict(models.Model):
+    """A rating of a CLAIM span. Its changes are kept in AuditEvent (object_type 'verdict')."""
+
+    span = models.OneToOneField(Span, on_delete=models.CASCADE, related_name="verdict")
+    rating = models.CharField(max_length=20, choices=Rating.choices)
+    rationale = models.TextField(blank=True)
+    evidence_links = models.JSONField(default=list, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verdicts"
+    )
+    review_status = models.CharField(
+        max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_reason = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__in=Rating.values), name="verdict_rating_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(review_status__in=ReviewStatus.values),
+                name="verdict_review_status_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_rating_display()} on span {self.span_id}"
+
+
+class Suggestion(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="suggestions")
+    run = models.ForeignKey(
+        "SuggestionRun",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="suggestions",
+    )
+    label = models.CharField(max_length=10, choices=Label.choices)
+    start = models.IntegerField()
+    end = models.IntegerField()
+    text = models.TextField()
+    score = models.FloatField()
+    reason = models.CharField(max_length=500)
+    suggester = models.CharField(max_length=100)
+    suggester_version = models.CharField(max_length=50)
+    speaker = models.CharField(max_length=300, blank=True)
+    speaker_start = models.IntegerField(null=True, blank=True)
+    speaker_end = models.IntegerField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["start", "end", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__gte=0), name="suggestion_start_not_negative"),
+            models.CheckConstraint(
+                condition=Q(start__lt=F("end")), name="suggestion_start_before_end"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=0) & Q(score__lte=1), name="suggestion_score_in_unit_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "accepted", "rejected"]),
+                name="suggestion_status_known",
+            ),
+            # The natural key a re-run upserts on: never two copies of one candidate.
+            models.UniqueConstraint(
+                fields=["document", "suggester", "suggester_version", "label", "start", "end"],
+                name="suggestion_unique_per_suggester_version",
+            ),
+        ]
+        indexes = [models.Index(fields=["document", "status"], name="suggestion_document_status")]
+
+    def __str__(self) -> str:
+        return f"{self.label} suggestion [{self.start}:{self.end}] {self.score:.2f}"
+
+
+class SuggestionRun(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="suggestion_runs")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    # Why it is still queued (broker down) or why it failed, in words a reviewer can read.
+    error = models.TextField(blank=True)
+    counts = models.JSONField(default=dict, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running", "done", "failed"]),
+                name="suggestion_run_status_known",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="suggestion_run_status_age")]
+
+    def __str__(self) -> str:
+        return f"run {self.pk} of document {self.document_id}: {self.status}"
+
+
+class AuditEvent(models.Model):
+    """Who did what, when, and what it was before and after. Written by the services only."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="audit_events")
+    object_type = models.CharField(max_length=30)
+    object_id = models.BigIntegerField()
+    action = models.CharField(max_length=30)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "created_at"], name="audit_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.action} {self.object_type} {self.object_id}"

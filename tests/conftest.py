@@ -1,0 +1,95 @@
+"""Personas and clients shared by the suite. Permission tests read like sentences:
+a reviewer of the desk, a moderator of the desk, an outsider (a member of another desk only)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from annotations import services
+from annotations.models import Role
+from tests.factories import ProjectFactory, UserFactory, make_document, make_span
+
+# Browser tests use the sync Playwright API next to live_server's thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "pw-for-tests"
+
+
+@pytest.fixture
+def desk(db):
+    return ProjectFactory(name="The desk")
+
+
+@pytest.fixture
+def other_desk(db):
+    return ProjectFactory(name="Another desk")
+
+
+def _member(project, username, role):
+    user = UserFactory(username=username)
+    services.membership_set(project=project, user=user, role=role)
+    return user
+
+
+@pytest.fixture
+def reviewer(desk):
+    return _member(desk, "rita", Role.REVIEWER)
+
+
+@pytest.fixture
+def second_reviewer(desk):
+    return _member(desk, "ravi", Role.REVIEWER)
+
+
+@pytest.fixture
+def moderator(desk):
+    return _member(desk, "mona", Role.MODERATOR)
+
+
+@pytest.fixture
+def outsider(other_desk):
+    return _member(other_desk, "otto", Role.REVIEWER)
+
+
+@pytest.fixture
+def other_moderator(other_desk):
+    return _member(other_desk, "omar", Role.MODERATOR)
+
+
+@pytest.fixture
+def document(desk, reviewer):
+    return make_document(
+        desk,
+        actor=reviewer,
+        title="Isis claims province",
+        text=(
+            "Police dismissed the claims as “pure propaganda”.\n\n"
+            "The bombers killed at least 253 people."
+        ),
+    )
+
+
+@pytest.fixture
+def claim(document, reviewer):
+    return make_span(document, reviewer, "The bombers killed at least 253 people.")
+
+
+def api_client_for(user) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def api():
+    """api(user) -> an API client authenticated with that user's token (None: anonymous)."""
+    return api_client_for
+
+
+__all__ = ["PASSWORD", "make_document", "make_span"]
