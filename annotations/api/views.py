@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -61,7 +60,7 @@ class TokenView(APIView):
         data = _valid(s.TokenRequestSerializer, request)
         user = authenticate(request, username=data["username"], password=data["password"])
         if user is None or not user.is_active:
-            raise AuthenticationFailed("Unable to log in with these credentials.")
+            raise ValidationError("Unable to log in with these credentials.")
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
