@@ -51,7 +51,7 @@ worker: install ## Run a Celery worker against REDIS_URL (or CELERY_BROKER_URL)
 
 test: install-dev ## Install what the tests need and run the whole suite on PostgreSQL and Redis
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput -v0
-	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run -v0
+	$(LOCAL_ENV) SQLITE_PATH=$(CURDIR)/var/migrations-check.sqlite3 $(PY) manage.py makemigrations --check --dry-run -v0
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-dev ## Run ruff (lint and format check)

@@ -1,0 +1,44 @@
+"""Every write path. Views, the API, the admin, commands and tasks call these and nothing else.
+
+Each service validates (raising annotations.errors), writes inside a transaction, bumps the
+version of what it edits and records who did what in AuditEvent. One module per concern;
+`grep -r "def span_"` shows everything that can happen to a span.
+"""
+
+from annotations.services.common import (
+    MAX_EVIDENCE_LINKS,
+    MAX_URL_LENGTH,
+    UNSET,
+    check_storable,
+    check_storable_json,
+    normalize_text,
+    span_context,
+    span_snapshot,
+    verdict_snapshot,
+)
+from annotations.services.documents import document_import
+from annotations.services.people import membership_set, project_get_or_create, user_get_or_create
+from annotations.services.spans import span_create, span_delete, span_restore, span_update
+from annotations.services.verdicts import verdict_delete, verdict_set
+
+__all__ = [
+    "MAX_EVIDENCE_LINKS",
+    "MAX_URL_LENGTH",
+    "UNSET",
+    "check_storable",
+    "check_storable_json",
+    "document_import",
+    "membership_set",
+    "normalize_text",
+    "project_get_or_create",
+    "span_context",
+    "span_create",
+    "span_delete",
+    "span_restore",
+    "span_snapshot",
+    "span_update",
+    "user_get_or_create",
+    "verdict_delete",
+    "verdict_set",
+    "verdict_snapshot",
+]

@@ -1,0 +1,110 @@
+"""What every service shares: text normalisation, storability checks, snapshots and the audit
+record."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+
+from annotations.errors import NON_FIELD, ValidationError
+from annotations.models import PREFIX_SUFFIX_LENGTH, AuditEvent, Span, Verdict
+
+MAX_EVIDENCE_LINKS = 20
+MAX_URL_LENGTH = 2000
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()
+
+
+def normalize_text(text: str) -> str:
+    """The one normalisation a document's text gets: line ends to \\n, then Unicode NFC."""
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def check_storable(value: str, *, field: str) -> None:
+    """Refuse what PostgreSQL cannot store: NUL characters and lone surrogates."""
+    if "\x00" in value:
+        raise ValidationError(
+            "contains a NUL character (\\x00), which cannot be stored.", field=field
+        )
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationError(
+            "contains a lone surrogate (invalid Unicode), which cannot be stored.", field=field
+        ) from None
+
+
+def check_storable_json(value: Any, *, field: str) -> None:
+    """The same for a JSON value: jsonb refuses \\u0000 and lone surrogates anywhere inside."""
+    dumped = json.dumps(value, ensure_ascii=False)
+    if "\\u0000" in dumped:
+        raise ValidationError(
+            "contains a NUL character (\\u0000), which cannot be stored.", field=field
+        )
+    check_storable(dumped, field=field)
+
+
+def span_context(text: str, start: int, end: int) -> tuple[str, str]:
+    """The prefix and suffix stored with a span, for re-anchoring and TextQuoteSelector."""
+    return text[max(0, start - PREFIX_SUFFIX_LENGTH) : start], text[
+        end : end + PREFIX_SUFFIX_LENGTH
+    ]
+
+
+def record_event(
+    *, project_id: int, obj: Any, action: str, actor, before: dict | None, after: dict | None
+) -> None:
+    AuditEvent.objects.create(
+        project_id=project_id,
+        object_type=type(obj).__name__.lower(),
+        object_id=obj.pk,
+        action=action,
+        actor=actor,
+        before=before,
+        after=after,
+    )
+
+
+def span_snapshot(span: Span) -> dict[str, Any]:
+    return {
+        "label": span.label,
+        "start": span.start,
+        "end": span.end,
+        "text": span.text,
+        "speaker": span.speaker,
+        "note": span.note,
+        "review_status": span.review_status,
+        "review_reason": span.review_reason,
+        "deleted": span.deleted_at is not None,
+        "version": span.version,
+    }
+
+
+def verdict_snapshot(verdict: Verdict) -> dict[str, Any]:
+    return {
+        "rating": verdict.rating,
+        "rationale": verdict.rationale,
+        "evidence_links": list(verdict.evidence_links),
+        "review_status": verdict.review_status,
+        "review_reason": verdict.review_reason,
+        "version": verdict.version,
+    }
+
+
+def full_clean(obj: Any) -> None:
+    """The model's own checks as a backstop behind the services' readable ones."""
+    try:
+        obj.full_clean()
+    except DjangoValidationError as exc:
+        raise ValidationError(
+            {k if k != "__all__" else NON_FIELD: list(v) for k, v in exc.message_dict.items()}
+        ) from None

@@ -1,0 +1,84 @@
+"""Getting articles in. A document's text is normalised here, once, and never changes."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.db import transaction
+
+from annotations import policy
+from annotations.errors import NotAllowed, ValidationError
+from annotations.models import MAX_DOCUMENT_LENGTH, Document, Project
+from annotations.services.common import (
+    check_storable,
+    check_storable_json,
+    full_clean,
+    normalize_text,
+    record_event,
+)
+
+
+def document_import(
+    *,
+    project: Project,
+    actor,
+    text: str,
+    title: str,
+    outlet: str = "",
+    author: str = "",
+    source_url: str = "",
+    published_on: date | None = None,
+    external_id: str = "",
+    metadata: dict[str, Any] | None = None,
+) -> Document:
+    """Add an article to a project. Its text is normalised here, once, and never changes."""
+    if actor is not None and not policy.can_annotate(actor, project):
+        raise NotAllowed("Only members of the project can add documents to it.")
+    for field, value in (("text", text), ("title", title), ("outlet", outlet), ("author", author)):
+        check_storable(value, field=field)
+    check_storable_json(metadata or {}, field="metadata")
+    text = normalize_text(text)
+    errors: dict[str, list[str]] = {}
+    if not text.strip():
+        errors["text"] = ["The document has no text."]
+    elif len(text) > MAX_DOCUMENT_LENGTH:
+        errors["text"] = [
+            f"The text has {len(text):,} characters; the limit is {MAX_DOCUMENT_LENGTH:,}."
+        ]
+    title = title.strip()
+    if not title:
+        errors["title"] = ["A document needs a title."]
+    if source_url and urlsplit(source_url).scheme not in ("http", "https"):
+        errors["source_url"] = ["Give an http or https address."]
+    if external_id and project.documents.filter(external_id=external_id).exists():
+        errors["external_id"] = [f"This project already has a document with id {external_id!r}."]
+    if errors:
+        raise ValidationError(errors)
+
+    document = Document(
+        project=project,
+        title=title,
+        outlet=outlet.strip(),
+        author=author.strip(),
+        source_url=source_url,
+        published_on=published_on,
+        external_id=external_id,
+        text=text,
+        text_length=len(text),
+        metadata=metadata or {},
+        created_by=actor,
+    )
+    full_clean(document)
+    with transaction.atomic():
+        document.save()
+        record_event(
+            project_id=project.pk,
+            obj=document,
+            action="import",
+            actor=actor,
+            before=None,
+            after={"title": document.title, "text_length": document.text_length},
+        )
+    return document

@@ -1,0 +1,257 @@
+"""Spans: create, edit (versioned), soft-delete and restore."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from annotations import policy
+from annotations.errors import NON_FIELD, Conflict, NotAllowed, ValidationError
+from annotations.models import Document, Label, ReviewStatus, Span
+from annotations.services.common import (
+    UNSET,
+    check_storable,
+    full_clean,
+    record_event,
+    span_context,
+    span_snapshot,
+)
+
+
+def _check_label(label: str) -> None:
+    if label not in Label.values:
+        raise ValidationError(
+            f"Unknown label {label!r}; choose one of {', '.join(Label.values)}.", field="label"
+        )
+
+
+def _check_range(document: Document, start: int, end: int, text: str) -> None:
+    """The offsets must index the stored text and `text` must be exactly what they cover."""
+    errors: dict[str, list[str]] = {}
+    if start < 0:
+        errors["start"] = ["Must be 0 or more."]
+    if end <= start:
+        errors["end"] = ["Must be greater than start (a span covers at least one character)."]
+    elif end > document.text_length:
+        errors["end"] = [
+            f"Is past the end of the document, which has {document.text_length} characters "
+            "(offsets count Unicode code points)."
+        ]
+    if errors:
+        raise ValidationError(errors)
+    actual = document.text[start:end]
+    if text != actual:
+        raise ValidationError(
+            f"Does not match the document at {start}:{end}, which reads {actual!r} "
+            "(offsets count Unicode code points of the NFC-normalised text).",
+            field="text",
+        )
+
+
+def _check_speaker(label: str, speaker: str) -> None:
+    check_storable(speaker, field="speaker")
+    if speaker and label != Label.QUOTE:
+        raise ValidationError("Only a QUOTE has a speaker.", field="speaker")
+
+
+def _duplicate_message(label: str, start: int, end: int) -> str:
+    return f"You already have a {label} span at {start}:{end} in this document."
+
+
+def span_create(
+    *,
+    document: Document,
+    actor,
+    label: str,
+    start: int,
+    end: int,
+    text: str,
+    speaker: str = "",
+    note: str = "",
+) -> Span:
+    if not policy.can_annotate(actor, document.project_id):
+        raise NotAllowed("Only members of the project can add spans.")
+    _check_label(label)
+    _check_range(document, start, end, text)
+    speaker = speaker.strip()
+    _check_speaker(label, speaker)
+    check_storable(note, field="note")
+    if document.spans.filter(
+        author=actor, label=label, start=start, end=end, deleted_at__isnull=True
+    ).exists():
+        raise ValidationError(_duplicate_message(label, start, end))
+
+    prefix, suffix = span_context(document.text, start, end)
+    span = Span(
+        document=document,
+        label=label,
+        start=start,
+        end=end,
+        text=text,
+        prefix=prefix,
+        suffix=suffix,
+        speaker=speaker,
+        note=note,
+        author=actor,
+    )
+    try:
+        with transaction.atomic():
+            span.save()
+            record_event(
+                project_id=document.project_id,
+                obj=span,
+                action="create",
+                actor=actor,
+                before=None,
+                after=span_snapshot(span),
+            )
+    except IntegrityError:
+        # Two identical creates raced past the check above; the constraint kept one.
+        raise ValidationError(_duplicate_message(label, start, end)) from None
+    return span
+
+
+def lock_span(span: Span, version: int | None) -> Span:
+    """Re-read the span under a row lock and refuse if the caller's version is stale."""
+    locked = Span.objects.select_for_update().select_related("document").get(pk=span.pk)
+    if version is not None and locked.version != version:
+        raise Conflict(
+            f"This span was changed by someone else (you had version {version}, "
+            f"it is now version {locked.version}).",
+            current=span_snapshot(locked),
+        )
+    return locked
+
+
+def span_update(
+    *,
+    span: Span,
+    actor,
+    version: int,
+    label: str = UNSET,
+    speaker: str = UNSET,
+    note: str = UNSET,
+    start: int = UNSET,
+    end: int = UNSET,
+    text: str = UNSET,
+) -> Span:
+    """Change a span's label, speaker, note or range. `version` is the one the caller read."""
+    with transaction.atomic():
+        span = lock_span(span, version)
+        if span.deleted_at is not None:
+            raise Conflict("This span was deleted.", current=span_snapshot(span))
+        if not policy.can_edit_span(actor, span):
+            raise NotAllowed("Only the span's author or a moderator of the project can edit it.")
+        before = span_snapshot(span)
+
+        new_label = span.label if label is UNSET else label
+        _check_label(new_label)
+        if new_label != Label.CLAIM and hasattr(span, "verdict"):
+            raise ValidationError(
+                "This claim has a verdict; delete the verdict before changing the label.",
+                field="label",
+            )
+        range_given = [v is not UNSET for v in (start, end, text)]
+        if any(range_given):
+            if not all(range_given):
+                raise ValidationError(
+                    "Moving a span takes start, end and text together.", field=NON_FIELD
+                )
+            _check_range(span.document, start, end, text)
+            span.start, span.end, span.text = start, end, text
+            span.prefix, span.suffix = span_context(span.document.text, start, end)
+        if speaker is not UNSET:
+            speaker = speaker.strip()
+            _check_speaker(new_label, speaker)
+            span.speaker = speaker
+        elif new_label != Label.QUOTE:
+            span.speaker = ""  # the speaker goes with the QUOTE label
+        if note is not UNSET:
+            check_storable(note, field="note")
+            span.note = note
+        span.label = new_label
+
+        if span_snapshot(span) | {"version": 0} == before | {"version": 0}:
+            return span  # nothing changed: no new version, no history row
+        if (
+            span.document.spans.filter(
+                author=span.author_id,
+                label=span.label,
+                start=span.start,
+                end=span.end,
+                deleted_at__isnull=True,
+            )
+            .exclude(pk=span.pk)
+            .exists()
+        ):
+            raise ValidationError(_duplicate_message(span.label, span.start, span.end))
+        if span.review_status == ReviewStatus.APPROVED:
+            # What a moderator approved is no longer what the span says.
+            span.review_status = ReviewStatus.PENDING
+            span.reviewed_by, span.reviewed_at, span.review_reason = None, None, ""
+        span.version += 1
+        full_clean(span)
+        span.save()
+        record_event(
+            project_id=span.document.project_id,
+            obj=span,
+            action="update",
+            actor=actor,
+            before=before,
+            after=span_snapshot(span),
+        )
+    return span
+
+
+def span_delete(*, span: Span, actor, version: int | None = None) -> Span:
+    """Soft delete: the span disappears from pages and exports; a moderator can restore it."""
+    with transaction.atomic():
+        span = lock_span(span, version)
+        if not policy.can_edit_span(actor, span):
+            raise NotAllowed("Only the span's author or a moderator of the project can delete it.")
+        if span.deleted_at is not None:
+            return span
+        before = span_snapshot(span)
+        span.deleted_at = timezone.now()
+        span.version += 1
+        span.save(update_fields=["deleted_at", "version", "updated_at"])
+        record_event(
+            project_id=span.document.project_id,
+            obj=span,
+            action="delete",
+            actor=actor,
+            before=before,
+            after=span_snapshot(span),
+        )
+    return span
+
+
+def span_restore(*, span: Span, actor) -> Span:
+    """Bring a soft-deleted span back (the author's undo, or a moderator's restore)."""
+    with transaction.atomic():
+        span = lock_span(span, None)
+        if not policy.can_edit_span(actor, span):
+            raise NotAllowed("Only the span's author or a moderator of the project can restore it.")
+        if span.deleted_at is None:
+            return span
+        if span.document.spans.filter(
+            author=span.author_id,
+            label=span.label,
+            start=span.start,
+            end=span.end,
+            deleted_at__isnull=True,
+        ).exists():
+            raise Conflict("An identical span was made since this one was deleted.")
+        before = span_snapshot(span)
+        span.deleted_at = None
+        span.version += 1
+        span.save(update_fields=["deleted_at", "version", "updated_at"])
+        record_event(
+            project_id=span.document.project_id,
+            obj=span,
+            action="restore",
+            actor=actor,
+            before=before,
+            after=span_snapshot(span),
+        )
+    return span
