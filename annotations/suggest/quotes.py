@@ -229,9 +229,19 @@ begin began | proclaim proclaimed proclaims | challenge challenged | demand dema
 bark barked | snap snapped | cry cried | sigh sighed | text texted | email emailed | offer offered
 recount recounted recounts | quote quoted quotes | cite cited cites | shoot shot | fire fired
 interject interjected | interrupt interrupted | wonder wondered wonders | lash lashed
+agree agreed agrees | disagree disagreed | concur concurred | retaliate retaliated |
+chide chided chiding | scold scolded scolding | plead pleaded pleading | beg begged begging
 """.replace("|", " ").split()
 _CUE = r"(?:" + "|".join(sorted(set(_CUE_VERBS), key=len, reverse=True)) + r"|went on|pointed out|put it|shot back|fired back)"
 _CUE_RE = re.compile(r"\b" + _CUE + r"\b")
+# verbs of thinking and wanting: they attribute a quotation to a subject ("he thought that “...”")
+# but are too weak to make a few words in marks a quotation
+_WEAK_CUES = (
+    "think thinks thought believe believes believed want wants wanted hope hopes hoped fear fears "
+    "feared feel feels felt see sees saw know knows knew expect expects expected promise promises "
+    "lists listed reads insist calls spoke speaks described describes defended defends"
+).split()
+_SPEAKER_CUE_RE = re.compile(r"\b(?:" + _CUE[3:-1] + "|" + "|".join(_WEAK_CUES) + r")\b")
 _PRONOUNS = frozenset("he she they it we i you".split())
 _PERSONAL = frozenset("he she".split())
 _AUX = r"(?:(?:has|have|had|would|will|also|later|then|once|previously|recently|again|repeatedly|simply|just|only|even|further|bluntly|flatly|angrily|quickly|publicly|privately|told\s+\w+\s+and)\s+)*"
@@ -241,14 +251,20 @@ _NP_STOP = frozenset(
     though last this next earlier later yesterday today tonight on monday""".split()
 )
 _TOKEN_RE = re.compile(r"[\w’'.\-()]+")
+# a character of a speaker phrase: no sentence punctuation, but the dots of abbreviations
+# and initials (Sen. Chuck Schumer (D-N.Y.))
+_NPC = (
+    r"(?:[^,.!?;:“”\"\n]|(?<=\b[A-Z])\.|(?<=\b(?:Mr|Ms|Dr|Jr|Sr|St|Lt))\."
+    r"|(?<=\b(?:Mrs|Rep|Sen|Gov|Gen|Col|Sgt))\.|(?<=\b(?:Reps|Sens|Pres))\.)"
+)
 _SPEAKER_AFTER = re.compile(
-    r"[\s,—–-]*(?:(?P<np>[^\s,.!?;:“”\"][^,.!?;:“”\"\n]{0,80}?|(?:[^,.!?;:“”\"\n]{0,40}?\b(?:Mr|Mrs|Ms|Dr|Gov|Sen|Rep|Gen|St|Lt|Col|Sgt|Jr)\.[^.!?;:“”\"\n]{0,40}?))\s+"
+    r"[\s,—–-]*(?:(?P<np>[^\s,.!?;:“”\"]" + _NPC + r"{0,80}?)(?:,(?P<appos>" + _NPC + r"{1,120}?),)?\s+"
     + _AUX
     + r"(?P<cue>"
     + _CUE
-    + r")\b|[\s,—–-]*(?P<cue2>"
+    + r")\b|(?P<cue2>"
     + _CUE
-    + r")\s+(?P<np2>[^.!?;:“”\"\n]{1,80}))"
+    + r")\s+(?P<np2>" + _NPC + r"{1,80}))"
 )
 _ACCORDING = re.compile(r"\baccording to\s+(?P<np>[^.!?;:“”\"\n]{1,80}?)\s*[,:]?\s*$", re.IGNORECASE)
 _TRANSCRIPT = re.compile(r"(?P<np>[A-Z][A-Z.’' -]{1,40}[A-Z.]|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}):\s+")
@@ -419,25 +435,58 @@ def _resolve(text: str, names: _Names, s: int, e: int, last: Speaker | None, how
     return Speaker(s, e, word, how)
 
 
+_LATE_ATTRIBUTION = re.compile(
+    r"[^.!?;:“”\"\n]{1,100}?,\s+(?:(?P<np>" + _NPC + r"{1,60}?)\s+" + _AUX + r"(?P<cue>" + _CUE + r")"
+    r"|(?P<cue2>" + _CUE + r")\s+(?P<np2>" + _NPC + r"{1,60}?))(?=\s*[.,]|\s+(?:on|in|at|during|after|before|to|last|this|earlier|later|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
+)
+
+
 def _speaker_after(text: str, names: _Names, close_at: int, sent_end: int, last: Speaker | None) -> Speaker | None:
     line_end = text.find("\n", close_at)
     line_end = len(text) if line_end < 0 else line_end
-    m = _SPEAKER_AFTER.match(text, close_at + 1, min(line_end, close_at + 160))
+    m = _SPEAKER_AFTER.match(text, close_at + 1, min(line_end, close_at + 200))
+    if m is None and text[close_at + 1 : close_at + 2] == " ":
+        # the quotation runs on into the writer's words, then the attribution ends the sentence
+        m = _LATE_ATTRIBUTION.match(text, close_at + 1, min(line_end, close_at + 200))
     if m is None:
         return None
     if m.group("np") is not None:
         span = _trim_np(text, m.start("np"), m.end("np"), from_left=False)
-        cue = m.group("cue")
+        cue_end = m.end("cue")
+        ok = span is not None and _looks_like_speaker(text[span[0]:span[1]])
     else:
         span = _trim_np(text, m.start("np2"), m.end("np2"), from_left=True)
-        cue = m.group("cue2")
-    if span is None or not _looks_like_speaker(text[span[0]:span[1]]):
+        cue_end = m.end("cue2")
+        # "...,” said master of ceremonies Asab Al-Tabchi: whatever follows the verb is the speaker
+        ok = span is not None and text[span[0]:span[1]].split()[0] not in _NOT_NAMES
+    if not ok:
+        return None
+    content_end = close_at - 1
+    while content_end > 0 and text[content_end] in " \"”’'»":
+        content_end -= 1
+    if m.group("np") is not None and text[content_end] in ".!?" and (
+        re.match(r"\s+that\b", text[cue_end:line_end])
+        or m.group("np").split()[0] in {"Yet", "But", "And", "So", "Still", "Also", "Then", "Now", "However"}
+    ):
+        return None  # “... said.” He added that ...: a new sentence, not this quotation's attribution
+    # "... Eva-Maria Schultheis posted: ''..." introduces the next quotation, not this one
+    rest = re.match(r"[^.!?;:,“”\"\n]{0,40}:", text[cue_end:line_end])
+    if rest is not None and m.group("np") is not None:
         return None
     how = f"attributed by '{text[close_at + 1:m.end()].strip(' ,—–-')}'"
     return _resolve(text, names, span[0], span[1], last, how)
 
 
-def _speaker_before(text: str, names: _Names, sent_start: int, open_at: int, last: Speaker | None) -> Speaker | None:
+def _speaker_before(
+    text: str,
+    names: _Names,
+    sent_start: int,
+    open_at: int,
+    last: Speaker | None,
+    quoted: list[tuple[int, int]] = (),
+) -> Speaker | None:
+    """The speaker named in the sentence before the quotation; ``quoted`` are earlier quotations
+    in the sentence, whose words are never the speaker."""
     before_end = open_at
     while before_end > sent_start and text[before_end - 1].isspace():
         before_end -= 1
@@ -449,19 +498,63 @@ def _speaker_before(text: str, names: _Names, sent_start: int, open_at: int, las
         span = _trim_np(text, sent_start + m.start("np"), sent_start + m.end("np"), from_left=True)
         if span is not None and _looks_like_speaker(text[span[0]:span[1]]):
             return _resolve(text, names, span[0], span[1], last, f"attributed by 'according to {text[span[0]:span[1]]}'")
-    cues = list(_CUE_RE.finditer(text, sent_start, before_end))
+    cues = list(_SPEAKER_CUE_RE.finditer(text, sent_start, before_end))
     participle = None
     for cue in reversed(cues):
         word = cue.group()
+        if any(qs <= cue.start() <= qe for qs, qe in quoted):
+            continue
         prev = text[max(sent_start, cue.start() - 12):cue.start()].split()
-        if prev and prev[-1].lower() in _DETERMINERS | {"these", "those", "this", "that", "your", "our", "my"}:
-            continue  # "the claims", "his remarks": a noun, not a cue
+        if prev and (
+            prev[-1].lower() in _DETERMINERS | {"these", "those", "this", "that", "your", "our", "my"}
+            or prev[-1].endswith(("’", "'", "’s", "'s"))
+        ):
+            continue  # "the claims", "Sanders’ comments": a noun, not a cue
         # subject of the cue: the words just before it, back to a clause boundary
         subj_end = cue.start()
-        aux = re.search(r"(?:\s+(?:has|have|had|would|will|also|later|then|once|previously|again|was|were|is|are))*\s*$", text[sent_start:subj_end])
+        aux = re.search(r"(?:\s+(?:has|have|had|would|will|also|later|then|once|previously|again|was|were|is|are|[a-z]+ed\s+and|[a-z]+ly))*(?:[’'](?:s|ve|d))?\s*$", text[sent_start:subj_end])
         if aux is not None:
             subj_end = sent_start + aux.start()
-        clause_start = max(text.rfind(",", sent_start, subj_end), text.rfind("—", sent_start, subj_end), text.rfind(";", sent_start, subj_end))
+        if text[sent_start:subj_end].endswith(","):
+            # "Brian Fallon, a spokesman for the Clinton campaign, said": the name before the
+            # appositive, or the appositive when no name stands before it
+            inner_end = subj_end - 1
+            comma = text.rfind(",", sent_start, inner_end)
+            floor = max([sent_start] + [qe + 1 for qs, qe in quoted if qe < inner_end])
+            pos = floor
+            for part in text[floor:inner_end].split(","):
+                words = part.split()
+                if (
+                    0 < len(words) <= 6
+                    and words[0][:1].isupper()
+                    and words[0] not in _NOT_NAMES
+                    and not any(_verbish(w) for w in words)
+                ):
+                    head = _trim_np(text, pos, pos + len(part), from_left=False)
+                    if head is not None:
+                        return _resolve(text, names, head[0], head[1], last, f"attributed by '{text[head[0]:head[1]]}, ... {word}'")
+                    break
+                pos += len(part) + 1
+            if comma > sent_start:
+                prev_comma = text.rfind(",", sent_start, comma)
+                head = _trim_np(text, prev_comma + 1 if prev_comma >= 0 else sent_start, comma, from_left=False)
+                if head is not None and _looks_like_speaker(text[head[0]:head[1]]):
+                    return _resolve(text, names, head[0], head[1], last, f"attributed by '{text[head[0]:cue.end()]}'")
+                subj_end = inner_end
+        rel = re.search(r"(?:^|[\s,])(who|which)\s*$", text[sent_start:subj_end])
+        if rel is not None and len(text[cue.end():open_at].split()) <= 2:
+            # "the Associated Press report, which notes, “...": the relative pronoun attributes it
+            ws, we = sent_start + rel.start(1), sent_start + rel.end(1)
+            head = text[sent_start:ws].rstrip(" ,")
+            hs = _trim_np(text, sent_start, sent_start + len(head), from_left=False) if head else None
+            name = text[hs[0]:hs[1]] if hs else text[ws:we]
+            return Speaker(ws, we, name, f"attributed by '{text[ws:cue.end()]}' ('{text[ws:we]}' taken to be {name})")
+        clause_start = max(
+            text.rfind(",", sent_start, subj_end),
+            text.rfind("—", sent_start, subj_end),
+            text.rfind(";", sent_start, subj_end),
+            max((qe for qs, qe in quoted if qe < subj_end), default=-1),
+        )
         clause_start = sent_start if clause_start < 0 else clause_start + 1
         span = _trim_np(text, clause_start, subj_end, from_left=False) if subj_end > clause_start else None
         if span is not None and _looks_like_speaker(text[span[0]:span[1]]):
@@ -469,10 +562,17 @@ def _speaker_before(text: str, names: _Names, sent_start: int, open_at: int, las
         if participle is None and (word.endswith("ing") or span is None):
             participle = cue
     if participle is not None:
-        # "..., claiming that": the subject is the one at the start of the sentence
-        span = _trim_np(text, sent_start, _first_verb(text, sent_start, participle.start()), from_left=True)
-        if span is not None and _looks_like_speaker(text[span[0]:span[1]]):
-            return _resolve(text, names, span[0], span[1], last, f"attributed by '{text[span[0]:span[1]]} ... {participle.group()}'")
+        # "..., claiming that": the subject is the one at the start of the sentence, after any
+        # opening phrase ("Back in 1999, Mr. Trump expressed ..., telling CNBC:")
+        seg = sent_start
+        for _ in range(3):
+            span = _trim_np(text, seg, _first_verb(text, seg, participle.start()), from_left=True)
+            if span is not None and _looks_like_speaker(text[span[0]:span[1]]) and text[span[0]:span[1]].split()[0] not in _NOT_NAMES:
+                return _resolve(text, names, span[0], span[1], last, f"attributed by '{text[span[0]:span[1]]} ... {participle.group()}'")
+            comma = text.find(",", seg, participle.start())
+            if comma < 0:
+                break
+            seg = comma + 1
     m = _COLON_INTRO.search(chunk)
     if m is None and chunk.rstrip().endswith(":"):
         # "Rep. Trey Gowdy (R-S.C.):" at the start of a paragraph: abbreviations break sentences
@@ -513,6 +613,13 @@ def _sentence_bounds(sents: list[tuple[int, int]], pos: int) -> tuple[int, int]:
     if i >= 0 and sents[i][0] <= pos < sents[i][1] + 1:
         return sents[i]
     return (pos, pos)
+
+
+def _starts_sentence(text: str, open_at: int) -> bool:
+    i = open_at - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    return i < 0 or text[i] in "\n.!?”\"’'"
 
 
 def _inside_sentence(text: str, open_at: int) -> bool:
@@ -564,7 +671,15 @@ def suggest_quotes(text: str) -> list[Candidate]:
     found: list[tuple[Region, int, int, Speaker | None, str, float]] = []
     last: Speaker | None = None
     last_para = -10
+    prev_region: Region | None = None
+    index = {id(q): i for i, q in enumerate(regions)}
+
+    def regions_before(r: Region) -> list[Region]:
+        i = index[id(r)]
+        return regions[max(0, i - 4) : i]
+
     for r in regions:
+        before_region, prev_region = prev_region, r
         s, e = r.inner
         speaker: Speaker | None = None
         kind = "quotation marks"
@@ -591,12 +706,16 @@ def suggest_quotes(text: str) -> list[Candidate]:
         if speaker is None and r.closed:
             speaker = _speaker_after(text, names, r.close_at, max(close_sent[1], r.close_at + 1), last)
         if speaker is None:
-            speaker = _speaker_before(text, names, min(open_sent[0], r.open_at), r.open_at, last)
+            sent_start = min(open_sent[0], r.open_at)
+            earlier = [(q.open_at, q.close_at) for q in regions_before(r) if q.close_at >= sent_start]
+            speaker = _speaker_before(text, names, sent_start, r.open_at, last, earlier)
         para_start = text.rfind("\n", 0, r.open_at) + 1
         if speaker is None and not text[para_start:r.open_at].strip():
             speaker = _speaker_from_previous_paragraph(text, names, para_start, last)
         titled = transcript is None and n <= 12 and _is_title_case(words)
         nameish = _NAMEISH_BEFORE.search(text, max(0, r.open_at - 40), r.open_at) is not None
+        if speaker is not None and not titled:
+            last, last_para = speaker, r.paragraph  # kept even if these words are not a quotation
         if titled:
             continue  # a name or a title: “Wilayah of Hind”, “Fox News Sunday”
         if nameish and n <= 4:
@@ -609,7 +728,7 @@ def suggest_quotes(text: str) -> list[Candidate]:
         carried = False
         if speaker is None and (r.continued or r.paragraph - last_para <= 1) and last is not None and n >= 4:
             # a quotation that continues or follows the previous speaker's
-            if r.continued or text[r.open_at - 1 : r.open_at] in ("", "\n", " "):
+            if r.continued or _starts_sentence(text, r.open_at):
                 speaker, carried = last, True
         if n <= 3 and (speaker is None or carried):
             continue  # a few words in marks with nobody saying them: scare quotes
