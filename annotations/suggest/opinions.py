@@ -52,6 +52,30 @@ SIGNALS: dict[str, tuple[re.Pattern[str], float]] = {
     "an obligation": (re.compile(_MODAL, re.I), 0.3),
     "an exclamation or rhetorical question": (re.compile(r"[!?]\W*$"), 0.3),
 }
+# the two large word lists are only searched when one of their words is in the sentence: a set
+# look-up is far cheaper than a regular expression with hundreds of alternatives
+_GATES: dict[str, frozenset[str]] = {
+    "evaluative wording": frozenset(w.lower() for w in _EVALUATIVE),
+    "loaded wording": frozenset(p.split()[0].lower() for p in _LOADED),
+}
+_TOKEN = re.compile(r"[a-z]+(?:[-’'][a-z]+)*")
+
+
+_FAST = {
+    name: re.compile(rx.pattern) if rx.flags & re.I else rx for name, (rx, _) in SIGNALS.items()
+}
+
+
+def _search(name: str, rx: re.Pattern[str], sentence: str, tokens: set[str], low: str | None = None) -> re.Match[str] | None:
+    gate = _GATES.get(name)
+    if gate is not None and gate.isdisjoint(tokens):
+        return None
+    if low is not None and rx.flags & re.I:
+        # same offsets: only used when lower-casing kept the length
+        return _FAST[name].search(low)
+    return rx.search(sentence)
+
+
 THRESHOLD = 0.2  # best macro-F1 on the subjectivity train split
 
 
@@ -68,7 +92,11 @@ def _unquoted(sentence: str) -> str:
 def features(sentence: str) -> list[float]:
     """One value a signal, counted outside quotation marks: for the learned suggester."""
     own = _unquoted(sentence)
-    return [min(len(rx.findall(own)), 3) / 3.0 for rx, _ in SIGNALS.values()] + [
+    tokens = set(_TOKEN.findall(own.lower()))
+    return [
+        0.0 if name in _GATES and _GATES[name].isdisjoint(tokens) else min(len(rx.findall(own)), 3) / 3.0
+        for name, (rx, _) in SIGNALS.items()
+    ] + [
         1.0 if own.strip() != sentence.strip() else 0.0
     ]
 
@@ -101,8 +129,11 @@ def suggest_opinions(text: str, threshold: float = THRESHOLD) -> list[Candidate]
         why: list[str] = []
         first: tuple[int, int] | None = None
         last: tuple[int, int] | None = None
+        low = own.lower()
+        tokens = set(_TOKEN.findall(low))
+        same = low if len(low) == len(own) else None
         for name, (rx, w) in SIGNALS.items():
-            m = rx.search(own)
+            m = _search(name, rx, own, tokens, same)
             if m is None:
                 continue
             total += w
