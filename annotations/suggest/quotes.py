@@ -17,7 +17,7 @@ Two passes over the text:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .candidates import Candidate, make
 from .sentences import paragraph_spans, sentence_spans
@@ -680,7 +680,7 @@ def suggest_quotes(text: str) -> list[Candidate]:
         return regions[max(0, i - 4) : i]
 
     for r in regions:
-        before_region, prev_region = prev_region, r
+        _before_region, prev_region = prev_region, r
         s, e = r.inner
         speaker: Speaker | None = None
         kind = "quotation marks"

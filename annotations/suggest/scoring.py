@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from .candidates import Candidate
-from .datasets import Article, Attribution
+from .datasets import Article
 
 _OPEN_DOUBLE = "“„«‟"
 _CLOSE_DOUBLE = "”»"
