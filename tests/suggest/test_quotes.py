@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+import pytest
+
+from annotations.suggest.quotes import suggest_quotes
+
+
+def quotes(text: str):
+    return suggest_quotes(text)
+
+
+def one(text: str, words: str):
+    hits = [c for c in quotes(text) if words in c.text]
+    assert len(hits) == 1, [c.text for c in quotes(text)]
+    return hits[0]
+
+
+def test_quote_span_excludes_the_marks_and_names_the_speaker_after_it():
+    text = "“We will rebuild the bridge by June,” said Mayor Ana Ruiz on Monday."
+    c = one(text, "rebuild")
+    assert c.text == "We will rebuild the bridge by June"
+    assert c.speaker == "Mayor Ana Ruiz"
+    assert text[c.speaker_start : c.speaker_end] == "Mayor Ana Ruiz"
+
+
+def test_speaker_before_the_quote_with_a_colon():
+    text = "According to a senior police official: “The outfit has no relevance in the valley any more.”"
+    c = one(text, "outfit")
+    assert c.speaker == "a senior police official"
+
+
+def test_pronoun_speaker_points_back_to_the_last_named_person():
+    text = (
+        "Finance minister Jane Doe presented the budget on Tuesday.\n\n"
+        "“This is the most careful budget in a decade,” she said."
+    )
+    c = one(text, "careful budget")
+    assert c.speaker == "Jane Doe"
+    assert text[c.speaker_start : c.speaker_end] == "she"  # the attributing words in the text
+    assert "Jane Doe" in c.reason
+
+
+def test_quote_over_paragraphs_gives_one_span_a_paragraph_with_the_same_speaker():
+    text = (
+        "Spokeswoman Rita Katz said: “The first paragraph of what she said runs on.\n\n"
+        "“The second paragraph carries on the same quotation.\n\n"
+        "“And the third one finally closes it.”\n\n"
+        "Officials did not comment."
+    )
+    cs = quotes(text)
+    assert len(cs) == 3
+    assert ["first" in cs[0].text, "second" in cs[1].text, "third" in cs[2].text] == [True] * 3
+    assert {c.speaker for c in cs} == {"Rita Katz"} or {c.speaker for c in cs} == {"Spokeswoman Rita Katz"}
+    for c in cs:
+        assert "\n" not in c.text
+
+
+def test_nested_single_quotes_belong_to_the_outer_quote():
+    text = "“The establishment of a ‘province’ in a region like this is absurd,” said Rita Katz."
+    cs = quotes(text)
+    assert len(cs) == 1
+    assert "‘province’" in cs[0].text
+
+
+def test_quote_split_by_its_attribution_gives_two_spans_with_one_speaker():
+    text = "“We are not leaving,” he said, “and we will keep the office open all summer.”\n"
+    text = "Party leader Tom Berg spoke in the square.\n\n" + text
+    cs = quotes(text)
+    assert [c.text for c in cs] == ["We are not leaving", "and we will keep the office open all summer."]
+    assert {c.speaker for c in cs} == {"Tom Berg"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The group has claimed a “province” in the region for the first time.",
+        "The announcement of the province, which the group has called “Wilayah of Hind,” followed clashes.",
+        "It was driven from its self-styled “caliphate” in Iraq and Syria.",
+        "He appeared on “Fox News Sunday” to talk about the race.",
+    ],
+)
+def test_scare_quotes_names_and_titles_are_not_quotes(text):
+    assert quotes(text) == []
+
+
+def test_short_attributed_partial_quote_is_a_quote():
+    text = "Police in the region dismissed the claims as “pure propaganda” on Friday."
+    c = one(text, "propaganda")
+    assert c.text == "pure propaganda"
+    assert c.speaker == "Police in the region"
+
+
+def test_apostrophes_are_not_single_quotation_marks():
+    text = "It’s the group’s second attempt, and the jihadists’ claims don’t add up, said the analyst."
+    assert quotes(text) == []
+
+
+def test_single_quotation_marks_as_the_outer_quote():
+    text = "‘We will win this seat back at the next election,’ said Ms Adams, the party’s candidate."
+    c = one(text, "win this seat")
+    assert c.text == "We will win this seat back at the next election"
+    assert c.speaker == "Ms Adams"
+
+
+@pytest.mark.parametrize(
+    "opening,closing",
+    [("“", "”"), ('"', '"'), ("«", "»"), ("„", "“"), ("''", "''"), ("‘", "’"), ("»", "«")],
+)
+def test_every_quotation_mark_style(opening, closing):
+    text = f"{opening}The talks will resume next week in Geneva,{closing} the minister said."
+    c = one(text, "talks will resume")
+    assert c.text == "The talks will resume next week in Geneva"
+    assert c.speaker == "the minister"
+
+
+def test_transcript_line_names_its_speaker():
+    text = '"WALLACE: Will the senator be at the debate tomorrow night?\n\n"PENCE: She will not be attending the debate."'
+    cs = quotes(text)
+    assert [c.speaker for c in cs] == ["Wallace", "Pence"]
+    assert cs[0].text.startswith("Will the senator")
+
+
+def test_unclosed_stray_mark_does_not_swallow_the_article():
+    text = 'He is 6\'2" tall and plays basketball.\n\n“This season is our best yet,” the coach said.'
+    cs = quotes(text)
+    assert [c.text for c in cs] == ["This season is our best yet"]
