@@ -351,3 +351,49 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} {self.action} {self.object_type} {self.object_id}"
+
+
+class SuggesterModel(models.Model):
+    """A learned suggester trained for one project and one label, saved as a file.
+
+    The file lives under settings.SUGGESTER_MODEL_DIR (never in the repository); this row says
+    which one is in use, what it was trained on and how it scored on held-out sentences.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="suggester_models")
+    label = models.CharField(max_length=10, choices=Label.choices)
+    version = models.PositiveIntegerField()
+    path = models.CharField(max_length=500)
+    # Where the training sentences came from: "project" (its reviewers' decisions) or a file.
+    source = models.CharField(max_length=500)
+    sentences = models.PositiveIntegerField()
+    positives = models.PositiveIntegerField()
+    # Decisions (spans and accepted/rejected suggestions) the project had when this was trained.
+    decisions = models.PositiveIntegerField(default=0)
+    heldout = models.JSONField(default=dict)
+    threshold = models.FloatField()
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "label", "version"], name="suggester_model_unique_version"
+            ),
+            models.UniqueConstraint(
+                fields=["project", "label"],
+                condition=Q(is_active=True),
+                name="suggester_model_one_active_per_label",
+            ),
+            models.CheckConstraint(
+                condition=Q(label__in=["CLAIM", "OPINION"]), name="suggester_model_label_learnable"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} model v{self.version} of {self.project}"
+
+    @property
+    def suggester_version(self) -> str:
+        return f"p{self.project_id}v{self.version}"

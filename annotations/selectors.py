@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from annotations.models import AuditEvent, Document, Project, Span
+from annotations.models import AuditEvent, Document, Project, Span, Suggestion, SuggestionRun
 
 
 def projects_for(user) -> QuerySet[Project]:
@@ -64,3 +64,24 @@ def object_history(*, object_type: str, object_id: int) -> QuerySet[AuditEvent]:
         .select_related("actor")
         .order_by("created_at", "id")
     )
+
+
+def suggestions_for(user) -> QuerySet[Suggestion]:
+    if not user.is_authenticated:
+        return Suggestion.objects.none()
+    return Suggestion.objects.filter(document__project__memberships__user=user).select_related(
+        "document"
+    )
+
+
+def document_suggestions(
+    document: Document, *, status: str | None = "open"
+) -> QuerySet[Suggestion]:
+    suggestions = document.suggestions.all()
+    if status:
+        suggestions = suggestions.filter(status=status)
+    return suggestions.order_by("start", "end", "id")
+
+
+def document_runs(document: Document) -> QuerySet[SuggestionRun]:
+    return document.suggestion_runs.order_by("-created_at", "-id")

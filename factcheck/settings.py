@@ -210,6 +210,21 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BEAT_SCHEDULE = {
+    # Re-queue suggestion runs the broker never got, or whose worker died (`celery beat`).
+    "sweep-suggestion-runs": {
+        "task": "annotations.sweep_suggestion_runs",
+        "schedule": env.float("SUGGESTION_SWEEP_SECONDS", default=60.0),
+    },
+}
+# A queued run handed to the broker this long ago and still not started is handed over again.
+SUGGESTION_RUN_LOST_AFTER = env.int("SUGGESTION_RUN_LOST_AFTER", default=600)
+
+# Learned suggesters: where model files live (never in the repository), and how many new
+# decisions (spans, accepted or rejected suggestions) of a label trigger a retrain.
+SUGGESTER_MODEL_DIR = Path(env.str("SUGGESTER_MODEL_DIR", default=str(BASE_DIR / "var" / "models")))
+RETRAIN_AFTER_DECISIONS = env.int("RETRAIN_AFTER_DECISIONS", default=50)
 
 LOGGING = {
     "version": 1,

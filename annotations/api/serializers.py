@@ -12,6 +12,8 @@ from annotations.models import (
     Project,
     Rating,
     Span,
+    Suggestion,
+    SuggestionRun,
     Verdict,
 )
 from annotations.services import MAX_EVIDENCE_LINKS, MAX_URL_LENGTH
@@ -234,3 +236,52 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
+
+
+class SuggestionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Suggestion
+        fields = [
+            "id",
+            "document",
+            "label",
+            "start",
+            "end",
+            "text",
+            "score",
+            "reason",
+            "suggester",
+            "suggester_version",
+            "speaker",
+            "speaker_start",
+            "speaker_end",
+            "status",
+            "decided_at",
+            "created_at",
+        ]
+
+
+class SuggestionRunSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SuggestionRun
+        fields = [
+            "id",
+            "document",
+            "status",
+            "error",
+            "counts",
+            "attempts",
+            "created_at",
+            "enqueued_at",
+            "started_at",
+            "finished_at",
+        ]
+
+
+class AcceptAboveSerializer(serializers.Serializer):
+    min_score = serializers.FloatField(min_value=0.0, max_value=1.0)
+
+
+class AcceptedSerializer(serializers.Serializer):
+    accepted = serializers.IntegerField()
+    spans = SpanSerializer(many=True)

@@ -18,4 +18,34 @@ urlpatterns = [
     ),
     path("spans/<id:span_id>/", views.SpanDetailView.as_view(), name="api-span"),
     path("spans/<id:span_id>/verdict/", views.SpanVerdictView.as_view(), name="api-span-verdict"),
+    path(
+        "documents/<id:document_id>/suggest/",
+        views.DocumentSuggestView.as_view(),
+        name="api-document-suggest",
+    ),
+    path(
+        "documents/<id:document_id>/suggestion-runs/",
+        views.DocumentRunsView.as_view(),
+        name="api-document-runs",
+    ),
+    path(
+        "documents/<id:document_id>/suggestions/",
+        views.DocumentSuggestionsView.as_view(),
+        name="api-document-suggestions",
+    ),
+    path(
+        "documents/<id:document_id>/suggestions/accept/",
+        views.AcceptAboveView.as_view(),
+        name="api-document-suggestions-accept",
+    ),
+    path(
+        "suggestions/<id:suggestion_id>/accept/",
+        views.SuggestionAcceptView.as_view(),
+        name="api-suggestion-accept",
+    ),
+    path(
+        "suggestions/<id:suggestion_id>/reject/",
+        views.SuggestionRejectView.as_view(),
+        name="api-suggestion-reject",
+    ),
 ]

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from annotations import selectors, services
 from annotations.api import serializers as s
 from annotations.errors import ValidationError
-from annotations.models import Document, Project, Span, Verdict
+from annotations.models import Document, Project, Span, Suggestion, Verdict
 
 
 class NewestFirst(CursorPagination):
@@ -179,3 +179,84 @@ class SpanVerdictView(APIView):
         span = _span(request, span_id)
         services.verdict_delete(span=span, actor=request.user, version=_version_param(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- suggestions ------------------------------------------------------------------------------
+
+
+def _suggestion(request: Request, suggestion_id: int) -> Suggestion:
+    return get_object_or_404(selectors.suggestions_for(request.user), pk=suggestion_id)
+
+
+class DocumentSuggestView(APIView):
+    """Run the suggesters on the document again, in the background."""
+
+    @extend_schema(request=None, responses={202: s.SuggestionRunSerializer})
+    def post(self, request: Request, document_id: int) -> Response:
+        document = _document(request, document_id)
+        run = services.suggestion_run_request(document=document, actor=request.user)
+        return Response(s.SuggestionRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+class DocumentRunsView(APIView):
+    """The document's suggestion runs, newest first (the first is the one the page shows)."""
+
+    @extend_schema(responses=s.SuggestionRunSerializer(many=True))
+    def get(self, request: Request, document_id: int) -> Response:
+        document = _document(request, document_id)
+        runs = selectors.document_runs(document)[:20]
+        return Response(s.SuggestionRunSerializer(runs, many=True).data)
+
+
+class DocumentSuggestionsView(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "status",
+                str,
+                enum=["open", "accepted", "rejected", "all"],
+                description="Default: open.",
+            )
+        ],
+        responses=s.SuggestionSerializer(many=True),
+    )
+    def get(self, request: Request, document_id: int) -> Response:
+        document = _document(request, document_id)
+        wanted = request.query_params.get("status", "open")
+        if wanted not in ("open", "accepted", "rejected", "all"):
+            raise ValidationError("Choose open, accepted, rejected or all.", field="status")
+        suggestions = selectors.document_suggestions(
+            document, status=None if wanted == "all" else wanted
+        )
+        return Response(s.SuggestionSerializer(suggestions, many=True).data)
+
+
+class AcceptAboveView(APIView):
+    """Accept every open suggestion of the document scoring at least `min_score`."""
+
+    @extend_schema(request=s.AcceptAboveSerializer, responses=s.AcceptedSerializer)
+    def post(self, request: Request, document_id: int) -> Response:
+        document = _document(request, document_id)
+        data = _valid(s.AcceptAboveSerializer, request)
+        spans = services.suggestions_accept_above(
+            document=document, actor=request.user, min_score=data["min_score"]
+        )
+        return Response({"accepted": len(spans), "spans": s.SpanSerializer(spans, many=True).data})
+
+
+class SuggestionAcceptView(APIView):
+    @extend_schema(request=None, responses={201: s.SpanSerializer})
+    def post(self, request: Request, suggestion_id: int) -> Response:
+        span = services.suggestion_accept(
+            suggestion=_suggestion(request, suggestion_id), actor=request.user
+        )
+        return Response(s.SpanSerializer(span).data, status=status.HTTP_201_CREATED)
+
+
+class SuggestionRejectView(APIView):
+    @extend_schema(request=None, responses=s.SuggestionSerializer)
+    def post(self, request: Request, suggestion_id: int) -> Response:
+        suggestion = services.suggestion_reject(
+            suggestion=_suggestion(request, suggestion_id), actor=request.user
+        )
+        return Response(s.SuggestionSerializer(suggestion).data)

@@ -17,8 +17,19 @@ from annotations.services.common import (
     verdict_snapshot,
 )
 from annotations.services.documents import document_import
+from annotations.services.learning import retrain_if_due, suggester_train
 from annotations.services.people import membership_set, project_get_or_create, user_get_or_create
 from annotations.services.spans import span_create, span_delete, span_restore, span_update
+from annotations.services.suggestions import (
+    suggestion_accept,
+    suggestion_reject,
+    suggestion_run_enqueue,
+    suggestion_run_execute,
+    suggestion_run_fail,
+    suggestion_run_request,
+    suggestion_runs_sweep,
+    suggestions_accept_above,
+)
 from annotations.services.verdicts import verdict_delete, verdict_set
 
 __all__ = [
@@ -31,12 +42,22 @@ __all__ = [
     "membership_set",
     "normalize_text",
     "project_get_or_create",
+    "retrain_if_due",
     "span_context",
     "span_create",
     "span_delete",
     "span_restore",
     "span_snapshot",
     "span_update",
+    "suggester_train",
+    "suggestion_accept",
+    "suggestion_reject",
+    "suggestion_run_enqueue",
+    "suggestion_run_execute",
+    "suggestion_run_fail",
+    "suggestion_run_request",
+    "suggestion_runs_sweep",
+    "suggestions_accept_above",
     "user_get_or_create",
     "verdict_delete",
     "verdict_set",

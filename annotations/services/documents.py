@@ -18,6 +18,7 @@ from annotations.services.common import (
     normalize_text,
     record_event,
 )
+from annotations.services.suggestions import suggestion_run_request
 
 
 def document_import(
@@ -81,4 +82,7 @@ def document_import(
             before=None,
             after={"title": document.title, "text_length": document.text_length},
         )
+        # Enqueued after commit: the worker must find the document, and a broker that is down
+        # leaves a visibly queued run instead of failing the import.
+        suggestion_run_request(document=document)
     return document

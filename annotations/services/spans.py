@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from annotations import policy
 from annotations.errors import NON_FIELD, Conflict, NotAllowed, ValidationError
-from annotations.models import Document, Label, ReviewStatus, Span
+from annotations.models import Document, Label, ReviewStatus, Span, Suggestion
 from annotations.services.common import (
     UNSET,
     check_storable,
@@ -68,7 +68,9 @@ def span_create(
     text: str,
     speaker: str = "",
     note: str = "",
+    suggestion: Suggestion | None = None,
 ) -> Span:
+    """A new span by `actor`; `suggestion` is the machine suggestion it was accepted from."""
     if not policy.can_annotate(actor, document.project_id):
         raise NotAllowed("Only members of the project can add spans.")
     _check_label(label)
@@ -93,6 +95,7 @@ def span_create(
         speaker=speaker,
         note=note,
         author=actor,
+        suggestion=suggestion,
     )
     try:
         with transaction.atomic():

@@ -1,0 +1,291 @@
+"""Machine suggestions: request a run, execute it (the task's body), accept or reject.
+
+A run is safe to execute twice, to retry and to kill mid-way: it upserts on the natural key
+(document, suggester, version, label, start, end), replaces only suggestions that are still
+open, never brings back a range a reviewer rejected, and never touches a decided suggestion.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from annotations import policy
+from annotations.errors import Conflict, NotAllowed, ValidationError
+from annotations.models import Document, Label, Span, Suggestion, SuggestionRun
+from annotations.services.common import record_event
+from annotations.services.spans import span_create
+from annotations.suggest import Candidate
+
+log = logging.getLogger(__name__)
+
+Status = SuggestionRun.Status
+Open, Accepted, Rejected = (
+    Suggestion.Status.OPEN,
+    Suggestion.Status.ACCEPTED,
+    Suggestion.Status.REJECTED,
+)
+
+# The suggesters a span-suggestion run owns: their open suggestions are replaced by each run.
+OWNED_SUGGESTERS = frozenset(
+    {"quote-rules", "claim-rules", "opinion-rules", "claim-learned", "opinion-learned"}
+)
+
+
+# --- requesting a run -------------------------------------------------------------------------
+
+
+def suggestion_run_request(*, document: Document, actor=None) -> SuggestionRun:
+    """Create a queued run and enqueue it once the current transaction commits.
+
+    If the broker cannot be reached, the run stays queued with the reason; the periodic sweep
+    enqueues it again when the broker is back. Nothing waits on the run."""
+    if actor is not None and not policy.can_annotate(actor, document.project_id):
+        raise NotAllowed("Only members of the project can ask for suggestions.")
+    run = SuggestionRun.objects.create(document=document, requested_by=actor)
+    transaction.on_commit(lambda: suggestion_run_enqueue(run_id=run.pk))
+    return run
+
+
+def suggestion_run_enqueue(*, run_id: int) -> bool:
+    """Hand the run to the task queue. Returns False (and records why) if that failed."""
+    from annotations.tasks import run_suggestions
+
+    try:
+        run_suggestions.enqueue(run_id)
+    except Exception as exc:  # any broker failure: the run must stay visibly queued
+        reason = (
+            f"Waiting for the task queue: it could not be reached at "
+            f"{timezone.now():%Y-%m-%d %H:%M:%S} UTC ({type(exc).__name__}). "
+            "The run starts when the queue is back."
+        )
+        log.warning("Could not enqueue suggestion run %s: %s", run_id, exc)
+        SuggestionRun.objects.filter(pk=run_id, status=Status.QUEUED).update(error=reason)
+        return False
+    # In-process (eager) mode the run may already be done; only a still-queued run is stamped.
+    SuggestionRun.objects.filter(pk=run_id, status=Status.QUEUED).update(
+        enqueued_at=timezone.now(), error=""
+    )
+    return True
+
+
+def suggestion_runs_sweep(*, now=None) -> list[int]:
+    """Enqueue again the runs that were never picked up or whose worker died. Returns their ids.
+
+    - queued and never handed to the broker (it was down), or handed over long ago;
+    - running for longer than the task's hard time limit (the worker was killed)."""
+    now = now or timezone.now()
+    limit = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    lost = timedelta(seconds=settings.SUGGESTION_RUN_LOST_AFTER)
+    grace = timedelta(seconds=10)  # let a fresh run's own on_commit enqueue happen first
+    queued = SuggestionRun.objects.filter(status=Status.QUEUED, created_at__lt=now - grace)
+    stale = (
+        queued.filter(enqueued_at__isnull=True)
+        | queued.filter(enqueued_at__lt=now - lost)
+        | SuggestionRun.objects.filter(status=Status.RUNNING, started_at__lt=now - limit)
+    )
+    ids = list(stale.values_list("pk", flat=True)[:500])
+    for run_id in ids:
+        suggestion_run_enqueue(run_id=run_id)
+    return ids
+
+
+# --- executing a run --------------------------------------------------------------------------
+
+
+def suggestion_run_start(*, run_id: int) -> SuggestionRun | None:
+    """Mark the run running (its own commit, so the page shows it). None if there is nothing
+    to do: the run is gone or already done."""
+    with transaction.atomic():
+        run = SuggestionRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None or run.status == Status.DONE:
+            return None
+        run.status = Status.RUNNING
+        run.started_at = timezone.now()
+        run.attempts += 1
+        run.error = ""
+        run.save(update_fields=["status", "started_at", "attempts", "error"])
+    return run
+
+
+def suggestion_run_execute(*, run_id: int) -> SuggestionRun | None:
+    """The task's body: compute the candidates and upsert them. Safe to call twice."""
+    run = suggestion_run_start(run_id=run_id)
+    if run is None:
+        return None
+    document = Document.objects.only("id", "project_id", "text").get(pk=run.document_id)
+    from annotations.services.learning import candidates_for
+
+    started = timezone.now()
+    candidates = candidates_for(document)
+    computed = timezone.now()
+    with transaction.atomic():
+        # One writer per document at a time: concurrent runs of it queue up here.
+        Document.objects.select_for_update().filter(pk=document.pk).values("pk").first()
+        run = SuggestionRun.objects.select_for_update().get(pk=run_id)
+        if run.status == Status.DONE:
+            return run  # another execution of the same run finished first
+        counts = _upsert(document, run, candidates)
+        finished = timezone.now()
+        counts["compute_ms"] = round((computed - started).total_seconds() * 1000, 1)
+        counts["write_ms"] = round((finished - computed).total_seconds() * 1000, 1)
+        run.status, run.counts, run.finished_at, run.error = Status.DONE, counts, finished, ""
+        run.save(update_fields=["status", "counts", "finished_at", "error"])
+    return run
+
+
+def suggestion_run_fail(*, run_id: int, reason: str) -> None:
+    SuggestionRun.objects.filter(pk=run_id).exclude(status=Status.DONE).update(
+        status=Status.FAILED, error=reason[:2000], finished_at=timezone.now()
+    )
+
+
+def _key(label: str, start: int, end: int, suggester: str, version: str):
+    return (suggester, version, label, start, end)
+
+
+def _upsert(document: Document, run: SuggestionRun, candidates: Iterable[Candidate]) -> dict:
+    existing = {
+        _key(s.label, s.start, s.end, s.suggester, s.suggester_version): s
+        for s in document.suggestions.all()
+    }
+    rejected = {(s.label, s.start, s.end) for s in existing.values() if s.status == Rejected}
+    spans = set(document.spans.filter(deleted_at__isnull=True).values_list("label", "start", "end"))
+    counts = {"suggested": 0, "created": 0, "updated": 0, "removed": 0, "skipped": 0}
+    seen, create, update = set(), [], []
+    for c in candidates:
+        counts["suggested"] += 1
+        key = _key(c.label, c.start, c.end, c.suggester, c.version)
+        if key in seen:
+            continue
+        seen.add(key)
+        row = existing.get(key)
+        if row is not None:
+            if row.status == Open:
+                row.score, row.reason, row.run = c.score, c.reason[:500], run
+                row.speaker = (c.speaker or "")[:300]
+                row.speaker_start, row.speaker_end = c.speaker_start, c.speaker_end
+                update.append(row)
+            continue
+        if (c.label, c.start, c.end) in rejected or (c.label, c.start, c.end) in spans:
+            counts["skipped"] += 1  # a reviewer already said no, or the desk already has it
+            continue
+        create.append(
+            Suggestion(
+                document=document,
+                run=run,
+                label=c.label,
+                start=c.start,
+                end=c.end,
+                text=c.text,
+                score=c.score,
+                reason=c.reason[:500],
+                suggester=c.suggester,
+                suggester_version=c.version,
+                speaker=(c.speaker or "")[:300],
+                speaker_start=c.speaker_start,
+                speaker_end=c.speaker_end,
+            )
+        )
+    stale = [
+        s.pk
+        for key, s in existing.items()
+        if s.status == Open and s.suggester in OWNED_SUGGESTERS and key not in seen
+    ]
+    if stale:
+        counts["removed"] = Suggestion.objects.filter(pk__in=stale, status=Open).delete()[0]
+    if update:
+        Suggestion.objects.bulk_update(
+            update, ["score", "reason", "run", "speaker", "speaker_start", "speaker_end"]
+        )
+    # ignore_conflicts: a concurrent writer that slipped past the document lock cannot make a
+    # duplicate; the unique constraint on the natural key keeps one row.
+    Suggestion.objects.bulk_create(create, ignore_conflicts=True)
+    counts["created"], counts["updated"] = len(create), len(update)
+    counts["open"] = document.suggestions.filter(status=Open).count()
+    return counts
+
+
+# --- deciding ---------------------------------------------------------------------------------
+
+
+def _lock_open(suggestion: Suggestion) -> Suggestion:
+    locked = Suggestion.objects.select_for_update().select_related("document").get(pk=suggestion.pk)
+    if locked.status != Open:
+        raise Conflict(f"This suggestion was already {locked.status}.")
+    return locked
+
+
+def suggestion_accept(*, suggestion: Suggestion, actor) -> Span:
+    """Make the suggestion a span by `actor` that remembers where it came from."""
+    with transaction.atomic():
+        suggestion = _lock_open(suggestion)
+        document = suggestion.document
+        if not policy.can_annotate(actor, document.project_id):
+            raise NotAllowed("Only members of the project can accept suggestions.")
+        same = document.spans.filter(
+            author=actor,
+            label=suggestion.label,
+            start=suggestion.start,
+            end=suggestion.end,
+            deleted_at__isnull=True,
+        ).first()
+        if same is None:
+            span = span_create(
+                document=document,
+                actor=actor,
+                label=suggestion.label,
+                start=suggestion.start,
+                end=suggestion.end,
+                text=suggestion.text,
+                speaker=suggestion.speaker if suggestion.label == Label.QUOTE else "",
+                suggestion=suggestion,
+            )
+        else:
+            span = same  # the reviewer tagged it by hand already: accepting adds nothing
+        _decide(suggestion, actor, Accepted)
+    return span
+
+
+def suggestion_reject(*, suggestion: Suggestion, actor) -> Suggestion:
+    with transaction.atomic():
+        suggestion = _lock_open(suggestion)
+        if not policy.can_annotate(actor, suggestion.document.project_id):
+            raise NotAllowed("Only members of the project can reject suggestions.")
+        _decide(suggestion, actor, Rejected)
+    return suggestion
+
+
+def suggestions_accept_above(*, document: Document, actor, min_score: float) -> list[Span]:
+    """Accept every open suggestion of the document scoring at least `min_score`."""
+    if not 0.0 <= min_score <= 1.0:
+        raise ValidationError("A score is between 0 and 1.", field="min_score")
+    if not policy.can_annotate(actor, document.project_id):
+        raise NotAllowed("Only members of the project can accept suggestions.")
+    spans = []
+    with transaction.atomic():
+        chosen = document.suggestions.select_for_update().filter(status=Open, score__gte=min_score)
+        for suggestion in chosen.order_by("start", "end", "id"):
+            spans.append(suggestion_accept(suggestion=suggestion, actor=actor))
+    return spans
+
+
+def _decide(suggestion: Suggestion, actor, status: str) -> None:
+    suggestion.status, suggestion.decided_by, suggestion.decided_at = status, actor, timezone.now()
+    suggestion.save(update_fields=["status", "decided_by", "decided_at"])
+    record_event(
+        project_id=suggestion.document.project_id,
+        obj=suggestion,
+        action=status,
+        actor=actor,
+        before={"status": Open},
+        after={"status": status, "label": suggestion.label, "score": suggestion.score},
+    )
+    from annotations.services.learning import retrain_if_due
+
+    retrain_if_due(project_id=suggestion.document.project_id)

@@ -1,0 +1,84 @@
+"""Celery tasks: thin. Each takes ids, calls a service, and is safe to run twice.
+
+Retries are for transient failures only (the database or the broker going away), with
+exponential backoff and a cap; anything else marks the run failed with a readable reason.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import Task, shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import InterfaceError, OperationalError
+
+from annotations import services
+from annotations.errors import ValidationError
+from annotations.models import Project
+
+log = logging.getLogger(__name__)
+
+TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+MAX_RETRIES = 4
+
+
+class EnqueueTask(Task):
+    def enqueue(self, *args):
+        """Send to the broker now, failing fast instead of retrying for minutes: callers record
+        the failure and the sweep tries again later. A fresh connection each time follows the
+        configured broker (and tests can point it at a closed port)."""
+        if self.app.conf.task_always_eager:
+            return self.apply_async(args)
+        with self.app.connection_for_write() as connection:
+            return self.apply_async(args, connection=connection, retry=False)
+
+
+@shared_task(
+    base=EnqueueTask,
+    bind=True,
+    name="annotations.run_suggestions",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=MAX_RETRIES,
+)
+def run_suggestions(self, run_id: int) -> dict | None:
+    try:
+        run = services.suggestion_run_execute(run_id=run_id)
+    except TRANSIENT as exc:
+        if self.request.retries >= MAX_RETRIES:
+            services.suggestion_run_fail(run_id=run_id, reason=f"Gave up after retries: {exc}")
+            raise
+        raise self.retry(exc=exc, countdown=min(60, 2 ** (self.request.retries + 1))) from exc
+    except SoftTimeLimitExceeded:
+        services.suggestion_run_fail(run_id=run_id, reason="Took longer than the time limit.")
+        return None
+    except Exception as exc:
+        log.exception("Suggestion run %s failed", run_id)
+        services.suggestion_run_fail(run_id=run_id, reason=f"{type(exc).__name__}: {exc}")
+        return None
+    return run.counts if run is not None else None
+
+
+@shared_task(base=EnqueueTask, name="annotations.sweep_suggestion_runs", acks_late=True)
+def sweep_suggestion_runs() -> list[int]:
+    return services.suggestion_runs_sweep()
+
+
+@shared_task(
+    base=EnqueueTask,
+    bind=True,
+    name="annotations.retrain_suggester",
+    acks_late=True,
+    max_retries=MAX_RETRIES,
+)
+def retrain_suggester(self, project_id: int, label: str) -> int | None:
+    project = Project.objects.filter(pk=project_id).first()
+    if project is None:
+        return None
+    try:
+        return services.suggester_train(project=project, label=label).version
+    except ValidationError as exc:
+        log.info("Not retraining %s for project %s: %s", label, project_id, exc)
+        return None
+    except TRANSIENT as exc:
+        raise self.retry(exc=exc, countdown=min(60, 2 ** (self.request.retries + 1))) from exc
