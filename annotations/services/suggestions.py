@@ -166,10 +166,22 @@ def _upsert(document: Document, run: SuggestionRun, candidates: Iterable[Candida
         seen.add(key)
         row = existing.get(key)
         if row is not None:
-            if row.status == Open:
-                row.score, row.reason, row.run = c.score, c.reason[:500], run
-                row.speaker = (c.speaker or "")[:300]
-                row.speaker_start, row.speaker_end = c.speaker_start, c.speaker_end
+            fresh = (
+                c.score,
+                c.reason[:500],
+                (c.speaker or "")[:300],
+                c.speaker_start,
+                c.speaker_end,
+            )
+            if row.status == Open and fresh != (
+                row.score,
+                row.reason,
+                row.speaker,
+                row.speaker_start,
+                row.speaker_end,
+            ):
+                row.score, row.reason, row.speaker, row.speaker_start, row.speaker_end = fresh
+                row.run = run
                 update.append(row)
             continue
         if (c.label, c.start, c.end) in rejected or (c.label, c.start, c.end) in spans:
