@@ -45,9 +45,9 @@ serve: install ## Migrate and serve with the environment as configured (DATABASE
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-worker: install ## Run a Celery worker against REDIS_URL (or CELERY_BROKER_URL)
+worker: install ## Run a Celery worker (and the beat sweep) against REDIS_URL (or CELERY_BROKER_URL)
 	@test -n "$${REDIS_URL}$${CELERY_BROKER_URL}" || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) and DATABASE_URL first."; exit 1; }
-	$(VENV)/bin/celery -A factcheck worker --loglevel=INFO --concurrency=2
+	$(VENV)/bin/celery -A factcheck worker --beat --loglevel=INFO --concurrency=2 --schedule var/celerybeat-schedule
 
 test: install-dev ## Install what the tests need and run the whole suite on PostgreSQL and Redis
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput -v0
