@@ -11,7 +11,7 @@ COPY . .
 # collectstatic needs settings to load; the key here only builds the image and is never served.
 RUN SECRET_KEY=build-only DEBUG=false python manage.py collectstatic --noinput
 
-RUN useradd --create-home factcheck
+RUN useradd --create-home factcheck && mkdir -p /models && chown factcheck /models
 USER factcheck
 EXPOSE 8000
 CMD ["gunicorn", "factcheck.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
