@@ -18,4 +18,6 @@ urlpatterns = [
     ),
     path("spans/<id:span_id>/", views.SpanDetailView.as_view(), name="api-span"),
     path("spans/<id:span_id>/verdict/", views.SpanVerdictView.as_view(), name="api-span-verdict"),
+    # The reviewer's workspace (issue 3): undo a delete.
+    path("spans/<id:span_id>/restore/", views.SpanRestoreView.as_view(), name="api-span-restore"),
 ]

@@ -179,3 +179,17 @@ class SpanVerdictView(APIView):
         span = _span(request, span_id)
         services.verdict_delete(span=span, actor=request.user, version=_version_param(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- The reviewer's workspace (issue 3) ---------------------------------------------------------
+
+
+class SpanRestoreView(APIView):
+    """Undo a delete: bring a soft-deleted span back (its author, or a moderator)."""
+
+    @extend_schema(request=None, responses=s.SpanSerializer)
+    def post(self, request: Request, span_id: int) -> Response:
+        span = get_object_or_404(selectors.spans_with_deleted_for(request.user), pk=span_id)
+        span = services.span_restore(span=span, actor=request.user)
+        span = selectors.document_spans(span.document).get(pk=span.pk)
+        return Response(s.SpanSerializer(span).data)
