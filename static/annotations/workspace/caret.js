@@ -25,9 +25,27 @@ export function createCaret({ container, wrap, bar }) {
     if (!inText()) placeAt(0);
   }
 
+  function edge(forward) {
+    return pointAt(container, forward ? container.textContent.length : 0);
+  }
+
   function move(direction, granularity, extend) {
     ensure();
-    selection().modify(extend ? "extend" : "move", direction, granularity);
+    const s = selection();
+    if (granularity === "documentboundary") {
+      // Selection.modify would run to the end of the page; the text's own ends are wanted.
+      const { node, offset } = edge(direction === "forward");
+      if (extend) s.extend(node, offset);
+      else s.collapse(node, offset);
+    } else {
+      s.modify(extend ? "extend" : "move", direction, granularity);
+      if (!container.contains(s.focusNode)) {
+        // Moved past the first or last line: stop at the text's edge.
+        const { node, offset } = edge(direction === "forward");
+        if (extend) s.extend(node, offset);
+        else s.collapse(node, offset);
+      }
+    }
     draw();
   }
 

@@ -254,11 +254,13 @@ const ARROWS = {
   End: ["forward", "lineboundary"],
 };
 for (const [key, [direction, granularity]] of Object.entries(ARROWS)) {
+  // With Ctrl: by word instead of character, to the text's start or end instead of the line's.
+  const wider = { character: "word", lineboundary: "documentboundary" }[granularity] || granularity;
   const moves = [
     [key, false, granularity],
     [`shift+${key}`, true, granularity],
-    [`ctrl+${key}`, false, granularity === "character" ? "word" : granularity],
-    [`ctrl+shift+${key}`, true, granularity === "character" ? "word" : granularity],
+    [`ctrl+${key}`, false, wider],
+    [`ctrl+shift+${key}`, true, wider],
   ];
   for (const [name, extend, unit] of moves) {
     bind({
