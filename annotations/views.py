@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from annotations import policy, selectors
-from annotations.api.serializers import SpanSerializer
+from annotations.api.serializers import span_data
 from annotations.models import Label, Rating, ReviewStatus
 
 MAX_SEARCH_LENGTH = 200
@@ -49,7 +49,7 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
     spans = selectors.document_spans(document)
     workspace = {
         "document": {"id": document.pk, "title": document.title, "text": document.text},
-        "spans": SpanSerializer(spans, many=True).data,
+        "spans": [span_data(span) for span in spans],
         "me": {
             "username": request.user.get_username(),
             "role": policy.role_in(request.user, document.project_id),

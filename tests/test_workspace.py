@@ -108,3 +108,15 @@ def test_document_list_shows_how_far_the_review_has_come(
     assert "(1 rejected)" in page
     assert "1 of 1 claims rated" in page
     assert 'max="3" value="2"' in page
+
+
+def test_the_page_describes_spans_exactly_as_the_api_does(reviewer, document, claim):
+    from annotations.api.serializers import SpanSerializer, span_data
+    from annotations.selectors import document_spans
+
+    services.verdict_set(
+        span=claim, actor=reviewer, rating="false", evidence_links=["https://example.org/a"]
+    )
+    quote = make_span(document, reviewer, "pure propaganda", label="QUOTE", speaker="Police")
+    for span in document_spans(document).filter(pk__in=[claim.pk, quote.pk]):
+        assert span_data(span) == SpanSerializer(span).data
