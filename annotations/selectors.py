@@ -53,7 +53,9 @@ def document_spans(document: Document) -> QuerySet[Span]:
     """A document's live spans with what the page and the API show of each, in one query."""
     return (
         document.spans.filter(deleted_at__isnull=True)
-        .select_related("author", "verdict")
+        # verdict__author too: the span's verdict is shown with its author's name, and without
+        # it every verdict would cost one more query (the workspace page must not grow with spans).
+        .select_related("author", "verdict", "verdict__author")
         .order_by("start", "end", "id")
     )
 
@@ -85,3 +87,33 @@ def document_suggestions(
 
 def document_runs(document: Document) -> QuerySet[SuggestionRun]:
     return document.suggestion_runs.order_by("-created_at", "-id")
+
+
+# --- The reviewer's workspace (issue 3) ---------------------------------------------------------
+
+
+def spans_with_deleted_for(user) -> QuerySet[Span]:
+    """Spans in the user's projects, soft-deleted ones included: what an undo may restore."""
+    if not user.is_authenticated:
+        return Span.objects.none()
+    return Span.objects.filter(document__project__memberships__user=user).select_related(
+        "document__project"
+    )
+
+
+def document_overview(user, *, project: Project, search: str = "") -> QuerySet[Document]:
+    """The project's documents for its list page: counts by label (document_list), a search on
+    title and outlet, and how far the review has come (spans decided by a moderator, claims
+    with a verdict)."""
+    live = Q(spans__deleted_at__isnull=True)
+    documents = document_list(user, project=project).annotate(
+        reviewed_count=Count("spans", filter=live & ~Q(spans__review_status="pending")),
+        rejected_count=Count("spans", filter=live & Q(spans__review_status="rejected")),
+        verdict_count=Count(
+            "spans", filter=live & Q(spans__label="CLAIM", spans__verdict__isnull=False)
+        ),
+    )
+    search = search.strip()
+    if search:
+        documents = documents.filter(Q(title__icontains=search) | Q(outlet__icontains=search))
+    return documents

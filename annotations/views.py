@@ -6,10 +6,13 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from annotations import policy, selectors
-from annotations.models import Label
-from annotations.rendering import highlight
+from annotations.api.serializers import span_data
+from annotations.models import Label, Rating, ReviewStatus
+
+MAX_SEARCH_LENGTH = 200
 
 
 @login_required
@@ -21,13 +24,15 @@ def project_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     project = get_object_or_404(selectors.projects_for(request.user), pk=project_id)
-    documents = selectors.document_list(request.user, project=project)
+    search = request.GET.get("q", "")[:MAX_SEARCH_LENGTH]
+    documents = selectors.document_overview(request.user, project=project, search=search)
     return render(
         request,
         "annotations/project_detail.html",
         {
             "project": project,
             "documents": documents,
+            "search": search,
             "role": policy.role_in(request.user, project),
         },
     )
@@ -35,18 +40,36 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
 
 @login_required
 def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
+    """The workspace. The text and its spans go to the page as one JSON block (json_script,
+    so nothing in them can become markup); static/annotations/workspace/ paints the highlights.
+    The queries are the same whatever the number of spans (tests/test_workspace_pages.py)."""
     document = get_object_or_404(
         selectors.documents_for(request.user).select_related("project"), pk=document_id
     )
-    spans = list(selectors.document_spans(document))
+    spans = selectors.document_spans(document)
+    workspace = {
+        "document": {"id": document.pk, "title": document.title, "text": document.text},
+        "spans": [span_data(span) for span in spans],
+        "me": {
+            "username": request.user.get_username(),
+            "role": policy.role_in(request.user, document.project_id),
+        },
+        "labels": Label.choices,
+        "ratings": Rating.choices,
+        "statuses": ReviewStatus.choices,
+        "api": {
+            "root": reverse("api-projects").removesuffix("projects/"),
+            "spans": reverse("api-document-spans", args=[document.pk]),
+        },
+    }
     return render(
         request,
         "annotations/document_detail.html",
         {
             "document": document,
             "project": document.project,
-            "spans": spans,
-            "highlighted_text": highlight(document.text, spans),
             "labels": Label.choices,
+            "statuses": ReviewStatus.choices,
+            "workspace": workspace,
         },
     )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from annotations.rendering import highlight
 from tests.factories import make_document, make_span
 
 pytestmark = pytest.mark.django_db
@@ -42,20 +45,33 @@ def test_project_page_lists_documents_with_counts_by_label(client, reviewer, doc
     assert [cell.split("</td>")[0] for cell in row.split("<td>")[3:6]] == ["1", "1", "0"]
 
 
-def test_document_page_shows_the_text_with_each_span_as_a_mark(client, reviewer, document, claim):
+def _workspace_data(page: str) -> dict:
+    """The JSON block the workspace paints from (json_script)."""
+    start = page.index('<script id="workspace-data" type="application/json">')
+    body = page[page.index(">", start) + 1 : page.index("</script>", start)]
+    return json.loads(body)
+
+
+def test_document_page_carries_the_text_and_each_span_for_the_workspace(
+    client, reviewer, document, claim
+):
     quote = make_span(document, reviewer, "pure propaganda", label="QUOTE", speaker="Police")
     client.force_login(reviewer)
     page = client.get(f"/documents/{document.pk}/").content.decode()
-    assert f'data-span-id="{claim.pk}" data-label="CLAIM"' in page
-    assert f'data-span-id="{quote.pk}" data-label="QUOTE" title="Quote: Police"' in page
+    data = _workspace_data(page)
+    assert data["document"]["text"] == document.text
+    spans = {s["id"]: s for s in data["spans"]}
+    assert spans[claim.pk]["label"] == "CLAIM"
+    assert (spans[quote.pk]["label"], spans[quote.pk]["speaker"]) == ("QUOTE", "Police")
+    assert data["me"] == {"username": "rita", "role": "reviewer"}
+    # Before any script runs, the article is there as plain text.
+    assert 'id="document-text" class="document-text" tabindex="0"' in page
 
 
-def test_nested_spans_render_as_nested_marks_in_text_order(client, reviewer, document):
+def test_nested_spans_render_as_nested_marks_in_text_order(document, reviewer):
     outer = make_span(document, reviewer, "dismissed the claims as “pure propaganda”")
     inner = make_span(document, reviewer, "pure propaganda", label="QUOTE")
-    client.force_login(reviewer)
-    page = client.get(f"/documents/{document.pk}/").content.decode()
-    body = page[page.index('id="document-text"') :]
+    body = highlight(document.text, [inner, outer])
     assert body.index(f'data-span-id="{outer.pk}"') < body.index(f'data-span-id="{inner.pk}"')
     # The inner piece is wrapped by both marks.
     assert (
@@ -80,7 +96,9 @@ def test_html_in_article_notes_and_speakers_is_shown_as_text(client, desk, revie
     assert "<img src=x" not in page and "<img src=y" not in page
     assert "<i>Eve</i>" not in page and "<b>bold</b>" not in page
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
-    assert "&lt;i&gt;Eve&lt;/i&gt;" in page
+    # In the data block, < and > are escaped so that nothing can close the script element.
+    assert "\\u003Ci\\u003EEve\\u003C/i\\u003E" in page
+    assert _workspace_data(page)["spans"][0]["speaker"] == "<i>Eve</i>"
 
 
 def test_pages_forbid_inline_script_by_content_security_policy(client, reviewer, document):

@@ -285,3 +285,47 @@ class AcceptAboveSerializer(serializers.Serializer):
 class AcceptedSerializer(serializers.Serializer):
     accepted = serializers.IntegerField()
     spans = SpanSerializer(many=True)
+
+
+# --- The reviewer's workspace (issue 3) ---------------------------------------------------------
+
+_datetime = serializers.DateTimeField()
+
+
+def span_data(span: Span) -> dict:
+    """SpanSerializer's output, built directly: the workspace page embeds thousands of spans and
+    DRF's per-field machinery made that the slowest part of opening a long document. Kept equal
+    to SpanSerializer by tests/test_workspace.py."""
+    verdict = getattr(span, "verdict", None)
+    return {
+        "id": span.pk,
+        "document": span.document_id,
+        "label": span.label,
+        "start": span.start,
+        "end": span.end,
+        "text": span.text,
+        "prefix": span.prefix,
+        "suffix": span.suffix,
+        "speaker": span.speaker,
+        "note": span.note,
+        "author": span.author.username,
+        "origin": f"suggestion:{span.suggestion_id}" if span.suggestion_id else "manual",
+        "review_status": span.review_status,
+        "review_reason": span.review_reason,
+        "version": span.version,
+        "verdict": None
+        if verdict is None
+        else {
+            "rating": verdict.rating,
+            "rationale": verdict.rationale,
+            "evidence_links": verdict.evidence_links,
+            "author": verdict.author.username,
+            "review_status": verdict.review_status,
+            "review_reason": verdict.review_reason,
+            "version": verdict.version,
+            "created_at": _datetime.to_representation(verdict.created_at),
+            "updated_at": _datetime.to_representation(verdict.updated_at),
+        },
+        "created_at": _datetime.to_representation(span.created_at),
+        "updated_at": _datetime.to_representation(span.updated_at),
+    }

@@ -48,4 +48,6 @@ urlpatterns = [
         views.SuggestionRejectView.as_view(),
         name="api-suggestion-reject",
     ),
+    # The reviewer's workspace (issue 3): undo a delete.
+    path("spans/<id:span_id>/restore/", views.SpanRestoreView.as_view(), name="api-span-restore"),
 ]

@@ -260,3 +260,17 @@ class SuggestionRejectView(APIView):
             suggestion=_suggestion(request, suggestion_id), actor=request.user
         )
         return Response(s.SuggestionSerializer(suggestion).data)
+
+
+# --- The reviewer's workspace (issue 3) ---------------------------------------------------------
+
+
+class SpanRestoreView(APIView):
+    """Undo a delete: bring a soft-deleted span back (its author, or a moderator)."""
+
+    @extend_schema(request=None, responses=s.SpanSerializer)
+    def post(self, request: Request, span_id: int) -> Response:
+        span = get_object_or_404(selectors.spans_with_deleted_for(request.user), pk=span_id)
+        span = services.span_restore(span=span, actor=request.user)
+        span = selectors.document_spans(span.document).get(pk=span.pk)
+        return Response(s.SpanSerializer(span).data)

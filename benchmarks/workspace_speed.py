@@ -1,0 +1,327 @@
+"""How fast the workspace opens and tags, at 20, 200 and 2,000 spans on a 100,000-character
+document (overlaps and nesting included).
+
+Prints, per size: the server's median time and SQL query count for the page and for the
+document's JSON, and Chromium's median time from navigation to every highlight painted (the
+first frame after painting). Then the median time from pressing C on a selection to the new
+highlight on screen, on the 2,000-span document. Medians of a few runs, one process.
+
+    make install-dev
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/factcheck SECRET_KEY=x DEBUG=false \\
+      STATIC_ROOT=var/test-static .venv/bin/python manage.py collectstatic --noinput -v0
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/factcheck SECRET_KEY=x DEBUG=false \\
+      STATIC_ROOT=var/test-static .venv/bin/python benchmarks/workspace_speed.py [--runs 5]
+
+It works in a throwaway database (bench_workspace_<pid>) that it creates and drops.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright next to the server
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.testcases import LiveServerThread, _StaticFilesHandler  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+SIZES = (20, 200, 2000)
+TEXT_LENGTH = 100_000
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+WORDS = [
+    "the",
+    "police",
+    "said",
+    "officials",
+    "government",
+    "attack",
+    "province",
+    "claimed",
+    "people",
+    "killed",
+    "at",
+    "least",
+    "more",
+    "than",
+    "hundreds",
+    "statement",
+    "group",
+    "fighters",
+    "regional",
+    "tensions",
+    "Kashmir",
+    "India",
+    "Pakistan",
+    "spokesman",
+    "confirmed",
+    "reported",
+    "according",
+    "to",
+    "witnesses",
+    "army",
+    "district",
+    "city",
+    "minister",
+]
+SPICE = ["👨🏻‍🚒", "消防员说火已经被扑灭了", "Spin\u0308al", "\u05e9\u05dc\u05d5\u05dd", "😀"]
+
+
+def build_text(rng: random.Random) -> tuple[str, list[tuple[int, int]]]:
+    """About TEXT_LENGTH code points of sentences in paragraphs; returns the sentence ranges."""
+    parts: list[str] = []
+    sentences: list[tuple[int, int]] = []
+    length = 0
+    while length < TEXT_LENGTH:
+        words = [rng.choice(WORDS) for _ in range(rng.randint(8, 18))]
+        if rng.random() < 0.2:
+            words.insert(rng.randint(0, len(words)), rng.choice(SPICE))
+        sentence = " ".join(words).capitalize() + "."
+        sentences.append((length, length + len(sentence)))
+        separator = "\n\n" if rng.random() < 0.15 else " "
+        parts.append(sentence + separator)
+        length += len(sentence) + len(separator)
+    return "".join(parts), sentences
+
+
+def span_ranges(text: str, sentences: list[tuple[int, int]], count: int) -> list[tuple]:
+    """CLAIMs on sentences, QUOTEs nested inside them, OPINIONs across sentence ends."""
+    out: list[tuple] = []
+    for i, (start, end) in enumerate(sentences):
+        out.append(("CLAIM", start, end))
+        inner_start = text.index(" ", start) + 1
+        inner_end = text.rfind(" ", inner_start, end)
+        if inner_end - inner_start > 0:
+            out.append(("QUOTE", inner_start, inner_end))
+        if i + 1 < len(sentences) and i % 3 == 0:
+            out.append(
+                ("OPINION", (start + end) // 2, (sentences[i + 1][0] + sentences[i + 1][1]) // 2)
+            )
+        if len(out) >= count:
+            break
+    return out[:count]
+
+
+def make_documents(user, project, runs_text):
+    from annotations import services
+    from annotations.models import Span, Verdict
+
+    text, sentences = runs_text
+    all_ranges = span_ranges(text, sentences, max(SIZES))
+    assert len(all_ranges) == max(SIZES), "the text is too short for the spans"
+    documents = {}
+    for size in SIZES:
+        document = services.document_import(
+            project=project, actor=user, text=text, title=f"Benchmark, {size} spans"
+        )
+        step = len(all_ranges) / size  # spread the spans over the whole text
+        chosen = [all_ranges[int(i * step)] for i in range(size)]
+        spans = [
+            Span(
+                document=document,
+                label=label,
+                start=start,
+                end=end,
+                text=text[start:end],
+                prefix=services.span_context(text, start, end)[0],
+                suffix=services.span_context(text, start, end)[1],
+                speaker="Police" if label == "QUOTE" else "",
+                author=user,
+            )
+            for label, start, end in chosen
+        ]
+        Span.objects.bulk_create(spans)
+        claims = [s for s in spans if s.label == "CLAIM"][::4]
+        Verdict.objects.bulk_create(
+            Verdict(span=s, rating="mixed", rationale="Benchmark.", author=user) for s in claims
+        )
+        documents[size] = document
+    return documents
+
+
+def server_figures(client: Client, url: str, runs: int) -> tuple[float, int]:
+    timings = []
+    queries = 0
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, response.status_code
+        queries = len(captured.captured_queries)
+    return statistics.median(timings), queries
+
+
+OPEN_JS = """
+async () => {
+  while (!performance.getEntriesByName("workspace-shown").length) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const marks = document.querySelectorAll("#document-text mark");
+  const ids = new Set(Array.from(marks, (m) => m.dataset.spanId));
+  const nav = performance.getEntriesByType("navigation")[0];
+  return {
+    ms: performance.getEntriesByName("workspace-shown")[0].startTime,
+    response: nav.responseEnd,
+    painted: performance.getEntriesByName("workspace-painted")[0].startTime,
+    spans: ids.size,
+  };
+}
+"""
+
+TAG_JS = """
+async (n) => {
+  const el = document.getElementById("document-text");
+  // A word somewhere in the text (inside other highlights: a new one-word CLAIM, nested).
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  let seen = 0, node = null;
+  for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+    if (/[a-z]{4,}/.test(t.data) && seen++ === 100 + n * 37) { node = t; break; }
+  }
+  const match = /[a-z]{4,}/.exec(node.data);
+  const range = document.createRange();
+  range.setStart(node, match.index);
+  range.setEnd(node, match.index + match[0].length);
+  const selection = getSelection();
+  selection.removeAllRanges();
+  selection.addRange(range);
+  document.dispatchEvent(new MouseEvent("mouseup", { bubbles: true }));
+  const before = el.querySelectorAll("mark").length;
+  const started = performance.now();
+  document.dispatchEvent(new KeyboardEvent("keydown", { key: "c", bubbles: true }));
+  await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  const ms = performance.now() - started;
+  return { ms, added: el.querySelectorAll("mark").length > before };
+}
+"""
+
+
+def browser_figures(base_url: str, session: str, documents: dict, runs: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    figures: dict = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        context.add_cookies([{"name": "sessionid", "value": session, "url": base_url}])
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        for size, document in documents.items():
+            results = []
+            for _ in range(runs):
+                page.goto(f"{base_url}/documents/{document.pk}/")
+                result = page.evaluate(OPEN_JS)
+                assert result["spans"] == size, f"{result['spans']} of {size} spans painted"
+                results.append(result)
+            figures[("open", size)] = {
+                key: statistics.median(r[key] for r in results)
+                for key in ("ms", "response", "painted")
+            }
+        page.goto(f"{base_url}/documents/{documents[max(SIZES)].pk}/")
+        page.evaluate(OPEN_JS)
+        tag_timings = []
+        for n in range(runs):
+            result = page.evaluate(TAG_JS, n)
+            assert result["added"], "the new highlight did not appear"
+            tag_timings.append(result["ms"])
+            page.wait_for_timeout(300)  # let the save finish before the next one
+        figures["tag"] = statistics.median(tag_timings)
+        assert not errors, errors
+        browser.close()
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("Set DATABASE_URL to a PostgreSQL server (see the docstring).")
+
+    setup_test_environment()
+    settings.DATABASES["default"]["TEST"]["NAME"] = f"bench_workspace_{os.getpid()}"
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    server = None
+    try:
+        from annotations import services
+
+        user, _ = services.user_get_or_create(username="bench", password="bench-pass")
+        project, _ = services.project_get_or_create(name="Benchmark desk")
+        services.membership_set(project=project, user=user, role="reviewer")
+        text = build_text(random.Random(7))
+        documents = make_documents(user, project, text)
+        print(
+            f"Document: {len(text[0]):,} code points, {len(text[0].encode('utf-16-le')) // 2:,} "
+            f"UTF-16 units; spans at {', '.join(map(str, SIZES))}; median of {args.runs} runs."
+        )
+
+        client = Client()
+        client.force_login(user)
+        print(
+            f"{'spans':>6} | {'page ms':>8} {'queries':>7} | {'JSON ms':>8} {'queries':>7}", end=""
+        )
+        server_rows = {}
+        for size, document in documents.items():
+            server_rows[size] = (
+                *server_figures(client, f"/documents/{document.pk}/", args.runs),
+                *server_figures(client, f"/api/v1/documents/{document.pk}/", args.runs),
+            )
+
+        server = LiveServerThread("127.0.0.1", _StaticFilesHandler)
+        server.daemon = True
+        server.start()
+        server.is_ready.wait()
+        if server.error:
+            raise server.error
+        base_url = f"http://127.0.0.1:{server.port}"
+        figures = browser_figures(base_url, client.cookies["sessionid"].value, documents, args.runs)
+
+        print(f" | Chromium ms: {'response':>8} {'DOM built':>9} {'on screen':>9}")
+        for size, (page_ms, page_q, json_ms, json_q) in server_rows.items():
+            opened = figures[("open", size)]
+            print(
+                f"{size:>6} | {page_ms:>8.1f} {page_q:>7} | {json_ms:>8.1f} {json_q:>7} | "
+                f"{'':>12} {opened['response']:>8.0f} {opened['painted']:>9.0f} "
+                f"{opened['ms']:>9.0f}"
+            )
+        print(
+            "(Chromium: milliseconds from navigation start to the last byte of the page, to "
+            "every highlight in the DOM, and to the first frame after that.)"
+        )
+        print(
+            f"Tag a span on the {max(SIZES):,}-span document, key to highlight on screen: "
+            f"{figures['tag']:.1f} ms"
+        )
+    finally:
+        if server is not None:
+            server.terminate()
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+// The REST API as the page uses it: session cookie plus the CSRF token, JSON in and out.
+// Errors become ApiError with the status and the body ({field: [reason]}, or detail/current).
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(describe(status, body));
+    this.status = status;
+    this.body = body || {};
+  }
+}
+
+// {"text": ["Does not match ..."], "non_field_errors": [...]} -> one readable sentence.
+export function describe(status, body) {
+  if (!body || typeof body !== "object") return `The server answered ${status}.`;
+  const parts = [];
+  for (const [field, value] of Object.entries(body)) {
+    if (field === "current") continue;
+    const text = Array.isArray(value) ? value.join(" ") : typeof value === "string" ? value : "";
+    if (!text) continue;
+    parts.push(field === "detail" || field === "non_field_errors" ? text : `${field}: ${text}`);
+  }
+  return parts.length ? parts.join(" ") : `The server answered ${status}.`;
+}
+
+export function createApi({ root, csrfToken }) {
+  async function request(method, path, body) {
+    let response;
+    try {
+      response = await fetch(path.startsWith("/") ? path : root + path, {
+        method,
+        credentials: "same-origin",
+        headers: {
+          Accept: "application/json",
+          ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+          ...(method === "GET" ? {} : { "X-CSRFToken": csrfToken }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      throw new ApiError(0, { detail: `The server could not be reached (${error.message}).` });
+    }
+    if (response.status === 204) return null;
+    let data = null;
+    try {
+      data = await response.json();
+    } catch {
+      data = null;
+    }
+    if (!response.ok) throw new ApiError(response.status, data);
+    return data;
+  }
+
+  return {
+    createSpan: (spansUrl, fields) => request("POST", spansUrl, fields),
+    updateSpan: (id, fields) => request("PATCH", `spans/${id}/`, fields),
+    deleteSpan: (id, version) => request("DELETE", `spans/${id}/?version=${version}`),
+    restoreSpan: (id) => request("POST", `spans/${id}/restore/`, {}),
+    getVerdict: (id) => request("GET", `spans/${id}/verdict/`),
+    setVerdict: (id, fields) => request("PUT", `spans/${id}/verdict/`, fields),
+  };
+}

@@ -1,0 +1,281 @@
+// The reviewer's workspace: wires the modules together. Each concern is its own module:
+//   offsets.js  UTF-16 <-> code points, DOM points <-> offsets (the only place)
+//   paint.js    highlights as nested <mark> elements     store.js    the spans the page knows
+//   select.js   selection and the tag menu                caret.js    a caret for keyboard work
+//   panel.js    the span panel and verdict                list.js     the span list and filters
+//   keyboard.js every shortcut, in one place              api.js      the REST API
+// Another kind of highlight (machine suggestions) is one more layer in `layers` below plus its
+// bindings in keyboard.js's registry.
+
+import { createApi } from "./api.js";
+import { createCaret } from "./caret.js";
+import { bind, listen } from "./keyboard.js";
+import { createList } from "./list.js";
+import { speakerNames } from "./names.js";
+import { createNotifier } from "./notify.js";
+import { OffsetMap } from "./offsets.js";
+import { createPainter } from "./paint.js";
+import { createPanel } from "./panel.js";
+import { createSelection } from "./select.js";
+import { SpanStore } from "./store.js";
+
+const data = JSON.parse(document.getElementById("workspace-data").textContent);
+const byId = (id) => document.getElementById(id);
+const container = byId("document-text");
+const wrap = byId("text-wrap");
+const text = data.document.text;
+const offsets = new OffsetMap(text);
+const store = new SpanStore(data.spans);
+const choices = {
+  labels: Object.fromEntries(data.labels),
+  ratings: Object.fromEntries(data.ratings),
+  statuses: Object.fromEntries(data.statuses),
+};
+const api = createApi({
+  root: data.api.root,
+  csrfToken: document.querySelector("#span-form input[name=csrfmiddlewaretoken]").value,
+});
+const notify = createNotifier(byId("workspace-status"), byId("workspace-alert"));
+const announce = (message) => {
+  byId("workspace-announce").textContent = message;
+};
+
+// --- painting -------------------------------------------------------------------------------
+
+let current = null; // the span J/K and Enter act on
+const painter = createPainter(container, text, offsets);
+
+function spanTitle(span) {
+  const name = choices.labels[span.label] || span.label;
+  return span.speaker ? `${name}: ${span.speaker}` : name;
+}
+
+function spanItem(span) {
+  return {
+    key: `span:${span.id}`,
+    start: span.start,
+    end: span.end,
+    rank: 0,
+    decorate(mark) {
+      let cls = `hl hl-${span.label.toLowerCase()}`;
+      if (typeof span.id === "string") cls += " hl-pending";
+      if (String(span.id) === String(current)) cls += " is-current";
+      mark.className = cls;
+      mark.dataset.spanId = span.id;
+      mark.dataset.label = span.label;
+      mark.title = spanTitle(span);
+    },
+  };
+}
+
+// Each layer returns the items to paint. Spans are the first; suggestions can be another.
+const layers = [() => store.all().map(spanItem)];
+const items = () => layers.flatMap((layer) => layer());
+const marksOf = (id) => (id === null ? [] : painter.marksOf(`span:${id}`));
+
+// --- the list, the panel, selection ---------------------------------------------------------
+
+const list = createList({
+  listEl: byId("span-list"),
+  countEl: byId("span-count"),
+  labelFilter: byId("filter-label"),
+  statusFilter: byId("filter-status"),
+  store,
+  labelNames: choices.labels,
+  statusNames: choices.statuses,
+  onOpen: (id) => openSpan(id),
+});
+
+const panel = createPanel({
+  root: byId("span-panel"),
+  store,
+  api,
+  notify,
+  choices,
+  names: () => speakerNames(text, store.all()),
+  onOpen: (id, alsoHere) => openSpan(id, alsoHere),
+  onClose: () => {
+    marksOf(current)[0]?.scrollIntoView({ block: "nearest" });
+  },
+  onDeleted: (span) => {
+    notify.say(`${choices.labels[span.label]} deleted.`, {
+      timeout: 8000,
+      action: { label: "Undo", run: () => restore(span) },
+    });
+  },
+});
+
+const caret = createCaret({ container, wrap, bar: byId("text-caret") });
+const selection = createSelection({ container, wrap, menu: byId("tag-menu"), offsets, onTag: createSpan });
+
+let listPending = false;
+function scheduleList() {
+  // The highlight is painted at once; the list follows a moment later, off the hot path.
+  if (listPending) return;
+  listPending = true;
+  requestAnimationFrame(() =>
+    setTimeout(() => {
+      listPending = false;
+      list.render();
+      list.setCurrent(current, { scroll: false });
+    }, 0),
+  );
+}
+
+store.onChange((change) => {
+  painter.update(items(), [[change.span.start, change.span.end]]);
+  scheduleList();
+  panel.refresh(change);
+});
+
+function setCurrent(id, { scroll = true } = {}) {
+  for (const mark of marksOf(current)) mark.classList.remove("is-current");
+  current = id === null ? null : String(id);
+  const marks = marksOf(current);
+  for (const mark of marks) mark.classList.add("is-current");
+  if (scroll && marks[0]) marks[0].scrollIntoView({ block: "center" });
+  list.setCurrent(current, { scroll });
+}
+
+function openSpan(id, alsoHere = []) {
+  const span = store.get(id);
+  if (!span) return;
+  if (typeof span.id === "string") {
+    notify.say("This span is still being saved.");
+    return;
+  }
+  setCurrent(span.id);
+  panel.open(span.id, alsoHere);
+}
+
+async function createSpan({ label, start, end, text: selected, endUnits }) {
+  notify.clearError();
+  const draftId = `new-${start}-${end}-${label}`;
+  const draft = {
+    id: draftId,
+    label,
+    start,
+    end,
+    text: selected,
+    speaker: "",
+    note: "",
+    author: data.me.username,
+    review_status: "pending",
+    review_reason: "",
+    version: 0,
+    verdict: null,
+  };
+  store.put(draft);
+  if (caret.focused()) caret.placeAt(endUnits);
+  try {
+    const saved = await api.createSpan(data.api.spans, { label, start, end, text: selected });
+    store.put(saved, { replacing: draftId });
+    setCurrent(saved.id, { scroll: false });
+    if (caret.focused()) caret.placeAt(endUnits);
+    notify.say(`${choices.labels[label]} saved: “${selected.slice(0, 60)}”.`);
+  } catch (error) {
+    store.remove(draftId);
+    notify.error(`The ${choices.labels[label]} was not saved, so its highlight was removed: ${error.message}`);
+  }
+}
+
+async function restore(span) {
+  try {
+    const restored = await api.restoreSpan(span.id);
+    store.put(restored);
+    notify.say(`${choices.labels[restored.label]} restored.`);
+  } catch (error) {
+    notify.error(`The span could not be restored: ${error.message}`);
+  }
+}
+
+// Clicking a highlight opens its span (the innermost); the panel offers the others there.
+container.addEventListener("click", (event) => {
+  const chosen = document.getSelection();
+  if (chosen && !chosen.isCollapsed && chosen.toString().trim()) return; // a drag, not a click
+  const mark = event.target.closest("mark[data-span-id]");
+  if (!mark || !container.contains(mark)) return;
+  const ids = [];
+  for (let node = mark; node && node !== container; node = node.parentElement) {
+    const id = node.dataset.spanId;
+    if (id && !ids.includes(id)) ids.push(id);
+  }
+  openSpan(ids[0], ids.slice(1));
+});
+
+// --- keys ------------------------------------------------------------------------------------
+
+function step(delta) {
+  const order = list.order();
+  if (!order.length) return;
+  const at = order.findIndex((id) => String(id) === String(current));
+  const next = at === -1 ? (delta > 0 ? 0 : order.length - 1) : (at + delta + order.length) % order.length;
+  setCurrent(order[next]);
+  const span = store.get(order[next]);
+  if (caret.focused()) caret.placeAt(offsets.toUnits(span.start));
+  announce(`${choices.labels[span.label]} ${next + 1} of ${order.length}: ${span.text.slice(0, 120)}`);
+}
+
+const inText = () => document.activeElement === container || container.contains(document.activeElement);
+
+for (const [key, label] of [["c", "CLAIM"], ["q", "QUOTE"], ["o", "OPINION"]]) {
+  bind({ keys: [key], when: selection.ready, run: () => selection.tag(label), help: `Tag as ${choices.labels[label]}` });
+}
+bind({ keys: ["Escape"], when: selection.isOpen, run: selection.cancel, help: "Cancel the tag menu" });
+bind({
+  keys: ["Escape"],
+  when: panel.isOpen,
+  inFields: true,
+  run: () => {
+    panel.close();
+    container.focus({ preventScroll: true });
+    if (current !== null && store.get(current)) caret.placeAt(offsets.toUnits(store.get(current).start));
+  },
+  help: "Close the span panel",
+});
+bind({ keys: ["j"], run: () => step(1), help: "Next span" });
+bind({ keys: ["k"], run: () => step(-1), help: "Previous span" });
+bind({
+  keys: ["Enter"],
+  when: () => current !== null && !selection.isOpen() && (inText() || document.activeElement === document.body),
+  run: () => openSpan(current),
+  help: "Open the current span",
+});
+const ARROWS = {
+  ArrowRight: ["forward", "character"],
+  ArrowLeft: ["backward", "character"],
+  ArrowDown: ["forward", "line"],
+  ArrowUp: ["backward", "line"],
+  Home: ["backward", "lineboundary"],
+  End: ["forward", "lineboundary"],
+};
+for (const [key, [direction, granularity]] of Object.entries(ARROWS)) {
+  // With Ctrl: by word instead of character, to the text's start or end instead of the line's.
+  const wider = { character: "word", lineboundary: "documentboundary" }[granularity] || granularity;
+  const moves = [
+    [key, false, granularity],
+    [`shift+${key}`, true, granularity],
+    [`ctrl+${key}`, false, wider],
+    [`ctrl+shift+${key}`, true, wider],
+  ];
+  for (const [name, extend, unit] of moves) {
+    bind({
+      keys: [name],
+      when: caret.focused,
+      run: () => {
+        caret.move(direction, unit, extend);
+        if (extend) selection.check();
+      },
+    });
+  }
+}
+listen();
+
+// --- first paint -----------------------------------------------------------------------------
+
+painter.paint(items());
+list.render();
+container.dataset.painted = "true"; // tests and benchmarks wait for this
+performance.mark("workspace-painted");
+// After the next frame the highlights are on screen: benchmarks/workspace_speed.py reads this.
+requestAnimationFrame(() => setTimeout(() => performance.mark("workspace-shown"), 0));

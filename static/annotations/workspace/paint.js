@@ -1,0 +1,106 @@
+// Painting highlights over the text. Spans may overlap and nest, so the text is cut at every
+// boundary and each piece is wrapped in one <mark> per item covering it, outermost first. An
+// item is then one or more <mark> elements; the container's textContent stays the text, exactly.
+//
+// The text is laid out in blocks that end after each run of line breaks (a paragraph), so a
+// change repaints, and Chromium lays out again, only the paragraphs it touches: that keeps
+// tagging quick on a long article with thousands of spans.
+//
+// Items are generic: { key, start, end } in code points, `rank` (lower wraps higher when two
+// start and end together), and decorate(mark) to set its class and data attributes. Spans are
+// one kind; another kind (machine suggestions) is painted by passing more items.
+
+function blockRanges(text) {
+  const ranges = [];
+  const breaks = /\n+/g;
+  let start = 0;
+  for (let m = breaks.exec(text); m; m = breaks.exec(text)) {
+    const end = m.index + m[0].length;
+    if (end < text.length) {
+      ranges.push([start, end]);
+      start = end;
+    }
+  }
+  ranges.push([start, text.length]);
+  return ranges;
+}
+
+export function createPainter(container, text, offsets) {
+  const blocks = blockRanges(text).map(([a, b]) => {
+    const element = document.createElement("span");
+    element.className = "text-block";
+    return { a, b, element, marks: new Map() };
+  });
+  let entries = [];
+
+  function fill(block) {
+    const inside = entries.filter((e) => e.a < block.b && e.b > block.a);
+    const cuts = new Set([block.a, block.b]);
+    for (const e of inside) {
+      cuts.add(Math.max(e.a, block.a));
+      cuts.add(Math.min(e.b, block.b));
+    }
+    const boundaries = Array.from(cuts).sort((x, y) => x - y);
+    block.marks = new Map();
+    const fragment = document.createDocumentFragment();
+    let active = [];
+    let next = 0;
+    for (let i = 0; i + 1 < boundaries.length; i++) {
+      const left = boundaries[i];
+      const right = boundaries[i + 1];
+      if (active.length) active = active.filter((e) => e.b > left);
+      while (next < inside.length && Math.max(inside[next].a, block.a) === left) active.push(inside[next++]);
+      const piece = document.createTextNode(text.slice(left, right));
+      if (!active.length) {
+        fragment.append(piece);
+        continue;
+      }
+      let outer = null;
+      let inner = null;
+      for (const e of active) {
+        const mark = document.createElement("mark");
+        e.item.decorate(mark);
+        const list = block.marks.get(e.item.key);
+        if (list) list.push(mark);
+        else block.marks.set(e.item.key, [mark]);
+        if (inner) inner.append(mark);
+        else outer = mark;
+        inner = mark;
+      }
+      inner.append(piece);
+      fragment.append(outer);
+    }
+    block.element.replaceChildren(fragment);
+  }
+
+  function prepare(items) {
+    entries = items.map((item) => ({ item, a: offsets.toUnits(item.start), b: offsets.toUnits(item.end) }));
+    entries.sort((x, y) => x.a - y.a || y.b - x.b || (x.item.rank || 0) - (y.item.rank || 0));
+  }
+
+  return {
+    // Paint everything (the first paint).
+    paint(items) {
+      prepare(items);
+      for (const block of blocks) fill(block);
+      container.replaceChildren(...blocks.map((b) => b.element));
+    },
+    // Paint again only the blocks that meet the given ranges (code points, end exclusive).
+    update(items, ranges) {
+      prepare(items);
+      const touched = ranges.map(([s, e]) => [offsets.toUnits(s), offsets.toUnits(e)]);
+      for (const block of blocks) {
+        if (touched.some(([a, b]) => a < block.b && b > block.a)) fill(block);
+      }
+    },
+    // An item's <mark> elements, in text order.
+    marksOf(key) {
+      const out = [];
+      for (const block of blocks) {
+        const list = block.marks.get(key);
+        if (list) out.push(...list);
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,45 @@
+// The document's spans as the page knows them. Every change goes through here, and the
+// listeners (painting, the list, the panel) redraw from it.
+
+export class SpanStore {
+  constructor(spans) {
+    this.byId = new Map(spans.map((s) => [String(s.id), s]));
+    this.listeners = [];
+    this.sorted = null;
+  }
+
+  get(id) {
+    return this.byId.get(String(id));
+  }
+
+  all() {
+    if (!this.sorted) {
+      this.sorted = Array.from(this.byId.values()).sort(
+        (x, y) => x.start - y.start || x.end - y.end || String(x.id).localeCompare(String(y.id)),
+      );
+    }
+    return this.sorted;
+  }
+
+  put(span, { replacing } = {}) {
+    if (replacing !== undefined) this.byId.delete(String(replacing));
+    this.byId.set(String(span.id), span);
+    this.changed({ kind: "put", span, replacing });
+  }
+
+  remove(id) {
+    const span = this.get(id);
+    if (!span) return;
+    this.byId.delete(String(id));
+    this.changed({ kind: "remove", span });
+  }
+
+  onChange(listener) {
+    this.listeners.push(listener);
+  }
+
+  changed(change) {
+    this.sorted = null;
+    for (const listener of this.listeners) listener(change);
+  }
+}
