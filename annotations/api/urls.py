@@ -19,3 +19,24 @@ urlpatterns = [
     path("spans/<id:span_id>/", views.SpanDetailView.as_view(), name="api-span"),
     path("spans/<id:span_id>/verdict/", views.SpanVerdictView.as_view(), name="api-span-verdict"),
 ]
+
+# --- the labeled-data API (issue 6) --------------------------------------------------------
+from annotations.api import exports  # noqa: E402
+
+urlpatterns += [
+    path(
+        "projects/<id:project_id>/export/",
+        exports.ProjectExportView.as_view(),
+        name="api-project-export",
+    ),
+    path(
+        "projects/<id:project_id>/spans/",
+        exports.ProjectSpansView.as_view(),
+        name="api-project-spans",
+    ),
+    path(
+        "projects/<id:project_id>/documents/import/",
+        exports.DocumentImportView.as_view(),
+        name="api-project-documents-import",
+    ),
+]
