@@ -438,3 +438,27 @@ def test_document_list_takes_the_span_filters(api, desk, reviewer, exported):
         api(reviewer).get(f"/api/v1/projects/{desk.pk}/documents/", {"status": "rejected"}).json()
     )
     assert [d["title"] for d in listed["results"]] == ["The combining article"]
+
+
+def test_the_schema_documents_the_new_endpoints_with_their_limits_and_swagger_loads(
+    api, reviewer, client
+):
+    import yaml
+
+    schema = yaml.safe_load(api(reviewer).get("/api/schema/").content)
+    export_op = schema["paths"]["/api/v1/projects/{project_id}/export/"]["get"]
+    params = {p["name"]: p["schema"] for p in export_op["parameters"]}
+    assert sorted(params["format"]["enum"]) == ["claimreview", "conll", "csv", "jsonl", "w3c"]
+    assert params["status"]["default"] == "approved"
+    assert params["reviewer"]["maxLength"] == 150
+    assert params["document"]["maximum"] == 10**18
+    assert {"application/x-ndjson", "text/csv", "text/plain", "application/ld+json"} <= set(
+        export_op["responses"]["200"]["content"]
+    )
+    import_op = schema["paths"]["/api/v1/projects/{project_id}/documents/import/"]["post"]
+    assert "all or nothing" in import_op["description"]
+    assert "multipart/form-data" in import_op["requestBody"]["content"]
+    spans_op = schema["paths"]["/api/v1/projects/{project_id}/spans/"]["get"]
+    assert {p["name"] for p in spans_op["parameters"]} >= {"cursor", "page_size", "since"}
+    client.force_login(reviewer)
+    assert client.get("/api/docs/").status_code == 200

@@ -3,6 +3,8 @@ reviewer (the span's author), since (changed at or after) and document."""
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
@@ -26,11 +28,28 @@ class IdFilter(django_filters.Filter):
     field_class = _IdField
 
 
+class _UtcDateTimeField(forms.DateTimeField):
+    """PostgreSQL takes offsets up to 15:59 only: read any ISO 8601 time, compare it in UTC."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(UTC)
+        except (OverflowError, ValueError):
+            raise forms.ValidationError("Is out of the range of dates.") from None
+
+
+class UtcDateTimeFilter(django_filters.DateTimeFilter):
+    field_class = _UtcDateTimeField
+
+
 class SpanFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, method="filter_status")
     label = django_filters.ChoiceFilter(choices=Label.choices)
     reviewer = django_filters.CharFilter(field_name="author__username", max_length=150)
-    since = django_filters.DateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    since = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
     document = IdFilter(field_name="document_id")
 
     class Meta:
