@@ -27,7 +27,8 @@ from datetime import date
 from typing import Any
 
 import orjson
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from annotations import policy
 from annotations.errors import NotAllowed, ValidationError
@@ -357,26 +358,69 @@ def _reason(exc: Exception) -> str:
 def _write(*, project: Project, actor, line: _Line) -> tuple[Document, int]:
     document = document_import(project=project, actor=actor, text=line.text, **line.document)
     spans = line.spans
+    now = timezone.now()
     for span in spans:
-        span.document = document
-        span.author = actor
-    created = Span.objects.bulk_create(spans, batch_size=2000)
-    AuditEvent.objects.bulk_create(
-        [
-            AuditEvent(
-                project_id=project.pk,
-                object_type="span",
-                object_id=span.pk,
-                action="import",
-                actor=actor,
-                before=None,
-                after=span_snapshot(span),
-            )
-            for span in created
-        ],
-        batch_size=2000,
+        span.document, span.author = document, actor
+        span.created_at = span.updated_at = now
+    if connection.vendor == "postgresql":
+        _copy_spans(project=project, actor=actor, spans=spans)
+    else:  # the embedded SQLite of local mode
+        Span.objects.bulk_create(spans, batch_size=500)
+        AuditEvent.objects.bulk_create(
+            [_audit(project, actor, span) for span in spans], batch_size=500
+        )
+    return document, len(spans)
+
+
+def _audit(project: Project, actor, span: Span) -> AuditEvent:
+    return AuditEvent(
+        project_id=project.pk,
+        object_type="span",
+        object_id=span.pk,
+        action="import",
+        actor=actor,
+        before=None,
+        after=span_snapshot(span),
     )
-    return document, len(created)
+
+
+_SPAN_COLUMNS = (
+    'id, document_id, label, start, "end", text, prefix, suffix, speaker, note, author_id, '
+    "review_status, review_reason, version, created_at, updated_at"
+)
+
+
+def _copy_spans(*, project: Project, actor, spans: list[Span]) -> None:
+    """Spans and their audit records with COPY: ten times faster than INSERT for a big line.
+    The database's constraints and triggers check every row as they do for INSERT; the ids
+    come from the table's own sequence first, so each audit record can name its span."""
+    if not spans:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [Span._meta.db_table, len(spans)],
+        )
+        for span, (pk,) in zip(spans, cursor.fetchall(), strict=True):
+            span.pk = pk
+        raw = cursor.cursor
+        with connection.wrap_database_errors:
+            with raw.copy(f"COPY {Span._meta.db_table} ({_SPAN_COLUMNS}) FROM STDIN") as copy:
+                for span in spans:
+                    copy.write_row(
+                        (span.pk, span.document_id, span.label, span.start, span.end, span.text,
+                         span.prefix, span.suffix, span.speaker, span.note, span.author_id,
+                         span.review_status, "", 1, span.created_at, span.updated_at)
+                    )  # fmt: skip
+            with raw.copy(
+                f"COPY {AuditEvent._meta.db_table} (project_id, object_type, object_id, action, "
+                "actor_id, after, created_at) FROM STDIN"
+            ) as copy:
+                for span in spans:
+                    copy.write_row(
+                        (project.pk, "span", span.pk, "import", actor.pk,
+                         orjson.dumps(span_snapshot(span)).decode(), span.created_at)
+                    )  # fmt: skip
 
 
 def document_import_jsonl(
