@@ -53,3 +53,9 @@ def can_edit_span(user, span: Span) -> bool:
     if span.author_id == user.pk:
         return can_annotate(user, project_id)
     return can_moderate(user, project_id)
+
+
+# --- exports (issue 6) ---------------------------------------------------------------------
+def can_export(user, project) -> bool:
+    """Pull the project's labeled data through the export endpoint. Any member, for now."""
+    return can_view_project(user, project)

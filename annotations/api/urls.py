@@ -51,3 +51,24 @@ urlpatterns = [
     # The reviewer's workspace (issue 3): undo a delete.
     path("spans/<id:span_id>/restore/", views.SpanRestoreView.as_view(), name="api-span-restore"),
 ]
+
+# --- the labeled-data API (issue 6) --------------------------------------------------------
+from annotations.api import exports  # noqa: E402
+
+urlpatterns += [
+    path(
+        "projects/<id:project_id>/export/",
+        exports.ProjectExportView.as_view(),
+        name="api-project-export",
+    ),
+    path(
+        "projects/<id:project_id>/spans/",
+        exports.ProjectSpansView.as_view(),
+        name="api-project-spans",
+    ),
+    path(
+        "projects/<id:project_id>/documents/import/",
+        exports.DocumentImportView.as_view(),
+        name="api-project-documents-import",
+    ),
+]

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from annotations import selectors, services
 from annotations.api import serializers as s
+from annotations.api.filters import STATUS_ALL, filter_documents, filter_parameters
 from annotations.errors import ValidationError
 from annotations.models import Document, Project, Span, Suggestion, Verdict
 
@@ -75,14 +76,21 @@ class ProjectListView(APIView):
 class ProjectDocumentsView(APIView):
     @extend_schema(
         responses=s.DocumentListSerializer(many=True),
-        parameters=[OpenApiParameter("page_size", int, description="At most 500.")],
+        parameters=[
+            OpenApiParameter("page_size", int, description="At most 500."),
+            # Documents with at least one span passing these filters (issue 6).
+            *filter_parameters(default_status=STATUS_ALL),
+        ],
     )
     def get(self, request: Request, project_id: int) -> Response:
         project = _project(request, project_id)
         paginator = NewestFirst()
-        page = paginator.paginate_queryset(
-            selectors.document_list(request.user, project=project), request, view=self
+        documents = filter_documents(
+            selectors.document_list(request.user, project=project),
+            selectors.project_spans(request.user, project=project),
+            request.query_params,
         )
+        page = paginator.paginate_queryset(documents, request, view=self)
         return paginator.get_paginated_response(s.DocumentListSerializer(page, many=True).data)
 
     @extend_schema(request=s.DocumentCreateSerializer, responses={201: s.DocumentListSerializer})

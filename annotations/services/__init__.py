@@ -17,6 +17,7 @@ from annotations.services.common import (
     verdict_snapshot,
 )
 from annotations.services.documents import document_import
+from annotations.services.imports import ImportReport, LineError, document_import_jsonl
 from annotations.services.learning import retrain_if_due, suggester_train
 from annotations.services.people import membership_set, project_get_or_create, user_get_or_create
 from annotations.services.spans import span_create, span_delete, span_restore, span_update
@@ -36,9 +37,12 @@ __all__ = [
     "MAX_EVIDENCE_LINKS",
     "MAX_URL_LENGTH",
     "UNSET",
+    "ImportReport",
+    "LineError",
     "check_storable",
     "check_storable_json",
     "document_import",
+    "document_import_jsonl",
     "membership_set",
     "normalize_text",
     "project_get_or_create",

@@ -1,0 +1,151 @@
+"""Getting articles in: the add-document form and the upload page (.txt files, JSONL).
+
+Thin like the other pages: a form validates, a service writes, the page shows what happened.
+The upload page works without JavaScript; static/annotations/upload.js adds a progress bar by
+sending the same form with XMLHttpRequest and asking for JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import PurePath
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from annotations import policy, selectors, services
+from annotations.errors import NON_FIELD, ValidationError
+from annotations.models import MAX_DOCUMENT_LENGTH
+from annotations.services.imports import iter_lines
+
+MAX_FILES = 50
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(max_length=500)
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 16}), max_length=MAX_DOCUMENT_LENGTH, strip=False
+    )
+    outlet = forms.CharField(max_length=200, required=False)
+    author = forms.CharField(max_length=200, required=False)
+    source_url = forms.URLField(max_length=2000, required=False, label="URL", assume_scheme="https")
+    published_on = forms.DateField(
+        required=False, label="Date", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class UploadForm(forms.Form):
+    keep_good_lines = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Import the good lines of a JSONL file even if some lines are refused",
+    )
+
+
+def _project_for_writing(request: HttpRequest, project_id: int):
+    project = get_object_or_404(selectors.projects_for(request.user), pk=project_id)
+    if not policy.can_annotate(request.user, project):
+        raise PermissionDenied("Only members of the project can add documents to it.")
+    return project
+
+
+@login_required
+def document_add(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = _project_for_writing(request, project_id)
+    form = DocumentForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.document_import(
+                project=project, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            for name, reasons in exc.errors.items():
+                form.add_error(name if name in form.fields and name != NON_FIELD else None, reasons)
+        else:
+            messages.success(request, f"Added “{document.title}”.")
+            return redirect("document-detail", document.pk)
+    return render(request, "annotations/document_add.html", {"project": project, "form": form})
+
+
+@dataclass
+class FileResult:
+    name: str
+    documents_created: int = 0
+    spans_created: int = 0
+    committed: bool = True
+    errors: list[dict] = field(default_factory=list)
+    error_count: int = 0
+
+
+def _import_file(upload, *, project, actor, keep_good_lines: bool) -> FileResult:
+    name = PurePath(upload.name or "file").name
+    result = FileResult(name=name)
+    suffix = PurePath(name).suffix.lower()
+    if suffix in (".jsonl", ".ndjson"):
+        report = services.document_import_jsonl(
+            project=project, actor=actor, lines=iter_lines(upload), keep_good_lines=keep_good_lines
+        )
+        result.documents_created, result.spans_created = (
+            report.documents_created,
+            report.spans_created,
+        )
+        result.committed, result.error_count = report.committed, report.error_count
+        result.errors = [asdict(e) for e in report.errors]
+        return result
+    if suffix != ".txt":
+        return _refused(result, "Only .txt and .jsonl files can be uploaded.")
+    try:
+        text = upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return _refused(result, "The file is not UTF-8 text.")
+    try:
+        services.document_import(
+            project=project, actor=actor, text=text, title=PurePath(name).stem or name
+        )
+    except ValidationError as exc:
+        return _refused(result, "; ".join(" ".join(v) for v in exc.errors.values()))
+    result.documents_created = 1
+    return result
+
+
+def _refused(result: FileResult, reason: str) -> FileResult:
+    result.committed = False
+    result.errors, result.error_count = [{"line": None, "reason": reason}], 1
+    return result
+
+
+@login_required
+def document_upload(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = _project_for_writing(request, project_id)
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    form = UploadForm(
+        request.POST if request.method == "POST" else None, initial={"keep_good_lines": True}
+    )
+    results: list[FileResult] = []
+    problem = ""
+    if request.method == "POST":
+        files = request.FILES.getlist("files")
+        if not files:
+            problem = "Choose at least one .txt or .jsonl file."
+        elif len(files) > MAX_FILES:
+            problem = f"At most {MAX_FILES} files at a time."
+        elif form.is_valid():
+            keep = form.cleaned_data["keep_good_lines"]
+            results = [
+                _import_file(f, project=project, actor=request.user, keep_good_lines=keep)
+                for f in files
+            ]
+        if wants_json:
+            return JsonResponse(
+                {"problem": problem, "files": [asdict(r) for r in results]},
+                status=400 if problem else 200,
+            )
+    return render(
+        request,
+        "annotations/document_upload.html",
+        {"project": project, "form": form, "results": results, "problem": problem},
+    )

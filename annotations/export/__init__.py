@@ -1,0 +1,74 @@
+"""Exports: one module a format, groups (a document and its spans) in, bytes out, streaming.
+
+Each format module has MEDIA_TYPE, EXTENSION and render(groups, context) -> Iterator[bytes].
+They are pure: no queries, no settings; the selector feeds them and the API streams them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from annotations.export import claimreview, conll, csvfile, jsonl, w3c
+from annotations.export.rows import (
+    OFFSET_UNIT,
+    OFFSET_UNIT_TEXT,
+    DocumentRow,
+    ExportContext,
+    ExportMismatch,
+    Group,
+    SpanRow,
+    VerdictRow,
+    check_span,
+)
+
+FORMATS = {
+    "jsonl": jsonl,
+    "w3c": w3c,
+    "claimreview": claimreview,
+    "conll": conll,
+    "csv": csvfile,
+}
+
+CHUNK_BYTES = 64 * 1024
+
+
+def buffered(pieces: Iterable[bytes], size: int = CHUNK_BYTES) -> Iterator[bytes]:
+    """Join small pieces into chunks of about `size` bytes: fewer writes to the socket."""
+    buffer: list[bytes] = []
+    length = 0
+    for piece in pieces:
+        buffer.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield b"".join(buffer)
+            buffer, length = [], 0
+    if buffer:
+        yield b"".join(buffer)
+
+
+def stream(module, groups: Iterator[Group], context: ExportContext) -> Iterator[bytes]:
+    """The format's bytes in chunks. However it ends (done, a mismatch, the client gone), the
+    groups generator is closed here, so its cursors and transaction end with the stream."""
+    try:
+        yield from buffered(module.render(groups, context))
+    finally:
+        close = getattr(groups, "close", None)
+        if close is not None:
+            close()
+
+
+__all__ = [
+    "CHUNK_BYTES",
+    "FORMATS",
+    "OFFSET_UNIT",
+    "OFFSET_UNIT_TEXT",
+    "DocumentRow",
+    "ExportContext",
+    "ExportMismatch",
+    "Group",
+    "SpanRow",
+    "VerdictRow",
+    "buffered",
+    "check_span",
+    "stream",
+]

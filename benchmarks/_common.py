@@ -1,0 +1,114 @@
+"""What the benchmarks share: a scratch PostgreSQL database, a gunicorn on loopback, memory.
+
+Nothing here touches the development or test databases: everything happens in --database
+(fc_bench by default), which is dropped and created again at the start of a run.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def server_url(host: str) -> str:
+    return f"postgres://postgres@{host}:5432"
+
+
+def django_env(database_url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CELERY_BROKER_URL")}
+    env.update(
+        DATABASE_URL=database_url,
+        SECRET_KEY="benchmark-only-secret-key",
+        DEBUG="false",
+        SECURE_COOKIES="false",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        LOG_LEVEL="WARNING",
+        CELERY_TASK_ALWAYS_EAGER="true",
+        DB_CONN_MAX_AGE="600",
+        STATIC_ROOT=str(ROOT / "var" / "test-static"),
+    )
+    return env
+
+
+def fresh_database(*, host: str, name: str) -> str:
+    """Drop and create the scratch database, migrate it; returns its URL."""
+    with psycopg.connect(f"{server_url(host)}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = f"{server_url(host)}/{name}"
+    subprocess.run(
+        [PYTHON, "manage.py", "migrate", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=django_env(url),
+        check=True,
+    )
+    return url
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(database_url: str, *, args: list[str]):
+    """Serve the site on a loopback port; yields (base_url, master process)."""
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "factcheck.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--no-control-socket",
+            "--timeout",
+            "900",
+            "--log-level",
+            "warning",
+            *args,
+        ],
+        cwd=ROOT,
+        env=django_env(database_url),
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(f"{base}/accounts/login/", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("gunicorn did not start")
+        yield base, process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def children(pid: int) -> list[int]:
+    try:
+        return [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0

@@ -1,0 +1,249 @@
+"""How fast the export streams, how flat its memory stays, and how fast the JSONL import runs.
+
+    .venv/bin/python benchmarks/export_speed.py                  # 10,000 documents, 1,000,000 spans
+    .venv/bin/python benchmarks/export_speed.py --documents 200 --spans-per-document 50   # quick
+
+Loads a project into a scratch PostgreSQL database (COPY), serves the site with one gunicorn
+sync worker on loopback, downloads the JSONL and W3C exports over HTTP and prints spans per
+second, bytes per second and the worker's memory (resident set, sampled every 20 ms), next to
+the time PostgreSQL takes to COPY the same rows to nowhere (the physical floor). Then times the
+JSONL import of --import-documents documents with --import-spans-per-document spans each
+through the API (all or nothing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import random
+import threading
+import time
+from datetime import UTC, datetime
+
+import psycopg
+from _common import children, fresh_database, gunicorn, rss_mb
+
+WORDS = [
+    "the", "minister", "said", "growth", "hit", "percent", "in", "police", "reported", "people",
+    "killed", "at", "least", "more", "than", "officials", "claimed", "record", "first", "time",
+    "India", "Pakistan", "Kashmir", "attack", "東京", "人口", "😀", "café", "Zoë", "مرحبا", "שלום",
+    "naïve", "façade",
+]  # fmt: skip
+
+
+def make_text(rng: random.Random, sentences: int) -> tuple[str, list[tuple[int, int]]]:
+    """A text and the (start, end) of each sentence's first clause, in code points."""
+    parts, spans, position = [], [], 0
+    for _ in range(sentences):
+        clause = " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 6)))
+        rest = " ".join(rng.choice(WORDS) for _ in range(rng.randint(2, 5)))
+        sentence = f"{clause.capitalize()}, {rest}. "
+        spans.append((position, position + len(clause)))
+        parts.append(sentence)
+        position += len(sentence)
+    return "".join(parts), spans
+
+
+def load(url: str, *, documents: int, per_document: int, seed: int = 7) -> dict:
+    rng = random.Random(seed)
+    now = datetime.now(UTC)
+    labels = ("CLAIM", "QUOTE", "OPINION")
+    with psycopg.connect(url) as conn:
+        user_id = conn.execute(
+            "INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, "
+            "email, is_staff, is_active, date_joined) VALUES ('!', false, 'bench', '', '', '', "
+            "false, true, %s) RETURNING id",
+            (now,),
+        ).fetchone()[0]
+        project_id = conn.execute(
+            "INSERT INTO annotations_project (name, description, created_at) "
+            "VALUES ('Bench desk', '', %s) RETURNING id",
+            (now,),
+        ).fetchone()[0]
+        conn.execute(
+            "INSERT INTO annotations_membership (project_id, user_id, role, created_at) "
+            "VALUES (%s, %s, 'moderator', %s)",
+            (project_id, user_id, now),
+        )
+        token = "bench" + "0" * 35
+        conn.execute(
+            "INSERT INTO authtoken_token (key, user_id, created) VALUES (%s, %s, %s)",
+            (token, user_id, now),
+        )
+        texts = {}
+        with conn.cursor().copy(
+            "COPY annotations_document (id, project_id, title, outlet, author, source_url, "
+            "external_id, text, text_length, metadata, created_at) FROM STDIN"
+        ) as copy:
+            for doc_id in range(1, documents + 1):
+                text, spans = make_text(rng, per_document)
+                texts[doc_id] = (text, spans)
+                copy.write_row(
+                    (doc_id, project_id, f"Article {doc_id}", "Bench", "", "", "", text,
+                     len(text), '{"bench": true}', now)
+                )  # fmt: skip
+        conn.execute("SELECT setval('annotations_document_id_seq', %s)", (documents,))
+        span_id = 0
+        with conn.cursor().copy(
+            'COPY annotations_span (id, document_id, label, start, "end", text, prefix, '
+            "suffix, speaker, note, author_id, review_status, version, created_at, updated_at, "
+            "review_reason) FROM STDIN"
+        ) as copy:
+            for doc_id, (text, spans) in texts.items():
+                for start, end in spans:
+                    span_id += 1
+                    copy.write_row(
+                        (span_id, doc_id, labels[span_id % 3], start, end, text[start:end],
+                         text[max(0, start - 32):start], text[end:end + 32], "", "", user_id,
+                         "approved", 1, now, now, "")
+                    )  # fmt: skip
+        conn.execute("SELECT setval('annotations_span_id_seq', %s)", (span_id,))
+        conn.execute("ANALYZE")
+    return {"project_id": project_id, "token": token, "spans": span_id}
+
+
+def copy_floor(url: str, project_id: int) -> tuple[float, int]:
+    """Seconds and bytes for PostgreSQL to COPY the export's rows (spans joined with their
+    author and verdict, and the documents' texts) to a client that throws them away."""
+    spans_sql = (
+        "SELECT s.document_id, s.id, s.label, s.start, s.end, s.text, s.prefix, s.suffix, "
+        "s.speaker, s.note, u.username, s.suggestion_id, s.review_status, s.reviewed_at, "
+        "s.created_at, s.updated_at, v.id, v.rating, v.rationale, v.evidence_links, "
+        "v.review_status, v.reviewed_at, v.updated_at FROM annotations_span s "
+        "JOIN annotations_document d ON d.id = s.document_id "
+        "JOIN auth_user u ON u.id = s.author_id "
+        "LEFT JOIN annotations_verdict v ON v.span_id = s.id "
+        f"WHERE d.project_id = {project_id} AND s.deleted_at IS NULL "
+        "AND s.review_status = 'approved' ORDER BY s.document_id, s.start, s.end, s.id"
+    )
+    docs_sql = (
+        "SELECT id, title, outlet, author, source_url, published_on, external_id, metadata, "
+        f"text, created_at FROM annotations_document WHERE project_id = {project_id} ORDER BY id"
+    )
+    size = 0
+    started = time.perf_counter()
+    with psycopg.connect(url) as conn:
+        for sql in (spans_sql, docs_sql):
+            with conn.cursor().copy(f"COPY ({sql}) TO STDOUT") as copy:
+                for block in copy:
+                    size += len(block)
+    return time.perf_counter() - started, size
+
+
+class PeakMemory:
+    """Samples the resident memory of the gunicorn workers while a download runs."""
+
+    def __init__(self, master_pid: int) -> None:
+        self.master = master_pid
+        self.baseline = self.peak = self._now()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _now(self) -> float:
+        return max((rss_mb(pid) for pid in children(self.master)), default=0.0)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._now())
+            time.sleep(0.02)
+
+    def __enter__(self):
+        self.baseline = self.peak = self._now()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def download(base: str, path: str, token: str) -> tuple[float, int, int]:
+    host, port = base.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=900)
+    started = time.perf_counter()
+    conn.request("GET", path, headers={"Authorization": f"Token {token}"})
+    response = conn.getresponse()
+    assert response.status == 200, (response.status, response.read(500))
+    size = 0
+    while block := response.read(1 << 20):
+        size += len(block)
+    elapsed = time.perf_counter() - started
+    conn.close()
+    return elapsed, size, response.status
+
+
+def import_body(documents: int, per_document: int) -> tuple[bytes, int]:
+    rng = random.Random(11)
+    lines, spans = [], 0
+    for i in range(documents):
+        text, ranges = make_text(rng, per_document)
+        label = [[s, e, ("CLAIM", "QUOTE", "OPINION")[j % 3]] for j, (s, e) in enumerate(ranges)]
+        spans += len(label)
+        lines.append(json.dumps({"text": text, "label": label, "batch": i}, ensure_ascii=False))
+    return ("\n".join(lines) + "\n").encode(), spans
+
+
+def post_import(base: str, project_id: int, token: str, body: bytes) -> tuple[float, dict]:
+    host, port = base.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=900)
+    started = time.perf_counter()
+    conn.request(
+        "POST",
+        f"/api/v1/projects/{project_id}/documents/import/",
+        body=body,
+        headers={"Authorization": f"Token {token}", "Content-Type": "application/x-ndjson"},
+    )
+    response = conn.getresponse()
+    report = json.loads(response.read())
+    elapsed = time.perf_counter() - started
+    conn.close()
+    assert response.status == 201, report
+    return elapsed, report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--documents", type=int, default=10_000)
+    parser.add_argument("--spans-per-document", type=int, default=100)
+    parser.add_argument("--import-documents", type=int, default=1_000)
+    parser.add_argument("--import-spans-per-document", type=int, default=100)
+    parser.add_argument("--database", default="fc_bench")
+    parser.add_argument("--db-host", default="127.0.0.1")
+    args = parser.parse_args()
+
+    url = fresh_database(host=args.db_host, name=args.database)
+    started = time.perf_counter()
+    data = load(url, documents=args.documents, per_document=args.spans_per_document)
+    print(f"loaded {args.documents:,} documents, {data['spans']:,} spans with COPY "
+          f"in {time.perf_counter() - started:.1f} s")  # fmt: skip
+    floor_s, floor_bytes = copy_floor(url, data["project_id"])
+    print(f"PostgreSQL COPY floor: {floor_s:.2f} s, {data['spans'] / floor_s:,.0f} spans/s, "
+          f"{floor_bytes / floor_s / 1e6:,.1f} MB/s ({floor_bytes / 1e6:,.1f} MB)")  # fmt: skip
+
+    with gunicorn(url, args=["--workers", "1"]) as (base, process):
+        # Warm up (imports, first connection), so the baseline memory is the idle worker's.
+        download(base, f"/api/v1/projects/{data['project_id']}/export/?document=1", data["token"])
+        for fmt in ("jsonl", "w3c"):
+            path = f"/api/v1/projects/{data['project_id']}/export/?format={fmt}"
+            with PeakMemory(process.pid) as memory:
+                elapsed, size, _ = download(base, path, data["token"])
+            rate = data["spans"] / elapsed
+            print(
+                f"{fmt:5} export: {elapsed:.2f} s, {rate:,.0f} spans/s, "
+                f"{size / elapsed / 1e6:,.1f} MB/s ({size / 1e6:,.1f} MB); "
+                f"{elapsed / floor_s:.1f}x the COPY floor; worker memory "
+                f"{memory.baseline:.0f} MB -> peak {memory.peak:.0f} MB "
+                f"(+{memory.peak - memory.baseline:.1f} MB)"
+            )
+        body, spans = import_body(args.import_documents, args.import_spans_per_document)
+        elapsed, report = post_import(base, data["project_id"], data["token"], body)
+        print(
+            f"JSONL import (all or nothing): {report['documents_created']:,} documents, "
+            f"{report['spans_created']:,} spans in {elapsed:.2f} s: {spans / elapsed:,.0f} spans/s "
+            f"({len(body) / 1e6:.1f} MB)"
+        )
+
+
+if __name__ == "__main__":
+    main()
