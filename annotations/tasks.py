@@ -28,7 +28,7 @@ class EnqueueTask(Task):
         the failure and the sweep tries again later. A fresh connection each time follows the
         configured broker (and tests can point it at a closed port)."""
         if self.app.conf.task_always_eager:
-            return self.apply_async(args)
+            return self.apply(args)  # in-process, without touching a broker connection
         with self.app.connection_for_write() as connection:
             return self.apply_async(args, connection=connection, retry=False)
 
