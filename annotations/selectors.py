@@ -64,3 +64,13 @@ def object_history(*, object_type: str, object_id: int) -> QuerySet[AuditEvent]:
         .select_related("actor")
         .order_by("created_at", "id")
     )
+
+
+# --- moderation -----------------------------------------------------------------------------
+
+
+def spans_with_deleted_for(user) -> QuerySet[Span]:
+    """Spans in the user's projects, soft-deleted ones too (restore needs to find them)."""
+    if not user.is_authenticated:
+        return Span.objects.none()
+    return Span.objects.filter(document__project__memberships__user=user).select_related("document")

@@ -17,6 +17,14 @@ from annotations.services.common import (
     verdict_snapshot,
 )
 from annotations.services.documents import document_import
+from annotations.services.moderation import (
+    membership_assign,
+    membership_remove,
+    span_review,
+    span_review_bulk,
+    verdict_review,
+    verdict_review_bulk,
+)
 from annotations.services.people import membership_set, project_get_or_create, user_get_or_create
 from annotations.services.spans import span_create, span_delete, span_restore, span_update
 from annotations.services.verdicts import verdict_delete, verdict_set
@@ -28,6 +36,8 @@ __all__ = [
     "check_storable",
     "check_storable_json",
     "document_import",
+    "membership_assign",
+    "membership_remove",
     "membership_set",
     "normalize_text",
     "project_get_or_create",
@@ -35,10 +45,14 @@ __all__ = [
     "span_create",
     "span_delete",
     "span_restore",
+    "span_review",
+    "span_review_bulk",
     "span_snapshot",
     "span_update",
     "user_get_or_create",
     "verdict_delete",
+    "verdict_review",
+    "verdict_review_bulk",
     "verdict_set",
     "verdict_snapshot",
 ]
