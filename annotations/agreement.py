@@ -21,6 +21,7 @@ as several annotators marked it: CLAIM spans of different annotators that overla
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -246,12 +247,15 @@ def span_matches(rows: Sequence[SpanRow]) -> dict[int, dict]:
     same words. `missing` lists annotators who tagged nothing there; `agreed` is true when
     every other annotator has the same label on exactly the same range."""
     annotators = sorted({r.author for r in rows})
+    ordered = sorted(rows, key=lambda r: (r.start, r.end, r.id))
+    starts = [r.start for r in ordered]
     result: dict[int, dict] = {}
     for row in rows:
         matches: list[SpanMatch] = []
         seen: set[str] = set()
-        for other in rows:
-            if other.author == row.author:
+        # Only spans starting before this one ends can overlap it.
+        for other in ordered[: bisect_left(starts, row.end)]:
+            if other.author == row.author or other.end <= row.start:
                 continue
             shared = overlaps((row.start, row.end), (other.start, other.end))
             if not shared:

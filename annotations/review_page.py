@@ -41,10 +41,19 @@ def span_rows(spans: Sequence[Span]) -> list[agreement.SpanRow]:
 def render_disagreements(text: str, rows: Sequence[agreement.SpanRow]) -> SafeString:
     annotators = sorted({r.author for r in rows})
     boundaries = sorted({0, len(text), *(r.start for r in rows), *(r.end for r in rows)})
+    ordered = sorted(rows, key=lambda r: (r.start, r.end, r.id))
     out: list[str] = []
+    active: list[agreement.SpanRow] = []
+    next_row = 0
     for left, right in pairwise(boundaries):
+        # A sweep: spans enter at their start and leave at their end, so each piece looks only
+        # at the spans over it, not at every span of the document.
+        active = [r for r in active if r.end > left]
+        while next_row < len(ordered) and ordered[next_row].start == left:
+            active.append(ordered[next_row])
+            next_row += 1
         piece = escape(text[left:right])
-        covering = [r for r in rows if r.start <= left and r.end >= right]
+        covering = active
         if not covering:
             out.append(piece)
             continue
