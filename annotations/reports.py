@@ -67,6 +67,8 @@ def project_agreement(project: Project) -> dict:
                 "verdicts": agreement.verdict_agreement(doc_rows, RATING_VALUES).as_dict(),
             }
         )
+    # Worst first: the documents a moderator should look at.
+    documents.sort(key=lambda d: (d["spans"]["all_labels"]["f1_overlap"] or 0, d["document"]))
     pooled_rows = [r for doc_rows in shared.values() for r in doc_rows]
     return {
         "project": project.pk,

@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -62,7 +62,10 @@ def run(size: int, runs: int) -> None:
     per_document = 500
     documents = [
         document_import(
-            project=project, actor=None, text="word " * per_document, title=f"Doc {d}",
+            project=project,
+            actor=None,
+            text="word " * per_document,
+            title=f"Doc {d}",
             outlet=("Wire", "Daily")[d % 2],
         )
         for d in range(max(1, size // per_document))
