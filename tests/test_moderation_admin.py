@@ -48,6 +48,10 @@ def _ids_in(page: str) -> set[int]:
     return {int(m) for m in re.findall(r'name="_selected_action" value="(\d+)"', page)}
 
 
+def _linked_ids(page: str, model: str) -> set[int]:
+    return {int(m) for m in re.findall(rf"/admin/annotations/{model}/(\d+)/change/", page)}
+
+
 # --- lists -------------------------------------------------------------------------------------
 
 
@@ -383,3 +387,42 @@ def test_superuser_adds_a_moderator_through_the_membership_page(client, django_u
     newbie.refresh_from_db()
     assert newbie.is_staff
     assert AuditEvent.objects.filter(object_type="membership", action="add").exists()
+
+
+def test_span_and_verdict_pages_offer_the_decisions_and_the_history(mona, reviewer, claim):
+    verdict = services.verdict_set(span=claim, actor=reviewer, rating="mixed")
+    span_page = mona.get(f"{SPANS}{claim.pk}/change/").content.decode()
+    assert "Approve span" in span_page and "Reject span" in span_page
+    assert f"{SPANS}{claim.pk}/history/" in span_page
+    assert 'name="_save"' not in span_page  # read-only: changes go through the services
+    verdict_page = mona.get(f"/admin/annotations/verdict/{verdict.pk}/change/").content.decode()
+    assert "Approve verdict" in verdict_page
+
+
+def test_suggestion_and_run_lists_are_scoped_and_filterable(mona, document, other_desk, outsider):
+    from annotations.models import Suggestion, SuggestionRun
+
+    # Suggestions are written by the suggester's service elsewhere; rows suffice for a list.
+    foreign = make_document(other_desk, actor=outsider, text="Other words here.")
+    for doc in (document, foreign):
+        run = SuggestionRun.objects.create(document=doc, status="done")
+        Suggestion.objects.create(
+            document=doc,
+            run=run,
+            label="CLAIM",
+            start=0,
+            end=6,
+            text=doc.text[:6],
+            score=0.9,
+            reason="a number",
+            suggester="claims",
+            suggester_version="1",
+        )
+    page = mona.get("/admin/annotations/suggestion/", {"label__exact": "CLAIM"}).content.decode()
+    assert _linked_ids(page, "suggestion") == set(
+        Suggestion.objects.filter(document=document).values_list("pk", flat=True)
+    )
+    runs = mona.get("/admin/annotations/suggestionrun/").content.decode()
+    assert _linked_ids(runs, "suggestionrun") == set(
+        SuggestionRun.objects.filter(document=document).values_list("pk", flat=True)
+    )
