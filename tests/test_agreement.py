@@ -156,3 +156,31 @@ def test_deleted_spans_do_not_count_towards_agreement(api, reviewer, annotated):
 def test_agreement_of_another_project_is_404(api, outsider, annotated, desk):
     assert api(outsider).get(f"/api/v1/documents/{annotated.pk}/agreement/").status_code == 404
     assert api(outsider).get(f"/api/v1/projects/{desk.pk}/agreement/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_dashboard_figures_count_documents_spans_verdicts_and_weekly_throughput(
+    desk, reviewer, second_reviewer, moderator, annotated
+):
+    from annotations import reports
+
+    make_document(desk, actor=reviewer, text="Nobody has read this yet.", title="Fresh")
+    reviewed = make_document(desk, actor=reviewer, text="All checked here.", title="Done")
+    span = services.span_create(
+        document=reviewed, actor=reviewer, label="CLAIM", start=0, end=3, text="All"
+    )
+    services.span_review(span=span, actor=moderator, status="approved")
+
+    data = reports.dashboard(desk)
+    assert data["documents"]["by_state"] == {
+        "not annotated": 1,
+        "awaiting review": 1,  # the example, all pending
+        "reviewed": 1,
+    }
+    assert data["spans_by_outlet"] == {"(no outlet)": {"CLAIM": 10, "QUOTE": 2, "OPINION": 1}}
+    assert data["spans_by_status"] == {"pending": 12, "approved": 1, "rejected": 0}
+    ratings = data["verdicts_by_rating"]
+    assert (ratings["true"], ratings["false"], ratings["unverifiable"]) == (2, 2, 1)
+    weekly = data["throughput"]["by_author"]
+    assert (sum(weekly["rita"]), sum(weekly["ravi"])) == (7, 6)
+    assert weekly["rita"][-1] == 7  # all made this week, the last point of the line
