@@ -388,6 +388,7 @@ class SpanAdmin(ModeratedAdmin):
     ]
     search_fields = ["text", "speaker", "note", "document__title"]
     list_select_related = ["document", "author", "verdict"]
+    ordering = ["-id"]  # newest first, straight off the primary key index
     actions = ["approve_selected", "reject_selected", "reopen_selected", "restore_selected"]
     change_form_template = "admin/annotations/span/change_form.html"
     fields = [
@@ -523,6 +524,7 @@ class VerdictAdmin(ModeratedAdmin):
     ]
     search_fields = ["span__text", "rationale", "span__document__title"]
     list_select_related = ["span__document", "author"]
+    ordering = ["-id"]
     actions = ["approve_selected", "reject_selected", "reopen_selected"]
     change_form_template = "admin/annotations/verdict/change_form.html"
     fields = [
