@@ -131,7 +131,11 @@ class Document(models.Model):
                 condition=Q(text_length=Length("text")), name="document_text_length_matches_text"
             ),
         ]
-        indexes = [models.Index(fields=["project", "-created_at"], name="document_project_recent")]
+        indexes = [
+            models.Index(fields=["project", "-created_at"], name="document_project_recent"),
+            # moderation: the admin's outlet filter and the dashboard's spans by outlet
+            models.Index(fields=["outlet"], name="document_outlet"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -193,6 +197,9 @@ class Span(models.Model):
         indexes = [
             models.Index(fields=["document", "start"], name="span_document_start"),
             models.Index(fields=["review_status"], name="span_review_status"),
+            # moderation: the admin's label and date filters, the dashboard's throughput
+            models.Index(fields=["label", "review_status"], name="span_label_review_status"),
+            models.Index(fields=["created_at"], name="span_created"),
         ]
 
     def __str__(self) -> str:
@@ -230,6 +237,11 @@ class Verdict(models.Model):
                 condition=Q(review_status__in=ReviewStatus.values),
                 name="verdict_review_status_known",
             ),
+        ]
+        # moderation: the admin's review-state and rating filters
+        indexes = [
+            models.Index(fields=["review_status"], name="verdict_review_status"),
+            models.Index(fields=["rating"], name="verdict_rating"),
         ]
 
     def __str__(self) -> str:
@@ -347,6 +359,8 @@ class AuditEvent(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["object_type", "object_id", "created_at"], name="audit_object"),
+            # moderation: a project's history, newest first, in the admin
+            models.Index(fields=["project", "-created_at"], name="audit_project_recent"),
         ]
 
     def __str__(self) -> str:

@@ -55,7 +55,52 @@ def can_edit_span(user, span: Span) -> bool:
     return can_moderate(user, project_id)
 
 
-# --- exports (issue 6) ---------------------------------------------------------------------
-def can_export(user, project) -> bool:
-    """Pull the project's labeled data through the export endpoint. Any member, for now."""
+# --- moderation: the rest of the permission matrix ------------------------------------------
+# Each action a page, the API or the admin offers maps to one function here. Membership decides;
+# staff or superuser status alone grants nothing inside a project (a superuser manages people
+# and projects in the admin, nothing more, unless they are also a member).
+
+
+def can_view(user, project) -> bool:
+    """See the project's documents, spans, verdicts and agreement figures."""
     return can_view_project(user, project)
+
+
+def can_create(user, project) -> bool:
+    """Add documents and spans, set verdicts on one's own claims."""
+    return can_annotate(user, project)
+
+
+def can_review(user, project) -> bool:
+    """Approve or reject spans and verdicts (and reopen them as pending)."""
+    return can_moderate(user, project)
+
+
+def can_restore_span(user, span: Span) -> bool:
+    """Bring back a soft-deleted span: its author (undo) or a moderator of the project."""
+    return can_edit_span(user, span)
+
+
+def can_export(user, project, *, include_unreviewed: bool = False) -> bool:
+    """Members export a project's approved data; pending and rejected work stays with the
+    moderators, who are the ones who decide what the desk stands behind."""
+    if include_unreviewed:
+        return can_moderate(user, project)
+    return can_view_project(user, project)
+
+
+def can_view_dashboard(user, project) -> bool:
+    return can_moderate(user, project)
+
+
+def moderated_project_ids(user) -> set[int]:
+    """The projects where the user is a moderator (the admin shows these and nothing else)."""
+    if not user.is_authenticated:
+        return set()
+    role_in(user, 0)  # fills the per-request cache
+    return {pid for pid, role in user._project_roles.items() if role == Role.MODERATOR}
+
+
+def can_manage_people(user) -> bool:
+    """Create projects, accounts and memberships in the admin: superusers only."""
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)

@@ -89,7 +89,7 @@ def test_every_span_in_every_format_reads_back_exactly_from_its_document(
 
 
 def test_jsonl_round_trip_through_import_gives_byte_identical_spans(
-    api, desk, reviewer, exported, other_desk, outsider
+    api, desk, reviewer, exported, other_desk, outsider, other_moderator
 ):
     first = body(export(api, reviewer, desk, format="jsonl"))
     answer = api(outsider).post(
@@ -101,7 +101,7 @@ def test_jsonl_round_trip_through_import_gives_byte_identical_spans(
     assert answer.json()["spans_created"] == 9
 
     # Imported spans await review, so the second export asks for every status.
-    second = body(export(api, outsider, other_desk, format="jsonl", status="all"))
+    second = body(export(api, other_moderator, other_desk, format="jsonl", status="all"))
 
     def comparable(data: bytes) -> list[bytes]:
         lines = []
@@ -304,13 +304,15 @@ def _span_texts(data: bytes) -> set[str]:
 
 
 def test_export_reads_approved_spans_by_default_and_every_live_span_with_status_all(
-    api, desk, reviewer, exported
+    api, desk, reviewer, moderator, exported
 ):
     approved = _span_texts(body(export(api, reviewer, desk)))
     assert "専門家" not in approved and "The village" not in approved
-    everything = _span_texts(body(export(api, reviewer, desk, status="all")))
+    everything = _span_texts(body(export(api, moderator, desk, status="all")))
     assert {"専門家", "The village"} <= everything
-    rejected = _span_texts(body(export(api, reviewer, desk, status="rejected")))
+    rejected = _span_texts(body(export(api, moderator, desk, status="rejected")))
+    # Unreviewed work is the moderators' to export, not a reviewer's.
+    assert export(api, reviewer, desk, status="all").status_code == 403
     assert rejected == {"The village"}
 
 
@@ -330,7 +332,7 @@ def test_export_filters_by_label_reviewer_document_and_since(
 
 
 def test_filters_never_reach_another_projects_data(
-    api, desk, reviewer, exported, other_desk, outsider
+    api, desk, reviewer, moderator, exported, other_desk, outsider
 ):
     foreign = make_document(other_desk, actor=outsider, text="Secret figures: 99 ships.")
     approve(make_span(foreign, outsider, "99 ships"))
@@ -341,7 +343,9 @@ def test_filters_never_reach_another_projects_data(
         {"document": foreign.pk, "status": "all"},
     ):
         for fmt in ("jsonl", "csv", "w3c"):
-            data = body(export(api, reviewer, desk, format=fmt, **params))
+            response = export(api, moderator, desk, format=fmt, **params)
+            assert response.status_code == 200
+            data = body(response)
             assert b"99 ships" not in data and b"Secret" not in data
         listed = api(reviewer).get(f"/api/v1/projects/{desk.pk}/spans/", params).json()
         assert listed["results"] == []

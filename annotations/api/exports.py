@@ -129,20 +129,23 @@ class ProjectExportView(APIView):
     )
     def get(self, request: Request, project_id: int):
         project = _project(request, project_id)
-        if not policy.can_export(request.user, project):
-            raise NotAllowed("You may not export this project.")
+        params = request.query_params
         fmt = request.query_params.get("format") or "jsonl"
         if fmt not in FORMATS:
             raise ValidationError(
                 f"Unknown format {fmt[:40]!r}; choose one of {', '.join(FORMATS)}.", field="format"
             )
-        params = request.query_params
-        spans = filter_spans(
+        spans = filter_spans(  # validates every filter (400) before the permission check
             selectors.project_spans(request.user, project=project),
             params,
             default_status=EXPORT_DEFAULT_STATUS,
         )
         approved_only = (params.get("status") or EXPORT_DEFAULT_STATUS) == ReviewStatus.APPROVED
+        if not policy.can_export(request.user, project, include_unreviewed=not approved_only):
+            raise NotAllowed(
+                "Reviewers export approved work; pending and rejected work is for the "
+                "project's moderators (ask for status=approved)."
+            )
         if fmt == "claimreview":
             spans = spans.filter(label="CLAIM", verdict__review_status=ReviewStatus.APPROVED)
         module = FORMATS[fmt]

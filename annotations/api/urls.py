@@ -72,3 +72,25 @@ urlpatterns += [
         name="api-project-documents-import",
     ),
 ]
+
+# --- moderation ------------------------------------------------------------------------------
+from annotations.api import moderation  # noqa: E402
+
+urlpatterns += [
+    path("spans/<id:span_id>/review/", moderation.SpanReviewView.as_view(), name="api-span-review"),
+    path(
+        "spans/<id:span_id>/verdict/review/",
+        moderation.VerdictReviewView.as_view(),
+        name="api-verdict-review",
+    ),
+    path(
+        "projects/<id:project_id>/agreement/",
+        moderation.ProjectAgreementView.as_view(),
+        name="api-project-agreement",
+    ),
+    path(
+        "documents/<id:document_id>/agreement/",
+        moderation.DocumentAgreementView.as_view(),
+        name="api-document-agreement",
+    ),
+]

@@ -19,6 +19,14 @@ from annotations.services.common import (
 from annotations.services.documents import document_import
 from annotations.services.imports import ImportReport, LineError, document_import_jsonl
 from annotations.services.learning import retrain_if_due, suggester_train
+from annotations.services.moderation import (
+    membership_assign,
+    membership_remove,
+    span_review,
+    span_review_bulk,
+    verdict_review,
+    verdict_review_bulk,
+)
 from annotations.services.people import membership_set, project_get_or_create, user_get_or_create
 from annotations.services.spans import span_create, span_delete, span_restore, span_update
 from annotations.services.suggestions import (
@@ -43,6 +51,8 @@ __all__ = [
     "check_storable_json",
     "document_import",
     "document_import_jsonl",
+    "membership_assign",
+    "membership_remove",
     "membership_set",
     "normalize_text",
     "project_get_or_create",
@@ -51,6 +61,8 @@ __all__ = [
     "span_create",
     "span_delete",
     "span_restore",
+    "span_review",
+    "span_review_bulk",
     "span_snapshot",
     "span_update",
     "suggester_train",
@@ -64,6 +76,8 @@ __all__ = [
     "suggestions_accept_above",
     "user_get_or_create",
     "verdict_delete",
+    "verdict_review",
+    "verdict_review_bulk",
     "verdict_set",
     "verdict_snapshot",
 ]

@@ -1,0 +1,152 @@
+"""Reads for moderators: agreement figures and the dashboard's aggregates.
+
+Callers pass a project or document they have already fetched through a scoped selector (or
+the admin's scoped queryset); every query here starts from it. Each function runs a fixed
+number of queries, whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from annotations import agreement
+from annotations.models import RATING_VALUES, Document, Label, Project, Rating, Span, Verdict
+
+
+def _span_rows(spans) -> list[agreement.SpanRow]:
+    return [
+        agreement.SpanRow(*values)
+        for values in spans.filter(deleted_at__isnull=True)
+        .order_by("document_id", "start", "end", "id")
+        .values_list(
+            "id", "document_id", "author__username", "label", "start", "end", "verdict__rating"
+        )
+    ]
+
+
+def document_agreement(document: Document) -> dict:
+    rows = _span_rows(Span.objects.filter(document=document))
+    annotators = sorted({r.author for r in rows})
+    return {
+        "document": document.pk,
+        "annotators": annotators,
+        "spans": agreement.document_span_agreement(rows).as_dict(),
+        "verdicts": agreement.verdict_agreement(rows, RATING_VALUES).as_dict(),
+    }
+
+
+def project_agreement(project: Project) -> dict:
+    """Pooled over the project's documents that two or more annotators worked on, with the
+    figures of each such document."""
+    rows = _span_rows(Span.objects.filter(document__project=project))
+    by_document: dict[int, list[agreement.SpanRow]] = defaultdict(list)
+    for row in rows:
+        by_document[row.document_id].append(row)
+    shared = {
+        doc_id: doc_rows
+        for doc_id, doc_rows in by_document.items()
+        if len({r.author for r in doc_rows}) >= 2
+    }
+    titles = dict(Document.objects.filter(pk__in=shared).values_list("pk", "title"))
+    total = agreement.SpanAgreement()
+    documents = []
+    for doc_id, doc_rows in sorted(shared.items()):
+        spans = agreement.document_span_agreement(doc_rows)
+        total.add(spans)
+        documents.append(
+            {
+                "document": doc_id,
+                "title": titles.get(doc_id, ""),
+                "annotators": sorted({r.author for r in doc_rows}),
+                "spans": spans.as_dict(),
+                "verdicts": agreement.verdict_agreement(doc_rows, RATING_VALUES).as_dict(),
+            }
+        )
+    # Worst first: the documents a moderator should look at.
+    documents.sort(key=lambda d: (d["spans"]["all_labels"]["f1_overlap"] or 0, d["document"]))
+    pooled_rows = [r for doc_rows in shared.values() for r in doc_rows]
+    return {
+        "project": project.pk,
+        "documents_compared": len(shared),
+        "spans": total.as_dict(),
+        "verdicts": agreement.verdict_agreement(pooled_rows, RATING_VALUES).as_dict(),
+        "per_document": documents,
+    }
+
+
+# --- the dashboard ---------------------------------------------------------------------------
+
+DOCUMENT_STATES = ("not annotated", "awaiting review", "reviewed")
+
+
+def dashboard(project: Project, *, weeks: int = 12) -> dict:
+    live = Q(spans__deleted_at__isnull=True)
+    documents = Document.objects.filter(project=project).aggregate(
+        total=Count("pk"),
+    )
+    per_document = (
+        Document.objects.filter(project=project)
+        .annotate(
+            n=Count("spans", filter=live),
+            pending=Count("spans", filter=live & Q(spans__review_status="pending")),
+        )
+        .values_list("n", "pending")
+    )
+    states = dict.fromkeys(DOCUMENT_STATES, 0)
+    for n, pending in per_document:
+        if n == 0:
+            states["not annotated"] += 1
+        elif pending:
+            states["awaiting review"] += 1
+        else:
+            states["reviewed"] += 1
+
+    spans = Span.objects.filter(document__project=project, deleted_at__isnull=True)
+    by_outlet: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(Label.values, 0))
+    for outlet, label, n in (
+        spans.values_list("document__outlet", "label").annotate(n=Count("pk")).order_by()
+    ):
+        by_outlet[outlet or "(no outlet)"][label] = n
+    by_status = dict.fromkeys(("pending", "approved", "rejected"), 0)
+    for status, n in spans.values_list("review_status").annotate(n=Count("pk")).order_by():
+        by_status[status] = n
+
+    ratings = dict.fromkeys(Rating.values, 0)
+    for rating, n in (
+        Verdict.objects.filter(span__in=spans)
+        .values_list("rating")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        ratings[rating] = n
+
+    since = timezone.now() - timedelta(weeks=weeks)
+    week_rows = (
+        spans.filter(created_at__gte=since)
+        .annotate(week=TruncWeek("created_at"))
+        .values_list("week", "author__username")
+        .annotate(n=Count("pk"))
+        .order_by("week")
+    )
+    start = (since - timedelta(days=since.weekday())).date()
+    week_list = [start + timedelta(weeks=i) for i in range(weeks + 1)]
+    throughput: dict[str, list[int]] = {}
+    for week, author, n in week_rows:
+        series = throughput.setdefault(author, [0] * len(week_list))
+        index = (week.date() - start).days // 7
+        if 0 <= index < len(week_list):
+            series[index] += n
+
+    return {
+        "documents": {"total": documents["total"], "by_state": states},
+        "spans_by_outlet": {outlet: dict(c) for outlet, c in sorted(by_outlet.items())},
+        "spans_by_status": by_status,
+        "verdicts_by_rating": ratings,
+        "throughput": {"weeks": [w.isoformat() for w in week_list], "by_author": throughput},
+        "agreement": project_agreement(project),
+    }

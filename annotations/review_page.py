@@ -1,0 +1,96 @@
+"""The moderator's view of one document: every reviewer's spans over the text, with the places
+where reviewers disagree marked.
+
+The text is cut at every span boundary. Each piece that someone tagged becomes one <mark>:
+class `rv-agree` when every annotator of the document tagged it with the same labels,
+`rv-disagree` when one tagged it and another did not, or tagged it differently. Its title says
+who tagged what. Every piece of text and every name is escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import pairwise
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from annotations import agreement
+from annotations.models import Span
+
+
+def span_rows(spans: Sequence[Span]) -> list[agreement.SpanRow]:
+    """Agreement rows from spans already loaded with author and verdict (no query)."""
+    rows = []
+    for span in spans:
+        verdict = getattr(span, "verdict", None)
+        rows.append(
+            agreement.SpanRow(
+                span.pk,
+                span.document_id,
+                span.author.get_username(),
+                span.label,
+                span.start,
+                span.end,
+                verdict.rating if verdict is not None else None,
+            )
+        )
+    return rows
+
+
+def render_disagreements(text: str, rows: Sequence[agreement.SpanRow]) -> SafeString:
+    annotators = sorted({r.author for r in rows})
+    boundaries = sorted({0, len(text), *(r.start for r in rows), *(r.end for r in rows)})
+    ordered = sorted(rows, key=lambda r: (r.start, r.end, r.id))
+    out: list[str] = []
+    active: list[agreement.SpanRow] = []
+    next_row = 0
+    for left, right in pairwise(boundaries):
+        # A sweep: spans enter at their start and leave at their end, so each piece looks only
+        # at the spans over it, not at every span of the document.
+        active = [r for r in active if r.end > left]
+        while next_row < len(ordered) and ordered[next_row].start == left:
+            active.append(ordered[next_row])
+            next_row += 1
+        piece = escape(text[left:right])
+        covering = active
+        if not covering:
+            out.append(piece)
+            continue
+        labels_by_author = {
+            a: sorted({r.label for r in covering if r.author == a}) for a in annotators
+        }
+        distinct = {tuple(v) for v in labels_by_author.values()}
+        if len(annotators) < 2:
+            state = "rv-single"
+        elif len(distinct) == 1:
+            state = "rv-agree"
+        else:
+            state = "rv-disagree"
+        labels = {r.label for r in covering}
+        label_class = f"rv-{next(iter(labels)).lower()}" if len(labels) == 1 else "rv-mixed"
+        who = "; ".join(
+            f"{author}: {', '.join(found) if found else 'nothing'}"
+            for author, found in labels_by_author.items()
+        )
+        ids = " ".join(str(r.id) for r in covering)
+        out.append(
+            f'<mark class="rv {state} {label_class}" data-span-ids="{ids}" '
+            f'title="{escape(who)}">{piece}</mark>'
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every piece above is escaped
+
+
+def describe_matches(match: dict) -> list[tuple[str, str]]:
+    """(css class, words) for the review table: how the other annotators treated this span."""
+    notes: list[tuple[str, str]] = []
+    for m in match["matches"]:
+        if m.kind == "exact":
+            notes.append(("agree", f"{m.author}: same {m.label}"))
+        elif m.kind == "overlap":
+            notes.append(("partial", f"{m.author}: {m.label} over different words"))
+        else:
+            notes.append(("disagree", f"{m.author}: tagged it {m.label}"))
+    for author in match["missing"]:
+        notes.append(("disagree", f"{author}: did not tag it"))
+    return notes
