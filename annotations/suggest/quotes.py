@@ -301,6 +301,7 @@ class Speaker:
     how: str  # the words that attribute it, for the reason
 
 
+_CONTRACTIONS = frozenset("he's she's it's who's that's there's".split())
 _VERB_WORDS = frozenset(
     "is are was were be been being has have had will would can could should may might must do does did".split()
 )
@@ -369,6 +370,18 @@ def _clean_np(text: str, ps: int, pe: int) -> tuple[int, int] | None:
     return ps, pe
 
 
+_NOT_SPEAKER_START = frozenset(
+    """in on at of by for with without into during back ever instead despite like unlike about over
+    under than meanwhile still yet now then also however""".split()
+)
+# words that may lead a subject without being part of it: "As Politico reported", "While Sullivan
+# proclaims", "From the report:"
+_LEAD_WORDS = frozenset(
+    "as here’s here's while when though although because if once since after before until whereas from".split()
+)
+_MONTHS = frozenset("January February March April May June July August September October November December".split())
+
+
 def _looks_like_speaker(phrase: str) -> bool:
     words = phrase.split()
     if not words or len(words) > 9:
@@ -376,6 +389,12 @@ def _looks_like_speaker(phrase: str) -> bool:
     first = words[0].lower()
     if first in _PRONOUNS or first == "i":
         return len(words) == 1
+    if first in _LEAD_WORDS and len(words) > 1:
+        return _looks_like_speaker(" ".join(words[1:]))  # "As Politico reported"
+    if first in _NOT_SPEAKER_START:
+        return words[-1].lower() in _PRONOUNS  # "At the bottom it reads"; not "In December"
+    if words[0] in _MONTHS or all(w.rstrip(".,").isdigit() for w in words):
+        return False  # "April 18, 1977": not someone
     if len(words) == 1 and words[0] in _NOT_NAMES:
         return False
     if any(w[:1].isupper() for w in words):
@@ -425,6 +444,11 @@ class _Names:
 
 
 def _resolve(text: str, names: _Names, s: int, e: int, last: Speaker | None, how: str) -> Speaker:
+    words = text[s:e].split()
+    if len(words) > 1 and words[0].lower() in _LEAD_WORDS:
+        s = text.index(words[1], s + len(words[0]))  # "As Politico reported": Politico
+    elif len(words) > 1 and words[0].lower() in _NOT_SPEAKER_START and words[-1].lower() in _PRONOUNS:
+        s = e - len(words[-1])  # "At the bottom it reads": it
     word = text[s:e]
     low = word.lower()
     if low in _PERSONAL:
@@ -439,6 +463,13 @@ def _resolve(text: str, names: _Names, s: int, e: int, last: Speaker | None, how
 _LATE_ATTRIBUTION = re.compile(
     r"[^.!?;:“”\"\n]{1,100}?,\s+(?:(?P<np>" + _NPC + r"{1,60}?)\s+" + _AUX + r"(?P<cue>" + _CUE + r")"
     r"|(?P<cue2>" + _CUE + r")\s+(?P<np2>" + _NPC + r"{1,60}?))(?=\s*[.,]|\s+(?:on|in|at|during|after|before|to|last|this|earlier|later|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
+)
+
+
+# what follows a cue that introduces a quotation: “... .” He added, “...  /  She said he is “liked ...
+_NEXT_QUOTE = re.compile(
+    r"\s*[,:]?\s*[“\"‘«]|\s+(?:that\s+)?(?:he|she|they|it|we|i|the|his|her|their)\b[^.!?;“”\"\n]{0,60}?\s[“\"‘«]",
+    re.IGNORECASE,
 )
 
 
@@ -474,6 +505,8 @@ def _speaker_after(text: str, names: _Names, close_at: int, sent_end: int, last:
     rest = re.match(r"[^.!?;:,“”\"\n]{0,40}:", text[cue_end:line_end])
     if rest is not None and m.group("np") is not None:
         return None
+    if m.group("np") is not None and text[content_end] in ".!?" and _NEXT_QUOTE.match(text, cue_end, line_end):
+        return None  # “... experience.” He adds, “In a campaign ...”: a new sentence for the next one
     how = f"attributed by '{text[close_at + 1:m.end()].strip(' ,—–-')}'"
     return _resolve(text, names, span[0], span[1], last, how)
 
@@ -508,9 +541,25 @@ def _speaker_before(
         prev = text[max(sent_start, cue.start() - 12):cue.start()].split()
         if prev and (
             prev[-1].lower() in _DETERMINERS | {"these", "those", "this", "that", "your", "our", "my"}
-            or prev[-1].endswith(("’", "'", "’s", "'s"))
+            or (prev[-1].endswith(("’", "'", "’s", "'s")) and prev[-1].lower().replace("’", "'") not in _CONTRACTIONS)
+            or prev[-1].endswith("so-")
         ):
-            continue  # "the claims", "Sanders’ comments": a noun, not a cue
+            continue  # "the claims", "Sanders’ comments", "so-called": a noun, not a cue
+        if word.endswith("ing") and prev and prev[-1].lower() in {"about", "of", "for", "without", "from", "after", "before", "to", "into"}:
+            continue  # "talked about continuing the “progress ...”": a gerund, not the speech verb
+        with_np = re.search(r"\bwith\s+([^,;:]{1,60}?)\s+(?:\w+ly\s+)?$", text[sent_start:cue.start()]) if word.endswith("ing") else None
+        if with_np is not None:
+            # "..., with Trump reportedly yelling: “...": the subject of the participle
+            span = _trim_np(text, sent_start + with_np.start(1), sent_start + with_np.end(1), from_left=False)
+            if span is not None and _looks_like_speaker(text[span[0]:span[1]]):
+                return _resolve(text, names, span[0], span[1], last, f"attributed by 'with {text[span[0]:cue.end()]}'")
+        if word.endswith("ing") and not re.search(r"\b(?:is|are|was|were|been|be|am)\s*$", text[sent_start:cue.start()]):
+            # "..., saying" / "issued a statement saying": the subject is the sentence's, not the
+            # object just before the participle
+            participle = participle or cue
+            continue
+        if participle is not None and not re.fullmatch(r"[^,;:“”\"]{0,40},\s*", text[cue.end():participle.start()]):
+            break  # only "Fiorina said, adding" / "Hollande said Tuesday in Paris, noting" before it
         # subject of the cue: the words just before it, back to a clause boundary
         subj_end = cue.start()
         aux = re.search(r"(?:\s+(?:has|have|had|would|will|also|later|then|once|previously|again|was|were|is|are|[a-z]+ed\s+and|[a-z]+ly))*(?:[’'](?:s|ve|d))?\s*$", text[sent_start:subj_end])
@@ -560,6 +609,13 @@ def _speaker_before(
         span = _trim_np(text, clause_start, subj_end, from_left=False) if subj_end > clause_start else None
         if span is not None and _looks_like_speaker(text[span[0]:span[1]]):
             return _resolve(text, names, span[0], span[1], last, f"attributed by '{text[span[0]:cue.end()]}'")
+        if span is None and not word.endswith("ing"):
+            # “... irresponsible,” said Steve Bell: the speaker follows the verb
+            after = re.match(r"\s+([^,.;:!?“”\"\n]{1,80})", text[cue.end():before_end])
+            if after is not None:
+                span = _trim_np(text, cue.end() + after.start(1), cue.end() + after.end(1), from_left=True)
+                if span is not None and text[span[0]:span[0] + 1].isupper() and _looks_like_speaker(text[span[0]:span[1]]):
+                    return _resolve(text, names, span[0], span[1], last, f"attributed by '{text[cue.start():span[1]]}'")
         if participle is None and (word.endswith("ing") or span is None):
             participle = cue
     if participle is not None:
@@ -567,13 +623,20 @@ def _speaker_before(
         # opening phrase ("Back in 1999, Mr. Trump expressed ..., telling CNBC:")
         seg = sent_start
         for _ in range(3):
+            seg = next((qe + 1 for qs, qe in quoted if qs <= seg <= qe), seg)  # not inside a quotation
             span = _trim_np(text, seg, _first_verb(text, seg, participle.start()), from_left=True)
-            if span is not None and _looks_like_speaker(text[span[0]:span[1]]) and text[span[0]:span[1]].split()[0] not in _NOT_NAMES:
+            if span is not None:
+                span = _cut_at_verb(text, *span)
+            if span is not None and _looks_like_speaker(text[span[0]:span[1]]) and _subject_head(text[span[0]:span[1]]):
                 return _resolve(text, names, span[0], span[1], last, f"attributed by '{text[span[0]:span[1]]} ... {participle.group()}'")
             comma = text.find(",", seg, participle.start())
             if comma < 0:
                 break
             seg = comma + 1
+        if last is not None and sent_start <= last.mention_start < participle.start():
+            # “...,” said Skelly, explaining ...: “...”: the speaker of the quotation before, in
+            # this sentence
+            return Speaker(last.mention_start, last.mention_end, last.name, f"{last.how} ... {participle.group()}")
     m = _COLON_INTRO.search(chunk)
     if m is None and chunk.rstrip().endswith(":"):
         # "Rep. Trey Gowdy (R-S.C.):" at the start of a paragraph: abbreviations break sentences
@@ -587,6 +650,32 @@ def _speaker_before(
         if span is not None and any(w[:1].isupper() for w in text[span[0]:span[1]].split()) and _looks_like_speaker(text[span[0]:span[1]]):
             return _resolve(text, names, span[0], span[1], last, f"introduced by '{text[span[0]:span[1]]}:'")
     return None
+
+
+_COMMON_VERBS = frozenset(
+    """put puts made makes took takes gave gives went goes came comes got gets held holds sent sends
+    issued issues released releases seemed seems tried tries appeared appears took became becomes
+    left leaves kept keeps ran runs stood stands sat sits set sets began begins""".split()
+)
+
+
+def _cut_at_verb(text: str, s: int, e: int) -> tuple[int, int] | None:
+    """The subject phrase up to its verb: "His office put out a statement" -> "His office"."""
+    pos = s
+    for w in text[s:e].split(" "):
+        low = w.lower()
+        if pos > s and (low in _COMMON_VERBS or (w.islower() and len(w) > 3 and low.endswith("ed"))):
+            return _clean_np(text, s, pos - 1) if pos - 1 > s else None
+        pos += len(w) + 1
+    return s, e
+
+
+def _subject_head(phrase: str) -> bool:
+    """A sentence subject, not a one-word opener ("But", "Today") or a conjunction."""
+    words = phrase.split()
+    if len(words) == 1 and words[0].lower() in _PRONOUNS:
+        return True
+    return not (words[0] in _NOT_NAMES and (len(words) == 1 or words[0] not in {"The", "His", "Her", "Their", "Its", "A", "An", "One", "Some", "Many", "Most", "All", "Two", "Police", "Officials"}))
 
 
 _VERBISH = re.compile(
@@ -713,6 +802,18 @@ def suggest_quotes(text: str) -> list[Candidate]:
         para_start = text.rfind("\n", 0, r.open_at) + 1
         if speaker is None and not text[para_start:r.open_at].strip():
             speaker = _speaker_from_previous_paragraph(text, names, para_start, last)
+        elif speaker is None and _starts_sentence(text, r.open_at):
+            # "Iowa State University's Dianne Bystrom agreed. “Mainstream Republicans ...”": the
+            # speaker named in the sentence before, in the same paragraph
+            prev_end = r.open_at
+            while prev_end > para_start and text[prev_end - 1].isspace():
+                prev_end -= 1
+            ps = _sentence_bounds(sents, prev_end - 1)
+            if para_start <= ps[0] < prev_end:
+                earlier = [(q.open_at, q.close_at) for q in regions_before(r) if q.close_at >= ps[0]]
+                speaker = _speaker_before(text, names, ps[0], prev_end, last, earlier)
+                if speaker is not None:
+                    speaker = Speaker(speaker.mention_start, speaker.mention_end, speaker.name, speaker.how + " (the sentence before)")
         titled = transcript is None and n <= 12 and _is_title_case(words)
         nameish = _NAMEISH_BEFORE.search(text, max(0, r.open_at - 40), r.open_at) is not None
         if speaker is not None and not titled:

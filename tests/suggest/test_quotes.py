@@ -124,3 +124,66 @@ def test_unclosed_stray_mark_does_not_swallow_the_article():
     text = 'He is 6\'2" tall and plays basketball.\n\n“This season is our best yet,” the coach said.'
     cs = quotes(text)
     assert [c.text for c in cs] == ["This season is our best yet"]
+
+
+def test_attribution_after_a_finished_quote_that_introduces_the_next_quote_is_not_its_speaker():
+    text = (
+        "Mayor Ana Ruiz said she respects the council and calls it “a body of serious people with long experience.” "
+        "Her deputy Tom Hale adds, “In an election year things get heated.”"
+    )
+    c = one(text, "serious people")
+    assert c.speaker != "Tom Hale"
+    assert one(text, "heated").speaker.endswith("Tom Hale")
+
+
+def test_participle_after_an_object_takes_the_sentence_subject():
+    text = "In a statement released Thursday, Rep. Ana Ruiz reacted to the news, saying: “The verdict should shock every decent person.”"
+    assert one(text, "verdict").speaker == "Rep. Ana Ruiz"
+
+
+def test_participle_after_a_noun_takes_the_sentence_subject_not_the_noun():
+    text = "The town council released a statement Wednesday saying the remarks “are based on opinion, not actual facts at all.”"
+    assert one(text, "opinion").speaker == "The town council"
+
+
+def test_opening_prepositional_phrase_is_not_the_speaker():
+    text = "In December, the prince called for the mayor to resign, calling him “a disgrace to the whole of the city.”"
+    c = one(text, "disgrace")
+    assert c.speaker == "the prince"
+
+
+def test_leading_as_is_dropped_from_the_speaker():
+    text = "As Politico reported, “the candidate would win the primary held on this evening, and handily.”"
+    assert one(text, "handily").speaker == "Politico"
+
+
+def test_contracted_pronoun_before_the_verb_is_the_subject_not_a_possessive():
+    text = "Ever since Ana Ruiz announced her candidacy, she's said the same thing at every stop: “It is not about me, it is about us.”"
+    c = one(text, "about us")
+    assert c.speaker_start == text.index("she's")
+
+
+def test_speaker_named_in_the_sentence_before_in_the_same_paragraph_is_not_carried_over():
+    text = (
+        "“We will win the county by ten points,” said Craig Robson, editor of a local site.\n\n"
+        "Iowa State professor Diane Byrd agreed. “Mainstream voters are running out of time to find an alternative.”"
+    )
+    assert one(text, "Mainstream").speaker == "Iowa State professor Diane Byrd"
+
+
+def test_with_subject_participle_names_the_subject():
+    text = "At a rally in Birmingham on Saturday, some supporters pushed a protester, with Ana Ruiz reportedly yelling: “Get him the hell out of here!”"
+    assert one(text, "hell out").speaker == "Ana Ruiz"
+
+
+def test_adding_after_a_said_clause_keeps_the_speaker_of_that_clause():
+    text = "The mayor will play the budget card, Fiorella said, adding that the way to answer it “is to attack her whole track record.”"
+    assert one(text, "track record").speaker == "Fiorella"
+
+
+def test_inverted_attribution_in_the_sentence_before_names_the_speaker_after_the_verb():
+    text = (
+        "The tax plans are “profoundly irresponsible,” said Steve Bellamy, a former budget aide. "
+        "“It just leaves people like me speechless. Those are our own people.”"
+    )
+    assert one(text, "speechless").speaker == "Steve Bellamy"
