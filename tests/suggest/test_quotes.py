@@ -50,7 +50,9 @@ def test_quote_over_paragraphs_gives_one_span_a_paragraph_with_the_same_speaker(
     cs = quotes(text)
     assert len(cs) == 3
     assert ["first" in cs[0].text, "second" in cs[1].text, "third" in cs[2].text] == [True] * 3
-    assert {c.speaker for c in cs} == {"Rita Katz"} or {c.speaker for c in cs} == {"Spokeswoman Rita Katz"}
+    assert {c.speaker for c in cs} == {"Rita Katz"} or {c.speaker for c in cs} == {
+        "Spokeswoman Rita Katz"
+    }
     for c in cs:
         assert "\n" not in c.text
 
@@ -66,7 +68,10 @@ def test_quote_split_by_its_attribution_gives_two_spans_with_one_speaker():
     text = "“We are not leaving,” he said, “and we will keep the office open all summer.”\n"
     text = "Party leader Tom Berg spoke in the square.\n\n" + text
     cs = quotes(text)
-    assert [c.text for c in cs] == ["We are not leaving", "and we will keep the office open all summer."]
+    assert [c.text for c in cs] == [
+        "We are not leaving",
+        "and we will keep the office open all summer.",
+    ]
     assert {c.speaker for c in cs} == {"Tom Berg"}
 
 
@@ -91,12 +96,16 @@ def test_short_attributed_partial_quote_is_a_quote():
 
 
 def test_apostrophes_are_not_single_quotation_marks():
-    text = "It’s the group’s second attempt, and the jihadists’ claims don’t add up, said the analyst."
+    text = (
+        "It’s the group’s second attempt, and the jihadists’ claims don’t add up, said the analyst."
+    )
     assert quotes(text) == []
 
 
 def test_single_quotation_marks_as_the_outer_quote():
-    text = "‘We will win this seat back at the next election,’ said Ms Adams, the party’s candidate."
+    text = (
+        "‘We will win this seat back at the next election,’ said Ms Adams, the party’s candidate."
+    )
     c = one(text, "win this seat")
     assert c.text == "We will win this seat back at the next election"
     assert c.speaker == "Ms Adams"
@@ -121,7 +130,9 @@ def test_transcript_line_names_its_speaker():
 
 
 def test_unclosed_stray_mark_does_not_swallow_the_article():
-    text = 'He is 6\'2" tall and plays basketball.\n\n“This season is our best yet,” the coach said.'
+    text = (
+        "He is 6'2\" tall and plays basketball.\n\n“This season is our best yet,” the coach said."
+    )
     cs = quotes(text)
     assert [c.text for c in cs] == ["This season is our best yet"]
 
