@@ -236,11 +236,18 @@ offer offered recount recounted recounts | quote quoted quotes | cite cited cite
 | fire fired interject interjected | interrupt interrupted | wonder wondered wonders | lash
 lashed agree agreed agrees | disagree disagreed | concur concurred | retaliate retaliated |
 chide chided chiding | scold scolded scolding | plead pleaded pleading | beg begged begging
+assure assured assures | thank thanked | elaborate elaborated elaborates | boom boomed
+react reacted reacts | tout touted touts | remember remembered remembers | denounce denounced
+denounces | voice voiced | riff riffed riffs | decry decried decries | blame blamed blames
+mention mentioned mentions | sing sang sings | lecture lectured lectures | exhort exhorted
+hail hailed hails | gush gushed gushes | opine opined opines | intone intoned | crow crowed
+grumble grumbled | growl growled | murmur murmured | mutter muttered | recite recited recites
+implore implored | hint hinted hints | speculate speculated speculates | citing
 """.replace("|", " ").split()
 _CUE = (
     r"(?:"
     + "|".join(sorted(set(_CUE_VERBS), key=len, reverse=True))
-    + r"|went on|pointed out|put it|shot back|fired back)"
+    + r"|went on|pointed out|points out|pointing out|put it|puts it|shot back|fired back)"
 )
 _CUE_RE = re.compile(r"\b" + _CUE + r"\b")
 # verbs of thinking and wanting: they attribute a quotation to a subject ("he thought that “...”")
@@ -268,16 +275,19 @@ last this next earlier later yesterday today tonight on monday
 _TOKEN_RE = re.compile(r"[\w’'.\-()]+")
 # a character of a speaker phrase: no sentence punctuation, but the dots of abbreviations
 # and initials (Sen. Chuck Schumer (D-N.Y.))
+# (and of US state abbreviations: Allentown, Pa., / (D-Wash.))
 _NPC = (
-    r"(?:[^,.!?;:“”\"\n]|(?<=\b[A-Z])\.|(?<=\b(?:Mr|Ms|Dr|Jr|Sr|St|Lt))\."
-    r"|(?<=\b(?:Mrs|Rep|Sen|Gov|Gen|Col|Sgt))\.|(?<=\b(?:Reps|Sens|Pres))\.)"
+    r"(?:[^,.!?;:“”\"\n]|(?<=\b[A-Z])\.|(?<=\b(?:Mr|Ms|Dr|Jr|Sr|St|Lt|Pa|Ga|Md|Mo|Va|La|Ky))\."
+    r"|(?<=\b(?:Mrs|Rep|Sen|Gov|Gen|Col|Sgt|Fla|Ill|Ore|Tex|Del|Ind|Kan|Neb|Wyo|Wis|Nev|Ala|Ark))\."
+    r"|(?<=\b(?:Reps|Sens|Pres|Ariz|Colo|Conn|Mass|Mich|Minn|Okla|Tenn|Wash|Miss|Mont))\."
+    r"|(?<=\bCalif)\.|\.(?=\)))"
 )
 _SPEAKER_AFTER = re.compile(
     r"[\s,—–-]*(?:(?P<np>[^\s,.!?;:“”\"]"
     + _NPC
-    + r"{0,80}?)(?:,(?P<appos>"
+    + r"{0,120}?)(?:,(?P<appos>(?:"
     + _NPC
-    + r"{1,120}?),)?\s+"
+    + r"|,){1,140}?),)?\s+"
     + _AUX
     + r"(?P<cue>"
     + _CUE
@@ -290,6 +300,7 @@ _SPEAKER_AFTER = re.compile(
 _ACCORDING = re.compile(
     r"\baccording to\s+(?P<np>[^.!?;:“”\"\n]{1,80}?)\s*[,:]?\s*$", re.IGNORECASE
 )
+_ACCORDING_AFTER = re.compile(r"[\s,—–-]*according to\s+(?P<np>[^.!?;:“”\"\n]{1,80}?)\s*[.,;]")
 _TRANSCRIPT = re.compile(
     r"(?P<np>[A-Z][A-Z.’' -]{1,40}[A-Z.]|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}):\s+"
 )
@@ -558,7 +569,7 @@ def _resolve(text: str, names: _Names, s: int, e: int, last: Speaker | None, how
 _LATE_ATTRIBUTION = re.compile(
     r"[^.!?;:“”\"\n]{1,100}?,\s+(?:(?P<np>"
     + _NPC
-    + r"{1,60}?)\s+"
+    + r"{1,90}?)\s+"
     + _AUX
     + r"(?P<cue>"
     + _CUE
@@ -580,17 +591,33 @@ _NEXT_QUOTE = re.compile(
 )
 
 
+def _after_np_ok(text: str, m: re.Match) -> bool:
+    """The words before the verb of a match of _SPEAKER_AFTER can name someone ("that would
+    respond" cannot)."""
+    if m.group("np") is None:
+        return True
+    span = _trim_np(text, m.start("np"), m.end("np"), from_left=False)
+    return span is not None and _looks_like_speaker(text[span[0] : span[1]])
+
+
 def _speaker_after(
     text: str, names: _Names, close_at: int, sent_end: int, last: Speaker | None
 ) -> Speaker | None:
     line_end = text.find("\n", close_at)
     line_end = len(text) if line_end < 0 else line_end
     m = _SPEAKER_AFTER.match(text, close_at + 1, min(line_end, close_at + 200))
-    if m is None and text[close_at + 1 : close_at + 2] == " ":
+    if (m is None or not _after_np_ok(text, m)) and text[close_at + 1 : close_at + 2] == " ":
         # the quotation runs on into the writer's words, then the attribution ends the sentence
-        m = _LATE_ATTRIBUTION.match(text, close_at + 1, min(line_end, close_at + 200))
+        m = _LATE_ATTRIBUTION.match(text, close_at + 1, min(line_end, close_at + 200)) or m
     if m is None:
-        return None
+        acc = _ACCORDING_AFTER.match(text, close_at + 1, min(line_end, close_at + 200))
+        if acc is None:
+            return None
+        span = _trim_np(text, acc.start("np"), acc.end("np"), from_left=True)
+        if span is None or not _looks_like_speaker(text[span[0] : span[1]]):
+            return None
+        how = f"attributed by 'according to {text[span[0] : span[1]]}'"
+        return _resolve(text, names, span[0], span[1], last, how)
     if m.group("np") is not None:
         span = _trim_np(text, m.start("np"), m.end("np"), from_left=False)
         cue_end = m.end("cue")
@@ -663,6 +690,7 @@ def _speaker_before(
             )
     cues = list(_SPEAKER_CUE_RE.finditer(text, sent_start, before_end))
     participle = None
+    infinitive = False
     for cue in reversed(cues):
         word = cue.group()
         if any(qs <= cue.start() <= qe for qs, qe in quoted):
@@ -709,10 +737,19 @@ def _speaker_before(
         ):
             # "..., saying" / "issued a statement saying": the subject is the sentence's, not the
             # object just before the participle
-            participle = participle or cue
+            participle = cue if participle is None or infinitive else participle
+            infinitive = False
             continue
-        if participle is not None and not re.fullmatch(
-            r"[^,;:“”\"]{0,40},\s*", text[cue.end() : participle.start()]
+        if prev and prev[-1].lower() == "to":
+            # "went on to say" / "the way to answer it": the sentence's subject, unless a
+            # participle or a finite verb before it names one
+            if participle is None:
+                participle, infinitive = cue, True
+            continue
+        if (
+            participle is not None
+            and not infinitive
+            and not re.fullmatch(r"[^,;:“”\"]{0,40},\s*", text[cue.end() : participle.start()])
         ):
             # only "Fiorina said, adding" / "Hollande said Tuesday in Paris, noting" before it
             break
@@ -803,21 +840,21 @@ def _speaker_before(
             # “... irresponsible,” said Steve Bell: the speaker follows the verb
             after = re.match(r"\s+([^,.;:!?“”\"\n]{1,80})", text[cue.end() : before_end])
             if after is not None:
-                span = _trim_np(
+                inv = _trim_np(
                     text, cue.end() + after.start(1), cue.end() + after.end(1), from_left=True
                 )
                 if (
-                    span is not None
-                    and text[span[0] : span[0] + 1].isupper()
-                    and _looks_like_speaker(text[span[0] : span[1]])
+                    inv is not None
+                    and text[inv[0] : inv[0] + 1].isupper()
+                    and _looks_like_speaker(text[inv[0] : inv[1]])
                 ):
                     return _resolve(
                         text,
                         names,
-                        span[0],
-                        span[1],
+                        inv[0],
+                        inv[1],
                         last,
-                        f"attributed by '{text[cue.start() : span[1]]}'",
+                        f"attributed by '{text[cue.start() : inv[1]]}'",
                     )
         if participle is None and (word.endswith("ing") or span is None):
             participle = cue

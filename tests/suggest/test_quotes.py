@@ -198,3 +198,47 @@ def test_inverted_attribution_in_the_sentence_before_names_the_speaker_after_the
         "“It just leaves people like me speechless. Those are our own people.”"
     )
     assert one(text, "speechless").speaker == "Steve Bellamy"
+
+
+def test_appositive_with_commas_and_a_state_abbreviation_before_the_verb():
+    text = (
+        "“I just do not think she has been truthful about the whole thing,” Cecilia Parr, 67, "
+        "a retired clerk in Allentown, Pa., said in an interview."
+    )
+    assert one(text, "truthful").speaker == "Cecilia Parr"
+
+
+def test_party_and_state_in_parentheses_do_not_end_the_speaker():
+    text = "“I want the House and I will do everything I can,” Rep. Jim Morrow (D-Wash.) said."
+    assert one(text, "the House").speaker == "Rep. Jim Morrow"
+
+
+def test_according_to_after_the_quotation_names_the_speaker():
+    text = (
+        "The rule applies “when individuals make false statements that cost agents more time,” "
+        "according to the news outlet. It carries five years."
+    )
+    assert one(text, "false statements").speaker == "the news outlet"
+
+
+def test_late_attribution_after_a_verb_phrase_that_is_not_a_speaker():
+    text = (
+        '"If the agency finds more records, it intends to search them for records" that would '
+        "answer the requests, senior trial counsel Carla Wolver wrote."
+    )
+    assert one(text, "intends").speaker == "senior trial counsel Carla Wolver"
+
+
+def test_but_told_takes_the_subject_of_the_sentence():
+    text = (
+        "Clinton, who was speaking to the mayors, did not name Trump, but told city leaders that "
+        "the country should be led by those “who put the interest of the people first.”"
+    )
+    assert one(text, "interest of the people").speaker == "Clinton"
+
+
+def test_less_common_speech_verbs_attribute_the_quotation():
+    text = (
+        "“Governor, let me help you out, the answer is no,” the vice-presidential nominee riffed."
+    )
+    assert one(text, "help you out").speaker == "the vice-presidential nominee"
