@@ -247,15 +247,30 @@ implore implored | hint hinted hints | speculate speculated speculates | citing
 _CUE = (
     r"(?:"
     + "|".join(sorted(set(_CUE_VERBS), key=len, reverse=True))
-    + r"|went on|pointed out|points out|pointing out|put it|puts it|shot back|fired back)"
+    + r"|went on|pointed out|points out|pointing out|put it|puts it|shot back|fired back"
+    + r"|cut in|chimed in|weighed in|piped up|jumped in)"
 )
 _CUE_RE = re.compile(r"\b" + _CUE + r"\b")
+# the base form of each speech verb (the first of its group), which is also a noun after an
+# article or an adjective: "a snappy retort", "her stock answer", "a Twitter comment"
+_BASE_CUES = frozenset(
+    w
+    for w in _CUE_VERBS
+    if not w.endswith(("s", "ed", "ing"))
+    and w not in {"said", "told", "wrote", "written", "began", "shot", "sang", "read"}
+)
+_NOT_NOUN_BEFORE = frozenset(
+    _words("""
+i you we they he she it who which that people police to will would can could should may might
+must do did does not never also then just only often still now again and or but
+""")
+)
 # verbs of thinking and wanting: they attribute a quotation to a subject ("he thought that “...”")
 # but are too weak to make a few words in marks a quotation
 _WEAK_CUES = _words(
     "think thinks thought believe believes believed want wants wanted hope hopes hoped fear fears "
     "feared feel feels felt see sees saw know knows knew expect expects expected promise promises "
-    "lists listed reads insist calls spoke speaks described describes defended defends"
+    "lists listed reads insist calls spoke speaks described describes defended defends talked talks"
 )
 _SPEAKER_CUE_RE = re.compile(r"\b(?:" + _CUE[3:-1] + "|" + "|".join(_WEAK_CUES) + r")\b")
 _PRONOUNS = frozenset(_words("he she they it we i you"))
@@ -437,7 +452,8 @@ def _clean_np(text: str, ps: int, pe: int) -> tuple[int, int] | None:
 _NOT_SPEAKER_START = frozenset(
     _words("""
 in on at of by for with without into during back ever instead despite like unlike about
-over under than meanwhile still yet now then also however
+over under than meanwhile still yet now then also however likewise similarly indeed moreover
+furthermore additionally finally shortly later earlier recently yesterday today tonight
     """)
 )
 # words that may lead a subject without being part of it: "As Politico reported", "While Sullivan
@@ -707,6 +723,20 @@ def _speaker_before(
         ):
             continue  # "the claims", "Sanders’ comments", "so-called": a noun, not a cue
         if (
+            word in _BASE_CUES
+            and prev
+            and (
+                prev[-1].lower() in {"a", "an"}
+                or (
+                    prev[-1].isalpha()
+                    and prev[-1].islower()
+                    and prev[-1] not in _NOT_NOUN_BEFORE
+                    and not prev[-1].endswith(("s", "ly"))
+                )
+            )
+        ):
+            continue  # "a snappy retort", "her stock answer": a noun, not a cue
+        if (
             word.endswith("ing")
             and prev
             and prev[-1].lower()
@@ -777,7 +807,7 @@ def _speaker_before(
                     and not any(_verbish(w) for w in words)
                 ):
                     head = _trim_np(text, pos, pos + len(part), from_left=False)
-                    if head is not None:
+                    if head is not None and _looks_like_speaker(text[head[0] : head[1]]):
                         return _resolve(
                             text,
                             names,
@@ -786,7 +816,8 @@ def _speaker_before(
                             last,
                             f"attributed by '{text[head[0] : head[1]]}, ... {word}'",
                         )
-                    break
+                    if head is not None:
+                        break
                 pos += len(part) + 1
             if comma > sent_start:
                 prev_comma = text.rfind(",", sent_start, comma)
@@ -869,6 +900,8 @@ def _speaker_before(
             span = _trim_np(text, seg, _first_verb(text, seg, participle.start()), from_left=True)
             if span is not None:
                 span = _cut_at_verb(text, *span)
+            if span is not None and text[span[0] : span[1]].split()[0].endswith("ing"):
+                span = None  # "Appearing before supporters, Suu Kyi said": an opening clause
             if (
                 span is not None
                 and _looks_like_speaker(text[span[0] : span[1]])
@@ -904,10 +937,20 @@ def _speaker_before(
             m = re.match(r"\s*(?P<np>.+?)\s*$", intro)
             chunk, sent_start = intro, line_start
     if m is not None:
-        span = _trim_np(text, sent_start + m.start("np"), sent_start + m.end("np"), from_left=False)
+        a, b = sent_start + m.start("np"), sent_start + m.end("np")
+        while a < b and text[a].isspace():
+            a += 1
+        cut = _cut_at_verb(text, a, b)
+        if cut is not None and cut[1] < b:
+            # "Sanders delivered a snappy retort:": the subject, not the object before the colon
+            a, b = cut
+        else:
+            cut = None
+        subject = cut is not None and cut[1] == b
+        span = _trim_np(text, a, b, from_left=False)
         if (
             span is not None
-            and any(w[:1].isupper() for w in text[span[0] : span[1]].split())
+            and (subject or any(w[:1].isupper() for w in text[span[0] : span[1]].split()))
             and _looks_like_speaker(text[span[0] : span[1]])
         ):
             return _resolve(

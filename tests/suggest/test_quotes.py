@@ -242,3 +242,32 @@ def test_less_common_speech_verbs_attribute_the_quotation():
         "“Governor, let me help you out, the answer is no,” the vice-presidential nominee riffed."
     )
     assert one(text, "help you out").speaker == "the vice-presidential nominee"
+
+
+def test_speech_noun_after_an_adjective_is_not_a_verb_and_the_subject_speaks():
+    text = "Sandler delivered a snappy retort: “No one is tearing this up. We are going forward.”"
+    assert one(text, "tearing").speaker == "Sandler"
+
+
+def test_colon_intro_with_a_verb_takes_the_subject_even_in_lower_case():
+    text = (
+        "In the hours after the attack in San Bernardino, Calif., a familiar voice celebrated it "
+        "on Twitter: “We have already arrived with our soldiers. Decide how it ends.”"
+    )
+    assert one(text, "arrived").speaker == "a familiar voice"
+
+
+def test_opening_participle_clause_is_not_the_subject():
+    text = (
+        "Appearing before cheering supporters on Monday, Suu Kyi, 70, said it was too early to "
+        "congratulate anyone but added, “I think you all have an idea of the results.”"
+    )
+    assert one(text, "idea of the results").speaker.startswith("Suu Kyi")
+
+
+def test_someone_cutting_in_is_the_speaker_of_the_next_quotation():
+    text = (
+        "“Tell her I promised you a picture,” Ebeling said, and her husband cut in. "
+        "“Do not forget her husband Tom, I have been friends with her since school.”"
+    )
+    assert one(text, "Do not forget").speaker == "her husband"
