@@ -232,8 +232,8 @@ reiterated reiterates | reveal revealed reveals revealing | confirm confirmed co
 confirming exclaim exclaimed | scoff scoffed | sneer sneered | chant chanted chanting | read
 reads begin began | proclaim proclaimed proclaims | challenge challenged | demand demanded
 demands bark barked | snap snapped | cry cried | sigh sighed | text texted | email emailed |
-offer offered recount recounted recounts | quote quoted quotes | cite cited cites | shoot shot
-| fire fired interject interjected | interrupt interrupted | wonder wondered wonders | lash
+offer offered recount recounted recounts | quote quoted quotes | cite cited cites |
+interject interjected | interrupt interrupted | wonder wondered wonders | lash
 lashed agree agreed agrees | disagree disagreed | concur concurred | retaliate retaliated |
 chide chided chiding | scold scolded scolding | plead pleaded pleading | beg begged begging
 assure assured assures | thank thanked | elaborate elaborated elaborates | boom boomed
@@ -272,7 +272,9 @@ _WEAK_CUES = _words(
     "feared feel feels felt see sees saw know knows knew expect expects expected promise promises "
     "lists listed reads insist calls spoke speaks described describes defended defends talked talks"
 )
-_SPEAKER_CUE_RE = re.compile(r"\b(?:" + _CUE[3:-1] + "|" + "|".join(_WEAK_CUES) + r")\b")
+_SPEAKER_CUE_RE = re.compile(
+    r"(?<!-)\b(?:" + _CUE[3:-1] + "|" + "|".join(_WEAK_CUES) + r")\b(?!-)"  # not boast-averse
+)
 _PRONOUNS = frozenset(_words("he she they it we i you"))
 _PERSONAL = frozenset(_words("he she"))
 _AUX = (
@@ -298,6 +300,22 @@ _NPC = (
     r"|(?<=\bCalif)\.|\.(?=\)))"
 )
 _SPEAKER_AFTER = re.compile(
+    # said X first: in "said RNC spokesman Sean Spicer in a Friday tweet" the verb leads
+    r"[\s,—–-]*(?:(?P<cue2>"
+    + _CUE
+    + r")\s+(?P<np2>"
+    + _NPC
+    + r"{1,80})|(?P<np>[^\s,.!?;:“”\"]"
+    + _NPC
+    + r"{0,120}?)(?:,(?P<appos>(?:"
+    + _NPC
+    + r"|,){1,140}?),)?\s+"
+    + _AUX
+    + r"(?P<cue>"
+    + _CUE
+    + r")\b(?!-))"
+)
+_SPEAKER_AFTER_NP = re.compile(
     r"[\s,—–-]*(?:(?P<np>[^\s,.!?;:“”\"]"
     + _NPC
     + r"{0,120}?)(?:,(?P<appos>(?:"
@@ -306,16 +324,15 @@ _SPEAKER_AFTER = re.compile(
     + _AUX
     + r"(?P<cue>"
     + _CUE
-    + r")\b|(?P<cue2>"
-    + _CUE
-    + r")\s+(?P<np2>"
-    + _NPC
-    + r"{1,80}))"
+    + r")\b(?!-)|(?P<cue2>(?!x)x)(?P<np2>(?!x)x))"
 )
 _ACCORDING = re.compile(
     r"\baccording to\s+(?P<np>[^.!?;:“”\"\n]{1,80}?)\s*[,:]?\s*$", re.IGNORECASE
 )
 _ACCORDING_AFTER = re.compile(r"[\s,—–-]*according to\s+(?P<np>[^.!?;:“”\"\n]{1,80}?)\s*[.,;]")
+_OUTER_ACCORDING = re.compile(
+    r"[^.!?;:“”\"\n]{0,60}?,\s+according to\s+(?P<np>[^.!?;:“”\"\n]{1,80}?)\s*[.,;]"
+)
 _TRANSCRIPT = re.compile(
     r"(?P<np>[A-Z][A-Z.’' -]{1,40}[A-Z.]|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}):\s+"
 )
@@ -607,6 +624,25 @@ _NEXT_QUOTE = re.compile(
 )
 
 
+# verbs that attribute a finished quotation even with an object after them ("... ?" she asked him)
+_REPORTING_CUES = frozenset(
+    _words("""
+say said says tell told tells ask asked asks write wrote writes add added adds reply replied
+replies respond responded continue continued explain explained recall recalled answer answered
+shout shouted yell yelled exclaim exclaimed tweet tweeted post posted insist insisted
+""")
+)
+
+
+def _inverted_ok(text: str, m: re.Match) -> bool:
+    """'said X' names X, unless X is the subject of a clause ('said the candidate could ...')."""
+    span = _trim_np(text, m.start("np2"), m.end("np2"), from_left=True)
+    if span is None:
+        return False
+    nxt = re.match(r"\s+([\w’']+)", text[span[1] : m.end("np2")])
+    return nxt is None or nxt.group(1).lower() not in _VERB_WORDS
+
+
 def _after_np_ok(text: str, m: re.Match) -> bool:
     """The words before the verb of a match of _SPEAKER_AFTER can name someone ("that would
     respond" cannot)."""
@@ -622,6 +658,10 @@ def _speaker_after(
     line_end = text.find("\n", close_at)
     line_end = len(text) if line_end < 0 else line_end
     m = _SPEAKER_AFTER.match(text, close_at + 1, min(line_end, close_at + 200))
+    if m is not None and m.group("np2") is not None and not _inverted_ok(text, m):
+        # “...,” said the candidate could be ...: 'said' takes a clause, so read the subject
+        # before it instead
+        m = _SPEAKER_AFTER_NP.match(text, close_at + 1, min(line_end, close_at + 200))
     if (m is None or not _after_np_ok(text, m)) and text[close_at + 1 : close_at + 2] == " ":
         # the quotation runs on into the writer's words, then the attribution ends the sentence
         m = _LATE_ATTRIBUTION.match(text, close_at + 1, min(line_end, close_at + 200)) or m
@@ -645,9 +685,25 @@ def _speaker_after(
         ok = span is not None and text[span[0] : span[1]].split()[0] not in _NOT_NAMES - _TITLES
     if not ok:
         return None
+    cue_word = m.group("cue") or m.group("cue2")
+    if cue_word.endswith("ing") and not (
+        m.group("np") is not None
+        and re.search(r"\b(?:is|are|was|were|been)\s+$", text[m.start("np") : m.start("cue")])
+    ):
+        return None  # “...,” promising the Friends ... / and Trump calling it: not an attribution
     content_end = close_at - 1
     while content_end > 0 and text[content_end] in " \"”’'»":
         content_end -= 1
+    if (
+        m.group("np") is not None
+        and text[content_end] in ".!?"
+        and cue_word not in _REPORTING_CUES
+        and re.match(
+            r"\s+(?!(?:on|in|at|during|after|before|to|last|this|earlier|later)\b)[\w’']",
+            text[cue_end:line_end],
+        )
+    ):
+        return None  # “...?” Her critics cited it as evidence: a new sentence about the quotation
     if (
         m.group("np") is not None
         and text[content_end] in ".!?"
@@ -673,6 +729,14 @@ def _speaker_after(
             None  # “... experience.” He adds, “In a campaign ...”: a new sentence for the next one
         )
     how = f"attributed by '{text[close_at + 1 : m.end()].strip(' ,—–-')}'"
+    outer = _OUTER_ACCORDING.match(text, m.end(), line_end)
+    if outer is not None:
+        # “...,” Welch said, according to Vermont Edition: the article attributes the words to
+        # the outlet that reported them (the source PolNeAR marks); the speaker stays in the reason
+        o = _trim_np(text, outer.start("np"), outer.end("np"), from_left=True)
+        if o is not None and _looks_like_speaker(text[o[0] : o[1]]):
+            how = f"{how}, according to '{text[o[0] : o[1]]}'"
+            return _resolve(text, names, o[0], o[1], last, how)
     return _resolve(text, names, span[0], span[1], last, how)
 
 

@@ -271,3 +271,42 @@ def test_someone_cutting_in_is_the_speaker_of_the_next_quotation():
         "“Do not forget her husband Tom, I have been friends with her since school.”"
     )
     assert one(text, "Do not forget").speaker == "her husband"
+
+
+def test_said_x_according_to_an_outlet_names_the_outlet_as_the_source():
+    text = (
+        "“I will be voting in March,” Welch said, according to Vermont Radio. He did not say more."
+    )
+    c = one(text, "voting in March")
+    assert c.speaker == "Vermont Radio"
+    assert "Welch said" in c.reason
+
+
+def test_verb_first_attribution_with_a_trailing_phrase_names_the_person():
+    text = "“There is no organized effort,” said party spokesman Sean Spicer in a Friday tweet."
+    assert one(text, "organized effort").speaker == "party spokesman Sean Spicer"
+
+
+def test_said_with_a_clause_after_the_quote_is_not_an_inverted_attribution():
+    text = (
+        "Mr. Manfred, citing “the unique magic of the candidate here,” said the candidate "
+        "could be competitive in Pennsylvania."
+    )
+    assert one(text, "unique magic").speaker == "Mr. Manfred"
+
+
+def test_new_sentence_about_a_finished_quote_does_not_attribute_it():
+    text = (
+        "Clinton, exasperated, responded: “What difference does it make at this point?” "
+        "Her critics cited it as evidence that she did not care."
+    )
+    assert one(text, "What difference").speaker == "Clinton"
+
+
+def test_hyphenated_compound_is_not_a_speech_verb():
+    text = (
+        "He feels “the looming presence of his mother in every room,” his boast-averse mother "
+        "having raised him that way."
+    )
+    c = one(text, "looming presence")
+    assert c.speaker != "his"
