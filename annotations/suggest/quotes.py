@@ -1148,6 +1148,62 @@ def _speaker_from_previous_paragraph(
     return _speaker_before(text, names, sents[-1][0], prev_end, last)
 
 
+# a few words in marks inside reported speech ("Sotomayor has said that “a wise Latina” can bring
+# different perspectives"): the quoted words are a fragment of what is attributed, not a quotation
+FRAGMENT_SHARE = 0.25  # below this share of the reported words in marks, drop it
+SHORT_FRAGMENT_SHARE = 0.35  # the same for fragments under SHORT_FRAGMENT_WORDS words
+SHORT_FRAGMENT_WORDS = 8
+
+
+_CLAUSE_AFTER = re.compile(
+    r"[;—–(]|\s(?:as|because|while|but|when|after|before|since|although|though|which|who)\s"
+)
+
+
+def _drop_fragments(text: str, sents: list[tuple[int, int]], found: list) -> list:
+    """Drop quotations that are a small part of the reported speech their speaker introduces.
+
+    The reported speech runs from the speaker named before the quotation to the end of the
+    sentence; when the words in marks are a small share of it, they are a partial quotation.
+    """
+    spans = [(s, e) for _, s, e, *_ in found]
+    keep = []
+    for item in found:
+        r, s, e, speaker, reason, _score = item
+        if (
+            speaker is None
+            or "carried over" in reason
+            or "the sentence before" in reason
+            or not (speaker.mention_end <= r.open_at)
+        ):
+            keep.append(item)
+            continue
+        ss, se = _sentence_bounds(sents, s)
+        if speaker.mention_start < ss:
+            keep.append(item)
+            continue
+        before = r.open_at
+        while before > ss and text[before - 1] in " \t\"“‘'„«":
+            before -= 1
+        if text[before - 1 : before] in (":", ","):
+            keep.append(item)  # said, “We’ll see” / saying: “...”: the whole of what is reported
+            continue
+        lo, hi = speaker.mention_end, max(se, e)
+        nxt = _CLAUSE_AFTER.search(text, r.close_at, hi)
+        if nxt is not None:
+            hi = nxt.start()  # "... as “pure propaganda” as the death cult seeks ...": this clause
+        cues = list(_SPEAKER_CUE_RE.finditer(text, lo, r.open_at))
+        if cues:
+            lo = cues[-1].end()  # what is reported starts after the verb
+        inside = sum(max(0, min(qe, hi) - max(qs, lo)) for qs, qe in spans)
+        share = inside / max(1, hi - lo)
+        n = len(text[s:e].split())
+        if share < FRAGMENT_SHARE or (share < SHORT_FRAGMENT_SHARE and n < SHORT_FRAGMENT_WORDS):
+            continue
+        keep.append(item)
+    return keep
+
+
 def suggest_quotes(text: str) -> list[Candidate]:
     """QUOTE candidates for ``text``, in text order, each with its speaker when one is found."""
     original = text
@@ -1252,7 +1308,7 @@ def suggest_quotes(text: str) -> list[Candidate]:
         ):
             # a quotation that continues or follows the previous speaker's
             speaker, carried = last, True
-        if n <= 3 and (speaker is None or carried):
+        if n <= 4 and (speaker is None or carried):
             continue  # a few words in marks with nobody saying them: scare quotes
         score = (
             0.55
@@ -1275,6 +1331,7 @@ def suggest_quotes(text: str) -> list[Candidate]:
             last, last_para = speaker, r.paragraph
         elif r.continues or r.continued:
             last_para = r.paragraph
+    found = _drop_fragments(text, sents, found)
     # a quotation over several paragraphs is often attributed only in its last paragraph
     for i in range(len(found) - 2, -1, -1):
         r, s, e, speaker, reason, score = found[i]

@@ -310,3 +310,21 @@ def test_hyphenated_compound_is_not_a_speech_verb():
     )
     c = one(text, "looming presence")
     assert c.speaker != "his"
+
+
+def test_a_few_words_in_marks_inside_longer_reported_speech_are_not_a_quotation():
+    text = (
+        "Former president Bill Clinton said his wife was uniquely qualified to be president at "
+        "this time in the history of the country because “the world is in tough shape.”"
+    )
+    assert quotes(text) == []
+
+
+def test_a_quotation_after_said_and_a_comma_is_kept_however_short_the_sentence_around_it():
+    text = "Sanders had previously said, “We will see,” when asked whether he would raise money for other candidates."
+    assert one(text, "We will see").speaker == "Sanders"
+
+
+def test_a_short_quotation_with_nobody_saying_it_is_not_suggested():
+    text = "The plan, a “slow motion fiscal disaster,” was approved on Tuesday."
+    assert quotes(text) == []
