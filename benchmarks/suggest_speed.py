@@ -70,9 +70,15 @@ def main(argv: list[str] | None = None) -> int:
         per.append(time.perf_counter() - start)
     ms = statistics.median(per) * 1000
 
-    print(f"corpus: {len(texts)} articles, {size_mb:.2f} MB of UTF-8 text, median of {args.repeat} runs")
+    print(
+        f"corpus: {len(texts)} articles, {size_mb:.2f} MB of UTF-8 text, "
+        f"median of {args.repeat} runs"
+    )
     print(f"throughput: {mbps:.2f} MB/s on one core (target >= 1 MB/s)")
-    print(f"one {len(article.encode('utf-8')) / 1000:.1f} kB article: {ms:.2f} ms median (target < 5 ms)")
+    print(
+        f"one {len(article.encode('utf-8')) / 1000:.1f} kB article: {ms:.2f} ms median "
+        "(target < 5 ms)"
+    )
     return 0
 
 

@@ -34,7 +34,11 @@ SIGNALS: dict[str, tuple[re.Pattern[str], float]] = {
         0.2,
     ),
     "a record or first": (
-        re.compile(r"\b(?:for the first time|first|record|highest|lowest|largest|biggest|smallest|worst|best|most|least|never|ever|only)\b", re.I),
+        re.compile(
+            r"\b(?:for the first time|first|record|highest|lowest|largest|biggest|smallest|worst"
+            r"|best|most|least|never|ever|only)\b",
+            re.I,
+        ),
         0.15,
     ),
     "a comparison or change": (
@@ -47,7 +51,11 @@ SIGNALS: dict[str, tuple[re.Pattern[str], float]] = {
         0.15,
     ),
     "a cause or effect": (
-        re.compile(r"\b(?:because|caused?|due to|led to|leads? to|result(?:ed|s)? in|killed|died|destroyed|created|lost)\b", re.I),
+        re.compile(
+            r"\b(?:because|caused?|due to|led to|leads? to|result(?:ed|s)? in|killed|died"
+            r"|destroyed|created|lost)\b",
+            re.I,
+        ),
         0.15,
     ),
     "an actor doing something": (
@@ -71,14 +79,25 @@ SIGNALS: dict[str, tuple[re.Pattern[str], float]] = {
 PENALTIES: dict[str, tuple[re.Pattern[str], float]] = {
     "a question": (re.compile(r"\?\W*$"), 0.6),
     "a first-person intention or wish": (
-        re.compile(r"\b(?:I|we)\s+(?:will|would|want|wanted|hope|think|believe|feel|need|am going|are going|'ll|’ll)\b|\blet me\b|\blet's\b|\blet’s\b", re.I),
+        re.compile(
+            r"\b(?:I|we)\s+(?:will|would|want|wanted|hope|think|believe|feel|need|am going"
+            r"|are going|'ll|’ll)\b|\blet me\b|\blet's\b|\blet’s\b",
+            re.I,
+        ),
         0.3,
     ),
     "an appeal or opinion": (
-        re.compile(r"\b(?:should|must|ought to|I think|I believe|in my opinion|thank you|thanks|of course|frankly)\b", re.I),
+        re.compile(
+            r"\b(?:should|must|ought to|I think|I believe|in my opinion|thank you|thanks"
+            r"|of course|frankly)\b",
+            re.I,
+        ),
         0.2,
     ),
-    "a non-response": (re.compile(r"\bdid not respond|declined to comment|could not be reached\b", re.I), 0.5),
+    "a non-response": (
+        re.compile(r"\bdid not respond|declined to comment|could not be reached\b", re.I),
+        0.5,
+    ),
 }
 _WORD = re.compile(r"\w+")
 _NUMBER_SET = frozenset(_NUMBER_WORDS.replace("per cent", "cent").split("|"))
@@ -96,7 +115,11 @@ def _lowered(rx: re.Pattern[str]) -> re.Pattern[str]:
     """A case-insensitive pattern as a case-sensitive one for lower-cased text: much faster."""
     if not rx.flags & re.I:
         return rx
-    return re.compile(rx.pattern.replace("(?:I|we)", "(?:i|we)").replace("I think", "i think").replace("I believe", "i believe"))
+    return re.compile(
+        rx.pattern.replace("(?:I|we)", "(?:i|we)")
+        .replace("I think", "i think")
+        .replace("I believe", "i believe")
+    )
 
 
 _FAST = {name: _lowered(rx) for name, (rx, _) in {**SIGNALS, **PENALTIES}.items()}
@@ -104,9 +127,9 @@ _FAST = {name: _lowered(rx) for name, (rx, _) in {**SIGNALS, **PENALTIES}.items(
 
 # (name, weight, pattern, whether it runs on the lower-cased sentence), worked out once: testing
 # re flags on every sentence cost a fifth of the CLAIM rules' time
-_CHECKS = [
-    (name, w, _FAST[name], bool(rx.flags & re.I)) for name, (rx, w) in SIGNALS.items()
-] + [("but " + name, -w, _FAST[name], bool(rx.flags & re.I)) for name, (rx, w) in PENALTIES.items()]
+_CHECKS = [(name, w, _FAST[name], bool(rx.flags & re.I)) for name, (rx, w) in SIGNALS.items()] + [
+    ("but " + name, -w, _FAST[name], bool(rx.flags & re.I)) for name, (rx, w) in PENALTIES.items()
+]
 
 
 def _hits(sentence: str) -> list[tuple[str, float, bool]]:
@@ -155,5 +178,16 @@ def suggest_claims(text: str, threshold: float = THRESHOLD) -> list[Candidate]:
             value, why = score(text[ps:pe])
             if value >= threshold:
                 reason = "check-worthy signals: " + ", ".join(why)
-                out.append(make(text, "CLAIM", ps, pe, score=value, reason=reason, suggester=NAME, version=VERSION))
+                out.append(
+                    make(
+                        text,
+                        "CLAIM",
+                        ps,
+                        pe,
+                        score=value,
+                        reason=reason,
+                        suggester=NAME,
+                        version=VERSION,
+                    )
+                )
     return out

@@ -12,7 +12,11 @@ if str(ROOT) not in sys.path:
 
 def seed_dir() -> Path | None:
     """seeds/articles/ in the repository, else ../shared/seeds beside it."""
-    for candidate in (ROOT / "seeds" / "articles", ROOT.parent / "shared" / "seeds", Path("/work/shared/seeds")):
+    for candidate in (
+        ROOT / "seeds" / "articles",
+        ROOT.parent / "shared" / "seeds",
+        Path("/work/shared/seeds"),
+    ):
         if candidate.is_dir() and any(candidate.glob("*.txt")):
             return candidate
     return None

@@ -9,15 +9,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run(*args: str, stdin: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+def run(
+    *args: str, stdin: str | None = None, env: dict | None = None
+) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, *args], cwd=ROOT, input=stdin, capture_output=True, text=True, env=env, timeout=60
+        [sys.executable, *args],
+        cwd=ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
     )
 
 
 def test_cli_prints_one_json_object_a_candidate_with_the_file_name(tmp_path):
     f = tmp_path / "a.txt"
-    f.write_text("“We will win the vote next week,” said Rita Katz.\r\nIt killed at least 253 people in 2019.", encoding="utf-8")
+    f.write_text(
+        "“We will win the vote next week,” said Rita Katz.\r\nIt killed at least 253 people in 2019.",
+        encoding="utf-8",
+    )
     out = run("-m", "annotations.suggest", str(f))
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()

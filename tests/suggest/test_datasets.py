@@ -1,13 +1,20 @@
 from __future__ import annotations
 
-from annotations.suggest.datasets import load_checkworthiness, load_subjectivity, parse_brat
+from annotations.suggest.datasets import (
+    Article,
+    load_checkworthiness,
+    load_subjectivity,
+    parse_brat,
+)
 from annotations.suggest.scoring import gold_direct_quotes, paired_quote_mask, score_sentences
-from annotations.suggest.datasets import Article
 
 
 def test_checkworthiness_tsv_reads_csv_quoted_fields(tmp_path):
     p = tmp_path / "cw.tsv"
-    p.write_text('Sentence_id\tText\tclass_label\n26\t"You know, I saw a movie - ""Crocodile Dundee."""\tNo\n80\tWe use 50 percent.\tYes\n', encoding="utf-8")
+    p.write_text(
+        'Sentence_id\tText\tclass_label\n26\t"You know, I saw a movie - ""Crocodile Dundee."""\tNo\n80\tWe use 50 percent.\tYes\n',
+        encoding="utf-8",
+    )
     rows = load_checkworthiness(p)
     assert [(r.id, r.text, r.label) for r in rows] == [
         ("26", 'You know, I saw a movie - "Crocodile Dundee."', False),
@@ -17,9 +24,15 @@ def test_checkworthiness_tsv_reads_csv_quoted_fields(tmp_path):
 
 def test_subjectivity_tsv_keeps_quotation_marks_as_text(tmp_path):
     p = tmp_path / "subj.tsv"
-    p.write_text('sentence_id\tsentence\tlabel\tsolved_conflict\nab\t"Quoted" start and "end"\tSUBJ\tFalse\ncd\tPlain.\tOBJ\tTrue\n', encoding="utf-8")
+    p.write_text(
+        'sentence_id\tsentence\tlabel\tsolved_conflict\nab\t"Quoted" start and "end"\tSUBJ\tFalse\ncd\tPlain.\tOBJ\tTrue\n',
+        encoding="utf-8",
+    )
     rows = load_subjectivity(p)
-    assert [(r.text, r.label) for r in rows] == [('"Quoted" start and "end"', True), ("Plain.", False)]
+    assert [(r.text, r.label) for r in rows] == [
+        ('"Quoted" start and "end"', True),
+        ("Plain.", False),
+    ]
 
 
 def test_brat_attributions_with_discontinuous_content():

@@ -30,7 +30,9 @@ def model():
 def test_trained_model_suggests_claim_sentences_and_not_pleasantries(model):
     text = "Thank you all for coming tonight. Unemployment fell to 3.9 percent in May, the lowest since 2000."
     cands = model.suggest(text)
-    assert [c.text for c in cands] == ["Unemployment fell to 3.9 percent in May, the lowest since 2000."]
+    assert [c.text for c in cands] == [
+        "Unemployment fell to 3.9 percent in May, the lowest since 2000."
+    ]
     c = cands[0]
     assert c.label == "CLAIM" and c.suggester == "claim-learned" and c.version == learned.VERSION
     assert text[c.start : c.end] == c.text and 0 <= c.score <= 1

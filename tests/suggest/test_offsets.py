@@ -46,7 +46,16 @@ def test_to_dict_carries_every_field():
     c = make("hello world", "CLAIM", 0, 5, score=0.7, reason="why", suggester="x", version="1")
     d = c.to_dict()
     assert d["text"] == "hello" and d["label"] == "CLAIM" and d["score"] == 0.7
-    assert set(d) >= {"start", "end", "reason", "suggester", "version", "speaker", "speaker_start", "speaker_end"}
+    assert set(d) >= {
+        "start",
+        "end",
+        "reason",
+        "suggester",
+        "version",
+        "speaker",
+        "speaker_start",
+        "speaker_end",
+    }
 
 
 def test_empty_and_markless_text_give_no_quotes():

@@ -30,7 +30,11 @@ def test_every_attributed_quotation_in_the_seeds_is_suggested_with_its_speaker(s
         for words, speaker in expected:
             hits = [c for c in cands if c.text.startswith(words)]
             assert len(hits) == 1, (name, words, [c.text[:30] for c in cands])
-            assert hits[0].speaker is not None and speaker in hits[0].speaker, (name, words, hits[0].speaker)
+            assert hits[0].speaker is not None and speaker in hits[0].speaker, (
+                name,
+                words,
+                hits[0].speaker,
+            )
 
 
 def test_no_scare_quote_in_the_seeds_is_suggested_as_a_quote(seeds):
@@ -42,7 +46,7 @@ def test_no_scare_quote_in_the_seeds_is_suggested_as_a_quote(seeds):
 def test_seed_quotes_exclude_the_marks_and_stay_inside_one_paragraph(seeds):
     for text in seeds.values():
         for c in suggest_quotes(text):
-            assert c.text[0] not in "“”\"" and c.text[-1] not in "“”\""
+            assert c.text[0] not in '“”"' and c.text[-1] not in '“”"'
             assert "\n" not in c.text
 
 
