@@ -33,7 +33,7 @@ VERSION = "1.0"
 
 # opener -> the marks that may close it
 _DOUBLE_CLOSERS = {
-    "“": "”“",  # “ may be typed for both ends
+    "“": '”“"',  # “ may be typed for both ends, or closed by a straight mark
     "„": "“”",
     "‟": "”",
     "«": "»",
@@ -270,7 +270,8 @@ must do did does not never also then just only often still now again and or but
 _WEAK_CUES = _words(
     "think thinks thought believe believes believed want wants wanted hope hopes hoped fear fears "
     "feared feel feels felt see sees saw know knows knew expect expects expected promise promises "
-    "lists listed reads insist calls spoke speaks described describes defended defends talked talks"
+    "lists listed reads insist calls spoke speaks described describes defended defends "
+    "talked talks estimated estimates referenced references credited credits commanded recognized"
 )
 _SPEAKER_CUE_RE = re.compile(
     r"(?<!-)\b(?:" + _CUE[3:-1] + "|" + "|".join(_WEAK_CUES) + r")\b(?!-)"  # not boast-averse
@@ -688,7 +689,9 @@ def _speaker_after(
     cue_word = m.group("cue") or m.group("cue2")
     if cue_word.endswith("ing") and not (
         m.group("np") is not None
-        and re.search(r"\b(?:is|are|was|were|been)\s+$", text[m.start("np") : m.start("cue")])
+        and re.search(
+            r"\b(?:is|are|was|were|been|be|heard|seen)\s+$", text[m.start("np") : m.start("cue")]
+        )
     ):
         return None  # “...,” promising the Friends ... / and Trump calling it: not an attribution
     content_end = close_at - 1
@@ -961,6 +964,9 @@ def _speaker_before(
             seg = next(
                 (qe + 1 for qs, qe in quoted if qs <= seg <= qe), seg
             )  # not inside a quotation
+            lead = _LEADING_CONJ.match(text, seg, participle.start())
+            if lead is not None:
+                seg = lead.end()  # "And then Trump went fully on the attack, saying"
             span = _trim_np(text, seg, _first_verb(text, seg, participle.start()), from_left=True)
             if span is not None:
                 span = _cut_at_verb(text, *span)
@@ -1023,6 +1029,7 @@ def _speaker_before(
     return None
 
 
+_LEADING_CONJ = re.compile(r"\s*(?:(?:and|but|so|then|yet|or|still|also|now)\s+)+", re.IGNORECASE)
 _COMMON_VERBS = frozenset(
     _words("""
 put puts made makes took takes gave gives went goes came comes got gets held holds sent
@@ -1204,6 +1211,25 @@ def _drop_fragments(text: str, sents: list[tuple[int, int]], found: list) -> lis
     return keep
 
 
+_SIGNED = re.compile(r"\n\s*[-—–]\s*(?P<np>[A-Z][^,.;:!?\n“”\"]{0,60})")
+
+
+def _speaker_signed_below(text: str, close_at: int) -> Speaker | None:
+    """A quotation alone in its paragraph, signed in the next one: “...” / - Bernie Sanders."""
+    line_end = text.find("\n", close_at)
+    if line_end < 0 or text[close_at + 1 : line_end].strip(" .”\"'’"):
+        return None
+    m = _SIGNED.match(text, line_end)
+    if m is None or text[line_end : m.start("np")].count("\n") > 2:
+        return None
+    span = _trim_np(text, m.start("np"), m.end("np"), from_left=True)
+    if span is None or not _looks_like_speaker(text[span[0] : span[1]]):
+        return None
+    return Speaker(
+        span[0], span[1], text[span[0] : span[1]], f"signed '- {text[span[0] : span[1]]}'"
+    )
+
+
 def suggest_quotes(text: str) -> list[Candidate]:
     """QUOTE candidates for ``text``, in text order, each with its speaker when one is found."""
     original = text
@@ -1285,6 +1311,8 @@ def suggest_quotes(text: str) -> list[Candidate]:
                         speaker.name,
                         speaker.how + " (the sentence before)",
                     )
+        if speaker is None and r.closed and not text[para_start : r.open_at].strip():
+            speaker = _speaker_signed_below(text, r.close_at)
         titled = transcript is None and n <= 12 and _is_title_case(words)
         nameish = _NAMEISH_BEFORE.search(text, max(0, r.open_at - 40), r.open_at) is not None
         if speaker is not None and not titled:

@@ -328,3 +328,18 @@ def test_a_quotation_after_said_and_a_comma_is_kept_however_short_the_sentence_a
 def test_a_short_quotation_with_nobody_saying_it_is_not_suggested():
     text = "The plan, a “slow motion fiscal disaster,” was approved on Tuesday."
     assert quotes(text) == []
+
+
+def test_quotation_signed_with_a_dash_in_the_next_paragraph():
+    text = "“Almost all new income and wealth is going to the top 1 percent.”\n\n- Bernie Sanders.\n\nThe senator is relying on an outdated figure."
+    assert one(text, "new income").speaker == "Bernie Sanders"
+
+
+def test_participle_after_and_then_takes_the_subject():
+    text = "And then Trump went fully on the attack, saying, “Is the president going to resign in disgrace?”"
+    assert one(text, "resign in disgrace").speaker == "Trump"
+
+
+def test_curly_opening_mark_closed_by_a_straight_mark():
+    text = '“As a construction guy, he put a lot of people out of business, too" Sweeny said after an event.'
+    assert one(text, "construction guy").speaker == "Sweeny"
