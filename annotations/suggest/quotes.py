@@ -471,6 +471,7 @@ _NOT_SPEAKER_START = frozenset(
     _words("""
 in on at of by for with without into during back ever instead despite like unlike about
 over under than meanwhile still yet now then also however likewise similarly indeed moreover
+alongside amid
 furthermore additionally finally shortly later earlier recently yesterday today tonight
     """)
 )
@@ -626,6 +627,14 @@ _NEXT_QUOTE = re.compile(
 
 
 # verbs that attribute a finished quotation even with an object after them ("... ?" she asked him)
+# verbs that stand before their subject after a quotation ("..., said Steve Bell"); "told Bill
+# O’Reilly" and "called National Nurses United" name the listener or the object
+_INVERTING_CUES = frozenset(
+    _words("""
+said says added adds wrote writes asked asks recalled explained continued noted argued replied
+responded insisted warned declared stated quipped concluded countered
+""")
+)
 _REPORTING_CUES = frozenset(
     _words("""
 say said says tell told tells ask asked asks write wrote writes add added adds reply replied
@@ -794,6 +803,7 @@ def _speaker_before(
             and prev
             and (
                 prev[-1].lower() in {"a", "an"}
+                or (len(prev) > 1 and prev[-2].lower() in {"a", "an"} and prev[-1].isalpha())
                 or (
                     prev[-1].isalpha()
                     and prev[-1].islower()
@@ -865,6 +875,19 @@ def _speaker_before(
             comma = text.rfind(",", sent_start, inner_end)
             floor = max([sent_start] + [qe + 1 for qs, qe in quoted if qe < inner_end])
             pos = floor
+            last_part = text[comma + 1 : inner_end] if comma >= floor else ""
+            if re.fullmatch(r"\s*[A-Z][^,]*\([^()]{1,12}\)\s*", last_part):
+                # "Tuesday in Berea, OH, after winning Ohio, Gov. John Kasich (R-OH), said"
+                head = _trim_np(text, comma + 1, inner_end, from_left=False)
+                if head is not None and _looks_like_speaker(text[head[0] : head[1]]):
+                    return _resolve(
+                        text,
+                        names,
+                        head[0],
+                        head[1],
+                        last,
+                        f"attributed by '{text[head[0] : cue.end()]}'",
+                    )
             for part in text[floor:inner_end].split(","):
                 words = part.split()
                 if (
@@ -934,7 +957,7 @@ def _speaker_before(
             return _resolve(
                 text, names, span[0], span[1], last, f"attributed by '{text[span[0] : cue.end()]}'"
             )
-        if span is None and not word.endswith("ing"):
+        if span is None and word in _INVERTING_CUES:
             # “... irresponsible,” said Steve Bell: the speaker follows the verb
             after = re.match(r"\s+([^,.;:!?“”\"\n]{1,80})", text[cue.end() : before_end])
             if after is not None:

@@ -343,3 +343,27 @@ def test_participle_after_and_then_takes_the_subject():
 def test_curly_opening_mark_closed_by_a_straight_mark():
     text = '“As a construction guy, he put a lot of people out of business, too" Sweeny said after an event.'
     assert one(text, "construction guy").speaker == "Sweeny"
+
+
+def test_told_names_the_listener_not_the_speaker():
+    text = (
+        "On Friday, Gingrich appeared on a cable show and told Bill Oakley that he is “intrigued "
+        "by the opportunity to have a role in it.”"
+    )
+    assert one(text, "intrigued").speaker == "Gingrich"
+
+
+def test_name_with_party_and_state_just_before_said_is_the_speaker():
+    text = (
+        "Tuesday at a university in Berea, OH, after winning Ohio, Gov. John Kasich (R-OH), said, "
+        "“I am getting ready to rent a covered wagon.”"
+    )
+    assert one(text, "covered wagon").speaker.startswith("Gov. John Kasich")
+
+
+def test_speech_noun_after_a_and_a_capitalised_word_is_not_a_verb():
+    text = (
+        "Hillary Clinton immediately posted a Twitter comment of her own, saying, "
+        "“We are so excited to meet our second grandchild!”"
+    )
+    assert one(text, "grandchild").speaker == "Hillary Clinton"
