@@ -103,13 +103,18 @@ _FAST = {
 }
 
 
+# the signals searched case-insensitively, worked out once: testing re flags on every sentence
+# cost a tenth of the OPINION rules' time
+_CASELESS = frozenset(name for name, (rx, _) in SIGNALS.items() if rx.flags & re.I)
+
+
 def _search(
     name: str, rx: re.Pattern[str], sentence: str, tokens: set[str], low: str | None = None
 ) -> re.Match[str] | None:
     gate = _GATES.get(name)
     if gate is not None and gate.isdisjoint(tokens):
         return None
-    if low is not None and rx.flags & re.I:
+    if low is not None and name in _CASELESS:
         # same offsets: only used when lower-casing kept the length
         return _FAST[name].search(low)
     return rx.search(sentence)
