@@ -1144,7 +1144,7 @@ def _inside_sentence(text: str, open_at: int) -> bool:
     i = open_at - 1
     while i >= 0 and text[i] in " \t\"“‘'„«":
         i -= 1
-    return i >= 0 and text[i] not in "\n:,.;—–-([…"
+    return i >= 0 and text[i] not in "\n:,.;!?—–-([…"
 
 
 _GOVERN_TOKENS = re.compile(r"[\w’'-]+|[^\w\s]")
@@ -1298,7 +1298,7 @@ def suggest_quotes(text: str) -> list[Candidate]:
         content = text[s:e]
         words = _WORD_RE.findall(content)
         n = len(words)
-        if n <= 1:
+        if n == 0:
             continue
         open_sent = _sentence_bounds(sents, r.open_at if r.open_at < len(text) else r.open_at - 1)
         close_sent = _sentence_bounds(sents, r.close_at - 1 if not r.closed else r.close_at)
@@ -1306,6 +1306,13 @@ def suggest_quotes(text: str) -> list[Candidate]:
             speaker = _speaker_after(
                 text, names, r.close_at, max(close_sent[1], r.close_at + 1), last
             )
+        if n == 1 and not (
+            speaker is not None
+            and speaker.mention_start > r.close_at
+            and _starts_sentence(text, r.open_at)
+            and text[s : r.close_at].rstrip()[-1:] in ",.!?"
+        ):
+            continue  # one word in marks is a quotation only as “No,” replied Jeff Zucker.
         if speaker is None:
             sent_start = min(open_sent[0], r.open_at)
             earlier = [
@@ -1336,7 +1343,13 @@ def suggest_quotes(text: str) -> list[Candidate]:
                     )
         if speaker is None and r.closed and not text[para_start : r.open_at].strip():
             speaker = _speaker_signed_below(text, r.close_at)
-        titled = transcript is None and n <= 12 and _is_title_case(words)
+        said_after = (
+            speaker is not None
+            and speaker.mention_start > r.close_at
+            and _starts_sentence(text, r.open_at)
+        )
+        # “No,” replied Jeff Zucker: a reply, not a title
+        titled = transcript is None and n <= 12 and _is_title_case(words) and not said_after
         nameish = _NAMEISH_BEFORE.search(text, max(0, r.open_at - 40), r.open_at) is not None
         if speaker is not None and not titled:
             last, last_para = speaker, r.paragraph  # kept even if these words are not a quotation

@@ -367,3 +367,20 @@ def test_speech_noun_after_a_and_a_capitalised_word_is_not_a_verb():
         "“We are so excited to meet our second grandchild!”"
     )
     assert one(text, "grandchild").speaker == "Hillary Clinton"
+
+
+def test_one_word_reply_with_its_attribution_is_a_quotation():
+    text = "The network answered the demand. “No,” replied Jeff Zucker, president of CNN."
+    c = one(text, "No")
+    assert c.text == "No"
+    assert c.speaker == "Jeff Zucker"
+
+
+def test_two_words_after_a_question_mark_start_a_sentence():
+    text = 'Would you say his impact could be huge? "That is fine," Sroka said.'
+    assert one(text, "That is fine").speaker == "Sroka"
+
+
+def test_one_word_in_marks_without_attribution_is_not_a_quotation():
+    text = "The campaign called it a “Comeback” and moved on to the next state."
+    assert quotes(text) == []
