@@ -653,6 +653,25 @@ def _inverted_ok(text: str, m: re.Match) -> bool:
     return nxt is None or nxt.group(1).lower() not in _VERB_WORDS
 
 
+def _noun_cue(prev: list[str], word: str) -> bool:
+    """The base form of a speech verb after an article or an adjective is a noun: "a snappy
+    retort", "her stock answer", "a Twitter comment", "in a Facebook post"."""
+    return (
+        word in _BASE_CUES
+        and bool(prev)
+        and (
+            prev[-1].lower() in {"a", "an"}
+            or (len(prev) > 1 and prev[-2].lower() in {"a", "an"} and prev[-1].isalpha())
+            or (
+                prev[-1].isalpha()
+                and prev[-1].islower()
+                and prev[-1] not in _NOT_NOUN_BEFORE
+                and not prev[-1].endswith(("s", "ly"))
+            )
+        )
+    )
+
+
 def _after_np_ok(text: str, m: re.Match) -> bool:
     """The words before the verb of a match of _SPEAKER_AFTER can name someone ("that would
     respond" cannot)."""
@@ -696,6 +715,10 @@ def _speaker_after(
     if not ok:
         return None
     cue_word = m.group("cue") or m.group("cue2")
+    if m.group("np") is not None:
+        np_words = m.group("np").split()
+        if np_words[0] in {"and", "but", "while", "or"}:
+            return None  # “leading from behind” and Donald Trump says ...: another clause
     if cue_word.endswith("ing") and not (
         m.group("np") is not None
         and re.search(
@@ -798,20 +821,7 @@ def _speaker_before(
             or prev[-1].endswith("so-")
         ):
             continue  # "the claims", "Sanders’ comments", "so-called": a noun, not a cue
-        if (
-            word in _BASE_CUES
-            and prev
-            and (
-                prev[-1].lower() in {"a", "an"}
-                or (len(prev) > 1 and prev[-2].lower() in {"a", "an"} and prev[-1].isalpha())
-                or (
-                    prev[-1].isalpha()
-                    and prev[-1].islower()
-                    and prev[-1] not in _NOT_NOUN_BEFORE
-                    and not prev[-1].endswith(("s", "ly"))
-                )
-            )
-        ):
+        if _noun_cue(prev, word):
             continue  # "a snappy retort", "her stock answer": a noun, not a cue
         if (
             word.endswith("ing")

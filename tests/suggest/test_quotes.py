@@ -384,3 +384,16 @@ def test_two_words_after_a_question_mark_start_a_sentence():
 def test_one_word_in_marks_without_attribution_is_not_a_quotation():
     text = "The campaign called it a “Comeback” and moved on to the next state."
     assert quotes(text) == []
+
+
+def test_and_after_a_partial_quote_starts_another_clause_with_its_own_speaker():
+    text = (
+        "Ted Cruz accuses the president of “leading from behind on every front” and Trump says "
+        "so too."
+    )
+    assert one(text, "leading from behind").speaker == "Ted Cruz"
+
+
+def test_as_x_said_after_a_partial_quote_names_x():
+    text = "Still, the fact that the race “is a dead heat right now,” as Cruz said on the radio, only helps."
+    assert one(text, "dead heat").speaker == "Cruz"
