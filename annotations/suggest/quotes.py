@@ -334,6 +334,7 @@ _ACCORDING_AFTER = re.compile(r"[\s,—–-]*according to\s+(?P<np>[^.!?;:“”
 _OUTER_ACCORDING = re.compile(
     r"[^.!?;:“”\"\n]{0,60}?,\s+according to\s+(?P<np>[^.!?;:“”\"\n]{1,80}?)\s*[.,;]"
 )
+_SAID_FIRST = re.compile(r"\s*(?:Said|Added|Wrote)\s+(?P<np>[A-Z][^,:;.!?“”\"\n]{0,80})")
 _TRANSCRIPT = re.compile(
     r"(?P<np>[A-Z][A-Z.’' -]{1,40}[A-Z.]|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}):\s+"
 )
@@ -470,8 +471,7 @@ def _clean_np(text: str, ps: int, pe: int) -> tuple[int, int] | None:
 _NOT_SPEAKER_START = frozenset(
     _words("""
 in on at of by for with without into during back ever instead despite like unlike about
-over under than meanwhile still yet now then also however likewise similarly indeed moreover
-alongside amid
+over under than meanwhile however likewise similarly indeed moreover alongside amid
 furthermore additionally finally shortly later earlier recently yesterday today tonight
     """)
 )
@@ -480,7 +480,7 @@ furthermore additionally finally shortly later earlier recently yesterday today 
 _LEAD_WORDS = frozenset(
     _words(
         "as here’s here's while when though although because if once since after before until "
-        "whereas from"
+        "whereas from and but so then also still yet now"
     )
 )
 _MONTHS = frozenset(
@@ -791,6 +791,19 @@ def _speaker_before(
     if before_end <= sent_start:
         return None
     chunk = text[sent_start:before_end]
+    said = _SAID_FIRST.match(text, sent_start, before_end)
+    if said is not None:
+        # "Said Dorothy Poynter, who grew up with Ali, “...”": the verb leads the sentence
+        span = _trim_np(text, said.start("np"), said.end("np"), from_left=True)
+        if span is not None and _looks_like_speaker(text[span[0] : span[1]]):
+            return _resolve(
+                text,
+                names,
+                span[0],
+                span[1],
+                last,
+                f"attributed by 'Said {text[span[0] : span[1]]}'",
+            )
     m = _ACCORDING.search(chunk)
     if m is not None:
         span = _trim_np(text, sent_start + m.start("np"), sent_start + m.end("np"), from_left=True)

@@ -397,3 +397,13 @@ def test_and_after_a_partial_quote_starts_another_clause_with_its_own_speaker():
 def test_as_x_said_after_a_partial_quote_names_x():
     text = "Still, the fact that the race “is a dead heat right now,” as Cruz said on the radio, only helps."
     assert one(text, "dead heat").speaker == "Cruz"
+
+
+def test_said_leading_the_sentence_names_who_follows_it():
+    text = "The home was renovated. Said Dorothy Poyner, who grew up nearby, “He was always a good kid.”"
+    assert one(text, "good kid").speaker == "Dorothy Poyner"
+
+
+def test_then_before_the_name_is_not_part_of_the_speaker():
+    text = "The crowd cheers, and then Wallnau continues: “God has given this man a great gift.”"
+    assert one(text, "great gift").speaker == "Wallnau"
