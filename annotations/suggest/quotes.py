@@ -38,7 +38,7 @@ _DOUBLE_CLOSERS = {
     "‟": "”",
     "«": "»",
     "»": "«",  # German style »...«
-    '"': '"',
+    '"': '"”',  # or closed by a curly mark: "Nothing we could do,” Fred Kagan said
     "＂": "＂",
     "「": "」",
     "『": "』",
@@ -1378,6 +1378,10 @@ def suggest_quotes(text: str) -> list[Candidate]:
             last, last_para = speaker, r.paragraph  # kept even if these words are not a quotation
         if titled:
             continue  # a name or a title: “Wilayah of Hind”, “Fox News Sunday”
+        if not r.double and n <= 6:
+            para_end = text.find("\n", r.close_at)
+            if (len(text) if para_end < 0 else para_end) - para_start < 160:
+                continue  # Clinton blasts Trump over 'deportation force' idea: a headline's words
         if nameish and n <= 4:
             continue  # so-called “province”, a group called “...”
         if n <= 4 and _inside_sentence(text, r.open_at) and not _governed(text, r.open_at):

@@ -407,3 +407,17 @@ def test_said_leading_the_sentence_names_who_follows_it():
 def test_then_before_the_name_is_not_part_of_the_speaker():
     text = "The crowd cheers, and then Wallnau continues: “God has given this man a great gift.”"
     assert one(text, "great gift").speaker == "Wallnau"
+
+
+def test_single_marks_in_a_headline_are_not_a_quotation():
+    text = (
+        "Clinton blasts Trump over 'deportation force' idea.\n\nHillary Clinton has a word for it."
+    )
+    assert quotes(text) == []
+
+
+def test_straight_opening_mark_closed_by_a_curly_mark():
+    text = '"Nothing we could do now would make a difference,” Fred Kagan, a scholar, said in an interview.'
+    c = one(text, "Nothing we could do")
+    assert c.speaker == "Fred Kagan"
+    assert "Kagan" not in c.text
