@@ -1437,6 +1437,31 @@ def suggest_quotes(text: str) -> list[Candidate]:
                 + f"; speaker from the paragraph it runs into ({nxt[3].name})",
                 min(1.0, score + 0.2),
             )
+    # “We’re going to win.” ... “And we’ll win big,” Trump said: a quotation with no speaker of
+    # its own (or only one carried over) takes the one named after a later quotation in its
+    # paragraph
+    for i in range(len(found) - 2, -1, -1):
+        r, s, e, speaker, reason, score = found[i]
+        if speaker is not None and "carried over" not in reason:
+            continue
+        nxt = found[i + 1]
+        nr, nspeaker, nreason = nxt[0], nxt[3], nxt[4]
+        if (
+            nr.paragraph == r.paragraph
+            and nspeaker is not None
+            and "carried over" not in nreason
+            and nspeaker.mention_start > nr.close_at
+            and not _CUE_RE.search(text, r.close_at, nr.open_at)
+        ):
+            why = reason.replace("; no speaker found", "").split("; speaker carried over")[0]
+            found[i] = (
+                r,
+                s,
+                e,
+                nspeaker,
+                why + f"; speaker of the next quotation in the paragraph ({nspeaker.name})",
+                min(1.0, score + 0.1),
+            )
     out = []
     for _r, s, e, speaker, reason, score in found:
         out.append(

@@ -421,3 +421,11 @@ def test_straight_opening_mark_closed_by_a_curly_mark():
     c = one(text, "Nothing we could do")
     assert c.speaker == "Fred Kagan"
     assert "Kagan" not in c.text
+
+
+def test_quotation_without_attribution_takes_the_speaker_of_the_next_in_its_paragraph():
+    text = (
+        "The rally went on late.\n\n"
+        "“We are going to win this state.” The crowd roared. “And we are going to win big,” Trump said."
+    )
+    assert one(text, "win this state").speaker == "Trump"
