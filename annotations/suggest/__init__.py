@@ -16,7 +16,15 @@ from .claims import suggest_claims
 from .opinions import suggest_opinions
 from .quotes import suggest_quotes
 
-__all__ = ["LABELS", "Candidate", "RULE_SUGGESTERS", "suggest_claims", "suggest_opinions", "suggest_quotes", "suggest_spans"]
+__all__ = [
+    "LABELS",
+    "RULE_SUGGESTERS",
+    "Candidate",
+    "suggest_claims",
+    "suggest_opinions",
+    "suggest_quotes",
+    "suggest_spans",
+]
 
 RULE_SUGGESTERS = {
     "quote-rules": suggest_quotes,

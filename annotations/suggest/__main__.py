@@ -19,11 +19,19 @@ def normalise(text: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m annotations.suggest", description=__doc__.splitlines()[0])
-    parser.add_argument("files", nargs="+", metavar="FILE", help="text files ('-' reads standard input)")
+    parser = argparse.ArgumentParser(
+        prog="python -m annotations.suggest", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "files", nargs="+", metavar="FILE", help="text files ('-' reads standard input)"
+    )
     args = parser.parse_args(argv)
     for name in args.files:
-        text = sys.stdin.read() if name == "-" else open(name, encoding="utf-8").read()
+        if name == "-":
+            text = sys.stdin.read()
+        else:
+            with open(name, encoding="utf-8") as f:
+                text = f.read()
         for c in suggest_spans(normalise(text)):
             sys.stdout.write(json.dumps({"file": name, **c.to_dict()}, ensure_ascii=False) + "\n")
     return 0

@@ -52,7 +52,10 @@ def load_subjectivity(path: str | os.PathLike) -> list[LabeledSentence]:
 
 
 def load_split(data_dir: str | os.PathLike, task: str, split: str) -> list[LabeledSentence]:
-    """``task`` is ``checkworthiness`` or ``subjectivity``: reads ``<data>/<task>-en/<split>.tsv``."""
+    """``task`` is ``checkworthiness`` or ``subjectivity``.
+
+    Reads ``<data>/<task>-en/<split>.tsv``.
+    """
     path = Path(data_dir) / f"{task}-en" / f"{split}.tsv"
     if task == "checkworthiness":
         return load_checkworthiness(path)

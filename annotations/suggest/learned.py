@@ -42,10 +42,10 @@ class RuleFeatures(BaseEstimator, TransformerMixin):
     def __init__(self, label: str = "CLAIM") -> None:
         self.label = label
 
-    def fit(self, X, y=None):  # noqa: N803 - scikit-learn's names
+    def fit(self, X, y=None):
         return self
 
-    def transform(self, X):  # noqa: N803
+    def transform(self, X):
         fn = claims.features if self.label == "CLAIM" else opinions.features
         return sparse.csr_matrix(np.array([fn(x) for x in X], dtype=np.float64))
 
@@ -59,7 +59,7 @@ class SentenceEmbeddings(BaseEstimator, TransformerMixin):
 
     _model = None
 
-    def fit(self, X, y=None):  # noqa: N803
+    def fit(self, X, y=None):
         return self
 
     @classmethod
@@ -71,8 +71,10 @@ class SentenceEmbeddings(BaseEstimator, TransformerMixin):
             cls._model = SentenceTransformer(str(get_model_path()), device="cpu")
         return cls._model
 
-    def transform(self, X):  # noqa: N803
-        return sparse.csr_matrix(self._encoder().encode(list(X), batch_size=32, show_progress_bar=False))
+    def transform(self, X):
+        return sparse.csr_matrix(
+            self._encoder().encode(list(X), batch_size=32, show_progress_bar=False)
+        )
 
 
 FEATURE_SETS = ("tfidf", "tfidf+embeddings")
@@ -89,11 +91,21 @@ def _pipeline(label: str, c: float, features: str = "tfidf") -> Pipeline:
                     FeatureUnion(
                         [
                             ("embeddings", SentenceEmbeddings()),
-                            ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, lowercase=True)),
+                            (
+                                "words",
+                                TfidfVectorizer(
+                                    ngram_range=(1, 2), sublinear_tf=True, lowercase=True
+                                ),
+                            ),
                         ]
                     ),
                 ),
-                ("clf", LogisticRegression(C=c, class_weight="balanced", max_iter=5000, solver="liblinear")),
+                (
+                    "clf",
+                    LogisticRegression(
+                        C=c, class_weight="balanced", max_iter=5000, solver="liblinear"
+                    ),
+                ),
             ]
         )
     return Pipeline(
@@ -102,16 +114,30 @@ def _pipeline(label: str, c: float, features: str = "tfidf") -> Pipeline:
                 "features",
                 FeatureUnion(
                     [
-                        ("words", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, lowercase=True)),
+                        (
+                            "words",
+                            TfidfVectorizer(
+                                ngram_range=(1, 2), min_df=2, sublinear_tf=True, lowercase=True
+                            ),
+                        ),
                         (
                             "chars",
-                            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True, max_features=200_000),
+                            TfidfVectorizer(
+                                analyzer="char_wb",
+                                ngram_range=(2, 5),
+                                min_df=2,
+                                sublinear_tf=True,
+                                max_features=200_000,
+                            ),
                         ),
                         ("rules", RuleFeatures(label)),
                     ]
                 ),
             ),
-            ("clf", LogisticRegression(C=c, class_weight="balanced", max_iter=2000, solver="liblinear")),
+            (
+                "clf",
+                LogisticRegression(C=c, class_weight="balanced", max_iter=2000, solver="liblinear"),
+            ),
         ]
     )
 
@@ -143,7 +169,7 @@ class SentenceModel:
         spans = sentence_spans(text)
         probs = self.predict_proba([text[s:e] for s, e in spans])
         out = []
-        for (s, e), p in zip(spans, probs):
+        for (s, e), p in zip(spans, probs, strict=True):
             if p >= self.threshold:
                 out.append(
                     make(
@@ -152,7 +178,10 @@ class SentenceModel:
                         s,
                         e,
                         score=p,
-                        reason=f"learned model: {self.label} probability {p:.2f} (threshold {self.threshold:.2f})",
+                        reason=(
+                            f"learned model: {self.label} probability {p:.2f}"
+                            f" (threshold {self.threshold:.2f})"
+                        ),
                         suggester=self.name,
                         version=self.version,
                     )
@@ -186,7 +215,9 @@ def load(path: str | os.PathLike) -> SentenceModel:
     data = joblib.load(path)
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError(f"{path} is not a saved suggester model ({FORMAT})")
-    return SentenceModel(data["label"], data["pipeline"], data["threshold"], data["version"], data["trained_on"])
+    return SentenceModel(
+        data["label"], data["pipeline"], data["threshold"], data["version"], data["trained_on"]
+    )
 
 
 def _best_threshold(labels: np.ndarray, probs: np.ndarray, measure: str) -> float:
@@ -233,7 +264,9 @@ def train(
         measure = measure or ("f1" if label == "CLAIM" else "macro")
         k = max(2, min(folds, int(min(y.sum(), (~y).sum()))))
         cv = StratifiedKFold(n_splits=k, shuffle=True, random_state=0)
-        probs = cross_val_predict(_pipeline(label, c, features), x, y, cv=cv, method="predict_proba")[:, 1]
+        probs = cross_val_predict(
+            _pipeline(label, c, features), x, y, cv=cv, method="predict_proba"
+        )[:, 1]
         threshold = _best_threshold(y, probs, measure)
     pipe = _pipeline(label, c, features).fit(x, y)
     return SentenceModel(label, pipe, float(threshold), version, len(x))

@@ -22,23 +22,29 @@ from dataclasses import dataclass
 from .candidates import Candidate, make
 from .sentences import paragraph_spans, sentence_spans
 
+
+def _words(text: str) -> list[str]:
+    """The words of a word list written as one string."""
+    return text.split()
+
+
 NAME = "quote-rules"
 VERSION = "1.0"
 
 # opener -> the marks that may close it
 _DOUBLE_CLOSERS = {
-    "“": "”“",  # “ may be typed for both ends
+    "“": '”“"',  # “ may be typed for both ends, or closed by a straight mark
     "„": "“”",
     "‟": "”",
     "«": "»",
     "»": "«",  # German style »...«
-    '"': '"',
+    '"': '"”',  # or closed by a curly mark: "Nothing we could do,” Fred Kagan said
     "＂": "＂",
     "「": "」",
     "『": "』",
 }
-_DOUBLE_OPENERS = frozenset("“„‟«\"＂「『")
-_DOUBLE_MARKS = frozenset("“”„‟«»\"＂「」『』")
+_DOUBLE_OPENERS = frozenset('“„‟«"＂「『')
+_DOUBLE_MARKS = frozenset('“”„‟«»"＂「」『』')
 _SINGLE_OPENERS = frozenset("‘'‚‹")
 _SINGLE_CLOSERS = {"‘": "’'", "'": "'’", "‚": "‘’", "‹": "›"}
 _ALL_MARKS = _DOUBLE_MARKS | frozenset("‘’'‚‹›")
@@ -197,91 +203,158 @@ def _inner(text: str, r: Region) -> tuple[int, int]:
 # --- attribution ------------------------------------------------------------------------------
 
 _CUE_VERBS = """
-say said says saying | tell told tells telling | add added adds adding | warn warned warns warning
-write wrote writes writing written | state stated states stating | explain explained explains explaining
-claim claimed claims claiming | argue argued argues arguing | insist insisted insists insisting
-note noted notes noting | declare declared declares declaring | announce announced announces announcing
-ask asked asks asking | reply replied replies replying | respond responded responds responding
-answer answered answers answering | continue continued continues continuing
-conclude concluded concludes concluding | recall recalled recalls recalling
-remark remarked remarks remarking | tweet tweeted tweets tweeting | post posted posts posting
-suggest suggested suggests suggesting | acknowledge acknowledged acknowledges acknowledging
-admit admitted admits admitting | complain complained complains complaining
-predict predicted predicts predicting | promise promised promises promising | vow vowed vows vowing
-pledge pledged pledges pledging | urge urged urges urging | quip quipped quips quipping
+say said says saying | tell told tells telling | add added adds adding | warn warned warns
+warning write wrote writes writing written | state stated states stating | explain explained
+explains explaining claim claimed claims claiming | argue argued argues arguing | insist
+insisted insists insisting note noted notes noting | declare declared declares declaring |
+announce announced announces announcing ask asked asks asking | reply replied replies replying
+| respond responded responds responding answer answered answers answering | continue continued
+continues continuing conclude concluded concludes concluding | recall recalled recalls
+recalling remark remarked remarks remarking | tweet tweeted tweets tweeting | post posted
+posts posting suggest suggested suggests suggesting | acknowledge acknowledged acknowledges
+acknowledging admit admitted admits admitting | complain complained complains complaining
+predict predicted predicts predicting | promise promised promises promising | vow vowed vows
+vowing pledge pledged pledges pledging | urge urged urges urging | quip quipped quips quipping
 joke joked jokes joking | boast boasted boasts boasting | charge charged charges charging
-contend contended contends contending | assert asserted asserts asserting
-maintain maintained maintains maintaining | observe observed observes observing
-describe described describes describing | dismiss dismissed dismisses dismissing
-call called calls calling | shout shouted shouts shouting | yell yelled yells yelling
-whisper whispered whispers whispering | comment commented comments commenting
-report reported reports reporting | testify testified testifies testifying
-concede conceded concedes conceding | counter countered counters countering
-retort retorted retorts retorting | lament lamented laments lamenting
-stress stressed stresses stressing | emphasize emphasized emphasizes emphasizing emphasised emphasises
-thunder thundered | muse mused muses musing | caution cautioned cautions cautioning
-rail railed rails railing | blast blasted blasts blasting | slam slammed slams slamming
-mock mocked mocks mocking | accuse accused accuses accusing | criticize criticized criticizes criticizing
-criticise criticised | praise praised praises praising | deny denied denies denying
-reiterate reiterated reiterates | reveal revealed reveals revealing | confirm confirmed confirms confirming
-exclaim exclaimed | scoff scoffed | sneer sneered | chant chanted chanting | read reads
-begin began | proclaim proclaimed proclaims | challenge challenged | demand demanded demands
-bark barked | snap snapped | cry cried | sigh sighed | text texted | email emailed | offer offered
-recount recounted recounts | quote quoted quotes | cite cited cites | shoot shot | fire fired
-interject interjected | interrupt interrupted | wonder wondered wonders | lash lashed
-agree agreed agrees | disagree disagreed | concur concurred | retaliate retaliated |
+contend contended contends contending | assert asserted asserts asserting maintain maintained
+maintains maintaining | observe observed observes observing describe described describes
+describing | dismiss dismissed dismisses dismissing call called calls calling | shout shouted
+shouts shouting | yell yelled yells yelling whisper whispered whispers whispering | comment
+commented comments commenting report reported reports reporting | testify testified testifies
+testifying concede conceded concedes conceding | counter countered counters countering retort
+retorted retorts retorting | lament lamented laments lamenting stress stressed stresses
+stressing | emphasize emphasized emphasizes emphasizing emphasised emphasises thunder
+thundered | muse mused muses musing | caution cautioned cautions cautioning rail railed rails
+railing | blast blasted blasts blasting | slam slammed slams slamming mock mocked mocks
+mocking | accuse accused accuses accusing | criticize criticized criticizes criticizing
+criticise criticised | praise praised praises praising | deny denied denies denying reiterate
+reiterated reiterates | reveal revealed reveals revealing | confirm confirmed confirms
+confirming exclaim exclaimed | scoff scoffed | sneer sneered | chant chanted chanting | read
+reads begin began | proclaim proclaimed proclaims | challenge challenged | demand demanded
+demands bark barked | snap snapped | cry cried | sigh sighed | text texted | email emailed |
+offer offered recount recounted recounts | quote quoted quotes | cite cited cites |
+interject interjected | interrupt interrupted | wonder wondered wonders | lash
+lashed agree agreed agrees | disagree disagreed | concur concurred | retaliate retaliated |
 chide chided chiding | scold scolded scolding | plead pleaded pleading | beg begged begging
+assure assured assures | thank thanked | elaborate elaborated elaborates | boom boomed
+react reacted reacts | tout touted touts | remember remembered remembers | denounce denounced
+denounces | voice voiced | riff riffed riffs | decry decried decries | blame blamed blames
+mention mentioned mentions | sing sang sings | lecture lectured lectures | exhort exhorted
+hail hailed hails | gush gushed gushes | opine opined opines | intone intoned | crow crowed
+grumble grumbled | growl growled | murmur murmured | mutter muttered | recite recited recites
+implore implored | hint hinted hints | speculate speculated speculates | citing
 """.replace("|", " ").split()
-_CUE = r"(?:" + "|".join(sorted(set(_CUE_VERBS), key=len, reverse=True)) + r"|went on|pointed out|put it|shot back|fired back)"
+_CUE = (
+    r"(?:"
+    + "|".join(sorted(set(_CUE_VERBS), key=len, reverse=True))
+    + r"|went on|pointed out|points out|pointing out|put it|puts it|shot back|fired back"
+    + r"|cut in|chimed in|weighed in|piped up|jumped in)"
+)
 _CUE_RE = re.compile(r"\b" + _CUE + r"\b")
+# the base form of each speech verb (the first of its group), which is also a noun after an
+# article or an adjective: "a snappy retort", "her stock answer", "a Twitter comment"
+_BASE_CUES = frozenset(
+    w
+    for w in _CUE_VERBS
+    if not w.endswith(("s", "ed", "ing"))
+    and w not in {"said", "told", "wrote", "written", "began", "shot", "sang", "read"}
+)
+_NOT_NOUN_BEFORE = frozenset(
+    _words("""
+i you we they he she it who which that people police to will would can could should may might
+must do did does not never also then just only often still now again and or but
+""")
+)
 # verbs of thinking and wanting: they attribute a quotation to a subject ("he thought that “...”")
 # but are too weak to make a few words in marks a quotation
-_WEAK_CUES = (
+_WEAK_CUES = _words(
     "think thinks thought believe believes believed want wants wanted hope hopes hoped fear fears "
     "feared feel feels felt see sees saw know knows knew expect expects expected promise promises "
-    "lists listed reads insist calls spoke speaks described describes defended defends"
-).split()
-_SPEAKER_CUE_RE = re.compile(r"\b(?:" + _CUE[3:-1] + "|" + "|".join(_WEAK_CUES) + r")\b")
-_PRONOUNS = frozenset("he she they it we i you".split())
-_PERSONAL = frozenset("he she".split())
-_AUX = r"(?:(?:has|have|had|would|will|also|later|then|once|previously|recently|again|repeatedly|simply|just|only|even|further|bluntly|flatly|angrily|quickly|publicly|privately|told\s+\w+\s+and)\s+)*"
+    "lists listed reads insist calls spoke speaks described describes defended defends "
+    "talked talks estimated estimates referenced references credited credits commanded recognized"
+)
+_SPEAKER_CUE_RE = re.compile(
+    r"(?<!-)\b(?:" + _CUE[3:-1] + "|" + "|".join(_WEAK_CUES) + r")\b(?!-)"  # not boast-averse
+)
+_PRONOUNS = frozenset(_words("he she they it we i you"))
+_PERSONAL = frozenset(_words("he she"))
+_AUX = (
+    r"(?:(?:has|have|had|would|will|also|later|then|once|previously|recently|again|repeatedly"
+    r"|simply|just|only|even|further|bluntly|flatly|angrily|quickly|publicly|privately"
+    r"|told\s+\w+\s+and)\s+)*"
+)
 _NP_STOP = frozenset(
-    """in on at during to from who which that when while after before as and but for with
-    about of by into over under than because since if whether where whose what how although
-    though last this next earlier later yesterday today tonight on monday""".split()
+    _words("""
+in on at during to from who which that when while after before as and but for with about
+of by into over under than because since if whether where whose what how although though
+last this next earlier later yesterday today tonight on monday
+    """)
 )
 _TOKEN_RE = re.compile(r"[\w’'.\-()]+")
 # a character of a speaker phrase: no sentence punctuation, but the dots of abbreviations
 # and initials (Sen. Chuck Schumer (D-N.Y.))
+# (and of US state abbreviations: Allentown, Pa., / (D-Wash.))
 _NPC = (
-    r"(?:[^,.!?;:“”\"\n]|(?<=\b[A-Z])\.|(?<=\b(?:Mr|Ms|Dr|Jr|Sr|St|Lt))\."
-    r"|(?<=\b(?:Mrs|Rep|Sen|Gov|Gen|Col|Sgt))\.|(?<=\b(?:Reps|Sens|Pres))\.)"
+    r"(?:[^,.!?;:“”\"\n]|(?<=\b[A-Z])\.|(?<=\b(?:Mr|Ms|Dr|Jr|Sr|St|Lt|Pa|Ga|Md|Mo|Va|La|Ky))\."
+    r"|(?<=\b(?:Mrs|Rep|Sen|Gov|Gen|Col|Sgt|Fla|Ill|Ore|Tex|Del|Ind|Kan|Neb|Wyo|Wis|Nev|Ala|Ark))\."
+    r"|(?<=\b(?:Reps|Sens|Pres|Ariz|Colo|Conn|Mass|Mich|Minn|Okla|Tenn|Wash|Miss|Mont))\."
+    r"|(?<=\bCalif)\.|\.(?=\)))"
 )
 _SPEAKER_AFTER = re.compile(
-    r"[\s,—–-]*(?:(?P<np>[^\s,.!?;:“”\"]" + _NPC + r"{0,80}?)(?:,(?P<appos>" + _NPC + r"{1,120}?),)?\s+"
+    # said X first: in "said RNC spokesman Sean Spicer in a Friday tweet" the verb leads
+    r"[\s,—–-]*(?:(?P<cue2>"
+    + _CUE
+    + r")\s+(?P<np2>"
+    + _NPC
+    + r"{1,80})|(?P<np>[^\s,.!?;:“”\"]"
+    + _NPC
+    + r"{0,120}?)(?:,(?P<appos>(?:"
+    + _NPC
+    + r"|,){1,140}?),)?\s+"
     + _AUX
     + r"(?P<cue>"
     + _CUE
-    + r")\b|(?P<cue2>"
-    + _CUE
-    + r")\s+(?P<np2>" + _NPC + r"{1,80}))"
+    + r")\b(?!-))"
 )
-_ACCORDING = re.compile(r"\baccording to\s+(?P<np>[^.!?;:“”\"\n]{1,80}?)\s*[,:]?\s*$", re.IGNORECASE)
-_TRANSCRIPT = re.compile(r"(?P<np>[A-Z][A-Z.’' -]{1,40}[A-Z.]|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}):\s+")
+_SPEAKER_AFTER_NP = re.compile(
+    r"[\s,—–-]*(?:(?P<np>[^\s,.!?;:“”\"]"
+    + _NPC
+    + r"{0,120}?)(?:,(?P<appos>(?:"
+    + _NPC
+    + r"|,){1,140}?),)?\s+"
+    + _AUX
+    + r"(?P<cue>"
+    + _CUE
+    + r")\b(?!-)|(?P<cue2>(?!x)x)(?P<np2>(?!x)x))"
+)
+_ACCORDING = re.compile(
+    r"\baccording to\s+(?P<np>[^.!?;:“”\"\n]{1,80}?)\s*[,:]?\s*$", re.IGNORECASE
+)
+_ACCORDING_AFTER = re.compile(r"[\s,—–-]*according to\s+(?P<np>[^.!?;:“”\"\n]{1,80}?)\s*[.,;]")
+_OUTER_ACCORDING = re.compile(
+    r"[^.!?;:“”\"\n]{0,60}?,\s+according to\s+(?P<np>[^.!?;:“”\"\n]{1,80}?)\s*[.,;]"
+)
+_SAID_FIRST = re.compile(r"\s*(?:Said|Added|Wrote)\s+(?P<np>[A-Z][^,:;.!?“”\"\n]{0,80})")
+_TRANSCRIPT = re.compile(
+    r"(?P<np>[A-Z][A-Z.’' -]{1,40}[A-Z.]|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}):\s+"
+)
 _COLON_INTRO = re.compile(r"(?P<np>[^.!?;:“”\"\n]{1,80}?)\s*:\s*$")
 _NAME_RE = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Gov|Sen|Rep|Gen|Lt|Col|Sgt|Pres)\.?\s+)?"
     r"\b[A-Z][a-z]+(?:[-’'][A-Z]?[a-z]+)?(?:\s+(?:[A-Z]\.\s+)?(?:[A-Z][a-z]+(?:[-’'][A-Z]?[a-z]+)?|de|van|von|bin|al|la|del))*"
 )
 _NOT_NAMES = frozenset(
-    """The A An But And Or So If In On At As It Its This That These Those There Their They He She
-    We I You His Her Our My Your When While After Before Since Because Although Though However
-    Meanwhile Still Yet Now Then Also For From With Without Why What How Who Where Which Mr Mrs Ms
-    Dr Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May
-    June July August September October November December Read According Some Many Most All One Two
-    Not No Yes Asked Speaking Earlier Later Last Next Today Yesterday Tonight Police Officials""".split()
+    _words("""
+The A An But And Or So If In On At As It Its This That These Those There Their They He She
+We I You His Her Our My Your When While After Before Since Because Although Though However
+Meanwhile Still Yet Now Then Also For From With Without Why What How Who Where Which Mr
+Mrs Ms Dr Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March
+April May June July August September October November December Read According Some Many
+Most All One Two Not No Yes Asked Speaking Earlier Later Last Next Today Yesterday Tonight
+Police Officials
+    """)
 )
-_TITLES = frozenset("Mr Mrs Ms Dr".split())
+_TITLES = frozenset(_words("Mr Mrs Ms Dr"))
 _NAMEISH_BEFORE = re.compile(
     r"\b(?:called|dubbed|so-called|known as|named|nicknamed|titled|entitled|labell?ed|branded|"
     r"the term|the word|the words|the phrase|the slogan|the hashtag|the headline|the show|the book|"
@@ -290,7 +363,7 @@ _NAMEISH_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _WORD_RE = re.compile(r"[^\W_]+(?:[’'\-][^\W_]+)*")
-_SMALL_WORDS = frozenset("a an the of in on at to for and or but with by from as is vs".split())
+_SMALL_WORDS = frozenset(_words("a an the of in on at to for and or but with by from as is vs"))
 
 
 @dataclass(slots=True)
@@ -301,8 +374,12 @@ class Speaker:
     how: str  # the words that attribute it, for the reason
 
 
+_CONTRACTIONS = frozenset(_words("he's she's it's who's that's there's"))
 _VERB_WORDS = frozenset(
-    "is are was were be been being has have had will would can could should may might must do does did".split()
+    _words(
+        "is are was were be been being has have had will would can could should may might must "
+        "do does did"
+    )
 )
 
 
@@ -318,9 +395,9 @@ def _trim_np(text: str, s: int, e: int, *, from_left: bool) -> tuple[int, int] |
     if not tokens:
         return None
     if not from_left and len(tokens) <= 7 and not any(_verbish(text[a:b]) for a, b in tokens):
-        first = text[tokens[0][0]:tokens[0][1]]
+        first = text[tokens[0][0] : tokens[0][1]]
         if (first[:1].isupper() or first.lower() in _DETERMINERS) and not any(
-            text[tokens[k][1]:tokens[k + 1][0]].strip() for k in range(len(tokens) - 1)
+            text[tokens[k][1] : tokens[k + 1][0]].strip() for k in range(len(tokens) - 1)
         ):
             picked = tokens
             return _clean_np(text, picked[0][0], picked[-1][1])
@@ -328,7 +405,7 @@ def _trim_np(text: str, s: int, e: int, *, from_left: bool) -> tuple[int, int] |
     seq = tokens if from_left else list(reversed(tokens))
     for ts, te in seq:
         if picked:
-            gap = text[picked[-1][1]:ts] if from_left else text[te:picked[-1][0]]
+            gap = text[picked[-1][1] : ts] if from_left else text[te : picked[-1][0]]
             if gap.strip():
                 break  # a comma or other punctuation ends the phrase
         word = text[ts:te].strip("().").lower()
@@ -346,18 +423,40 @@ def _trim_np(text: str, s: int, e: int, *, from_left: bool) -> tuple[int, int] |
     return _clean_np(text, picked[0][0], picked[-1][1])
 
 
-_DETERMINERS = frozenset("a an the another one two three some several many its his her their".split())
+_DETERMINERS = frozenset(
+    _words("a an the another one two three some several many its his her their")
+)
 
 
 def _verbish(token: str) -> bool:
     low = token.lower()
     if low in _VERB_WORDS:
         return True
-    return token.islower() and len(token) > 5 and low.endswith("ed") and low not in {"senior", "armed", "united", "retired", "elected", "unnamed", "named", "indicted", "alleged"}
+    return (
+        token.islower()
+        and len(token) > 5
+        and low.endswith("ed")
+        and low
+        not in {
+            "senior",
+            "armed",
+            "united",
+            "retired",
+            "elected",
+            "unnamed",
+            "named",
+            "indicted",
+            "alleged",
+        }
+    )
 
 
 def _clean_np(text: str, ps: int, pe: int) -> tuple[int, int] | None:
-    while pe > ps and text[pe - 1] in ".,)(" and not re.search(r"\b(?:Mr|Mrs|Ms|Dr|Jr|Sr|[A-Z])\.$", text[ps:pe]):
+    while (
+        pe > ps
+        and text[pe - 1] in ".,)("
+        and not re.search(r"\b(?:Mr|Mrs|Ms|Dr|Jr|Sr|[A-Z])\.$", text[ps:pe])
+    ):
         pe -= 1
     if text[ps:pe].count("(") != text[ps:pe].count(")"):
         cut = text.find("(", ps, pe)
@@ -369,6 +468,26 @@ def _clean_np(text: str, ps: int, pe: int) -> tuple[int, int] | None:
     return ps, pe
 
 
+_NOT_SPEAKER_START = frozenset(
+    _words("""
+in on at of by for with without into during back ever instead despite like unlike about
+over under than meanwhile however likewise similarly indeed moreover alongside amid
+furthermore additionally finally shortly later earlier recently yesterday today tonight
+    """)
+)
+# words that may lead a subject without being part of it: "As Politico reported", "While Sullivan
+# proclaims", "From the report:"
+_LEAD_WORDS = frozenset(
+    _words(
+        "as here’s here's while when though although because if once since after before until "
+        "whereas from and but so then also still yet now"
+    )
+)
+_MONTHS = frozenset(
+    _words("January February March April May June July August September October November December")
+)
+
+
 def _looks_like_speaker(phrase: str) -> bool:
     words = phrase.split()
     if not words or len(words) > 9:
@@ -376,12 +495,46 @@ def _looks_like_speaker(phrase: str) -> bool:
     first = words[0].lower()
     if first in _PRONOUNS or first == "i":
         return len(words) == 1
+    if first in _LEAD_WORDS and len(words) > 1:
+        return _looks_like_speaker(" ".join(words[1:]))  # "As Politico reported"
+    if first in _NOT_SPEAKER_START:
+        return words[-1].lower() in _PRONOUNS  # "At the bottom it reads"; not "In December"
+    if words[0] in _MONTHS or all(w.rstrip(".,").isdigit() for w in words):
+        return False  # "April 18, 1977": not someone
     if len(words) == 1 and words[0] in _NOT_NAMES:
         return False
     if any(w[:1].isupper() for w in words):
         return True
     # "a senior police official", "the source", "officials", "sources"
-    return first in {"a", "an", "the", "another", "one", "two", "three", "some", "several", "many", "officials", "sources", "experts", "analysts", "critics", "aides", "supporters", "people", "police", "authorities", "residents", "witnesses", "others", "its", "his", "her", "their"}
+    return first in {
+        "a",
+        "an",
+        "the",
+        "another",
+        "one",
+        "two",
+        "three",
+        "some",
+        "several",
+        "many",
+        "officials",
+        "sources",
+        "experts",
+        "analysts",
+        "critics",
+        "aides",
+        "supporters",
+        "people",
+        "police",
+        "authorities",
+        "residents",
+        "witnesses",
+        "others",
+        "its",
+        "his",
+        "her",
+        "their",
+    }
 
 
 class _Names:
@@ -398,7 +551,10 @@ class _Names:
                 s, e = m.span()
                 words = self.text[s:e].split()
                 while words and words[0].rstrip(".") in _NOT_NAMES:
-                    s += len(words[0]) + (len(self.text[s + len(words[0]):]) - len(self.text[s + len(words[0]):].lstrip()))
+                    s += len(words[0]) + (
+                        len(self.text[s + len(words[0]) :])
+                        - len(self.text[s + len(words[0]) :].lstrip())
+                    )
                     words = words[1:]
                 if not words:
                     continue
@@ -410,7 +566,7 @@ class _Names:
 
     def _sentence_initial(self, s: int) -> bool:
         i = s - 1
-        while i >= 0 and self.text[i] in " \t“\"‘(":
+        while i >= 0 and self.text[i] in ' \t“"‘(':
             i -= 1
         return i < 0 or self.text[i] in ".!?\n:"
 
@@ -425,56 +581,197 @@ class _Names:
 
 
 def _resolve(text: str, names: _Names, s: int, e: int, last: Speaker | None, how: str) -> Speaker:
+    words = text[s:e].split()
+    if len(words) > 1 and words[0].lower() in _LEAD_WORDS:
+        s = text.index(words[1], s + len(words[0]))  # "As Politico reported": Politico
+    elif (
+        len(words) > 1 and words[0].lower() in _NOT_SPEAKER_START and words[-1].lower() in _PRONOUNS
+    ):
+        s = e - len(words[-1])  # "At the bottom it reads": it
     word = text[s:e]
     low = word.lower()
     if low in _PERSONAL:
         hit = names.before(s)
         if hit is not None:
-            return Speaker(s, e, text[hit[0]:hit[1]], f"{how}; '{word}' taken to be {text[hit[0]:hit[1]]}")
+            return Speaker(
+                s, e, text[hit[0] : hit[1]], f"{how}; '{word}' taken to be {text[hit[0] : hit[1]]}"
+            )
     if low in {"they", "we", "it"} and last is not None and last.name.lower() not in _PRONOUNS:
         return Speaker(s, e, last.name, f"{how}; '{word}' taken to be {last.name}")
     return Speaker(s, e, word, how)
 
 
 _LATE_ATTRIBUTION = re.compile(
-    r"[^.!?;:“”\"\n]{1,100}?,\s+(?:(?P<np>" + _NPC + r"{1,60}?)\s+" + _AUX + r"(?P<cue>" + _CUE + r")"
-    r"|(?P<cue2>" + _CUE + r")\s+(?P<np2>" + _NPC + r"{1,60}?))(?=\s*[.,]|\s+(?:on|in|at|during|after|before|to|last|this|earlier|later|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
+    r"[^.!?;:“”\"\n]{1,100}?,\s+(?:(?P<np>"
+    + _NPC
+    + r"{1,90}?)\s+"
+    + _AUX
+    + r"(?P<cue>"
+    + _CUE
+    + r")"
+    r"|(?P<cue2>"
+    + _CUE
+    + r")\s+(?P<np2>"
+    + _NPC
+    + r"{1,60}?))(?=\s*[.,]|\s+(?:on|in|at|during|after|before|to|last|this|earlier|later"
+    r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
 )
 
 
-def _speaker_after(text: str, names: _Names, close_at: int, sent_end: int, last: Speaker | None) -> Speaker | None:
+# what follows a cue that introduces a quotation: “... .” He added, “...
+# or: She said he is “liked ...
+_NEXT_QUOTE = re.compile(
+    r"\s*[,:]?\s*[“\"‘«]|\s+(?:that\s+)?(?:he|she|they|it|we|i|the|his|her|their)\b[^.!?;“”\"\n]{0,60}?\s[“\"‘«]",
+    re.IGNORECASE,
+)
+
+
+# verbs that attribute a finished quotation even with an object after them ("... ?" she asked him)
+# verbs that stand before their subject after a quotation ("..., said Steve Bell"); "told Bill
+# O’Reilly" and "called National Nurses United" name the listener or the object
+_INVERTING_CUES = frozenset(
+    _words("""
+said says added adds wrote writes asked asks recalled explained continued noted argued replied
+responded insisted warned declared stated quipped concluded countered
+""")
+)
+_REPORTING_CUES = frozenset(
+    _words("""
+say said says tell told tells ask asked asks write wrote writes add added adds reply replied
+replies respond responded continue continued explain explained recall recalled answer answered
+shout shouted yell yelled exclaim exclaimed tweet tweeted post posted insist insisted
+""")
+)
+
+
+def _inverted_ok(text: str, m: re.Match) -> bool:
+    """'said X' names X, unless X is the subject of a clause ('said the candidate could ...')."""
+    span = _trim_np(text, m.start("np2"), m.end("np2"), from_left=True)
+    if span is None:
+        return False
+    nxt = re.match(r"\s+([\w’']+)", text[span[1] : m.end("np2")])
+    return nxt is None or nxt.group(1).lower() not in _VERB_WORDS
+
+
+def _noun_cue(prev: list[str], word: str) -> bool:
+    """The base form of a speech verb after an article or an adjective is a noun: "a snappy
+    retort", "her stock answer", "a Twitter comment", "in a Facebook post"."""
+    return (
+        word in _BASE_CUES
+        and bool(prev)
+        and (
+            prev[-1].lower() in {"a", "an"}
+            or (len(prev) > 1 and prev[-2].lower() in {"a", "an"} and prev[-1].isalpha())
+            or (
+                prev[-1].isalpha()
+                and prev[-1].islower()
+                and prev[-1] not in _NOT_NOUN_BEFORE
+                and not prev[-1].endswith(("s", "ly"))
+            )
+        )
+    )
+
+
+def _after_np_ok(text: str, m: re.Match) -> bool:
+    """The words before the verb of a match of _SPEAKER_AFTER can name someone ("that would
+    respond" cannot)."""
+    if m.group("np") is None:
+        return True
+    span = _trim_np(text, m.start("np"), m.end("np"), from_left=False)
+    return span is not None and _looks_like_speaker(text[span[0] : span[1]])
+
+
+def _speaker_after(
+    text: str, names: _Names, close_at: int, sent_end: int, last: Speaker | None
+) -> Speaker | None:
     line_end = text.find("\n", close_at)
     line_end = len(text) if line_end < 0 else line_end
     m = _SPEAKER_AFTER.match(text, close_at + 1, min(line_end, close_at + 200))
-    if m is None and text[close_at + 1 : close_at + 2] == " ":
+    if m is not None and m.group("np2") is not None and not _inverted_ok(text, m):
+        # “...,” said the candidate could be ...: 'said' takes a clause, so read the subject
+        # before it instead
+        m = _SPEAKER_AFTER_NP.match(text, close_at + 1, min(line_end, close_at + 200))
+    if (m is None or not _after_np_ok(text, m)) and text[close_at + 1 : close_at + 2] == " ":
         # the quotation runs on into the writer's words, then the attribution ends the sentence
-        m = _LATE_ATTRIBUTION.match(text, close_at + 1, min(line_end, close_at + 200))
+        m = _LATE_ATTRIBUTION.match(text, close_at + 1, min(line_end, close_at + 200)) or m
     if m is None:
-        return None
+        acc = _ACCORDING_AFTER.match(text, close_at + 1, min(line_end, close_at + 200))
+        if acc is None:
+            return None
+        span = _trim_np(text, acc.start("np"), acc.end("np"), from_left=True)
+        if span is None or not _looks_like_speaker(text[span[0] : span[1]]):
+            return None
+        how = f"attributed by 'according to {text[span[0] : span[1]]}'"
+        return _resolve(text, names, span[0], span[1], last, how)
     if m.group("np") is not None:
         span = _trim_np(text, m.start("np"), m.end("np"), from_left=False)
         cue_end = m.end("cue")
-        ok = span is not None and _looks_like_speaker(text[span[0]:span[1]])
+        ok = span is not None and _looks_like_speaker(text[span[0] : span[1]])
     else:
         span = _trim_np(text, m.start("np2"), m.end("np2"), from_left=True)
         cue_end = m.end("cue2")
         # "...,” said master of ceremonies Asab Al-Tabchi: whatever follows the verb is the speaker
-        ok = span is not None and text[span[0]:span[1]].split()[0] not in _NOT_NAMES - _TITLES
+        ok = span is not None and text[span[0] : span[1]].split()[0] not in _NOT_NAMES - _TITLES
     if not ok:
         return None
+    cue_word = m.group("cue") or m.group("cue2")
+    if m.group("np") is not None:
+        np_words = m.group("np").split()
+        if np_words[0] in {"and", "but", "while", "or"}:
+            return None  # “leading from behind” and Donald Trump says ...: another clause
+    if cue_word.endswith("ing") and not (
+        m.group("np") is not None
+        and re.search(
+            r"\b(?:is|are|was|were|been|be|heard|seen)\s+$", text[m.start("np") : m.start("cue")]
+        )
+    ):
+        return None  # “...,” promising the Friends ... / and Trump calling it: not an attribution
     content_end = close_at - 1
     while content_end > 0 and text[content_end] in " \"”’'»":
         content_end -= 1
-    if m.group("np") is not None and text[content_end] in ".!?" and (
-        re.match(r"\s+that\b", text[cue_end:line_end])
-        or m.group("np").split()[0] in {"Yet", "But", "And", "So", "Still", "Also", "Then", "Now", "However"}
+    if (
+        m.group("np") is not None
+        and text[content_end] in ".!?"
+        and cue_word not in _REPORTING_CUES
+        and re.match(
+            r"\s+(?!(?:on|in|at|during|after|before|to|last|this|earlier|later)\b)[\w’']",
+            text[cue_end:line_end],
+        )
     ):
-        return None  # “... said.” He added that ...: a new sentence, not this quotation's attribution
+        return None  # “...?” Her critics cited it as evidence: a new sentence about the quotation
+    if (
+        m.group("np") is not None
+        and text[content_end] in ".!?"
+        and (
+            re.match(r"\s+that\b", text[cue_end:line_end])
+            or m.group("np").split()[0]
+            in {"Yet", "But", "And", "So", "Still", "Also", "Then", "Now", "However"}
+        )
+    ):
+        return (
+            None  # “... said.” He added that ...: a new sentence, not this quotation's attribution
+        )
     # "... Eva-Maria Schultheis posted: ''..." introduces the next quotation, not this one
     rest = re.match(r"[^.!?;:,“”\"\n]{0,40}:", text[cue_end:line_end])
     if rest is not None and m.group("np") is not None:
         return None
-    how = f"attributed by '{text[close_at + 1:m.end()].strip(' ,—–-')}'"
+    if (
+        m.group("np") is not None
+        and text[content_end] in ".!?"
+        and _NEXT_QUOTE.match(text, cue_end, line_end)
+    ):
+        return (
+            None  # “... experience.” He adds, “In a campaign ...”: a new sentence for the next one
+        )
+    how = f"attributed by '{text[close_at + 1 : m.end()].strip(' ,—–-')}'"
+    outer = _OUTER_ACCORDING.match(text, m.end(), line_end)
+    if outer is not None:
+        # “...,” Welch said, according to Vermont Edition: the article attributes the words to
+        # the outlet that reported them (the source PolNeAR marks); the speaker stays in the reason
+        o = _trim_np(text, outer.start("np"), outer.end("np"), from_left=True)
+        if o is not None and _looks_like_speaker(text[o[0] : o[1]]):
+            how = f"{how}, according to '{text[o[0] : o[1]]}'"
+            return _resolve(text, names, o[0], o[1], last, how)
     return _resolve(text, names, span[0], span[1], last, how)
 
 
@@ -494,26 +791,104 @@ def _speaker_before(
     if before_end <= sent_start:
         return None
     chunk = text[sent_start:before_end]
+    said = _SAID_FIRST.match(text, sent_start, before_end)
+    if said is not None:
+        # "Said Dorothy Poynter, who grew up with Ali, “...”": the verb leads the sentence
+        span = _trim_np(text, said.start("np"), said.end("np"), from_left=True)
+        if span is not None and _looks_like_speaker(text[span[0] : span[1]]):
+            return _resolve(
+                text,
+                names,
+                span[0],
+                span[1],
+                last,
+                f"attributed by 'Said {text[span[0] : span[1]]}'",
+            )
     m = _ACCORDING.search(chunk)
     if m is not None:
         span = _trim_np(text, sent_start + m.start("np"), sent_start + m.end("np"), from_left=True)
-        if span is not None and _looks_like_speaker(text[span[0]:span[1]]):
-            return _resolve(text, names, span[0], span[1], last, f"attributed by 'according to {text[span[0]:span[1]]}'")
+        if span is not None and _looks_like_speaker(text[span[0] : span[1]]):
+            return _resolve(
+                text,
+                names,
+                span[0],
+                span[1],
+                last,
+                f"attributed by 'according to {text[span[0] : span[1]]}'",
+            )
     cues = list(_SPEAKER_CUE_RE.finditer(text, sent_start, before_end))
     participle = None
+    infinitive = False
     for cue in reversed(cues):
         word = cue.group()
         if any(qs <= cue.start() <= qe for qs, qe in quoted):
             continue
-        prev = text[max(sent_start, cue.start() - 12):cue.start()].split()
+        prev = text[max(sent_start, cue.start() - 12) : cue.start()].split()
         if prev and (
-            prev[-1].lower() in _DETERMINERS | {"these", "those", "this", "that", "your", "our", "my"}
-            or prev[-1].endswith(("’", "'", "’s", "'s"))
+            prev[-1].lower()
+            in _DETERMINERS | {"these", "those", "this", "that", "your", "our", "my"}
+            or (
+                prev[-1].endswith(("’", "'", "’s", "'s"))
+                and prev[-1].lower().replace("’", "'") not in _CONTRACTIONS
+            )
+            or prev[-1].endswith("so-")
         ):
-            continue  # "the claims", "Sanders’ comments": a noun, not a cue
+            continue  # "the claims", "Sanders’ comments", "so-called": a noun, not a cue
+        if _noun_cue(prev, word):
+            continue  # "a snappy retort", "her stock answer": a noun, not a cue
+        if (
+            word.endswith("ing")
+            and prev
+            and prev[-1].lower()
+            in {"about", "of", "for", "without", "from", "after", "before", "to", "into"}
+        ):
+            continue  # "talked about continuing the “progress ...”": a gerund, not the speech verb
+        with_np = (
+            re.search(r"\bwith\s+([^,;:]{1,60}?)\s+(?:\w+ly\s+)?$", text[sent_start : cue.start()])
+            if word.endswith("ing")
+            else None
+        )
+        if with_np is not None:
+            # "..., with Trump reportedly yelling: “...": the subject of the participle
+            span = _trim_np(
+                text, sent_start + with_np.start(1), sent_start + with_np.end(1), from_left=False
+            )
+            if span is not None and _looks_like_speaker(text[span[0] : span[1]]):
+                return _resolve(
+                    text,
+                    names,
+                    span[0],
+                    span[1],
+                    last,
+                    f"attributed by 'with {text[span[0] : cue.end()]}'",
+                )
+        if word.endswith("ing") and not re.search(
+            r"\b(?:is|are|was|were|been|be|am)\s*$", text[sent_start : cue.start()]
+        ):
+            # "..., saying" / "issued a statement saying": the subject is the sentence's, not the
+            # object just before the participle
+            participle = cue if participle is None or infinitive else participle
+            infinitive = False
+            continue
+        if prev and prev[-1].lower() == "to":
+            # "went on to say" / "the way to answer it": the sentence's subject, unless a
+            # participle or a finite verb before it names one
+            if participle is None:
+                participle, infinitive = cue, True
+            continue
+        if (
+            participle is not None
+            and not infinitive
+            and not re.fullmatch(r"[^,;:“”\"]{0,40},\s*", text[cue.end() : participle.start()])
+        ):
+            # only "Fiorina said, adding" / "Hollande said Tuesday in Paris, noting" before it
+            break
         # subject of the cue: the words just before it, back to a clause boundary
         subj_end = cue.start()
-        aux = re.search(r"(?:\s+(?:has|have|had|would|will|also|later|then|once|previously|again|was|were|is|are|[a-z]+ed\s+and|[a-z]+ly))*(?:[’'](?:s|ve|d))?\s*$", text[sent_start:subj_end])
+        aux = re.search(
+            r"(?:\s+(?:has|have|had|would|will|also|later|then|once|previously|again|was|were|is|are|[a-z]+ed\s+and|[a-z]+ly))*(?:[’'](?:s|ve|d))?\s*$",
+            text[sent_start:subj_end],
+        )
         if aux is not None:
             subj_end = sent_start + aux.start()
         if text[sent_start:subj_end].endswith(","):
@@ -523,6 +898,19 @@ def _speaker_before(
             comma = text.rfind(",", sent_start, inner_end)
             floor = max([sent_start] + [qe + 1 for qs, qe in quoted if qe < inner_end])
             pos = floor
+            last_part = text[comma + 1 : inner_end] if comma >= floor else ""
+            if re.fullmatch(r"\s*[A-Z][^,]*\([^()]{1,12}\)\s*", last_part):
+                # "Tuesday in Berea, OH, after winning Ohio, Gov. John Kasich (R-OH), said"
+                head = _trim_np(text, comma + 1, inner_end, from_left=False)
+                if head is not None and _looks_like_speaker(text[head[0] : head[1]]):
+                    return _resolve(
+                        text,
+                        names,
+                        head[0],
+                        head[1],
+                        last,
+                        f"attributed by '{text[head[0] : cue.end()]}'",
+                    )
             for part in text[floor:inner_end].split(","):
                 words = part.split()
                 if (
@@ -532,24 +920,50 @@ def _speaker_before(
                     and not any(_verbish(w) for w in words)
                 ):
                     head = _trim_np(text, pos, pos + len(part), from_left=False)
+                    if head is not None and _looks_like_speaker(text[head[0] : head[1]]):
+                        return _resolve(
+                            text,
+                            names,
+                            head[0],
+                            head[1],
+                            last,
+                            f"attributed by '{text[head[0] : head[1]]}, ... {word}'",
+                        )
                     if head is not None:
-                        return _resolve(text, names, head[0], head[1], last, f"attributed by '{text[head[0]:head[1]]}, ... {word}'")
-                    break
+                        break
                 pos += len(part) + 1
             if comma > sent_start:
                 prev_comma = text.rfind(",", sent_start, comma)
-                head = _trim_np(text, prev_comma + 1 if prev_comma >= 0 else sent_start, comma, from_left=False)
-                if head is not None and _looks_like_speaker(text[head[0]:head[1]]):
-                    return _resolve(text, names, head[0], head[1], last, f"attributed by '{text[head[0]:cue.end()]}'")
+                head = _trim_np(
+                    text, prev_comma + 1 if prev_comma >= 0 else sent_start, comma, from_left=False
+                )
+                if head is not None and _looks_like_speaker(text[head[0] : head[1]]):
+                    return _resolve(
+                        text,
+                        names,
+                        head[0],
+                        head[1],
+                        last,
+                        f"attributed by '{text[head[0] : cue.end()]}'",
+                    )
                 subj_end = inner_end
         rel = re.search(r"(?:^|[\s,])(who|which)\s*$", text[sent_start:subj_end])
-        if rel is not None and len(text[cue.end():open_at].split()) <= 2:
+        if rel is not None and len(text[cue.end() : open_at].split()) <= 2:
             # "the Associated Press report, which notes, “...": the relative pronoun attributes it
             ws, we = sent_start + rel.start(1), sent_start + rel.end(1)
             head = text[sent_start:ws].rstrip(" ,")
-            hs = _trim_np(text, sent_start, sent_start + len(head), from_left=False) if head else None
-            name = text[hs[0]:hs[1]] if hs else text[ws:we]
-            return Speaker(ws, we, name, f"attributed by '{text[ws:cue.end()]}' ('{text[ws:we]}' taken to be {name})")
+            hs = (
+                _trim_np(text, sent_start, sent_start + len(head), from_left=False)
+                if head
+                else None
+            )
+            name = text[hs[0] : hs[1]] if hs else text[ws:we]
+            return Speaker(
+                ws,
+                we,
+                name,
+                f"attributed by '{text[ws : cue.end()]}' ('{text[ws:we]}' taken to be {name})",
+            )
         clause_start = max(
             text.rfind(",", sent_start, subj_end),
             text.rfind("—", sent_start, subj_end),
@@ -557,9 +971,35 @@ def _speaker_before(
             max((qe for qs, qe in quoted if qe < subj_end), default=-1),
         )
         clause_start = sent_start if clause_start < 0 else clause_start + 1
-        span = _trim_np(text, clause_start, subj_end, from_left=False) if subj_end > clause_start else None
-        if span is not None and _looks_like_speaker(text[span[0]:span[1]]):
-            return _resolve(text, names, span[0], span[1], last, f"attributed by '{text[span[0]:cue.end()]}'")
+        span = (
+            _trim_np(text, clause_start, subj_end, from_left=False)
+            if subj_end > clause_start
+            else None
+        )
+        if span is not None and _looks_like_speaker(text[span[0] : span[1]]):
+            return _resolve(
+                text, names, span[0], span[1], last, f"attributed by '{text[span[0] : cue.end()]}'"
+            )
+        if span is None and word in _INVERTING_CUES:
+            # “... irresponsible,” said Steve Bell: the speaker follows the verb
+            after = re.match(r"\s+([^,.;:!?“”\"\n]{1,80})", text[cue.end() : before_end])
+            if after is not None:
+                inv = _trim_np(
+                    text, cue.end() + after.start(1), cue.end() + after.end(1), from_left=True
+                )
+                if (
+                    inv is not None
+                    and text[inv[0] : inv[0] + 1].isupper()
+                    and _looks_like_speaker(text[inv[0] : inv[1]])
+                ):
+                    return _resolve(
+                        text,
+                        names,
+                        inv[0],
+                        inv[1],
+                        last,
+                        f"attributed by '{text[cue.start() : inv[1]]}'",
+                    )
         if participle is None and (word.endswith("ing") or span is None):
             participle = cue
     if participle is not None:
@@ -567,13 +1007,43 @@ def _speaker_before(
         # opening phrase ("Back in 1999, Mr. Trump expressed ..., telling CNBC:")
         seg = sent_start
         for _ in range(3):
+            seg = next(
+                (qe + 1 for qs, qe in quoted if qs <= seg <= qe), seg
+            )  # not inside a quotation
+            lead = _LEADING_CONJ.match(text, seg, participle.start())
+            if lead is not None:
+                seg = lead.end()  # "And then Trump went fully on the attack, saying"
             span = _trim_np(text, seg, _first_verb(text, seg, participle.start()), from_left=True)
-            if span is not None and _looks_like_speaker(text[span[0]:span[1]]) and text[span[0]:span[1]].split()[0] not in _NOT_NAMES:
-                return _resolve(text, names, span[0], span[1], last, f"attributed by '{text[span[0]:span[1]]} ... {participle.group()}'")
+            if span is not None:
+                span = _cut_at_verb(text, *span)
+            if span is not None and text[span[0] : span[1]].split()[0].endswith("ing"):
+                span = None  # "Appearing before supporters, Suu Kyi said": an opening clause
+            if (
+                span is not None
+                and _looks_like_speaker(text[span[0] : span[1]])
+                and _subject_head(text[span[0] : span[1]])
+            ):
+                return _resolve(
+                    text,
+                    names,
+                    span[0],
+                    span[1],
+                    last,
+                    f"attributed by '{text[span[0] : span[1]]} ... {participle.group()}'",
+                )
             comma = text.find(",", seg, participle.start())
             if comma < 0:
                 break
             seg = comma + 1
+        if last is not None and sent_start <= last.mention_start < participle.start():
+            # “...,” said Skelly, explaining ...: “...”: the speaker of the quotation before, in
+            # this sentence
+            return Speaker(
+                last.mention_start,
+                last.mention_end,
+                last.name,
+                f"{last.how} ... {participle.group()}",
+            )
     m = _COLON_INTRO.search(chunk)
     if m is None and chunk.rstrip().endswith(":"):
         # "Rep. Trey Gowdy (R-S.C.):" at the start of a paragraph: abbreviations break sentences
@@ -583,10 +1053,80 @@ def _speaker_before(
             m = re.match(r"\s*(?P<np>.+?)\s*$", intro)
             chunk, sent_start = intro, line_start
     if m is not None:
-        span = _trim_np(text, sent_start + m.start("np"), sent_start + m.end("np"), from_left=False)
-        if span is not None and any(w[:1].isupper() for w in text[span[0]:span[1]].split()) and _looks_like_speaker(text[span[0]:span[1]]):
-            return _resolve(text, names, span[0], span[1], last, f"introduced by '{text[span[0]:span[1]]}:'")
+        a, b = sent_start + m.start("np"), sent_start + m.end("np")
+        while a < b and text[a].isspace():
+            a += 1
+        cut = _cut_at_verb(text, a, b)
+        if cut is not None and cut[1] < b:
+            # "Sanders delivered a snappy retort:": the subject, not the object before the colon
+            a, b = cut
+        else:
+            cut = None
+        subject = cut is not None and cut[1] == b
+        span = _trim_np(text, a, b, from_left=False)
+        if (
+            span is not None
+            and (subject or any(w[:1].isupper() for w in text[span[0] : span[1]].split()))
+            and _looks_like_speaker(text[span[0] : span[1]])
+        ):
+            return _resolve(
+                text, names, span[0], span[1], last, f"introduced by '{text[span[0] : span[1]]}:'"
+            )
     return None
+
+
+_LEADING_CONJ = re.compile(r"\s*(?:(?:and|but|so|then|yet|or|still|also|now)\s+)+", re.IGNORECASE)
+_COMMON_VERBS = frozenset(
+    _words("""
+put puts made makes took takes gave gives went goes came comes got gets held holds sent
+sends issued issues released releases seemed seems tried tries appeared appears took
+became becomes left leaves kept keeps ran runs stood stands sat sits set sets began begins
+    """)
+)
+
+
+def _cut_at_verb(text: str, s: int, e: int) -> tuple[int, int] | None:
+    """The subject phrase up to its verb: "His office put out a statement" -> "His office"."""
+    pos = s
+    for w in text[s:e].split(" "):
+        low = w.lower()
+        if pos > s and (
+            low in _COMMON_VERBS or (w.islower() and len(w) > 3 and low.endswith("ed"))
+        ):
+            return _clean_np(text, s, pos - 1) if pos - 1 > s else None
+        pos += len(w) + 1
+    return s, e
+
+
+def _subject_head(phrase: str) -> bool:
+    """A sentence subject, not a one-word opener ("But", "Today") or a conjunction."""
+    words = phrase.split()
+    if len(words) == 1 and words[0].lower() in _PRONOUNS:
+        return True
+    return not (
+        words[0] in _NOT_NAMES
+        and (
+            len(words) == 1
+            or words[0]
+            not in {
+                "The",
+                "His",
+                "Her",
+                "Their",
+                "Its",
+                "A",
+                "An",
+                "One",
+                "Some",
+                "Many",
+                "Most",
+                "All",
+                "Two",
+                "Police",
+                "Officials",
+            }
+        )
+    )
 
 
 _VERBISH = re.compile(
@@ -604,7 +1144,6 @@ def _first_verb(text: str, s: int, e: int) -> int:
 def _is_title_case(words: list[str]) -> bool:
     big = [w for w in words if w.lower() not in _SMALL_WORDS]
     return bool(big) and all(w[:1].isupper() or w[:1].isdigit() for w in big)
-
 
 
 def _sentence_bounds(sents: list[tuple[int, int]], pos: int) -> tuple[int, int]:
@@ -628,7 +1167,7 @@ def _inside_sentence(text: str, open_at: int) -> bool:
     i = open_at - 1
     while i >= 0 and text[i] in " \t\"“‘'„«":
         i -= 1
-    return i >= 0 and text[i] not in "\n:,.;—–-([…"
+    return i >= 0 and text[i] not in "\n:,.;!?—–-([…"
 
 
 _GOVERN_TOKENS = re.compile(r"[\w’'-]+|[^\w\s]")
@@ -646,7 +1185,9 @@ def _governed(text: str, open_at: int, reach: int = 4) -> bool:
     return False
 
 
-def _speaker_from_previous_paragraph(text: str, names: _Names, para_start: int, last: Speaker | None) -> Speaker | None:
+def _speaker_from_previous_paragraph(
+    text: str, names: _Names, para_start: int, last: Speaker | None
+) -> Speaker | None:
     """A quotation opening a paragraph after one that ends with a colon ("Cruz continued:")."""
     prev_end = para_start - 1
     while prev_end > 0 and text[prev_end - 1].isspace():
@@ -658,6 +1199,81 @@ def _speaker_from_previous_paragraph(text: str, names: _Names, para_start: int, 
     if not sents:
         return None
     return _speaker_before(text, names, sents[-1][0], prev_end, last)
+
+
+# a few words in marks inside reported speech ("Sotomayor has said that “a wise Latina” can bring
+# different perspectives"): the quoted words are a fragment of what is attributed, not a quotation
+FRAGMENT_SHARE = 0.25  # below this share of the reported words in marks, drop it
+SHORT_FRAGMENT_SHARE = 0.35  # the same for fragments under SHORT_FRAGMENT_WORDS words
+SHORT_FRAGMENT_WORDS = 8
+
+
+_CLAUSE_AFTER = re.compile(
+    r"[;—–(]|\s(?:as|because|while|but|when|after|before|since|although|though|which|who)\s"
+)
+
+
+def _drop_fragments(text: str, sents: list[tuple[int, int]], found: list) -> list:
+    """Drop quotations that are a small part of the reported speech their speaker introduces.
+
+    The reported speech runs from the speaker named before the quotation to the end of the
+    sentence; when the words in marks are a small share of it, they are a partial quotation.
+    """
+    spans = [(s, e) for _, s, e, *_ in found]
+    keep = []
+    for item in found:
+        r, s, e, speaker, reason, _score = item
+        if (
+            speaker is None
+            or "carried over" in reason
+            or "the sentence before" in reason
+            or not (speaker.mention_end <= r.open_at)
+        ):
+            keep.append(item)
+            continue
+        ss, se = _sentence_bounds(sents, s)
+        if speaker.mention_start < ss:
+            keep.append(item)
+            continue
+        before = r.open_at
+        while before > ss and text[before - 1] in " \t\"“‘'„«":
+            before -= 1
+        if text[before - 1 : before] in (":", ","):
+            keep.append(item)  # said, “We’ll see” / saying: “...”: the whole of what is reported
+            continue
+        lo, hi = speaker.mention_end, max(se, e)
+        nxt = _CLAUSE_AFTER.search(text, r.close_at, hi)
+        if nxt is not None:
+            hi = nxt.start()  # "... as “pure propaganda” as the death cult seeks ...": this clause
+        cues = list(_SPEAKER_CUE_RE.finditer(text, lo, r.open_at))
+        if cues:
+            lo = cues[-1].end()  # what is reported starts after the verb
+        inside = sum(max(0, min(qe, hi) - max(qs, lo)) for qs, qe in spans)
+        share = inside / max(1, hi - lo)
+        n = len(text[s:e].split())
+        if share < FRAGMENT_SHARE or (share < SHORT_FRAGMENT_SHARE and n < SHORT_FRAGMENT_WORDS):
+            continue
+        keep.append(item)
+    return keep
+
+
+_SIGNED = re.compile(r"\n\s*[-—–]\s*(?P<np>[A-Z][^,.;:!?\n“”\"]{0,60})")
+
+
+def _speaker_signed_below(text: str, close_at: int) -> Speaker | None:
+    """A quotation alone in its paragraph, signed in the next one: “...” / - Bernie Sanders."""
+    line_end = text.find("\n", close_at)
+    if line_end < 0 or text[close_at + 1 : line_end].strip(" .”\"'’"):
+        return None
+    m = _SIGNED.match(text, line_end)
+    if m is None or text[line_end : m.start("np")].count("\n") > 2:
+        return None
+    span = _trim_np(text, m.start("np"), m.end("np"), from_left=True)
+    if span is None or not _looks_like_speaker(text[span[0] : span[1]]):
+        return None
+    return Speaker(
+        span[0], span[1], text[span[0] : span[1]], f"signed '- {text[span[0] : span[1]]}'"
+    )
 
 
 def suggest_quotes(text: str) -> list[Candidate]:
@@ -693,32 +1309,79 @@ def suggest_quotes(text: str) -> list[Candidate]:
                 transcript = None
         if transcript is not None:
             ns, ne = transcript.span("np")
-            speaker = Speaker(ns, ne, text[ns:ne].title() if text[ns:ne].isupper() else text[ns:ne], f"transcript line of '{text[ns:ne]}'")
+            speaker = Speaker(
+                ns,
+                ne,
+                text[ns:ne].title() if text[ns:ne].isupper() else text[ns:ne],
+                f"transcript line of '{text[ns:ne]}'",
+            )
             s = transcript.end()
             if s >= e:
                 continue
         content = text[s:e]
         words = _WORD_RE.findall(content)
         n = len(words)
-        if n <= 1:
+        if n == 0:
             continue
         open_sent = _sentence_bounds(sents, r.open_at if r.open_at < len(text) else r.open_at - 1)
         close_sent = _sentence_bounds(sents, r.close_at - 1 if not r.closed else r.close_at)
         if speaker is None and r.closed:
-            speaker = _speaker_after(text, names, r.close_at, max(close_sent[1], r.close_at + 1), last)
+            speaker = _speaker_after(
+                text, names, r.close_at, max(close_sent[1], r.close_at + 1), last
+            )
+        if n == 1 and not (
+            speaker is not None
+            and speaker.mention_start > r.close_at
+            and _starts_sentence(text, r.open_at)
+            and text[s : r.close_at].rstrip()[-1:] in ",.!?"
+        ):
+            continue  # one word in marks is a quotation only as “No,” replied Jeff Zucker.
         if speaker is None:
             sent_start = min(open_sent[0], r.open_at)
-            earlier = [(q.open_at, q.close_at) for q in regions_before(r) if q.close_at >= sent_start]
+            earlier = [
+                (q.open_at, q.close_at) for q in regions_before(r) if q.close_at >= sent_start
+            ]
             speaker = _speaker_before(text, names, sent_start, r.open_at, last, earlier)
         para_start = text.rfind("\n", 0, r.open_at) + 1
-        if speaker is None and not text[para_start:r.open_at].strip():
+        if speaker is None and not text[para_start : r.open_at].strip():
             speaker = _speaker_from_previous_paragraph(text, names, para_start, last)
-        titled = transcript is None and n <= 12 and _is_title_case(words)
+        elif speaker is None and _starts_sentence(text, r.open_at):
+            # "Iowa State University's Dianne Bystrom agreed. “Mainstream Republicans ...”": the
+            # speaker named in the sentence before, in the same paragraph
+            prev_end = r.open_at
+            while prev_end > para_start and text[prev_end - 1].isspace():
+                prev_end -= 1
+            ps = _sentence_bounds(sents, prev_end - 1)
+            if para_start <= ps[0] < prev_end:
+                earlier = [
+                    (q.open_at, q.close_at) for q in regions_before(r) if q.close_at >= ps[0]
+                ]
+                speaker = _speaker_before(text, names, ps[0], prev_end, last, earlier)
+                if speaker is not None:
+                    speaker = Speaker(
+                        speaker.mention_start,
+                        speaker.mention_end,
+                        speaker.name,
+                        speaker.how + " (the sentence before)",
+                    )
+        if speaker is None and r.closed and not text[para_start : r.open_at].strip():
+            speaker = _speaker_signed_below(text, r.close_at)
+        said_after = (
+            speaker is not None
+            and speaker.mention_start > r.close_at
+            and _starts_sentence(text, r.open_at)
+        )
+        # “No,” replied Jeff Zucker: a reply, not a title
+        titled = transcript is None and n <= 12 and _is_title_case(words) and not said_after
         nameish = _NAMEISH_BEFORE.search(text, max(0, r.open_at - 40), r.open_at) is not None
         if speaker is not None and not titled:
             last, last_para = speaker, r.paragraph  # kept even if these words are not a quotation
         if titled:
             continue  # a name or a title: “Wilayah of Hind”, “Fox News Sunday”
+        if not r.double and n <= 6:
+            para_end = text.find("\n", r.close_at)
+            if (len(text) if para_end < 0 else para_end) - para_start < 160:
+                continue  # Clinton blasts Trump over 'deportation force' idea: a headline's words
         if nameish and n <= 4:
             continue  # so-called “province”, a group called “...”
         if n <= 4 and _inside_sentence(text, r.open_at) and not _governed(text, r.open_at):
@@ -727,13 +1390,22 @@ def suggest_quotes(text: str) -> list[Candidate]:
             # mostly scare quotes or the tail of reported speech
             continue
         carried = False
-        if speaker is None and (r.continued or r.paragraph - last_para <= 1) and last is not None and n >= 4:
+        if (
+            speaker is None
+            and (r.continued or r.paragraph - last_para <= 1)
+            and last is not None
+            and n >= 4
+            and (r.continued or _starts_sentence(text, r.open_at))
+        ):
             # a quotation that continues or follows the previous speaker's
-            if r.continued or _starts_sentence(text, r.open_at):
-                speaker, carried = last, True
-        if n <= 3 and (speaker is None or carried):
+            speaker, carried = last, True
+        if n <= 4 and (speaker is None or carried):
             continue  # a few words in marks with nobody saying them: scare quotes
-        score = 0.55 + (0.3 if speaker and not carried else 0.15 if speaker else 0.0) + (0.1 if n >= 4 else 0.0)
+        score = (
+            0.55
+            + (0.3 if speaker and not carried else 0.15 if speaker else 0.0)
+            + (0.1 if n >= 4 else 0.0)
+        )
         if not r.closed and not r.continues:
             score -= 0.25
         if r.continued:
@@ -750,14 +1422,48 @@ def suggest_quotes(text: str) -> list[Candidate]:
             last, last_para = speaker, r.paragraph
         elif r.continues or r.continued:
             last_para = r.paragraph
+    found = _drop_fragments(text, sents, found)
     # a quotation over several paragraphs is often attributed only in its last paragraph
     for i in range(len(found) - 2, -1, -1):
         r, s, e, speaker, reason, score = found[i]
         nxt = found[i + 1]
         if speaker is None and r.continues and nxt[0].continued and nxt[3] is not None:
-            found[i] = (r, s, e, nxt[3], reason.replace("; no speaker found", "") + f"; speaker from the paragraph it runs into ({nxt[3].name})", min(1.0, score + 0.2))
+            found[i] = (
+                r,
+                s,
+                e,
+                nxt[3],
+                reason.replace("; no speaker found", "")
+                + f"; speaker from the paragraph it runs into ({nxt[3].name})",
+                min(1.0, score + 0.2),
+            )
+    # “We’re going to win.” ... “And we’ll win big,” Trump said: a quotation with no speaker of
+    # its own (or only one carried over) takes the one named after a later quotation in its
+    # paragraph
+    for i in range(len(found) - 2, -1, -1):
+        r, s, e, speaker, reason, score = found[i]
+        if speaker is not None and "carried over" not in reason:
+            continue
+        nxt = found[i + 1]
+        nr, nspeaker, nreason = nxt[0], nxt[3], nxt[4]
+        if (
+            nr.paragraph == r.paragraph
+            and nspeaker is not None
+            and "carried over" not in nreason
+            and nspeaker.mention_start > nr.close_at
+            and not _CUE_RE.search(text, r.close_at, nr.open_at)
+        ):
+            why = reason.replace("; no speaker found", "").split("; speaker carried over")[0]
+            found[i] = (
+                r,
+                s,
+                e,
+                nspeaker,
+                why + f"; speaker of the next quotation in the paragraph ({nspeaker.name})",
+                min(1.0, score + 0.1),
+            )
     out = []
-    for r, s, e, speaker, reason, score in found:
+    for _r, s, e, speaker, reason, score in found:
         out.append(
             make(
                 original,
@@ -768,7 +1474,9 @@ def suggest_quotes(text: str) -> list[Candidate]:
                 reason=reason,
                 suggester=NAME,
                 version=VERSION,
-                speaker=original[speaker.mention_start : speaker.mention_end] if speaker and speaker.name == text[speaker.mention_start : speaker.mention_end] else (speaker.name if speaker else None),
+                speaker=original[speaker.mention_start : speaker.mention_end]
+                if speaker and speaker.name == text[speaker.mention_start : speaker.mention_end]
+                else (speaker.name if speaker else None),
                 speaker_start=speaker.mention_start if speaker else None,
                 speaker_end=speaker.mention_end if speaker else None,
             )

@@ -1,4 +1,6 @@
-"""Scoring rules of the suggesters' quality benchmark (shared/data/README.md, "How a score is counted").
+"""Scoring rules of the suggesters' quality benchmark.
+
+The rules are those of shared/data/README.md, "How a score is counted".
 
 Kept apart from the benchmark script so tests and the Django side (scoring a project's own
 model on held-out reviewer labels) count the same way.
@@ -46,7 +48,9 @@ def paired_quote_mask(text: str) -> bytearray:
                 elif ch == "‘" and (i == lo or not text[i - 1].isalnum()):
                     j = i + 1
                     while j < hi:
-                        if text[j] == "’" and not (j + 1 < hi and text[j + 1].isalnum() and text[j - 1].isalnum()):
+                        if text[j] == "’" and not (
+                            j + 1 < hi and text[j + 1].isalnum() and text[j - 1].isalnum()
+                        ):
                             break
                         j += 1
                     if j < hi:
@@ -110,7 +114,10 @@ class QuoteScore:
 
 
 def score_quotes(
-    articles: Sequence[Article], suggest: Callable[[str], list[Candidate]], *, errors: list | None = None
+    articles: Sequence[Article],
+    suggest: Callable[[str], list[Candidate]],
+    *,
+    errors: list | None = None,
 ) -> QuoteScore:
     """Score a QUOTE suggester on PolNeAR articles by the README's rules.
 
@@ -167,7 +174,15 @@ def score_quotes(
     cr = char_tp / char_gold if char_gold else 0.0
     char_f1 = 2 * cp * cr / (cp + cr) if cp + cr else 0.0
     return QuoteScore(
-        precision, recall, f1, char_f1, right / judged if judged else 0.0, tp_s + fp_s, gold_n, found, judged
+        precision,
+        recall,
+        f1,
+        char_f1,
+        right / judged if judged else 0.0,
+        tp_s + fp_s,
+        gold_n,
+        found,
+        judged,
     )
 
 
@@ -181,15 +196,17 @@ class SentenceScore:
 
 def score_sentences(gold: Sequence[bool], predicted: Sequence[bool]) -> SentenceScore:
     """Precision, recall, F1 of the positive class, and macro-F1 over both classes."""
-    tp = sum(1 for g, p in zip(gold, predicted) if g and p)
-    fp = sum(1 for g, p in zip(gold, predicted) if not g and p)
-    fn = sum(1 for g, p in zip(gold, predicted) if g and not p)
-    tn = sum(1 for g, p in zip(gold, predicted) if not g and not p)
+    tp = sum(1 for g, p in zip(gold, predicted, strict=True) if g and p)
+    fp = sum(1 for g, p in zip(gold, predicted, strict=True) if not g and p)
+    fn = sum(1 for g, p in zip(gold, predicted, strict=True) if g and not p)
+    tn = sum(1 for g, p in zip(gold, predicted, strict=True) if not g and not p)
     p, r, f = prf(tp, fp, fn)
     _, _, f_neg = prf(tn, fn, fp)
     return SentenceScore(p, r, f, (f + f_neg) / 2)
 
 
-def predict_sentences(sentences: Iterable[str], suggest: Callable[[str], list[Candidate]], label: str) -> list[bool]:
+def predict_sentences(
+    sentences: Iterable[str], suggest: Callable[[str], list[Candidate]], label: str
+) -> list[bool]:
     """A sentence is predicted positive if any ``label`` span is suggested in it, given alone."""
     return [any(c.label == label for c in suggest(s)) for s in sentences]

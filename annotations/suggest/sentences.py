@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import re
 
+
+def _words(text: str) -> list[str]:
+    """The words of a word list written as one string."""
+    return text.split()
+
+
 ABBREVIATIONS = frozenset(
-    """
+    _words("""
     mr mrs ms dr prof gov sen rep reps sens gen col lt sgt capt cmdr adm maj pres st jr sr
     ft mt no nos vs etc inc corp co ltd bros dept univ assn ave blvd rd fig al approx est
     jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thurs fri sat sun
     u.s u.k u.n e.g i.e a.m p.m d.c n.y l.a
-    """.split()
+    """)
 )
 
 # A candidate end: terminal punctuation, any closing quotes or brackets, then white space.
@@ -47,9 +53,13 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         for m in _END.finditer(text, ls, le):
             punct_end = m.end()
             first_dot = m.start()
-            if text[first_dot] == "." and m.group().startswith(".") and len(m.group().rstrip("\"'”’»)]")) == 1:
-                if _is_abbreviation(text, first_dot):
-                    continue
+            if (
+                text[first_dot] == "."
+                and m.group().startswith(".")
+                and len(m.group().rstrip("\"'”’»)]")) == 1
+                and _is_abbreviation(text, first_dot)
+            ):
+                continue
             nxt = _NEXT_START.match(text, punct_end, le)
             if nxt is None:
                 continue

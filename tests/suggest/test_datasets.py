@@ -1,8 +1,12 @@
 from __future__ import annotations
 
-from annotations.suggest.datasets import load_checkworthiness, load_subjectivity, parse_brat
+from annotations.suggest.datasets import (
+    Article,
+    load_checkworthiness,
+    load_subjectivity,
+    parse_brat,
+)
 from annotations.suggest.scoring import gold_direct_quotes, paired_quote_mask, score_sentences
-from annotations.suggest.datasets import Article
 
 
 def test_checkworthiness_tsv_reads_csv_quoted_fields(tmp_path):
