@@ -31,7 +31,7 @@ export function describeRun(run) {
       return (
         `Done at ${time(run.finished_at)}: ${plural(c.suggested ?? 0, "candidate")} found, ` +
         `${c.created ?? 0} new, ${c.updated ?? 0} updated, ${c.removed ?? 0} removed, ` +
-        `${c.skipped ?? 0} skipped (already decided or tagged); ${c.open ?? 0} open.`
+        `${c.skipped ?? 0} skipped as already decided; ${c.open ?? 0} open.`
       );
     case "failed":
       return `Failed: ${run.error || "no reason was recorded."}`;
