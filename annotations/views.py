@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from annotations import policy, selectors
-from annotations.api.serializers import span_data
+from annotations.api.serializers import SuggestionRunSerializer, span_data, suggestion_data
 from annotations.models import Label, Rating, ReviewStatus
 
 MAX_SEARCH_LENGTH = 200
@@ -42,11 +42,15 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
 def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
     """The workspace. The text and its spans go to the page as one JSON block (json_script,
     so nothing in them can become markup); static/annotations/workspace/ paints the highlights.
-    The queries are the same whatever the number of spans (tests/test_workspace_pages.py)."""
+    The queries are the same whatever the number of spans and open suggestions
+    (tests/test_workspace.py, tests/test_workspace_suggestions.py)."""
     document = get_object_or_404(
         selectors.documents_for(request.user).select_related("project"), pk=document_id
     )
     spans = selectors.document_spans(document)
+    # Machine suggestions (issue 4): the open ones and the latest run, one query each.
+    suggestions = selectors.document_suggestions(document, status="open")
+    run = selectors.document_runs(document).first()
     workspace = {
         "document": {"id": document.pk, "title": document.title, "text": document.text},
         "spans": [span_data(span) for span in spans],
@@ -60,7 +64,13 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
         "api": {
             "root": reverse("api-projects").removesuffix("projects/"),
             "spans": reverse("api-document-spans", args=[document.pk]),
+            "suggest": reverse("api-document-suggest", args=[document.pk]),
+            "runs": reverse("api-document-runs", args=[document.pk]),
+            "suggestions": reverse("api-document-suggestions", args=[document.pk]),
+            "accept_above": reverse("api-document-suggestions-accept", args=[document.pk]),
         },
+        "suggestions": [suggestion_data(suggestion) for suggestion in suggestions],
+        "run": None if run is None else SuggestionRunSerializer(run).data,
     }
     return render(
         request,

@@ -329,3 +329,32 @@ def span_data(span: Span) -> dict:
         "created_at": _datetime.to_representation(span.created_at),
         "updated_at": _datetime.to_representation(span.updated_at),
     }
+
+
+# --- Suggestions in the workspace (issue 4) -------------------------------------------------
+
+
+def suggestion_data(suggestion: Suggestion) -> dict:
+    """SuggestionSerializer's output, built directly like span_data: the page embeds every open
+    suggestion of a document. Kept equal to SuggestionSerializer by
+    tests/test_workspace_suggestions.py."""
+    return {
+        "id": suggestion.pk,
+        "document": suggestion.document_id,
+        "label": suggestion.label,
+        "start": suggestion.start,
+        "end": suggestion.end,
+        "text": suggestion.text,
+        "score": suggestion.score,
+        "reason": suggestion.reason,
+        "suggester": suggestion.suggester,
+        "suggester_version": suggestion.suggester_version,
+        "speaker": suggestion.speaker,
+        "speaker_start": suggestion.speaker_start,
+        "speaker_end": suggestion.speaker_end,
+        "status": suggestion.status,
+        "decided_at": _datetime.to_representation(suggestion.decided_at)
+        if suggestion.decided_at
+        else None,
+        "created_at": _datetime.to_representation(suggestion.created_at),
+    }

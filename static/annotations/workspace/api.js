@@ -57,5 +57,12 @@ export function createApi({ root, csrfToken }) {
     restoreSpan: (id) => request("POST", `spans/${id}/restore/`, {}),
     getVerdict: (id) => request("GET", `spans/${id}/verdict/`),
     setVerdict: (id, fields) => request("PUT", `spans/${id}/verdict/`, fields),
+    // Machine suggestions (issue 4).
+    acceptSuggestion: (id) => request("POST", `suggestions/${id}/accept/`, {}),
+    rejectSuggestion: (id) => request("POST", `suggestions/${id}/reject/`, {}),
+    acceptAbove: (url, minScore) => request("POST", url, { min_score: minScore }),
+    openSuggestions: (url) => request("GET", `${url}?status=open`),
+    requestRun: (url) => request("POST", url, {}),
+    runs: (url) => request("GET", url),
   };
 }

@@ -4,8 +4,9 @@
 //   select.js   selection and the tag menu                caret.js    a caret for keyboard work
 //   panel.js    the span panel and verdict                list.js     the span list and filters
 //   keyboard.js every shortcut, in one place              api.js      the REST API
-// Another kind of highlight (machine suggestions) is one more layer in `layers` below plus its
-// bindings in keyboard.js's registry.
+//   suggestions.js machine suggestions: their layer, list, A/X/N and accept above a score
+//   runs.js     the suggestion run's state and the Suggest button
+// Machine suggestions are a second layer in `layers` below, with their own store.
 
 import { createApi } from "./api.js";
 import { createCaret } from "./caret.js";
@@ -16,8 +17,10 @@ import { createNotifier } from "./notify.js";
 import { OffsetMap } from "./offsets.js";
 import { createPainter } from "./paint.js";
 import { createPanel } from "./panel.js";
+import { createRunState } from "./runs.js";
 import { createSelection } from "./select.js";
 import { SpanStore } from "./store.js";
+import { createSuggestions } from "./suggestions.js";
 
 const data = JSON.parse(document.getElementById("workspace-data").textContent);
 const byId = (id) => document.getElementById(id);
@@ -68,10 +71,27 @@ function spanItem(span) {
   };
 }
 
-// Each layer returns the items to paint. Spans are the first; suggestions can be another.
-const layers = [() => store.all().map(spanItem)];
+const suggestions = createSuggestions({
+  initial: data.suggestions,
+  spans: store,
+  api,
+  urls: data.api,
+  me: data.me.username,
+  notify,
+  announce,
+  labelNames: choices.labels,
+  marksOf: (key) => painter.marksOf(key),
+  listEl: byId("suggestion-list"),
+  countEl: byId("suggestion-count"),
+  acceptForm: byId("accept-above"),
+  acceptHintEl: byId("accept-above-hint"),
+});
+
+// Each layer returns the items to paint: spans, then machine suggestions.
+const layers = [() => store.all().map(spanItem), suggestions.items];
 const items = () => layers.flatMap((layer) => layer());
 const marksOf = (id) => (id === null ? [] : painter.marksOf(`span:${id}`));
+const rangesOf = (change) => (change.spans || [change.span]).map((s) => [s.start, s.end]);
 
 // --- the list, the panel, selection ---------------------------------------------------------
 
@@ -123,9 +143,24 @@ function scheduleList() {
 }
 
 store.onChange((change) => {
-  painter.update(items(), [[change.span.start, change.span.end]]);
+  painter.update(items(), rangesOf(change));
   scheduleList();
   panel.refresh(change);
+});
+
+suggestions.store.onChange((change) => {
+  painter.update(items(), rangesOf(change));
+  suggestions.render();
+});
+
+createRunState({
+  stateEl: byId("run-state"),
+  button: byId("suggest-button"),
+  api,
+  urls: data.api,
+  initial: data.run,
+  notify,
+  onDone: () => suggestions.reload(),
 });
 
 function setCurrent(id, { scroll = true } = {}) {
@@ -190,9 +225,15 @@ async function restore(span) {
 }
 
 // Clicking a highlight opens its span (the innermost); the panel offers the others there.
+// If the innermost highlight is a suggestion, it becomes the current one (A, X act on it).
 container.addEventListener("click", (event) => {
   const chosen = document.getSelection();
   if (chosen && !chosen.isCollapsed && chosen.toString().trim()) return; // a drag, not a click
+  const innermost = event.target.closest("mark");
+  if (innermost?.dataset.suggestionId && container.contains(innermost)) {
+    suggestions.setCurrent(innermost.dataset.suggestionId, { scroll: false });
+    return;
+  }
   const mark = event.target.closest("mark[data-span-id]");
   if (!mark || !container.contains(mark)) return;
   const ids = [];
@@ -234,6 +275,19 @@ bind({
   help: "Close the span panel",
 });
 bind({ keys: ["j"], run: () => step(1), help: "Next span" });
+bind({ keys: ["n"], when: () => !selection.isOpen(), run: suggestions.next, help: "Next open suggestion" });
+bind({
+  keys: ["a"],
+  when: () => suggestions.hasCurrent() && !selection.isOpen(),
+  run: suggestions.accept,
+  help: "Accept the current suggestion",
+});
+bind({
+  keys: ["x"],
+  when: () => suggestions.hasCurrent() && !selection.isOpen(),
+  run: suggestions.reject,
+  help: "Reject the current suggestion",
+});
 bind({ keys: ["k"], run: () => step(-1), help: "Previous span" });
 bind({
   keys: ["Enter"],
@@ -275,6 +329,7 @@ listen();
 
 painter.paint(items());
 list.render();
+suggestions.render();
 container.dataset.painted = "true"; // tests and benchmarks wait for this
 performance.mark("workspace-painted");
 // After the next frame the highlights are on screen: benchmarks/workspace_speed.py reads this.

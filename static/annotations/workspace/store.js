@@ -1,4 +1,4 @@
-// The document's spans as the page knows them. Every change goes through here, and the
+// The document's spans (or its open suggestions: a second store) as the page knows them. Every change goes through here, and the
 // listeners (painting, the list, the panel) redraw from it.
 
 export class SpanStore {
@@ -32,6 +32,24 @@ export class SpanStore {
     if (!span) return;
     this.byId.delete(String(id));
     this.changed({ kind: "remove", span });
+  }
+
+  // Several at once, as one change (one repaint): accept all above a score, a finished run.
+  putAll(spans) {
+    for (const span of spans) this.byId.set(String(span.id), span);
+    this.changed({ kind: "bulk", spans });
+  }
+
+  removeAll(ids) {
+    const gone = ids.map((id) => this.get(id)).filter(Boolean);
+    for (const span of gone) this.byId.delete(String(span.id));
+    this.changed({ kind: "bulk", spans: gone });
+  }
+
+  replaceAll(spans) {
+    const before = Array.from(this.byId.values());
+    this.byId = new Map(spans.map((s) => [String(s.id), s]));
+    this.changed({ kind: "bulk", spans: [...before, ...spans] });
   }
 
   onChange(listener) {
