@@ -205,32 +205,40 @@ def span_review_bulk(
             if row.deleted_at is None
             and not (row.review_status == status and row.review_reason == reason)
         ]
-        if todo:
-            events = []
-            for row in todo:
-                before = span_snapshot(row)
-                _apply(row, status=status, reason=reason, actor=actor, now=now)
-                events.append(
-                    AuditEvent(
-                        project_id=row.project_id,
-                        object_type="span",
-                        object_id=row.pk,
-                        action=REVIEW_ACTIONS[status],
-                        actor=actor,
-                        before=before,
-                        after=span_snapshot(row),
-                    )
-                )
-            Span.objects.filter(pk__in=[row.pk for row in todo]).update(
-                review_status=status,
-                review_reason=reason,
-                reviewed_by=None if status == ReviewStatus.PENDING else actor,
-                reviewed_at=None if status == ReviewStatus.PENDING else now,
-                version=F("version") + 1,
-                updated_at=now,
-            )
-            AuditEvent.objects.bulk_create(events)
+        _write_reviews(
+            Span, todo, span_snapshot, status=status, reason=reason, actor=actor, now=now
+        )
     return {"changed": len(todo), "skipped": len(ids) - len(todo)}
+
+
+def _write_reviews(model, rows: list, snapshot, *, status: str, reason: str, actor, now) -> None:
+    """One UPDATE for the rows and one INSERT of their history, whatever their number."""
+    if not rows:
+        return
+    events = []
+    for row in rows:
+        before = snapshot(row)
+        _apply(row, status=status, reason=reason, actor=actor, now=now)
+        events.append(
+            AuditEvent(
+                project_id=row.project_id,
+                object_type=model.__name__.lower(),
+                object_id=row.pk,
+                action=REVIEW_ACTIONS[status],
+                actor=actor,
+                before=before,
+                after=snapshot(row),
+            )
+        )
+    model.objects.filter(pk__in=[row.pk for row in rows]).update(
+        review_status=status,
+        review_reason=reason,
+        reviewed_by=None if status == ReviewStatus.PENDING else actor,
+        reviewed_at=None if status == ReviewStatus.PENDING else now,
+        version=F("version") + 1,
+        updated_at=now,
+    )
+    AuditEvent.objects.bulk_create(events)
 
 
 def verdict_review_bulk(
@@ -253,31 +261,9 @@ def verdict_review_bulk(
         todo = [
             row for row in rows if not (row.review_status == status and row.review_reason == reason)
         ]
-        if todo:
-            events = []
-            for row in todo:
-                before = verdict_snapshot(row)
-                _apply(row, status=status, reason=reason, actor=actor, now=now)
-                events.append(
-                    AuditEvent(
-                        project_id=row.project_id,
-                        object_type="verdict",
-                        object_id=row.pk,
-                        action=REVIEW_ACTIONS[status],
-                        actor=actor,
-                        before=before,
-                        after=verdict_snapshot(row),
-                    )
-                )
-            Verdict.objects.filter(pk__in=[row.pk for row in todo]).update(
-                review_status=status,
-                review_reason=reason,
-                reviewed_by=None if status == ReviewStatus.PENDING else actor,
-                reviewed_at=None if status == ReviewStatus.PENDING else now,
-                version=F("version") + 1,
-                updated_at=now,
-            )
-            AuditEvent.objects.bulk_create(events)
+        _write_reviews(
+            Verdict, todo, verdict_snapshot, status=status, reason=reason, actor=actor, now=now
+        )
     return {"changed": len(todo), "skipped": len(ids) - len(todo)}
 
 
