@@ -176,17 +176,7 @@ def span_update(
 
         if span_snapshot(span) | {"version": 0} == before | {"version": 0}:
             return span  # nothing changed: no new version, no history row
-        if (
-            span.document.spans.filter(
-                author=span.author_id,
-                label=span.label,
-                start=span.start,
-                end=span.end,
-                deleted_at__isnull=True,
-            )
-            .exclude(pk=span.pk)
-            .exists()
-        ):
+        if _live_twin_exists(span):
             raise ValidationError(_duplicate_message(span.label, span.start, span.end))
         if span.review_status == ReviewStatus.APPROVED:
             # What a moderator approved is no longer what the span says.
@@ -212,20 +202,8 @@ def span_delete(*, span: Span, actor, version: int | None = None) -> Span:
         span = lock_span(span, version)
         if not policy.can_edit_span(actor, span):
             raise NotAllowed("Only the span's author or a moderator of the project can delete it.")
-        if span.deleted_at is not None:
-            return span
-        before = span_snapshot(span)
-        span.deleted_at = timezone.now()
-        span.version += 1
-        span.save(update_fields=["deleted_at", "version", "updated_at"])
-        record_event(
-            project_id=span.document.project_id,
-            obj=span,
-            action="delete",
-            actor=actor,
-            before=before,
-            after=span_snapshot(span),
-        )
+        if span.deleted_at is None:
+            _set_deleted(span, actor, timezone.now(), action="delete")
     return span
 
 
@@ -237,24 +215,37 @@ def span_restore(*, span: Span, actor) -> Span:
             raise NotAllowed("Only the span's author or a moderator of the project can restore it.")
         if span.deleted_at is None:
             return span
-        if span.document.spans.filter(
+        if _live_twin_exists(span):
+            raise Conflict("An identical span was made since this one was deleted.")
+        _set_deleted(span, actor, None, action="restore")
+    return span
+
+
+def _live_twin_exists(span: Span) -> bool:
+    """Another live span by the same author with the same label and range."""
+    return (
+        span.document.spans.filter(
             author=span.author_id,
             label=span.label,
             start=span.start,
             end=span.end,
             deleted_at__isnull=True,
-        ).exists():
-            raise Conflict("An identical span was made since this one was deleted.")
-        before = span_snapshot(span)
-        span.deleted_at = None
-        span.version += 1
-        span.save(update_fields=["deleted_at", "version", "updated_at"])
-        record_event(
-            project_id=span.document.project_id,
-            obj=span,
-            action="restore",
-            actor=actor,
-            before=before,
-            after=span_snapshot(span),
         )
-    return span
+        .exclude(pk=span.pk)
+        .exists()
+    )
+
+
+def _set_deleted(span: Span, actor, deleted_at, *, action: str) -> None:
+    before = span_snapshot(span)
+    span.deleted_at = deleted_at
+    span.version += 1
+    span.save(update_fields=["deleted_at", "version", "updated_at"])
+    record_event(
+        project_id=span.document.project_id,
+        obj=span,
+        action=action,
+        actor=actor,
+        before=before,
+        after=span_snapshot(span),
+    )
