@@ -202,3 +202,14 @@ def test_counts_by_label_on_the_seed_articles(db):
         services.suggestion_run_execute(run_id=run.pk)
     labels = dict(Suggestion.objects.values_list("label").annotate(n=Count("id")))
     assert set(labels) == {"CLAIM", "QUOTE", "OPINION"}
+
+
+def test_asking_again_while_a_run_waits_reuses_it_instead_of_queueing_a_duplicate(
+    article, reviewer
+):
+    waiting = article.suggestion_runs.get()  # the import's run, not yet picked up
+    again = services.suggestion_run_request(document=article, actor=reviewer)
+    assert again.pk == waiting.pk
+    services.suggestion_run_execute(run_id=waiting.pk)
+    fresh = services.suggestion_run_request(document=article, actor=reviewer)
+    assert fresh.pk != waiting.pk and fresh.status == "queued"

@@ -47,7 +47,11 @@ def suggestion_run_request(*, document: Document, actor=None) -> SuggestionRun:
     enqueues it again when the broker is back. Nothing waits on the run."""
     if actor is not None and not policy.can_annotate(actor, document.project_id):
         raise NotAllowed("Only members of the project can ask for suggestions.")
-    run = SuggestionRun.objects.create(document=document, requested_by=actor)
+    # A run still waiting for a worker covers this request too: asking again hands it to the
+    # broker again (the way to retry after an outage) instead of piling up duplicates.
+    run = document.suggestion_runs.filter(status=Status.QUEUED).order_by("-id").first()
+    if run is None:
+        run = SuggestionRun.objects.create(document=document, requested_by=actor)
     transaction.on_commit(lambda: suggestion_run_enqueue(run_id=run.pk))
     return run
 

@@ -52,6 +52,9 @@ export function createRunState({ stateEl, button, api, urls, initial, notify, on
   function show() {
     stateEl.textContent = describeRun(run);
     stateEl.dataset.status = run ? run.status : "none";
+    // While a worker is on it, asking again would only queue a duplicate. A queued run may be
+    // asked for again: that hands it to the broker once more (a retry after an outage).
+    button.disabled = Boolean(run && run.status === "running");
   }
 
   function schedule() {
@@ -98,7 +101,7 @@ export function createRunState({ stateEl, button, api, urls, initial, notify, on
     } catch (error) {
       notify.error(`No new run was started: ${error.message}`);
     } finally {
-      button.disabled = false;
+      show();
     }
   }
 
