@@ -32,6 +32,19 @@ class EnqueueTask(Task):
         with self.app.connection_for_write() as connection:
             return self.apply_async(args, connection=connection, retry=False)
 
+    def enqueue_many(self, arg_lists, *, sent: list) -> None:
+        """enqueue() for many calls over one connection; each call's first argument is added
+        to `sent` once it is handed over, so a caller knows which went if the broker fails."""
+        if self.app.conf.task_always_eager:
+            for args in arg_lists:
+                self.apply_async(args)
+                sent.append(args[0])
+            return
+        with self.app.connection_for_write() as connection:
+            for args in arg_lists:
+                self.apply_async(args, connection=connection, retry=False)
+                sent.append(args[0])
+
 
 @shared_task(
     base=EnqueueTask,

@@ -52,6 +52,42 @@ def suggestion_run_request(*, document: Document, actor=None) -> SuggestionRun:
     return run
 
 
+def suggestion_runs_request(*, documents: list[Document]) -> list[SuggestionRun]:
+    """suggestion_run_request for many new documents at once (the bulk import): one INSERT for
+    the runs, and one connection to the broker after commit for all of them."""
+    runs = SuggestionRun.objects.bulk_create(
+        [SuggestionRun(document=document) for document in documents]
+    )
+    run_ids = [run.pk for run in runs]
+    if run_ids:
+        transaction.on_commit(lambda: suggestion_runs_enqueue(run_ids=run_ids))
+    return runs
+
+
+def suggestion_runs_enqueue(*, run_ids: list[int]) -> int:
+    """Hand many runs to the task queue over one connection. Returns how many went; if the
+    broker fails, the rest stay queued with the reason, for the sweep to enqueue later."""
+    from annotations.tasks import run_suggestions
+
+    sent: list[int] = []
+    try:
+        run_suggestions.enqueue_many([(run_id,) for run_id in run_ids], sent=sent)
+    except Exception as exc:  # any broker failure: the runs must stay visibly queued
+        reason = (
+            f"Waiting for the task queue: it could not be reached at "
+            f"{timezone.now():%Y-%m-%d %H:%M:%S} UTC ({type(exc).__name__}). "
+            "The run starts when the queue is back."
+        )
+        log.warning("Could not enqueue %s suggestion runs: %s", len(run_ids) - len(sent), exc)
+        SuggestionRun.objects.filter(pk__in=set(run_ids) - set(sent), status=Status.QUEUED).update(
+            error=reason
+        )
+    SuggestionRun.objects.filter(pk__in=sent, status=Status.QUEUED).update(
+        enqueued_at=timezone.now(), error=""
+    )
+    return len(sent)
+
+
 def suggestion_run_enqueue(*, run_id: int) -> bool:
     """Hand the run to the task queue. Returns False (and records why) if that failed."""
     from annotations.tasks import run_suggestions
