@@ -32,19 +32,6 @@ class EnqueueTask(Task):
         with self.app.connection_for_write() as connection:
             return self.apply_async(args, connection=connection, retry=False)
 
-    def enqueue_many(self, arg_lists, *, sent: list) -> None:
-        """enqueue() for many calls over one connection; each call's first argument is added
-        to `sent` once it is handed over, so a caller knows which went if the broker fails."""
-        if self.app.conf.task_always_eager:
-            for args in arg_lists:
-                self.apply_async(args)
-                sent.append(args[0])
-            return
-        with self.app.connection_for_write() as connection:
-            for args in arg_lists:
-                self.apply_async(args, connection=connection, retry=False)
-                sent.append(args[0])
-
 
 @shared_task(
     base=EnqueueTask,
@@ -70,6 +57,13 @@ def run_suggestions(self, run_id: int) -> dict | None:
         services.suggestion_run_fail(run_id=run_id, reason=f"{type(exc).__name__}: {exc}")
         return None
     return run.counts if run is not None else None
+
+
+@shared_task(base=EnqueueTask, name="annotations.enqueue_suggestion_runs", acks_late=True)
+def enqueue_suggestion_runs(run_ids: list[int]) -> int:
+    """Hand each of many runs to the queue: a bulk import sends this one message instead of a
+    thousand, so its request does not wait on the broker a thousand times."""
+    return services.suggestion_runs_fan_out(run_ids=run_ids)
 
 
 @shared_task(base=EnqueueTask, name="annotations.sweep_suggestion_runs", acks_late=True)

@@ -577,7 +577,7 @@ def document_import_jsonl(
     if not policy.can_annotate(actor, project):
         raise NotAllowed("Only members of the project can import documents into it.")
     report = ImportReport(keep_good_lines=keep_good_lines)
-    batched = connection.vendor == "postgresql"
+    batched = _batched()
     taken: set[str] = set()  # external ids of the lines checked so far
     with transaction.atomic():
         numbered = ((number, raw) for number, raw in enumerate(lines, start=1) if raw.strip())
@@ -594,6 +594,11 @@ def document_import_jsonl(
         else:
             report.committed = True
     return report
+
+
+def _batched() -> bool:
+    """Batches with COPY on PostgreSQL; line by line on the embedded SQLite."""
+    return connection.vendor == "postgresql"
 
 
 def _batches(numbered: Iterator[tuple[int, Any]], *, lines: int) -> Iterator[list]:

@@ -64,28 +64,39 @@ def suggestion_runs_request(*, documents: list[Document]) -> list[SuggestionRun]
     return runs
 
 
-def suggestion_runs_enqueue(*, run_ids: list[int]) -> int:
-    """Hand many runs to the task queue over one connection. Returns how many went; if the
-    broker fails, the rest stay queued with the reason, for the sweep to enqueue later."""
-    from annotations.tasks import run_suggestions
+def suggestion_runs_enqueue(*, run_ids: list[int]) -> bool:
+    """Hand many runs to the task queue as one message (a task that enqueues each, on the
+    worker). Returns False (and records why on every run) if the broker could not be reached;
+    the sweep enqueues them later."""
+    from annotations.tasks import enqueue_suggestion_runs
 
-    sent: list[int] = []
     try:
-        run_suggestions.enqueue_many([(run_id,) for run_id in run_ids], sent=sent)
+        enqueue_suggestion_runs.enqueue(run_ids)
     except Exception as exc:  # any broker failure: the runs must stay visibly queued
         reason = (
             f"Waiting for the task queue: it could not be reached at "
             f"{timezone.now():%Y-%m-%d %H:%M:%S} UTC ({type(exc).__name__}). "
             "The run starts when the queue is back."
         )
-        log.warning("Could not enqueue %s suggestion runs: %s", len(run_ids) - len(sent), exc)
-        SuggestionRun.objects.filter(pk__in=set(run_ids) - set(sent), status=Status.QUEUED).update(
-            error=reason
-        )
-    SuggestionRun.objects.filter(pk__in=sent, status=Status.QUEUED).update(
+        log.warning("Could not enqueue %s suggestion runs: %s", len(run_ids), exc)
+        SuggestionRun.objects.filter(pk__in=run_ids, status=Status.QUEUED).update(error=reason)
+        return False
+    # Handed over (inside the one message): the sweep waits SUGGESTION_RUN_LOST_AFTER before
+    # it hands them over again, as for a run enqueued alone.
+    SuggestionRun.objects.filter(pk__in=run_ids, status=Status.QUEUED).update(
         enqueued_at=timezone.now(), error=""
     )
-    return len(sent)
+    return True
+
+
+def suggestion_runs_fan_out(*, run_ids: list[int]) -> int:
+    """The worker's side of suggestion_runs_enqueue: enqueue each run that is still queued.
+    Safe to run twice (a run already started or done is left alone)."""
+    waiting = SuggestionRun.objects.filter(pk__in=run_ids, status=Status.QUEUED)
+    sent = 0
+    for run_id in waiting.order_by("pk").values_list("pk", flat=True):
+        sent += suggestion_run_enqueue(run_id=run_id)
+    return sent
 
 
 def suggestion_run_enqueue(*, run_id: int) -> bool:
