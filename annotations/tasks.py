@@ -59,6 +59,13 @@ def run_suggestions(self, run_id: int) -> dict | None:
     return run.counts if run is not None else None
 
 
+@shared_task(base=EnqueueTask, name="annotations.enqueue_suggestion_runs", acks_late=True)
+def enqueue_suggestion_runs(run_ids: list[int]) -> int:
+    """Hand each of many runs to the queue: a bulk import sends this one message instead of a
+    thousand, so its request does not wait on the broker a thousand times."""
+    return services.suggestion_runs_fan_out(run_ids=run_ids)
+
+
 @shared_task(base=EnqueueTask, name="annotations.sweep_suggestion_runs", acks_late=True)
 def sweep_suggestion_runs() -> list[int]:
     return services.suggestion_runs_sweep()

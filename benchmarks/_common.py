@@ -25,8 +25,12 @@ def server_url(host: str) -> str:
     return f"postgres://postgres@{host}:5432"
 
 
-def django_env(database_url: str) -> dict[str, str]:
+def django_env(database_url: str, *, broker_url: str = "") -> dict[str, str]:
+    """The server's environment. Without `broker_url` tasks run in-process (eager): an import
+    then also runs every document's suggestions before it answers."""
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CELERY_BROKER_URL")}
+    if broker_url:
+        env["REDIS_URL"] = broker_url
     env.update(
         DATABASE_URL=database_url,
         SECRET_KEY="benchmark-only-secret-key",
@@ -34,7 +38,7 @@ def django_env(database_url: str) -> dict[str, str]:
         SECURE_COOKIES="false",
         ALLOWED_HOSTS="127.0.0.1,localhost",
         LOG_LEVEL="WARNING",
-        CELERY_TASK_ALWAYS_EAGER="true",
+        CELERY_TASK_ALWAYS_EAGER="false" if broker_url else "true",
         DB_CONN_MAX_AGE="600",
         STATIC_ROOT=str(ROOT / "var" / "test-static"),
     )
@@ -63,7 +67,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(database_url: str, *, args: list[str]):
+def gunicorn(database_url: str, *, args: list[str], broker_url: str = ""):
     """Serve the site on a loopback port; yields (base_url, master process)."""
     port = free_port()
     process = subprocess.Popen(
@@ -82,7 +86,7 @@ def gunicorn(database_url: str, *, args: list[str]):
             *args,
         ],
         cwd=ROOT,
-        env=django_env(database_url),
+        env=django_env(database_url, broker_url=broker_url),
     )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -8,7 +8,9 @@ sync worker on loopback, downloads the JSONL and W3C exports over HTTP and print
 second, bytes per second and the worker's memory (resident set, sampled every 20 ms), next to
 the time PostgreSQL takes to COPY the same rows to nowhere (the physical floor). Then times the
 JSONL import of --import-documents documents with --import-spans-per-document spans each
-through the API (all or nothing).
+through the API (all or nothing). With --broker (a Redis URL; a database of its own, which is
+emptied afterwards) the import enqueues each document's suggestion run as the real stack does;
+without it runs execute in-process inside the request, and the figure includes them.
 """
 
 from __future__ import annotations
@@ -210,6 +212,7 @@ def main() -> None:
     parser.add_argument("--import-spans-per-document", type=int, default=100)
     parser.add_argument("--database", default="fc_bench")
     parser.add_argument("--db-host", default="127.0.0.1")
+    parser.add_argument("--broker", default="", help="e.g. redis://127.0.0.1:6379/6")
     args = parser.parse_args()
 
     url = fresh_database(host=args.db_host, name=args.database)
@@ -221,7 +224,7 @@ def main() -> None:
     print(f"PostgreSQL COPY floor: {floor_s:.2f} s, {data['spans'] / floor_s:,.0f} spans/s, "
           f"{floor_bytes / floor_s / 1e6:,.1f} MB/s ({floor_bytes / 1e6:,.1f} MB)")  # fmt: skip
 
-    with gunicorn(url, args=["--workers", "1"]) as (base, process):
+    with gunicorn(url, args=["--workers", "1"], broker_url=args.broker) as (base, process):
         # Warm up (imports, first connection), so the baseline memory is the idle worker's.
         download(base, f"/api/v1/projects/{data['project_id']}/export/?document=1", data["token"])
         for fmt in ("jsonl", "w3c"):
@@ -238,8 +241,14 @@ def main() -> None:
             )
         body, spans = import_body(args.import_documents, args.import_spans_per_document)
         elapsed, report = post_import(base, data["project_id"], data["token"], body)
+        runs = "queued on the broker" if args.broker else "run in-process within the request"
+        if args.broker:
+            import redis
+
+            redis.Redis.from_url(args.broker).flushdb()  # the runs' messages: nobody takes them
         print(
-            f"JSONL import (all or nothing): {report['documents_created']:,} documents, "
+            f"JSONL import (all or nothing; suggestion runs {runs}): "
+            f"{report['documents_created']:,} documents, "
             f"{report['spans_created']:,} spans in {elapsed:.2f} s: {spans / elapsed:,.0f} spans/s "
             f"({len(body) / 1e6:.1f} MB)"
         )

@@ -6,8 +6,10 @@ the format modules turn them into bytes and never query the database.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
 OFFSET_UNIT = "codepoint"
@@ -41,24 +43,78 @@ class VerdictRow:
     updated_at: datetime
 
 
-@dataclass(slots=True)
-class SpanRow:
-    id: int
-    label: str
-    start: int
-    end: int
-    text: str
-    prefix: str
-    suffix: str
-    speaker: str
-    note: str
-    author: str
-    origin: str
-    review_status: str
-    reviewed_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
-    verdict: VerdictRow | None = None
+# Where each value sits in a span row, which is the tuple the export's SQL returns (see
+# annotations.selectors.export_groups).
+SPAN_COLUMNS = (
+    "document_id",
+    "id",
+    "label",
+    "start",
+    "end",
+    "text",
+    "prefix",
+    "suffix",
+    "speaker",
+    "note",
+    "author",
+    "suggestion_id",  # None for a span made by hand (its origin is then "manual")
+    "review_status",
+    "reviewed_at",
+    "created_at",
+    "updated_at",
+    "verdict_id",
+    "verdict_rating",
+    "verdict_rationale",
+    "verdict_evidence_links",  # the JSON text as stored: parsed only when a verdict is read
+    "verdict_author",
+    "verdict_review_status",
+    "verdict_reviewed_at",
+    "verdict_updated_at",
+)
+_VERDICT = SPAN_COLUMNS.index("verdict_id")
+
+
+def origin(suggestion_id: int | None) -> str:
+    return "manual" if suggestion_id is None else f"suggestion:{suggestion_id}"
+
+
+class SpanRow(tuple):
+    """One exported span: the database row itself (a tuple in SPAN_COLUMNS order), read by name.
+
+    A tuple rather than a dataclass because an export handles a million of them: building a
+    dataclass a row cost more than reading the row did. The verdict is built when it is read."""
+
+    __slots__ = ()
+
+    document_id: int = property(itemgetter(0))  # type: ignore[assignment]
+    id: int = property(itemgetter(1))  # type: ignore[assignment]
+    label: str = property(itemgetter(2))  # type: ignore[assignment]
+    start: int = property(itemgetter(3))  # type: ignore[assignment]
+    end: int = property(itemgetter(4))  # type: ignore[assignment]
+    text: str = property(itemgetter(5))  # type: ignore[assignment]
+    prefix: str = property(itemgetter(6))  # type: ignore[assignment]
+    suffix: str = property(itemgetter(7))  # type: ignore[assignment]
+    speaker: str = property(itemgetter(8))  # type: ignore[assignment]
+    note: str = property(itemgetter(9))  # type: ignore[assignment]
+    author: str = property(itemgetter(10))  # type: ignore[assignment]
+    suggestion_id: int | None = property(itemgetter(11))  # type: ignore[assignment]
+    review_status: str = property(itemgetter(12))  # type: ignore[assignment]
+    reviewed_at: datetime | None = property(itemgetter(13))  # type: ignore[assignment]
+    created_at: datetime = property(itemgetter(14))  # type: ignore[assignment]
+    updated_at: datetime = property(itemgetter(15))  # type: ignore[assignment]
+
+    @property
+    def origin(self) -> str:
+        return origin(self[11])
+
+    @property
+    def verdict(self) -> VerdictRow | None:
+        if self[_VERDICT] is None:
+            return None
+        rating, rationale, links, author, status, reviewed_at, updated_at = self[_VERDICT + 1 :]
+        if isinstance(links, str):
+            links = json.loads(links)
+        return VerdictRow(rating, rationale, links, author, status, reviewed_at, updated_at)
 
 
 @dataclass(slots=True)

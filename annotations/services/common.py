@@ -100,10 +100,11 @@ def verdict_snapshot(verdict: Verdict) -> dict[str, Any]:
     }
 
 
-def full_clean(obj: Any) -> None:
-    """The model's own checks as a backstop behind the services' readable ones."""
+def full_clean(obj: Any, **options: Any) -> None:
+    """The model's own checks as a backstop behind the services' readable ones. `options` go
+    to Model.full_clean (exclude, validate_unique, validate_constraints)."""
     try:
-        obj.full_clean()
+        obj.full_clean(**options)
     except DjangoValidationError as exc:
         raise ValidationError(
             {k if k != "__all__" else NON_FIELD: list(v) for k, v in exc.message_dict.items()}

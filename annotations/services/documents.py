@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
@@ -37,6 +38,58 @@ def document_import(
     """Add an article to a project. Its text is normalised here, once, and never changes."""
     if actor is not None and not policy.can_annotate(actor, project):
         raise NotAllowed("Only members of the project can add documents to it.")
+    document = document_build(
+        project=project,
+        actor=actor,
+        text=text,
+        title=title,
+        outlet=outlet,
+        author=author,
+        source_url=source_url,
+        published_on=published_on,
+        external_id=external_id,
+        metadata=metadata,
+        external_id_taken=lambda value: project.documents.filter(external_id=value).exists(),
+    )
+    full_clean(document)
+    with transaction.atomic():
+        document.save()
+        record_event(
+            project_id=project.pk,
+            obj=document,
+            action="import",
+            actor=actor,
+            before=None,
+            after=document_import_event(document),
+        )
+        # Enqueued after commit: the worker must find the document, and a broker that is down
+        # leaves a visibly queued run instead of failing the import.
+        suggestion_run_request(document=document)
+    return document
+
+
+def document_import_event(document: Document) -> dict[str, Any]:
+    """What the audit record of an import keeps."""
+    return {"title": document.title, "text_length": document.text_length}
+
+
+def document_build(
+    *,
+    project: Project,
+    actor,
+    text: str,
+    title: str,
+    outlet: str = "",
+    author: str = "",
+    source_url: str = "",
+    published_on: date | None = None,
+    external_id: str = "",
+    metadata: dict[str, Any] | None = None,
+    external_id_taken: Callable[[str], bool],
+) -> Document:
+    """The unsaved document, after every check of an import but the database's own: the text
+    normalised, the fields storable and valid, the external id free (`external_id_taken` says
+    whether the project already has it). document_import and the bulk JSONL import share it."""
     for field, value in (("text", text), ("title", title), ("outlet", outlet), ("author", author)):
         check_storable(value, field=field)
     check_storable_json(metadata or {}, field="metadata")
@@ -53,12 +106,11 @@ def document_import(
         errors["title"] = ["A document needs a title."]
     if source_url and urlsplit(source_url).scheme not in ("http", "https"):
         errors["source_url"] = ["Give an http or https address."]
-    if external_id and project.documents.filter(external_id=external_id).exists():
+    if external_id and external_id_taken(external_id):
         errors["external_id"] = [f"This project already has a document with id {external_id!r}."]
     if errors:
         raise ValidationError(errors)
-
-    document = Document(
+    return Document(
         project=project,
         title=title,
         outlet=outlet.strip(),
@@ -71,18 +123,3 @@ def document_import(
         metadata=metadata or {},
         created_by=actor,
     )
-    full_clean(document)
-    with transaction.atomic():
-        document.save()
-        record_event(
-            project_id=project.pk,
-            obj=document,
-            action="import",
-            actor=actor,
-            before=None,
-            after={"title": document.title, "text_length": document.text_length},
-        )
-        # Enqueued after commit: the worker must find the document, and a broker that is down
-        # leaves a visibly queued run instead of failing the import.
-        suggestion_run_request(document=document)
-    return document

@@ -56,6 +56,53 @@ def suggestion_run_request(*, document: Document, actor=None) -> SuggestionRun:
     return run
 
 
+def suggestion_runs_request(*, documents: list[Document]) -> list[SuggestionRun]:
+    """suggestion_run_request for many new documents at once (the bulk import): one INSERT for
+    the runs, and one connection to the broker after commit for all of them."""
+    runs = SuggestionRun.objects.bulk_create(
+        [SuggestionRun(document=document) for document in documents]
+    )
+    run_ids = [run.pk for run in runs]
+    if run_ids:
+        transaction.on_commit(lambda: suggestion_runs_enqueue(run_ids=run_ids))
+    return runs
+
+
+def suggestion_runs_enqueue(*, run_ids: list[int]) -> bool:
+    """Hand many runs to the task queue as one message (a task that enqueues each, on the
+    worker). Returns False (and records why on every run) if the broker could not be reached;
+    the sweep enqueues them later."""
+    from annotations.tasks import enqueue_suggestion_runs
+
+    try:
+        enqueue_suggestion_runs.enqueue(run_ids)
+    except Exception as exc:  # any broker failure: the runs must stay visibly queued
+        reason = (
+            f"Waiting for the task queue: it could not be reached at "
+            f"{timezone.now():%Y-%m-%d %H:%M:%S} UTC ({type(exc).__name__}). "
+            "The run starts when the queue is back."
+        )
+        log.warning("Could not enqueue %s suggestion runs: %s", len(run_ids), exc)
+        SuggestionRun.objects.filter(pk__in=run_ids, status=Status.QUEUED).update(error=reason)
+        return False
+    # Handed over (inside the one message): the sweep waits SUGGESTION_RUN_LOST_AFTER before
+    # it hands them over again, as for a run enqueued alone.
+    SuggestionRun.objects.filter(pk__in=run_ids, status=Status.QUEUED).update(
+        enqueued_at=timezone.now(), error=""
+    )
+    return True
+
+
+def suggestion_runs_fan_out(*, run_ids: list[int]) -> int:
+    """The worker's side of suggestion_runs_enqueue: enqueue each run that is still queued.
+    Safe to run twice (a run already started or done is left alone)."""
+    waiting = SuggestionRun.objects.filter(pk__in=run_ids, status=Status.QUEUED)
+    sent = 0
+    for run_id in waiting.order_by("pk").values_list("pk", flat=True):
+        sent += suggestion_run_enqueue(run_id=run_id)
+    return sent
+
+
 def suggestion_run_enqueue(*, run_id: int) -> bool:
     """Hand the run to the task queue. Returns False (and records why) if that failed."""
     from annotations.tasks import run_suggestions
