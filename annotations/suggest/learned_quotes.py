@@ -404,24 +404,42 @@ class QuoteModel:
         x = _matrix(self.filter_vec, [_quote_features(ctx, i) for i in range(len(ctx.quotes))])
         return [float(p) for p in self.filter_clf.predict_proba(x)[:, 1]]
 
-    def _speaker(self, ctx: _Context, q: rules.RuleQuote) -> tuple[Span, float] | None:
-        cands = _speaker_candidates(ctx, q)
-        if not cands:
-            return None
-        x = _matrix(self.speaker_vec, _speaker_features(ctx, q, cands))
-        probs = self.speaker_clf.predict_proba(x)[:, 1]
-        best = int(np.argmax(probs))
-        return cands[best][0], float(probs[best])
+    def _speakers(
+        self, ctx: _Context, kept: Sequence[rules.RuleQuote]
+    ) -> list[tuple[Span, float] | None]:
+        """The top-ranked speaker span of each quotation (one matrix for all of them)."""
+        groups = [_speaker_candidates(ctx, q) for q in kept]
+        rows = [
+            f
+            for q, cands in zip(kept, groups, strict=True)
+            for f in _speaker_features(ctx, q, cands)
+        ]
+        if not rows:
+            return [None] * len(kept)
+        probs = self.speaker_clf.predict_proba(_matrix(self.speaker_vec, rows))[:, 1]
+        out: list[tuple[Span, float] | None] = []
+        pos = 0
+        for cands in groups:
+            if not cands:
+                out.append(None)
+                continue
+            part = probs[pos : pos + len(cands)]
+            best = int(np.argmax(part))
+            out.append((cands[best][0], float(part[best])))
+            pos += len(cands)
+        return out
 
     def suggest(self, text: str) -> list[Candidate]:
         """QUOTE candidates for ``text``, in text order, each with its most likely speaker."""
         ctx = _Context(text)
+        kept = [
+            (q, p)
+            for q, p in zip(ctx.quotes, self._keep_probs(ctx), strict=True)
+            if p >= self.threshold
+        ]
         out = []
-        for q, p in zip(ctx.quotes, self._keep_probs(ctx), strict=True):
-            if p < self.threshold:
-                continue
+        for (q, p), picked in zip(kept, self._speakers(ctx, [q for q, _ in kept]), strict=True):
             speaker = name = None
-            picked = self._speaker(ctx, q)
             reason = (
                 f"learned model: quotation probability {p:.2f} (threshold {self.threshold:.2f})"
             )
