@@ -1276,13 +1276,70 @@ def _speaker_signed_below(text: str, close_at: int) -> Speaker | None:
     )
 
 
+@dataclass(slots=True)
+class RuleQuote:
+    """One quoted region as the rules saw it: what they suggest, and what they drop and why.
+
+    ``start``/``end`` index the text given to ``rule_quotes``; ``dropped`` is None for a region
+    the rules suggest, else a short tag (``one-word``, ``title``, ``headline``, ``nameish``,
+    ``ungoverned``, ``unattributed``, ``fragment``). A learned stage reads these to decide again.
+    """
+
+    region: Region
+    start: int
+    end: int
+    speaker: Speaker | None
+    reason: str
+    score: float
+    dropped: str | None = None
+
+
+def rule_quotes(text: str) -> list[RuleQuote]:
+    """Every quoted region of ``text`` with the rules' decision, in text order."""
+    dropped: list[RuleQuote] = []
+    kept = _analyse(normalize_marks(text), dropped)
+    out = kept + dropped
+    out.sort(key=lambda q: (q.start, q.end))
+    return out
+
+
 def suggest_quotes(text: str) -> list[Candidate]:
     """QUOTE candidates for ``text``, in text order, each with its speaker when one is found."""
     original = text
     text = normalize_marks(text)
+    out = []
+    for q in _analyse(text, None):
+        speaker = q.speaker
+        out.append(
+            make(
+                original,
+                "QUOTE",
+                q.start,
+                q.end,
+                score=q.score,
+                reason=q.reason,
+                suggester=NAME,
+                version=VERSION,
+                speaker=original[speaker.mention_start : speaker.mention_end]
+                if speaker and speaker.name == text[speaker.mention_start : speaker.mention_end]
+                else (speaker.name if speaker else None),
+                speaker_start=speaker.mention_start if speaker else None,
+                speaker_end=speaker.mention_end if speaker else None,
+            )
+        )
+    return out
+
+
+def _analyse(text: str, dropped: list[RuleQuote] | None) -> list[RuleQuote]:
+    """The rules' quotations in (normalised) ``text``; what they drop goes to ``dropped``."""
     regions = quoted_regions(text)
     if not regions:
         return []
+
+    def drop(r: Region, s: int, e: int, speaker: Speaker | None, tag: str) -> None:
+        if dropped is not None:
+            dropped.append(RuleQuote(r, s, e, speaker, f"dropped by the rules: {tag}", 0.0, tag))
+
     sents = sentence_spans(text)
     names = _Names(text)
     found: list[tuple[Region, int, int, Speaker | None, str, float]] = []
@@ -1335,6 +1392,7 @@ def suggest_quotes(text: str) -> list[Candidate]:
             and _starts_sentence(text, r.open_at)
             and text[s : r.close_at].rstrip()[-1:] in ",.!?"
         ):
+            drop(r, s, e, speaker, "one-word")
             continue  # one word in marks is a quotation only as “No,” replied Jeff Zucker.
         if speaker is None:
             sent_start = min(open_sent[0], r.open_at)
@@ -1377,17 +1435,21 @@ def suggest_quotes(text: str) -> list[Candidate]:
         if speaker is not None and not titled:
             last, last_para = speaker, r.paragraph  # kept even if these words are not a quotation
         if titled:
+            drop(r, s, e, speaker, "title")
             continue  # a name or a title: “Wilayah of Hind”, “Fox News Sunday”
         if not r.double and n <= 6:
             para_end = text.find("\n", r.close_at)
             if (len(text) if para_end < 0 else para_end) - para_start < 160:
+                drop(r, s, e, speaker, "headline")
                 continue  # Clinton blasts Trump over 'deportation force' idea: a headline's words
         if nameish and n <= 4:
+            drop(r, s, e, speaker, "nameish")
             continue  # so-called “province”, a group called “...”
         if n <= 4 and _inside_sentence(text, r.open_at) and not _governed(text, r.open_at):
             # a few words in marks inside a sentence are a partial quotation when a speech verb
             # governs them (dismissed the claims as “pure propaganda”); otherwise they are
             # mostly scare quotes or the tail of reported speech
+            drop(r, s, e, speaker, "ungoverned")
             continue
         carried = False
         if (
@@ -1400,6 +1462,7 @@ def suggest_quotes(text: str) -> list[Candidate]:
             # a quotation that continues or follows the previous speaker's
             speaker, carried = last, True
         if n <= 4 and (speaker is None or carried):
+            drop(r, s, e, speaker, "unattributed")
             continue  # a few words in marks with nobody saying them: scare quotes
         score = (
             0.55
@@ -1422,7 +1485,13 @@ def suggest_quotes(text: str) -> list[Candidate]:
             last, last_para = speaker, r.paragraph
         elif r.continues or r.continued:
             last_para = r.paragraph
-    found = _drop_fragments(text, sents, found)
+    kept = _drop_fragments(text, sents, found)
+    if dropped is not None and len(kept) < len(found):
+        ids = {id(item) for item in kept}
+        for item in found:
+            if id(item) not in ids:
+                drop(item[0], item[1], item[2], item[3], "fragment")
+    found = kept
     # a quotation over several paragraphs is often attributed only in its last paragraph
     for i in range(len(found) - 2, -1, -1):
         r, s, e, speaker, reason, score = found[i]
@@ -1462,23 +1531,4 @@ def suggest_quotes(text: str) -> list[Candidate]:
                 why + f"; speaker of the next quotation in the paragraph ({nspeaker.name})",
                 min(1.0, score + 0.1),
             )
-    out = []
-    for _r, s, e, speaker, reason, score in found:
-        out.append(
-            make(
-                original,
-                "QUOTE",
-                s,
-                e,
-                score=score,
-                reason=reason,
-                suggester=NAME,
-                version=VERSION,
-                speaker=original[speaker.mention_start : speaker.mention_end]
-                if speaker and speaker.name == text[speaker.mention_start : speaker.mention_end]
-                else (speaker.name if speaker else None),
-                speaker_start=speaker.mention_start if speaker else None,
-                speaker_end=speaker.mention_end if speaker else None,
-            )
-        )
-    return out
+    return [RuleQuote(r, s, e, speaker, reason, score) for r, s, e, speaker, reason, score in found]
