@@ -6,7 +6,6 @@ import json
 
 import pytest
 
-from annotations.rendering import highlight
 from tests.factories import make_document, make_span
 
 pytestmark = pytest.mark.django_db
@@ -66,18 +65,6 @@ def test_document_page_carries_the_text_and_each_span_for_the_workspace(
     assert data["me"] == {"username": "rita", "role": "reviewer"}
     # Before any script runs, the article is there as plain text.
     assert 'id="document-text" class="document-text" tabindex="0"' in page
-
-
-def test_nested_spans_render_as_nested_marks_in_text_order(document, reviewer):
-    outer = make_span(document, reviewer, "dismissed the claims as “pure propaganda”")
-    inner = make_span(document, reviewer, "pure propaganda", label="QUOTE")
-    body = highlight(document.text, [inner, outer])
-    assert body.index(f'data-span-id="{outer.pk}"') < body.index(f'data-span-id="{inner.pk}"')
-    # The inner piece is wrapped by both marks.
-    assert (
-        f'data-span-id="{inner.pk}" data-label="QUOTE" title="Quote">pure propaganda</mark></mark>'
-        in body
-    )
 
 
 def test_html_in_article_notes_and_speakers_is_shown_as_text(client, desk, reviewer):
