@@ -401,7 +401,8 @@ class SuggesterModel(models.Model):
                 name="suggester_model_one_active_per_label",
             ),
             models.CheckConstraint(
-                condition=Q(label__in=["CLAIM", "OPINION"]), name="suggester_model_label_learnable"
+                condition=Q(label__in=["CLAIM", "OPINION", "QUOTE"]),
+                name="suggester_model_label_learnable",
             ),
         ]
 

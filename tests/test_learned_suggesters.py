@@ -4,6 +4,7 @@ with a held-out score, used by runs once they exist, retrained after enough new 
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -124,3 +125,66 @@ def test_train_suggesters_command_says_what_is_missing(desk, tmp_path):
     with pytest.raises(CommandError, match="Not enough examples"):
         call_command("train_suggesters", desk.name, label="CLAIM", stdout=io.StringIO())
     assert not SuggesterModel.objects.exists()
+
+
+QUOTE_ARTICLE = (
+    "“We will rebuild the bridge by {year},” said Mayor {mayor} on Monday. Critics called the "
+    "plan a “fantasy” in a statement.\n\n"
+    "The council approved {n} million dollars for the work.\n\n"
+    "“It is the biggest project in decades,” added {engineer}, the city engineer."
+)
+MAYORS = ["Ana Ruiz", "Bo Lind", "Cy Park", "Di Osei", "Ed Varga", "Flo Ness", "Gus Amar"]
+ENGINEERS = ["Tom Berg", "Uma Roy", "Vic Hale", "Wes Chan", "Xia Moss", "Yan Toro", "Zed Kim"]
+
+
+def _quote_article(i: int) -> str:
+    return QUOTE_ARTICLE.format(year=2020 + i, mayor=MAYORS[i], n=10 + i, engineer=ENGINEERS[i])
+
+
+def test_a_project_learns_its_quotes_and_speakers_from_its_own_quote_spans(
+    desk, reviewer, settings, tmp_path
+):
+    settings.SUGGESTER_MODEL_DIR = tmp_path
+    for i in range(6):
+        document = make_document(desk, actor=reviewer, text=_quote_article(i), title=f"Bridge {i}")
+        make_span(
+            document,
+            reviewer,
+            f"We will rebuild the bridge by {2020 + i}",
+            label="QUOTE",
+            speaker=f"Mayor {MAYORS[i]}",
+        )
+        make_span(
+            document,
+            reviewer,
+            "It is the biggest project in decades",
+            label="QUOTE",
+            speaker=ENGINEERS[i],
+        )
+    row = services.suggester_train(project=desk, label="QUOTE")
+    assert (row.label, row.sentences, row.positives) == ("QUOTE", 6, 12)
+    assert row.heldout["recall"] == 1.0 and row.heldout["speaker_accuracy"] == 1.0
+
+    fresh = make_document(desk, actor=reviewer, text=_quote_article(6), title="Bridge 6")
+    services.suggestion_run_execute(run_id=fresh.suggestion_runs.get().pk)
+    quotes = fresh.suggestions.filter(label="QUOTE").order_by("start")
+    assert [(q.suggester, q.text, q.speaker) for q in quotes] == [
+        ("quote-learned", "We will rebuild the bridge by 2026", "Mayor Gus Amar"),
+        ("quote-learned", "It is the biggest project in decades", "Zed Kim"),
+    ]
+    assert not fresh.suggestions.filter(label="QUOTE", text="fantasy").exists()
+
+
+def test_quote_learning_needs_enough_annotated_articles(desk, reviewer):
+    document = make_document(desk, actor=reviewer, text=_quote_article(0))
+    make_span(
+        document,
+        reviewer,
+        "We will rebuild the bridge by 2020",
+        label="QUOTE",
+        speaker="Mayor Ana Ruiz",
+    )
+    with pytest.raises(ValidationError, match="Not enough examples to learn QUOTE: 1 articles"):
+        services.suggester_train(project=desk, label="QUOTE")
+    with pytest.raises(CommandError, match="leave out --data"):
+        call_command("train_suggesters", desk.name, label="QUOTE", data=Path("/nowhere"))

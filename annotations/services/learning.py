@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from django.conf import settings
@@ -18,31 +19,42 @@ from django.db.models import Max, Q
 
 from annotations.errors import ValidationError
 from annotations.models import Document, Label, Project, Span, SuggesterModel, Suggestion
-from annotations.suggest import Candidate, learned, suggest_claims, suggest_opinions, suggest_quotes
+from annotations.suggest import (
+    Candidate,
+    learned,
+    learned_quotes,
+    suggest_claims,
+    suggest_opinions,
+    suggest_quotes,
+)
 from annotations.suggest.sentences import sentence_spans
 
 log = logging.getLogger(__name__)
 
-LEARNABLE = (Label.CLAIM, Label.OPINION)
-RULES = {Label.CLAIM: suggest_claims, Label.OPINION: suggest_opinions}
+LEARNABLE = (Label.CLAIM, Label.OPINION, Label.QUOTE)
+RULES = {Label.CLAIM: suggest_claims, Label.OPINION: suggest_opinions, Label.QUOTE: suggest_quotes}
 MIN_SENTENCES = 20
 MIN_PER_CLASS = 5
+# A QUOTE model learns from whole articles: the rules' quoted regions the desk kept or not.
+MIN_QUOTE_DOCUMENTS = 5
+MIN_QUOTES = 10
+SPEAKER_REACH = 400  # how far from a quote its speaker's name is looked for
 HELDOUT_SHARE = 0.2
 
-_loaded: dict[str, learned.SentenceModel] = {}
+_loaded: dict[str, learned.SentenceModel | learned_quotes.QuoteModel] = {}
 
 
 def _model_path(row: SuggesterModel) -> Path:
     return Path(settings.SUGGESTER_MODEL_DIR) / row.path
 
 
-def _load(row: SuggesterModel) -> learned.SentenceModel | None:
+def _load(row: SuggesterModel) -> learned.SentenceModel | learned_quotes.QuoteModel | None:
     """The model file for the row, cached per process. None (rules serve) if it is missing."""
     path = _model_path(row)
     model = _loaded.get(str(path))
     if model is None:
         try:
-            model = learned.load(path)
+            model = (learned_quotes if row.label == Label.QUOTE else learned).load(path)
         except (OSError, ValueError) as exc:
             log.warning("Suggester model %s unusable, rules serve instead: %s", path, exc)
             return None
@@ -53,7 +65,7 @@ def _load(row: SuggesterModel) -> learned.SentenceModel | None:
 def candidates_for(document: Document) -> list[Candidate]:
     """What a suggestion run proposes for this document."""
     text = document.text
-    out = list(suggest_quotes(text))
+    out: list[Candidate] = []
     active = {
         m.label: m
         for m in SuggesterModel.objects.filter(project_id=document.project_id, is_active=True)
@@ -67,14 +79,9 @@ def candidates_for(document: Document) -> list[Candidate]:
         for c in model.suggest(text):
             # The project's own model version names the suggestion, so a retrain is a new version.
             out.append(
-                Candidate(
-                    label=c.label,
-                    start=c.start,
-                    end=c.end,
-                    text=c.text,
-                    score=c.score,
+                replace(
+                    c,
                     reason=f"{c.reason}; model v{row.version} of this project",
-                    suggester=c.suggester,
                     version=row.suggester_version,
                 )
             )
@@ -150,10 +157,43 @@ def suggester_train(
     source: str = "project",
 ) -> SuggesterModel:
     """Train a new version of the project's `label` model, keep its held-out score beside it
-    and make it the active one. Without sentences, they come from the desk's own decisions."""
+    and make it the active one. Without sentences, they come from the desk's own decisions
+    (QUOTE always does: it learns from whole articles the desk annotated)."""
     if label not in LEARNABLE:
-        raise ValidationError("Only CLAIM and OPINION have learned suggesters.", field="label")
+        raise ValidationError(
+            f"Unknown label {label!r}; choose one of {', '.join(LEARNABLE)}.", field="label"
+        )
     decisions = decision_count(project_id=project.pk, label=label)
+    if label == Label.QUOTE:
+        model, heldout, units, positives = _train_quotes(project)
+    else:
+        model, heldout, units, positives = _train_sentences(project, label, sentences, labels)
+    with transaction.atomic():
+        # Serialise trainings of one project so versions do not collide.
+        Project.objects.select_for_update().filter(pk=project.pk).values("pk").first()
+        latest = project.suggester_models.filter(label=label).aggregate(v=Max("version"))["v"]
+        version = (latest or 0) + 1
+        relative = f"project-{project.pk}/{label.lower()}-v{version}.joblib"
+        path = Path(settings.SUGGESTER_MODEL_DIR) / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        model.save(path)
+        project.suggester_models.filter(label=label, is_active=True).update(is_active=False)
+        row = SuggesterModel.objects.create(
+            project=project,
+            label=label,
+            version=version,
+            path=relative,
+            source=source[:500],
+            sentences=units,
+            positives=positives,
+            decisions=decisions,
+            heldout=heldout,
+            threshold=model.threshold,
+        )
+    return row
+
+
+def _train_sentences(project, label, sentences, labels):
     if sentences is None:
         sentences, labels = training_sentences(project=project, label=label)
     assert labels is not None
@@ -176,29 +216,101 @@ def suggester_train(
         "f1": round(score.f1, 4),
         "macro_f1": round(score.macro_f1, 4),
     }
-    with transaction.atomic():
-        # Serialise trainings of one project so versions do not collide.
-        Project.objects.select_for_update().filter(pk=project.pk).values("pk").first()
-        latest = project.suggester_models.filter(label=label).aggregate(v=Max("version"))["v"]
-        version = (latest or 0) + 1
-        relative = f"project-{project.pk}/{label.lower()}-v{version}.joblib"
-        path = Path(settings.SUGGESTER_MODEL_DIR) / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        model.save(path)
-        project.suggester_models.filter(label=label, is_active=True).update(is_active=False)
-        row = SuggesterModel.objects.create(
-            project=project,
-            label=label,
-            version=version,
-            path=relative,
-            source=source[:500],
-            sentences=len(sentences),
-            positives=yes,
-            decisions=decisions,
-            heldout=heldout,
-            threshold=model.threshold,
+    return model, heldout, len(sentences), yes
+
+
+# --- QUOTE: whole articles, quotes and their speakers ------------------------------------------
+
+
+def _speaker_range(text: str, speaker: str, start: int, end: int) -> tuple[int, int] | None:
+    """Where the article names the quote's speaker: the mention nearest the quote."""
+    if not speaker:
+        return None
+    best, found = None, text.find(speaker)
+    while found >= 0:
+        distance = start - (found + len(speaker)) if found < start else found - end
+        if 0 <= distance <= SPEAKER_REACH and (best is None or distance < best[0]):
+            best = (distance, found)
+        found = text.find(speaker, found + 1)
+    return None if best is None else (best[1], best[1] + len(speaker))
+
+
+def quote_training_examples(*, project: Project) -> list[learned_quotes.Example]:
+    """(text, quote ranges, speaker ranges) for each article where the desk worked on quotes:
+    its live QUOTE spans (not rejected by a moderator) are the quotes; every other quoted
+    region in it is a no, as are rejected QUOTE suggestions."""
+    spans = (
+        Span.objects.filter(document__project=project, label=Label.QUOTE, deleted_at__isnull=True)
+        .exclude(review_status="rejected")
+        .values_list("document_id", "start", "end", "speaker")
+    )
+    quotes: dict[int, list[tuple[int, int, str]]] = {}
+    for doc_id, start, end, speaker in spans:
+        quotes.setdefault(doc_id, []).append((start, end, speaker))
+    rejected = Suggestion.objects.filter(
+        document__project=project, label=Label.QUOTE, status=Suggestion.Status.REJECTED
+    ).values_list("document_id", flat=True)
+    worked_on = set(quotes) | set(rejected)
+    examples = []
+    for document in Document.objects.filter(pk__in=worked_on).only("id", "text").order_by("pk"):
+        found = sorted(quotes.get(document.pk, []))
+        examples.append(
+            (
+                document.text,
+                [(s, e) for s, e, _ in found],
+                [_speaker_range(document.text, sp, s, e) for s, e, sp in found],
+            )
         )
-    return row
+    return examples
+
+
+def _train_quotes(project: Project):
+    examples = quote_training_examples(project=project)
+    count = sum(len(q) for _, q, _ in examples)
+    if len(examples) < MIN_QUOTE_DOCUMENTS or count < MIN_QUOTES:
+        raise ValidationError(
+            f"Not enough examples to learn QUOTE: {len(examples)} articles with {count} quotes; "
+            f"needs {MIN_QUOTE_DOCUMENTS} articles with at least {MIN_QUOTES} quotes.",
+            field="label",
+        )
+    order = list(range(len(examples)))
+    random.Random(len(examples)).shuffle(order)  # noqa: S311 - a reproducible split
+    cut = max(1, round(len(examples) * HELDOUT_SHARE))
+    held = [examples[i] for i in order[:cut]]
+    model = learned_quotes.train([examples[i] for i in order[cut:]])
+    return model, _quote_heldout(model, held), len(examples), count
+
+
+def _quote_heldout(model, examples) -> dict:
+    """Quote precision, recall and F1 by overlap, and speaker accuracy on found quotes."""
+    suggested = found_by = gold_n = found = judged = right = 0
+    for text, quotes, speakers in examples:
+        candidates = model.suggest(text)
+        suggested += len(candidates)
+        found_by += sum(any(c.start < e and c.end > s for s, e in quotes) for c in candidates)
+        for (s, e), speaker in zip(quotes, speakers, strict=True):
+            gold_n += 1
+            hit = next((c for c in candidates if c.start < e and c.end > s), None)
+            if hit is None:
+                continue
+            found += 1
+            if speaker is not None:
+                judged += 1
+                right += bool(
+                    hit.speaker_start is not None
+                    and hit.speaker_start < speaker[1]
+                    and hit.speaker_end > speaker[0]
+                )
+    precision = found_by / suggested if suggested else 0.0
+    recall = found / gold_n if gold_n else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "articles": len(examples),
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "speaker_accuracy": round(right / judged, 4) if judged else None,
+    }
 
 
 def retrain_if_due(*, project_id: int) -> list[str]:

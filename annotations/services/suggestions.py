@@ -33,7 +33,14 @@ Open, Accepted, Rejected = (
 
 # The suggesters a span-suggestion run owns: their open suggestions are replaced by each run.
 OWNED_SUGGESTERS = frozenset(
-    {"quote-rules", "claim-rules", "opinion-rules", "claim-learned", "opinion-learned"}
+    {
+        "quote-rules",
+        "claim-rules",
+        "opinion-rules",
+        "quote-learned",
+        "claim-learned",
+        "opinion-learned",
+    }
 )
 
 

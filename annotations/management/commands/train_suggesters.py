@@ -7,20 +7,23 @@ from annotations.errors import ValidationError
 from annotations.models import Project
 from annotations.suggest.datasets import load_split
 
-# Which labeled-sentence files teach which label (the layout of shared/data).
+# Which labeled-sentence files teach which label (the layout of shared/data). QUOTE learns only
+# from the desk's own QUOTE spans: the public attribution corpus is for evaluation only.
 TASKS = {"CLAIM": "checkworthiness", "OPINION": "subjectivity"}
+LABELS = ("CLAIM", "OPINION", "QUOTE")
 
 
 class Command(BaseCommand):
     help = (
-        "Train a project's learned CLAIM and OPINION suggesters, from its own reviewers' "
-        "decisions or from labeled sentence files (DIR/checkworthiness-en/SPLIT.tsv, "
-        "DIR/subjectivity-en/SPLIT.tsv). The new model becomes the active one."
+        "Train a project's learned suggesters from its own reviewers' decisions, or CLAIM and "
+        "OPINION from labeled sentence files (DIR/checkworthiness-en/SPLIT.tsv, "
+        "DIR/subjectivity-en/SPLIT.tsv). The new model becomes the active one; with 'all', a "
+        "label without enough examples is skipped with the reason."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("project", help="The project's name or id.")
-        parser.add_argument("--label", choices=[*TASKS, "all"], default="all")
+        parser.add_argument("--label", choices=[*LABELS, "all"], default="all")
         parser.add_argument("--data", type=Path, help="A directory of labeled sentence files.")
         parser.add_argument("--split", default="train")
 
@@ -30,7 +33,12 @@ class Command(BaseCommand):
             found = Project.objects.filter(pk=int(project)).first()
         if found is None:
             raise CommandError(f"No project {project!r}.")
-        for name in TASKS if label == "all" else [label]:
+        names = list(LABELS) if data is None else list(TASKS)
+        if label != "all":
+            names = [label]
+        if data is not None and "QUOTE" in names:
+            raise CommandError("QUOTE learns from the project's own spans: leave out --data.")
+        for name in names:
             sentences = labels = None
             source = "project"
             if data is not None:
@@ -46,10 +54,16 @@ class Command(BaseCommand):
                     project=found, label=name, sentences=sentences, labels=labels, source=source
                 )
             except ValidationError as exc:
+                if label == "all":
+                    self.stdout.write(f"  skipped: {exc}")
+                    continue
                 raise CommandError(str(exc)) from None
             held = row.heldout
+            figures = ", ".join(
+                f"{key} {value:.3f}" for key, value in held.items() if isinstance(value, float)
+            )
             self.stdout.write(
-                f"  {name} model v{row.version}: {row.sentences} sentences ({row.positives} yes), "
-                f"held-out precision {held['precision']:.3f} recall {held['recall']:.3f} "
-                f"F1 {held['f1']:.3f} macro-F1 {held['macro_f1']:.3f}"
+                f"  {name} model v{row.version}: {row.sentences} "
+                f"{'articles' if name == 'QUOTE' else 'sentences'} ({row.positives} "
+                f"{'quotes' if name == 'QUOTE' else 'yes'}), held-out {figures}"
             )
