@@ -19,13 +19,19 @@ from django.utils import timezone
 from annotations import policy
 from annotations.errors import Conflict, NotAllowed, ValidationError
 from annotations.models import AuditEvent, Membership, Project, ReviewStatus, Role, Span, Verdict
-from annotations.services.common import check_storable, span_snapshot, verdict_snapshot
+from annotations.services.common import (
+    check_storable,
+    record_event,
+    span_snapshot,
+    verdict_snapshot,
+)
 from annotations.services.people import membership_set
 from annotations.services.spans import lock_span
 
 MAX_REASON_LENGTH = 2000
 
 # The history's action names: what a moderator did, readable in the audit log as it stands.
+REVIEW_FIELDS = ("review_status", "review_reason", "reviewed_by", "reviewed_at")
 REVIEW_ACTIONS = {
     ReviewStatus.APPROVED: "approve",
     ReviewStatus.REJECTED: "reject",
@@ -94,26 +100,13 @@ def span_review(
             raise Conflict("This span was deleted; restore it before reviewing it.")
         if span.review_status == status and span.review_reason == reason:
             return span
-        before = span_snapshot(span)
-        _apply(span, status=status, reason=reason, actor=actor, now=timezone.now())
-        span.save(
-            update_fields=[
-                "review_status",
-                "review_reason",
-                "reviewed_by",
-                "reviewed_at",
-                "version",
-                "updated_at",
-            ]
-        )
-        AuditEvent.objects.create(
+        _save_review(
+            span,
+            span_snapshot,
             project_id=span.document.project_id,
-            object_type="span",
-            object_id=span.pk,
-            action=REVIEW_ACTIONS[status],
+            status=status,
+            reason=reason,
             actor=actor,
-            before=before,
-            after=span_snapshot(span),
         )
     return span
 
@@ -140,28 +133,30 @@ def verdict_review(
             raise NotAllowed("Only a moderator of the project can review its verdicts.")
         if verdict.review_status == status and verdict.review_reason == reason:
             return verdict
-        before = verdict_snapshot(verdict)
-        _apply(verdict, status=status, reason=reason, actor=actor, now=timezone.now())
-        verdict.save(
-            update_fields=[
-                "review_status",
-                "review_reason",
-                "reviewed_by",
-                "reviewed_at",
-                "version",
-                "updated_at",
-            ]
-        )
-        AuditEvent.objects.create(
+        _save_review(
+            verdict,
+            verdict_snapshot,
             project_id=project_id,
-            object_type="verdict",
-            object_id=verdict.pk,
-            action=REVIEW_ACTIONS[status],
+            status=status,
+            reason=reason,
             actor=actor,
-            before=before,
-            after=verdict_snapshot(verdict),
         )
     return verdict
+
+
+def _save_review(obj, snapshot, *, project_id: int, status: str, reason: str, actor) -> None:
+    """Apply one review decision to a span or verdict, save it and record its history."""
+    before = snapshot(obj)
+    _apply(obj, status=status, reason=reason, actor=actor, now=timezone.now())
+    obj.save(update_fields=[*REVIEW_FIELDS, "version", "updated_at"])
+    record_event(
+        project_id=project_id,
+        obj=obj,
+        action=REVIEW_ACTIONS[status],
+        actor=actor,
+        before=before,
+        after=snapshot(obj),
+    )
 
 
 def _ids(items: QuerySet | Iterable[Any]) -> list[int]:
