@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.conf import settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -17,6 +18,12 @@ from tests.factories import ProjectFactory, UserFactory, make_document, make_spa
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "pw-for-tests"
+
+
+def pytest_configure(config):
+    # Production hashes passwords with PBKDF2 at a million iterations, on purpose slow; every
+    # test user would pay that. Tests check who may log in, not how hard a hash is to break.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
