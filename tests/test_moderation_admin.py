@@ -426,3 +426,44 @@ def test_suggestion_and_run_lists_are_scoped_and_filterable(mona, document, othe
     assert _linked_ids(runs, "suggestionrun") == set(
         SuggestionRun.objects.filter(document=document).values_list("pk", flat=True)
     )
+
+
+# --- the review decisions, as data -------------------------------------------------------------
+
+
+def test_every_review_status_has_one_decision_named_as_the_history_names_it():
+    from annotations.admin.review_actions import REVIEW
+    from annotations.models import ReviewStatus
+    from annotations.services.moderation import REVIEW_ACTIONS
+
+    assert sorted(a.status for a in REVIEW) == sorted(ReviewStatus.values)
+    assert {a.status: a.name for a in REVIEW} == REVIEW_ACTIONS
+    assert [a.admin_action for a in REVIEW] == [
+        "approve_selected",
+        "reject_selected",
+        "reopen_selected",
+    ]
+
+
+def test_the_span_list_offers_each_decision_and_restore_in_its_action_menu(mona, spans):
+    page = mona.get(SPANS).content.decode()
+    offered = re.findall(
+        r'<option value="(\w+)"', page.split('name="action"')[1].split("</select>")[0]
+    )
+    assert offered == ["approve_selected", "reject_selected", "reopen_selected", "restore_selected"]
+
+
+def test_bulk_reopen_takes_back_the_decision(mona, spans, moderator):
+    services.span_review(span=spans[0], actor=moderator, status="rejected", reason="Too broad")
+    response = mona.post(
+        SPANS,
+        {"action": "reopen_selected", "_selected_action": [spans[0].pk, spans[1].pk], "index": 0},
+        follow=True,
+    )
+    assert "1 spans pending. 1 skipped (already pending, or deleted)." in response.content.decode()
+    spans[0].refresh_from_db()
+    assert (spans[0].review_status, spans[0].review_reason, spans[0].reviewed_by) == (
+        "pending",
+        "",
+        None,
+    )

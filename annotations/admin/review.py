@@ -1,5 +1,5 @@
-"""The moderator's view of one document: every reviewer's spans over the text, with the places
-where reviewers disagree marked.
+"""A document's review page: every reviewer's spans over the text, where they disagree, and
+the decisions on each span and verdict.
 
 The text is cut at every span boundary. Each piece that someone tagged becomes one <mark>:
 class `rv-agree` when every annotator of the document tagged it with the same labels,
@@ -11,12 +11,68 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import pairwise
+from typing import Any
 
+from django.contrib.admin import ModelAdmin
+from django.contrib.admin.utils import unquote
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from annotations import agreement
-from annotations.models import Span
+from annotations import agreement, reports
+from annotations.admin.permissions import moderated_ids
+from annotations.admin.review_actions import review_buttons
+from annotations.models import Document, Span
+
+
+def review_page(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> TemplateResponse:
+    """The page, for a moderator of the document's project (404 for anyone else)."""
+    document = get_object_or_404(
+        Document.objects.select_related("project").filter(project__in=moderated_ids(request)),
+        pk=unquote(object_id),
+    )
+    spans = list(
+        document.spans.select_related(
+            "author", "verdict", "reviewed_by", "verdict__author"
+        ).order_by("start", "end", "author__username", "id")
+    )
+    live = [s for s in spans if s.deleted_at is None]
+    deleted = [s for s in spans if s.deleted_at is not None]
+    rows = span_rows(live)
+    matches = agreement.span_matches(rows)
+    table = []
+    for span in live:
+        verdict = getattr(span, "verdict", None)
+        table.append(
+            {
+                "span": span,
+                "verdict": verdict,
+                "span_buttons": review_buttons(span),
+                "verdict_buttons": review_buttons(verdict) if verdict else [],
+                "notes": describe_matches(matches[span.pk]),
+                "agreed": matches[span.pk]["agreed"],
+            }
+        )
+    return TemplateResponse(
+        request,
+        "admin/annotations/document_review.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "title": f"Review: {document.title}",
+            "opts": model_admin.opts,
+            "document": document,
+            "text": render_disagreements(document.text, rows),
+            "table": table,
+            "deleted": deleted,
+            "annotators": sorted({r.author for r in rows}),
+            "disagreements": sum(1 for r in table if not r["agreed"]),
+            "figures": reports.document_agreement(document),
+            "here": request.get_full_path(),
+            "media": model_admin.media,
+        },
+    )
 
 
 def span_rows(spans: Sequence[Span]) -> list[agreement.SpanRow]:
@@ -81,7 +137,7 @@ def render_disagreements(text: str, rows: Sequence[agreement.SpanRow]) -> SafeSt
     return mark_safe("".join(out))  # noqa: S308 - every piece above is escaped
 
 
-def describe_matches(match: dict) -> list[tuple[str, str]]:
+def describe_matches(match: dict[str, Any]) -> list[tuple[str, str]]:
     """(css class, words) for the review table: how the other annotators treated this span."""
     notes: list[tuple[str, str]] = []
     for m in match["matches"]:

@@ -1,0 +1,79 @@
+"""A project's dashboard: the figures of annotations.reports, drawn as server-side SVG."""
+
+from __future__ import annotations
+
+from django.contrib.admin import ModelAdmin
+from django.contrib.admin.utils import unquote
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils.safestring import SafeString
+
+from annotations import policy, reports
+from annotations.admin import charts
+from annotations.models import Label, Project, Rating
+
+
+def dashboard_page(
+    model_admin: ModelAdmin, request: HttpRequest, object_id: str
+) -> TemplateResponse:
+    """The page, for a moderator of the project (404 for anyone else)."""
+    project = get_object_or_404(Project, pk=unquote(object_id))
+    if not policy.can_view_dashboard(request.user, project):
+        raise Http404("No such project among those you moderate.")
+    data = reports.dashboard(project)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": f"Dashboard: {project.name}",
+        "opts": model_admin.opts,
+        "project": project,
+        "data": data,
+        "media": model_admin.media,
+        "charts": dashboard_charts(data),
+        "labels": Label.values,
+        "rating_labels": {r: Rating(r).label for r in Rating.values},
+    }
+    return TemplateResponse(request, "admin/annotations/dashboard.html", context)
+
+
+def dashboard_charts(data: dict) -> dict[str, SafeString]:
+    """One chart a section of the page, from reports.dashboard's figures."""
+    states = data["documents"]["by_state"]
+    outlets = list(data["spans_by_outlet"])
+    ratings = data["verdicts_by_rating"]
+    span_agreement = data["agreement"]["spans"]["labels"]
+    return {
+        "documents": charts.bar_chart(
+            "Documents by state",
+            list(states.items()),
+            css=["st-none", "st-pending", "st-done"],
+        ),
+        "spans": charts.stacked_bar_chart(
+            "Spans by outlet and label",
+            outlets,
+            {label: [data["spans_by_outlet"][o][label] for o in outlets] for label in Label.values},
+        ),
+        "review": charts.bar_chart(
+            "Spans by review state",
+            list(data["spans_by_status"].items()),
+            css=["st-pending", "st-done", "st-rejected"],
+        ),
+        "verdicts": charts.bar_chart(
+            "Verdicts by rating",
+            [(Rating(r).label, n) for r, n in ratings.items()],
+        ),
+        "throughput": charts.line_chart(
+            "Spans per reviewer per week",
+            [w[5:] for w in data["throughput"]["weeks"]],
+            data["throughput"]["by_author"],
+        ),
+        "agreement": charts.stacked_bar_chart(
+            "Span agreement (F1) per label",
+            [f"{label} exact" for label in Label.values]
+            + [f"{label} overlap" for label in Label.values],
+            {
+                "F1": [span_agreement[lb]["f1_exact"] or 0 for lb in Label.values]
+                + [span_agreement[lb]["f1_overlap"] or 0 for lb in Label.values]
+            },
+        ),
+    }

@@ -1,0 +1,40 @@
+"""How list rows and confirmation pages show a span, its review state and its document."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
+
+from annotations.models import ReviewStatus
+
+CONTEXT_CHARS = 60  # of the span text shown in a list row; prefix and suffix are 32 already
+
+
+def in_context(prefix: str, text: str, suffix: str, label: str) -> SafeString:
+    """…prefix <mark>span</mark> suffix…, escaped, the span cut to CONTEXT_CHARS."""
+    return format_html(
+        '<span class="ctx">…{}</span><mark class="hl hl-{}">{}</mark><span class="ctx">{}…</span>',
+        prefix,
+        label.lower(),
+        Truncator(text).chars(CONTEXT_CHARS),
+        suffix,
+    )
+
+
+def status_badge(status: str, reason: str = "") -> SafeString:
+    return format_html(
+        '<span class="status status-{}">{}</span>{}',
+        status,
+        ReviewStatus(status).label,
+        format_html('<br><span class="reason">{}</span>', Truncator(reason).chars(120))
+        if reason
+        else "",
+    )
+
+
+def review_page_link(document_id: int, span_id: int, title: str) -> SafeString:
+    """The document's review page, scrolled to the span."""
+    url = reverse("admin:annotations_document_review", args=[document_id])
+    return format_html('<a href="{}#span-{}">{}</a>', url, span_id, Truncator(title).chars(50))
