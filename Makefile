@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
+PORT ?= 8000
 
 # The test suite runs on the real stack; override these to point elsewhere.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/factcheck
@@ -11,8 +12,10 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	SECRET_KEY=tests-only-secret-key DEBUG=false SECURE_COOKIES=false \
 	ALLOWED_HOSTS=127.0.0.1,localhost,testserver STATIC_ROOT=$(CURDIR)/var/test-static
-# Local mode: nothing configured, everything embedded.
-LOCAL_ENV := env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL
+# Local mode, as scripts/run_local.sh sets it, for the tools that load the settings to look at
+# the code (makemigrations): no server, no .env, a scratch SQLite path.
+CHECK_ENV := env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL FACTCHECK_LOCAL=true \
+	SQLITE_PATH=$(CURDIR)/var/check.sqlite3
 
 .DEFAULT_GOAL := help
 .PHONY: help install install-dev run serve worker test lint format migrations-check clean
@@ -34,16 +37,12 @@ install: $(VENV)/.installed ## Create the virtual environment and install the ap
 
 install-dev: $(VENV)/.installed-dev ## Install the app plus test and lint tools
 
-run: install ## Set up and serve the seeded site on the embedded default (SQLite, tasks in-process)
-	$(LOCAL_ENV) $(PY) manage.py migrate --noinput
-	$(LOCAL_ENV) $(PY) manage.py load_seeds
-	$(LOCAL_ENV) $(PY) manage.py create_demo_accounts
-	@echo "Serving at http://127.0.0.1:8000/ (Ctrl-C stops it)"
-	$(LOCAL_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+run: install ## Set up and serve the seeded demo site in local mode (SQLite, DEBUG; PORT=8000)
+	PY=$(PY) PORT=$(PORT) scripts/run_local.sh
 
-serve: install ## Migrate and serve with the environment as configured (DATABASE_URL, REDIS_URL)
+serve: install ## Migrate and serve with the environment (or .env) as configured (PORT=8000)
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 worker: install ## Run a Celery worker (and the beat sweep) against REDIS_URL (or CELERY_BROKER_URL)
 	@test -n "$${REDIS_URL}$${CELERY_BROKER_URL}" || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) and DATABASE_URL first."; exit 1; }
@@ -51,7 +50,7 @@ worker: install ## Run a Celery worker (and the beat sweep) against REDIS_URL (o
 
 test: install-dev ## Install what the tests need and run the whole suite on PostgreSQL and Redis
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput -v0
-	$(LOCAL_ENV) SQLITE_PATH=$(CURDIR)/var/migrations-check.sqlite3 $(PY) manage.py makemigrations --check --dry-run -v0
+	$(CHECK_ENV) $(PY) manage.py makemigrations --check --dry-run -v0
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-dev ## Run ruff (lint and format check)
