@@ -1,4 +1,5 @@
-# `make help` lists the targets. `make run` and `make test` are the two a newcomer needs.
+# `make help` lists the targets. `make run` and `make test` are the two a newcomer needs;
+# `make check` is the rest of what CI runs.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
@@ -13,12 +14,12 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	SECRET_KEY=tests-only-secret-key DEBUG=false SECURE_COOKIES=false \
 	ALLOWED_HOSTS=127.0.0.1,localhost,testserver STATIC_ROOT=$(CURDIR)/var/test-static
 # Local mode, as scripts/run_local.sh sets it, for the tools that load the settings to look at
-# the code (makemigrations): no server, no .env, a scratch SQLite path.
+# the code (mypy's Django plugin, makemigrations): no server, no .env, a scratch SQLite path.
 CHECK_ENV := env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL FACTCHECK_LOCAL=true \
 	SQLITE_PATH=$(CURDIR)/var/check.sqlite3
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev run serve worker test lint format migrations-check clean
+.PHONY: help install install-dev run serve worker test check lint format clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -35,7 +36,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 
 install: $(VENV)/.installed ## Create the virtual environment and install the app
 
-install-dev: $(VENV)/.installed-dev ## Install the app plus test and lint tools
+install-dev: $(VENV)/.installed-dev ## Install the app plus the test, lint and type-check tools
 
 run: install ## Set up and serve the seeded demo site in local mode (SQLite, DEBUG; PORT=8000)
 	PY=$(PY) PORT=$(PORT) scripts/run_local.sh
@@ -50,8 +51,11 @@ worker: install ## Run a Celery worker (and the beat sweep) against REDIS_URL (o
 
 test: install-dev ## Install what the tests need and run the whole suite on PostgreSQL and Redis
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput -v0
-	$(CHECK_ENV) $(PY) manage.py makemigrations --check --dry-run -v0
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+check: lint ## Lint, type-check (mypy) and check that every model change has its migration
+	$(CHECK_ENV) $(VENV)/bin/mypy
+	$(CHECK_ENV) $(PY) manage.py makemigrations --check --dry-run -v0
 
 lint: install-dev ## Run ruff (lint and format check)
 	$(VENV)/bin/ruff check .

@@ -226,7 +226,10 @@ class ImportReportSerializer(serializers.Serializer):
     documents_created = serializers.IntegerField()
     spans_created = serializers.IntegerField()
     document_ids = serializers.ListField(child=serializers.IntegerField())
-    errors = LineErrorSerializer(many=True, help_text=f"The first {MAX_REPORTED_ERRORS}.")
+    # Shadows Serializer.errors: this serializer only describes the response in the schema.
+    errors = LineErrorSerializer(  # type: ignore[assignment]
+        many=True, help_text=f"The first {MAX_REPORTED_ERRORS}."
+    )
     error_count = serializers.IntegerField()
 
 
@@ -286,7 +289,7 @@ class DocumentImportView(APIView):
         if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_IMPORT_BYTES:
             raise ValidationError("The upload is larger than 512 MB.", field="file")
         data = request.data
-        if "lines" in data:
+        if isinstance(data, dict) and "lines" in data:
             lines = data["lines"]
         else:
             upload = ImportUploadSerializer(data=data)
