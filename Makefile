@@ -1,9 +1,11 @@
-# `make help` lists the targets. `make run` and `make test` are the two a newcomer needs.
+# `make help` lists the targets. `make run` and `make test` are the two a newcomer needs;
+# `make check` is the rest of what CI runs.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
+PORT ?= 8000
 
 # The test suite runs on the real stack; override these to point elsewhere.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/factcheck
@@ -11,11 +13,13 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	SECRET_KEY=tests-only-secret-key DEBUG=false SECURE_COOKIES=false \
 	ALLOWED_HOSTS=127.0.0.1,localhost,testserver STATIC_ROOT=$(CURDIR)/var/test-static
-# Local mode: nothing configured, everything embedded.
-LOCAL_ENV := env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL
+# Local mode, as scripts/run_local.sh sets it, for the tools that load the settings to look at
+# the code (mypy's Django plugin, makemigrations): no server, no .env, a scratch SQLite path.
+CHECK_ENV := env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL FACTCHECK_LOCAL=true \
+	SQLITE_PATH=$(CURDIR)/var/check.sqlite3
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev run serve worker test lint format migrations-check clean
+.PHONY: help install install-dev run serve worker test check lint format clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -32,18 +36,14 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 
 install: $(VENV)/.installed ## Create the virtual environment and install the app
 
-install-dev: $(VENV)/.installed-dev ## Install the app plus test and lint tools
+install-dev: $(VENV)/.installed-dev ## Install the app plus the test, lint and type-check tools
 
-run: install ## Set up and serve the seeded site on the embedded default (SQLite, tasks in-process)
-	$(LOCAL_ENV) $(PY) manage.py migrate --noinput
-	$(LOCAL_ENV) $(PY) manage.py load_seeds
-	$(LOCAL_ENV) $(PY) manage.py create_demo_accounts
-	@echo "Serving at http://127.0.0.1:8000/ (Ctrl-C stops it)"
-	$(LOCAL_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+run: install ## Set up and serve the seeded demo site in local mode (SQLite, DEBUG; PORT=8000)
+	PY=$(PY) PORT=$(PORT) scripts/run_local.sh
 
-serve: install ## Migrate and serve with the environment as configured (DATABASE_URL, REDIS_URL)
+serve: install ## Migrate and serve with the environment (or .env) as configured (PORT=8000)
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 worker: install ## Run a Celery worker (and the beat sweep) against REDIS_URL (or CELERY_BROKER_URL)
 	@test -n "$${REDIS_URL}$${CELERY_BROKER_URL}" || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) and DATABASE_URL first."; exit 1; }
@@ -51,8 +51,11 @@ worker: install ## Run a Celery worker (and the beat sweep) against REDIS_URL (o
 
 test: install-dev ## Install what the tests need and run the whole suite on PostgreSQL and Redis
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput -v0
-	$(LOCAL_ENV) SQLITE_PATH=$(CURDIR)/var/migrations-check.sqlite3 $(PY) manage.py makemigrations --check --dry-run -v0
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+check: lint ## Lint, type-check (mypy) and check that every model change has its migration
+	$(CHECK_ENV) $(VENV)/bin/mypy
+	$(CHECK_ENV) $(PY) manage.py makemigrations --check --dry-run -v0
 
 lint: install-dev ## Run ruff (lint and format check)
 	$(VENV)/bin/ruff check .

@@ -26,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 LABELS = ("CLAIM", "QUOTE", "OPINION")
 
@@ -186,7 +186,8 @@ def claim_units(rows: Iterable[SpanRow]) -> list[dict[str, str]]:
                 parent[_find(parent, j)] = _find(parent, i)
         groups: dict[int, dict[str, str]] = defaultdict(dict)
         for i, row in enumerate(claims):
-            groups[_find(parent, i)].setdefault(row.author, row.rating)
+            # Only rated claims were kept above.
+            groups[_find(parent, i)].setdefault(row.author, cast(str, row.rating))
         units.extend(groups.values())
     return units
 

@@ -23,15 +23,15 @@ def role_in(user: AbstractBaseUser | AnonymousUser, project: Project | int) -> s
     project_id = project if isinstance(project, int) else project.pk
     cache: dict[int, str] | None = getattr(user, "_project_roles", None)
     if cache is None:
-        cache = dict(Membership.objects.filter(user=user).values_list("project_id", "role"))
-        user._project_roles = cache  # type: ignore[union-attr]
+        cache = dict(Membership.objects.filter(user_id=user.pk).values_list("project_id", "role"))
+        user._project_roles = cache  # type: ignore[attr-defined]
     return cache.get(project_id)
 
 
 def forget_roles(user: AbstractBaseUser) -> None:
     """Drop the cached roles after a membership changes."""
     if hasattr(user, "_project_roles"):
-        del user._project_roles  # type: ignore[attr-defined]
+        del user._project_roles
 
 
 def can_view_project(user, project) -> bool:

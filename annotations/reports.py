@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import timedelta
+from typing import Any
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncWeek
@@ -54,7 +55,7 @@ def project_agreement(project: Project) -> dict:
     }
     titles = dict(Document.objects.filter(pk__in=shared).values_list("pk", "title"))
     total = agreement.SpanAgreement()
-    documents = []
+    documents: list[dict[str, Any]] = []
     for doc_id, doc_rows in sorted(shared.items()):
         spans = agreement.document_span_agreement(doc_rows)
         total.add(spans)

@@ -1,17 +1,12 @@
 from django.urls import path
 
-from annotations import views
+from annotations import document_views, views
 
 urlpatterns = [
+    # Projects
     path("", views.project_list, name="project-list"),
     path("projects/<id:project_id>/", views.project_detail, name="project-detail"),
-    path("documents/<id:document_id>/", views.document_detail, name="document-detail"),
-]
-
-# --- getting articles in (issue 3, the add and upload pages) -------------------------------
-from annotations import document_views  # noqa: E402
-
-urlpatterns += [
+    # Getting articles in: one pasted or a file of them
     path(
         "projects/<id:project_id>/documents/add/", document_views.document_add, name="document-add"
     ),
@@ -20,4 +15,6 @@ urlpatterns += [
         document_views.document_upload,
         name="document-upload",
     ),
+    # The reviewer's workspace
+    path("documents/<id:document_id>/", views.document_detail, name="document-detail"),
 ]

@@ -1,9 +1,14 @@
-"""Settings, read from the environment.
+"""Settings, read from the environment. Every variable is listed in .env.example.
 
-With nothing set the site runs in *local mode*: an embedded SQLite file, Celery tasks run
-in-process, DEBUG on. Setting DATABASE_URL (PostgreSQL) and REDIS_URL (or CELERY_BROKER_URL)
-switches to the real stack, as docker-compose.yml and the tests do. Every variable is listed in
-.env.example.
+*Local mode* is asked for with FACTCHECK_LOCAL=true, which `make run` sets: an embedded SQLite
+file, Celery tasks in-process, DEBUG on, demo accounts allowed. It reads no .env file, so a .env
+written for a configured stack cannot turn `make run` into something else.
+
+Otherwise the environment (and .env, if present) decides. DATABASE_URL (PostgreSQL) and REDIS_URL
+(or CELERY_BROKER_URL) select the real stack, as docker-compose.yml and the tests do; without
+DATABASE_URL the database is the SQLite file. DEBUG is off unless DEBUG=true, and without DEBUG
+SECRET_KEY is required: a container started with nothing set stops with a message instead of
+serving with DEBUG on.
 """
 
 from pathlib import Path
@@ -14,9 +19,6 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-# A developer's .env is read if present; real environment variables win over it.
-if (BASE_DIR / ".env").exists():
-    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -32,9 +34,18 @@ def env_bool(name: str, *, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean; use true or false.")
 
 
+# Read from the real environment only: whether to read .env depends on it.
+LOCAL_MODE = env_bool("FACTCHECK_LOCAL", default=False)
+# A developer's .env is read if present, outside local mode; real environment variables win.
+if not LOCAL_MODE and (BASE_DIR / ".env").exists():
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
 DATABASE_URL = env.str("DATABASE_URL", default="")
-# Local mode: nothing configured, so everything is embedded. Demo accounts exist only here.
-LOCAL_MODE = not DATABASE_URL
+if LOCAL_MODE and DATABASE_URL:
+    raise ImproperlyConfigured(
+        "FACTCHECK_LOCAL=true is the embedded site on SQLite (make run), but DATABASE_URL is set. "
+        "Unset DATABASE_URL for local mode, or FACTCHECK_LOCAL for the configured stack."
+    )
 
 DEBUG = env_bool("DEBUG", default=LOCAL_MODE)
 
@@ -43,8 +54,9 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random "
-            "string (python -c 'import secrets; print(secrets.token_urlsafe(50))'); "
-            "only local mode with DEBUG on may run without one."
+            "string (python -c 'import secrets; print(secrets.token_urlsafe(50))'). "
+            "Only DEBUG may run without one: `make run` serves the local demo site, "
+            "and DEBUG=true is for development by hand."
         )
     SECRET_KEY = "local-mode-only-insecure-key-do-not-deploy"
 
@@ -166,15 +178,14 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    ],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "annotations.api.errors.exception_handler",
 }
-if DEBUG:
-    REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append(
-        "rest_framework.renderers.BrowsableAPIRenderer"
-    )
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Fact-check annotations API",

@@ -4,6 +4,7 @@ the field and the reason. Anything DRF already handles keeps DRF's shape ({field
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.db import IntegrityError
 from rest_framework import status
@@ -21,7 +22,7 @@ def exception_handler(exc, context):
     if isinstance(exc, NotAllowed):
         return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, Conflict):
-        body = {"detail": str(exc)}
+        body: dict[str, Any] = {"detail": str(exc)}
         if exc.current is not None:
             body["current"] = exc.current
         return Response(body, status=status.HTTP_409_CONFLICT)

@@ -21,7 +21,8 @@ from rest_framework.views import APIView
 from annotations import policy, selectors, services
 from annotations.api import serializers as s
 from annotations.api.filters import STATUS_ALL, filter_parameters, filter_spans
-from annotations.api.views import NewestFirst, _project
+from annotations.api.lookups import project_for
+from annotations.api.views import NewestFirst
 from annotations.errors import NotAllowed, ValidationError
 from annotations.export import (
     FORMATS,
@@ -128,7 +129,7 @@ class ProjectExportView(APIView):
         },
     )
     def get(self, request: Request, project_id: int):
-        project = _project(request, project_id)
+        project = project_for(request, project_id)
         params = request.query_params
         fmt = request.query_params.get("format") or "jsonl"
         if fmt not in FORMATS:
@@ -183,7 +184,7 @@ class ProjectSpansView(APIView):
         responses=s.SpanSerializer(many=True),
     )
     def get(self, request: Request, project_id: int) -> Response:
-        project = _project(request, project_id)
+        project = project_for(request, project_id)
         spans = filter_spans(
             selectors.project_spans(request.user, project=project),
             request.query_params,
@@ -225,7 +226,10 @@ class ImportReportSerializer(serializers.Serializer):
     documents_created = serializers.IntegerField()
     spans_created = serializers.IntegerField()
     document_ids = serializers.ListField(child=serializers.IntegerField())
-    errors = LineErrorSerializer(many=True, help_text=f"The first {MAX_REPORTED_ERRORS}.")
+    # Shadows Serializer.errors: this serializer only describes the response in the schema.
+    errors = LineErrorSerializer(  # type: ignore[assignment]
+        many=True, help_text=f"The first {MAX_REPORTED_ERRORS}."
+    )
     error_count = serializers.IntegerField()
 
 
@@ -278,14 +282,14 @@ class DocumentImportView(APIView):
         },
     )
     def post(self, request: Request, project_id: int) -> Response:
-        project = _project(request, project_id)
+        project = project_for(request, project_id)
         keep = request.query_params.get("keep_good_lines", "false").lower()
         if keep not in ("true", "false", "1", "0"):
             raise ValidationError("Give true or false.", field="keep_good_lines")
         if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_IMPORT_BYTES:
             raise ValidationError("The upload is larger than 512 MB.", field="file")
         data = request.data
-        if "lines" in data:
+        if isinstance(data, dict) and "lines" in data:
             lines = data["lines"]
         else:
             upload = ImportUploadSerializer(data=data)

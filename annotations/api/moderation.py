@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from annotations import reports, selectors, services
 from annotations.api import serializers as s
-from annotations.api.views import _document, _project, _span
+from annotations.api.lookups import document_for, project_for, span_for
 from annotations.models import ReviewStatus, Verdict
 from annotations.services.moderation import MAX_REASON_LENGTH
 
@@ -44,7 +44,7 @@ class SpanReviewView(APIView):
 
     @extend_schema(request=ReviewSerializer, responses=s.SpanSerializer)
     def post(self, request: Request, span_id: int) -> Response:
-        span = _span(request, span_id)
+        span = span_for(request, span_id)
         data = _valid(request)
         span = services.span_review(span=span, actor=request.user, **data)
         span = selectors.document_spans(span.document).get(pk=span.pk)
@@ -56,7 +56,7 @@ class VerdictReviewView(APIView):
 
     @extend_schema(request=ReviewSerializer, responses=s.VerdictSerializer)
     def post(self, request: Request, span_id: int) -> Response:
-        span = _span(request, span_id)
+        span = span_for(request, span_id)
         verdict = get_object_or_404(Verdict, span=span)
         data = _valid(request)
         verdict = services.verdict_review(verdict=verdict, actor=request.user, **data)
@@ -68,7 +68,7 @@ class DocumentAgreementView(APIView):
 
     @extend_schema(responses={200: dict})
     def get(self, request: Request, document_id: int) -> Response:
-        return Response(reports.document_agreement(_document(request, document_id)))
+        return Response(reports.document_agreement(document_for(request, document_id)))
 
 
 class ProjectAgreementView(APIView):
@@ -76,7 +76,7 @@ class ProjectAgreementView(APIView):
 
     @extend_schema(responses={200: dict})
     def get(self, request: Request, project_id: int) -> Response:
-        return Response(reports.project_agreement(_project(request, project_id)))
+        return Response(reports.project_agreement(project_for(request, project_id)))
 
 
 def _valid(request: Request) -> dict:

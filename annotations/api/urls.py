@@ -1,9 +1,10 @@
 from django.urls import path
 
-from annotations.api import views
+from annotations.api import exports, moderation, views
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    # Projects and their documents
     path("projects/", views.ProjectListView.as_view(), name="api-projects"),
     path(
         "projects/<id:project_id>/documents/",
@@ -11,13 +12,16 @@ urlpatterns = [
         name="api-project-documents",
     ),
     path("documents/<id:document_id>/", views.DocumentDetailView.as_view(), name="api-document"),
+    # Spans and verdicts
     path(
         "documents/<id:document_id>/spans/",
         views.DocumentSpansView.as_view(),
         name="api-document-spans",
     ),
     path("spans/<id:span_id>/", views.SpanDetailView.as_view(), name="api-span"),
+    path("spans/<id:span_id>/restore/", views.SpanRestoreView.as_view(), name="api-span-restore"),
     path("spans/<id:span_id>/verdict/", views.SpanVerdictView.as_view(), name="api-span-verdict"),
+    # Machine suggestions
     path(
         "documents/<id:document_id>/suggest/",
         views.DocumentSuggestView.as_view(),
@@ -48,14 +52,7 @@ urlpatterns = [
         views.SuggestionRejectView.as_view(),
         name="api-suggestion-reject",
     ),
-    # The reviewer's workspace (issue 3): undo a delete.
-    path("spans/<id:span_id>/restore/", views.SpanRestoreView.as_view(), name="api-span-restore"),
-]
-
-# --- the labeled-data API (issue 6) --------------------------------------------------------
-from annotations.api import exports  # noqa: E402
-
-urlpatterns += [
+    # Labeled data in and out
     path(
         "projects/<id:project_id>/export/",
         exports.ProjectExportView.as_view(),
@@ -71,12 +68,7 @@ urlpatterns += [
         exports.DocumentImportView.as_view(),
         name="api-project-documents-import",
     ),
-]
-
-# --- moderation ------------------------------------------------------------------------------
-from annotations.api import moderation  # noqa: E402
-
-urlpatterns += [
+    # Moderation
     path("spans/<id:span_id>/review/", moderation.SpanReviewView.as_view(), name="api-span-review"),
     path(
         "spans/<id:span_id>/verdict/review/",

@@ -17,8 +17,9 @@ from rest_framework.views import APIView
 from annotations import selectors, services
 from annotations.api import serializers as s
 from annotations.api.filters import STATUS_ALL, filter_documents, filter_parameters
+from annotations.api.lookups import document_for, project_for, span_for, suggestion_for
 from annotations.errors import ValidationError
-from annotations.models import Document, Project, Span, Suggestion, Verdict
+from annotations.models import Verdict
 
 
 class NewestFirst(CursorPagination):
@@ -26,22 +27,6 @@ class NewestFirst(CursorPagination):
     page_size = 50
     max_page_size = 500
     page_size_query_param = "page_size"
-
-
-def _project(request: Request, project_id: int) -> Project:
-    return get_object_or_404(selectors.projects_for(request.user), pk=project_id)
-
-
-def _document(request: Request, document_id: int) -> Document:
-    return get_object_or_404(
-        selectors.documents_for(request.user).select_related("project"), pk=document_id
-    )
-
-
-def _span(request: Request, span_id: int) -> Span:
-    return get_object_or_404(
-        selectors.spans_for(request.user).select_related("document__project"), pk=span_id
-    )
 
 
 def _valid(serializer_class, request: Request, **kwargs) -> dict:
@@ -78,12 +63,12 @@ class ProjectDocumentsView(APIView):
         responses=s.DocumentListSerializer(many=True),
         parameters=[
             OpenApiParameter("page_size", int, description="At most 500."),
-            # Documents with at least one span passing these filters (issue 6).
+            # Documents with at least one span passing these filters.
             *filter_parameters(default_status=STATUS_ALL),
         ],
     )
     def get(self, request: Request, project_id: int) -> Response:
-        project = _project(request, project_id)
+        project = project_for(request, project_id)
         paginator = NewestFirst()
         documents = filter_documents(
             selectors.document_list(request.user, project=project),
@@ -95,7 +80,7 @@ class ProjectDocumentsView(APIView):
 
     @extend_schema(request=s.DocumentCreateSerializer, responses={201: s.DocumentListSerializer})
     def post(self, request: Request, project_id: int) -> Response:
-        project = _project(request, project_id)
+        project = project_for(request, project_id)
         data = _valid(s.DocumentCreateSerializer, request)
         document = services.document_import(project=project, actor=request.user, **data)
         document = selectors.document_list(request.user, project=project).get(pk=document.pk)
@@ -105,7 +90,7 @@ class ProjectDocumentsView(APIView):
 class DocumentDetailView(APIView):
     @extend_schema(responses=s.DocumentDetailSerializer)
     def get(self, request: Request, document_id: int) -> Response:
-        document = _document(request, document_id)
+        document = document_for(request, document_id)
         spans = selectors.document_spans(document)
         return Response(s.DocumentDetailSerializer(document, context={"spans": spans}).data)
 
@@ -113,12 +98,12 @@ class DocumentDetailView(APIView):
 class DocumentSpansView(APIView):
     @extend_schema(responses=s.SpanSerializer(many=True))
     def get(self, request: Request, document_id: int) -> Response:
-        document = _document(request, document_id)
+        document = document_for(request, document_id)
         return Response(s.SpanSerializer(selectors.document_spans(document), many=True).data)
 
     @extend_schema(request=s.SpanCreateSerializer, responses={201: s.SpanSerializer})
     def post(self, request: Request, document_id: int) -> Response:
-        document = _document(request, document_id)
+        document = document_for(request, document_id)
         data = _valid(s.SpanCreateSerializer, request)
         span = services.span_create(document=document, actor=request.user, **data)
         return Response(s.SpanSerializer(span).data, status=status.HTTP_201_CREATED)
@@ -127,11 +112,11 @@ class DocumentSpansView(APIView):
 class SpanDetailView(APIView):
     @extend_schema(responses=s.SpanSerializer)
     def get(self, request: Request, span_id: int) -> Response:
-        return Response(s.SpanSerializer(_span(request, span_id)).data)
+        return Response(s.SpanSerializer(span_for(request, span_id)).data)
 
     @extend_schema(request=s.SpanUpdateSerializer, responses=s.SpanSerializer)
     def patch(self, request: Request, span_id: int) -> Response:
-        span = _span(request, span_id)
+        span = span_for(request, span_id)
         data = _valid(s.SpanUpdateSerializer, request)
         span = services.span_update(span=span, actor=request.user, **data)
         span = selectors.document_spans(span.document).get(pk=span.pk)
@@ -146,7 +131,7 @@ class SpanDetailView(APIView):
         responses={204: None},
     )
     def delete(self, request: Request, span_id: int) -> Response:
-        span = _span(request, span_id)
+        span = span_for(request, span_id)
         version = _version_param(request)
         services.span_delete(span=span, actor=request.user, version=version)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -168,13 +153,13 @@ class SpanVerdictView(APIView):
 
     @extend_schema(responses=s.VerdictDetailSerializer)
     def get(self, request: Request, span_id: int) -> Response:
-        span = _span(request, span_id)
+        span = span_for(request, span_id)
         verdict = get_object_or_404(Verdict.objects.select_related("author"), span=span)
         return Response(self._detail(verdict))
 
     @extend_schema(request=s.VerdictWriteSerializer, responses=s.VerdictDetailSerializer)
     def put(self, request: Request, span_id: int) -> Response:
-        span = _span(request, span_id)
+        span = span_for(request, span_id)
         data = _valid(s.VerdictWriteSerializer, request)
         verdict = services.verdict_set(span=span, actor=request.user, **data)
         return Response(self._detail(verdict))
@@ -184,7 +169,7 @@ class SpanVerdictView(APIView):
         responses={204: None},
     )
     def delete(self, request: Request, span_id: int) -> Response:
-        span = _span(request, span_id)
+        span = span_for(request, span_id)
         services.verdict_delete(span=span, actor=request.user, version=_version_param(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -192,16 +177,12 @@ class SpanVerdictView(APIView):
 # --- suggestions ------------------------------------------------------------------------------
 
 
-def _suggestion(request: Request, suggestion_id: int) -> Suggestion:
-    return get_object_or_404(selectors.suggestions_for(request.user), pk=suggestion_id)
-
-
 class DocumentSuggestView(APIView):
     """Run the suggesters on the document again, in the background."""
 
     @extend_schema(request=None, responses={202: s.SuggestionRunSerializer})
     def post(self, request: Request, document_id: int) -> Response:
-        document = _document(request, document_id)
+        document = document_for(request, document_id)
         run = services.suggestion_run_request(document=document, actor=request.user)
         return Response(s.SuggestionRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
@@ -211,7 +192,7 @@ class DocumentRunsView(APIView):
 
     @extend_schema(responses=s.SuggestionRunSerializer(many=True))
     def get(self, request: Request, document_id: int) -> Response:
-        document = _document(request, document_id)
+        document = document_for(request, document_id)
         runs = selectors.document_runs(document)[:20]
         return Response(s.SuggestionRunSerializer(runs, many=True).data)
 
@@ -229,7 +210,7 @@ class DocumentSuggestionsView(APIView):
         responses=s.SuggestionSerializer(many=True),
     )
     def get(self, request: Request, document_id: int) -> Response:
-        document = _document(request, document_id)
+        document = document_for(request, document_id)
         wanted = request.query_params.get("status", "open")
         if wanted not in ("open", "accepted", "rejected", "all"):
             raise ValidationError("Choose open, accepted, rejected or all.", field="status")
@@ -244,7 +225,7 @@ class AcceptAboveView(APIView):
 
     @extend_schema(request=s.AcceptAboveSerializer, responses=s.AcceptedSerializer)
     def post(self, request: Request, document_id: int) -> Response:
-        document = _document(request, document_id)
+        document = document_for(request, document_id)
         data = _valid(s.AcceptAboveSerializer, request)
         spans = services.suggestions_accept_above(
             document=document, actor=request.user, min_score=data["min_score"]
@@ -256,7 +237,7 @@ class SuggestionAcceptView(APIView):
     @extend_schema(request=None, responses={201: s.SpanSerializer})
     def post(self, request: Request, suggestion_id: int) -> Response:
         span = services.suggestion_accept(
-            suggestion=_suggestion(request, suggestion_id), actor=request.user
+            suggestion=suggestion_for(request, suggestion_id), actor=request.user
         )
         return Response(s.SpanSerializer(span).data, status=status.HTTP_201_CREATED)
 
@@ -265,12 +246,12 @@ class SuggestionRejectView(APIView):
     @extend_schema(request=None, responses=s.SuggestionSerializer)
     def post(self, request: Request, suggestion_id: int) -> Response:
         suggestion = services.suggestion_reject(
-            suggestion=_suggestion(request, suggestion_id), actor=request.user
+            suggestion=suggestion_for(request, suggestion_id), actor=request.user
         )
         return Response(s.SuggestionSerializer(suggestion).data)
 
 
-# --- The reviewer's workspace (issue 3) ---------------------------------------------------------
+# --- undoing a delete ---------------------------------------------------------------------------
 
 
 class SpanRestoreView(APIView):

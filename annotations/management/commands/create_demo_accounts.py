@@ -18,7 +18,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.LOCAL_MODE:
             raise CommandError(
-                "Demo accounts exist only in local mode (no DATABASE_URL). Use add_member."
+                "Demo accounts exist only in local mode (FACTCHECK_LOCAL=true, as make run sets). "
+                "Use add_member."
             )
         project = seeds_load().project
         lines = []

@@ -57,7 +57,7 @@ export function createApi({ root, csrfToken }) {
     restoreSpan: (id) => request("POST", `spans/${id}/restore/`, {}),
     getVerdict: (id) => request("GET", `spans/${id}/verdict/`),
     setVerdict: (id, fields) => request("PUT", `spans/${id}/verdict/`, fields),
-    // Machine suggestions (issue 4).
+    // Machine suggestions.
     acceptSuggestion: (id) => request("POST", `suggestions/${id}/accept/`, {}),
     rejectSuggestion: (id) => request("POST", `suggestions/${id}/reject/`, {}),
     acceptAbove: (url, minScore) => request("POST", url, { min_score: minScore }),

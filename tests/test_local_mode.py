@@ -1,0 +1,179 @@
+"""The path a newcomer takes: `make run`'s own script sets up and serves the demo site on SQLite
+in a temporary directory, then a reviewer logs in, opens an article, tags a span through the API,
+a moderator approves it, and the reviewer's JSONL export has it."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+START_TIMEOUT = 60
+
+
+def _settings_variables() -> set[str]:
+    """Every variable the settings read, as .env.example lists them: a newcomer has none set."""
+    text = (ROOT / ".env.example").read_text()
+    return set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", text, flags=re.MULTILINE))
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Site:
+    """A browser-like client: session cookies for the pages, a token for the API."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+
+    def page(self, path: str, form: dict | None = None) -> tuple[str, str]:
+        """GET the page, or POST the form; answers the final URL (after redirects) and body."""
+        data = urllib.parse.urlencode(form).encode() if form is not None else None
+        request = urllib.request.Request(self.base + path, data=data)
+        if form is not None:
+            request.add_header("Referer", self.base + path)
+        with self.opener.open(request, timeout=30) as response:
+            return response.geturl(), response.read().decode()
+
+    def api(self, method: str, path: str, body: dict | None = None, token: str = ""):
+        request = urllib.request.Request(
+            f"{self.base}/api/v1/{path}",
+            method=method,
+            data=json.dumps(body).encode() if body is not None else None,
+            headers={"Content-Type": "application/json"},
+        )
+        if token:
+            request.add_header("Authorization", f"Token {token}")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                raw = response.read()
+        except urllib.error.HTTPError as error:
+            pytest.fail(f"{method} {path}: {error.code} {error.read().decode()[:500]}")
+        if response.headers.get_content_type() == "application/json":
+            return json.loads(raw)
+        return raw.decode()
+
+    def token(self, username: str, password: str) -> str:
+        return self.api("POST", "auth/token/", {"username": username, "password": password})[
+            "token"
+        ]
+
+
+@pytest.fixture
+def served_site(tmp_path):
+    """scripts/run_local.sh (what `make run` runs) with nothing configured, its database and
+    model files in tmp_path; yields the site's base URL, and stops the server afterwards."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in _settings_variables()}
+    env |= {
+        "PY": sys.executable,
+        "PORT": str(port),
+        "SQLITE_PATH": str(tmp_path / "factcheck.sqlite3"),
+        "SUGGESTER_MODEL_DIR": str(tmp_path / "models"),
+    }
+    log_path = tmp_path / "run_local.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            ["bash", str(ROOT / "scripts" / "run_local.sh")],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # runserver's reloader forks: stop the whole group
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"run_local.sh exited ({server.returncode}):\n{log_path.read_text()}")
+            try:
+                urllib.request.urlopen(f"{base}/accounts/login/", timeout=2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"Nothing served after {START_TIMEOUT} s:\n{log_path.read_text()}")
+                time.sleep(0.2)
+        yield base, log_path
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def test_on_the_site_make_run_serves_a_reviewer_logs_in_tags_a_span_and_exports_it(
+    served_site, tmp_path
+):
+    base, log_path = served_site
+    output = log_path.read_text()
+    assert "Seeded project 'Demo desk'" in output
+    assert "username reviewer" in output
+    assert (tmp_path / "factcheck.sqlite3").exists()  # not the developer's var/
+    site = Site(base)
+
+    # The login page, then the demo reviewer's project list.
+    _, login_page = site.page("/accounts/login/")
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login_page)
+    assert csrf, login_page[:500]
+    url, projects_page = site.page(
+        "/accounts/login/",
+        {
+            "username": "reviewer",
+            "password": "reviewer-demo-pass",
+            "csrfmiddlewaretoken": csrf.group(1),
+        },
+    )
+    assert urllib.parse.urlparse(url).path == "/"
+    assert "Demo desk" in projects_page
+
+    # The API with a token: the demo project, one of its articles, and its page in the workspace.
+    reviewer = site.token("reviewer", "reviewer-demo-pass")
+    (project,) = [
+        p for p in site.api("GET", "projects/", token=reviewer) if p["name"] == "Demo desk"
+    ]
+    documents = site.api("GET", f"projects/{project['id']}/documents/", token=reviewer)["results"]
+    document = site.api("GET", f"documents/{documents[0]['id']}/", token=reviewer)
+    _, document_page = site.page(f"/documents/{document['id']}/")
+    assert document["title"] in document_page
+
+    # A span made through the API, approved by the demo moderator, is in the JSONL export.
+    text = document["text"]
+    end = text.index(" ", 20)
+    span = site.api(
+        "POST",
+        f"documents/{document['id']}/spans/",
+        {"label": "CLAIM", "start": 0, "end": end, "text": text[:end]},
+        token=reviewer,
+    )
+    moderator = site.token("moderator", "moderator-demo-pass")
+    reviewed = site.api(
+        "POST", f"spans/{span['id']}/review/", {"status": "approved"}, token=moderator
+    )
+    assert reviewed["review_status"] == "approved"
+    export = site.api("GET", f"projects/{project['id']}/export/?format=jsonl", token=reviewer)
+    lines = [json.loads(line) for line in export.splitlines()]
+    exported = {s["id"]: s for line in lines for s in line["spans"]}
+    assert exported[span["id"]]["text"] == text[:end]
+    assert exported[span["id"]]["label"] == "CLAIM"
