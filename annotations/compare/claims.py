@@ -1,0 +1,141 @@
+"""The same factual assertion in two articles, in other words.
+
+Each sentence is a unit (headlines included). Two units are compared by the cosine of their
+TF-IDF vectors over crude stems, the IDF taken over the whole story's sentences, so that what
+only these two sentences share (a name, a figure, an unusual verb) weighs most. A pair is kept
+when each is among the other's best few counterparts (a sentence can assert two things, each
+found in a different sentence of the other article) and the similarity clears a floor.
+
+A sentence-embedding similarity can be plugged in (``similarity``): it is blended with the
+lexical one, so paraphrases with no word in common can still meet.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from .matches import ClaimMatch, Side
+from .text import Document, Idf, capitalised_words, content_stems, words
+
+Similarity = Callable[[Sequence[str], Sequence[str]], Sequence[Sequence[float]]]
+
+FLOOR = 0.2  # below this lexical cosine two sentences are not the same assertion
+TOP_K = 2  # each sentence keeps at most this many counterparts in the other article
+SEMANTIC_WEIGHT = 0.5  # share of a plugged-in similarity in the blended score
+MIN_STEMS = 3  # shorter units ("he said.") assert nothing to compare
+
+
+@dataclass
+class Unit:
+    doc: Document
+    start: int
+    end: int
+    stems: list[str]
+    names: set[str]
+    numbers: set[str]
+    vector: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.doc.text[self.start : self.end]
+
+
+def sentence_units(doc: Document) -> list[Unit]:
+    out = []
+    for s, e in doc.sentences:
+        stems = content_stems(doc.text, s, e)
+        nums = {w.norm for w in words(doc.text, s, e) if any(ch.isdigit() for ch in w.norm)}
+        out.append(Unit(doc, s, e, stems, capitalised_words(doc.text, s, e), nums))
+    return out
+
+
+def vectors(units: Sequence[Unit], idf: Idf) -> None:
+    for u in units:
+        if not u.vector:
+            u.vector = idf.vector(u.stems)
+
+
+def similarities(ua: Sequence[Unit], ub: Sequence[Unit]) -> dict[tuple[int, int], float]:
+    """Cosine of every two units that share a stem, through an inverted index."""
+    index: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for j, u in enumerate(ub):
+        for t, v in u.vector.items():
+            index[t].append((j, v))
+    sims: dict[tuple[int, int], float] = {}
+    for i, u in enumerate(ua):
+        acc: dict[int, float] = defaultdict(float)
+        for t, v in u.vector.items():
+            for j, w in index.get(t, ()):
+                acc[j] += v * w
+        for j, s in acc.items():
+            sims[(i, j)] = s
+    return sims
+
+
+def best_pairs(
+    sims: dict[tuple[int, int], float], floor: float, top_k: int
+) -> list[tuple[int, int, float]]:
+    """Pairs above ``floor`` where each side is among the other's ``top_k`` best."""
+    by_a: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    by_b: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    for (i, j), s in sims.items():
+        if s >= floor:
+            by_a[i].append((s, j))
+            by_b[j].append((s, i))
+    top_a = {i: {j for _, j in sorted(v, reverse=True)[:top_k]} for i, v in by_a.items()}
+    top_b = {j: {i for _, i in sorted(v, reverse=True)[:top_k]} for j, v in by_b.items()}
+    return [
+        (i, j, s)
+        for (i, j), s in sims.items()
+        if s >= floor and j in top_a.get(i, ()) and i in top_b.get(j, ())
+    ]
+
+
+def match_claims(
+    doc_a: Document,
+    doc_b: Document,
+    units: dict[str, list[Unit]],
+    idf: Idf,
+    similarity: Similarity | None = None,
+) -> list[ClaimMatch]:
+    ua = [u for u in units[doc_a.doc_id] if len(u.stems) >= MIN_STEMS]
+    ub = [u for u in units[doc_b.doc_id] if len(u.stems) >= MIN_STEMS]
+    if not ua or not ub:
+        return []
+    vectors(ua, idf)
+    vectors(ub, idf)
+    sims = similarities(ua, ub)
+    floor = FLOOR
+    if similarity is not None:
+        matrix = similarity([u.text for u in ua], [u.text for u in ub])
+        for i in range(len(ua)):
+            for j in range(len(ub)):
+                lex = sims.get((i, j), 0.0)
+                sims[(i, j)] = (1 - SEMANTIC_WEIGHT) * lex + SEMANTIC_WEIGHT * float(matrix[i][j])
+    out = []
+    for i, j, s in best_pairs(sims, floor, TOP_K):
+        a, b = ua[i], ub[j]
+        shared_terms = sorted(set(a.vector) & set(b.vector), key=lambda t: -a.vector[t] * b.vector[t])
+        shown = [_show(a, t) for t in shared_terms[:6]]
+        out.append(
+            ClaimMatch(
+                a=Side.cut(doc_a.doc_id, doc_a.text, a.start, a.end),
+                b=Side.cut(doc_b.doc_id, doc_b.text, b.start, b.end),
+                score=min(1.0, max(0.0, s)),
+                reason=f"similar wording (cosine {s:.2f}); shared: {', '.join(shown)}",
+                shared=shown,
+            )
+        )
+    return out
+
+
+def _show(unit: Unit, stem_: str) -> str:
+    """A stem shown as the first word of the unit it came from."""
+    from .text import stem
+
+    for w in words(unit.doc.text, unit.start, unit.end):
+        if stem(w.norm) == stem_:
+            return w.norm
+    return stem_
