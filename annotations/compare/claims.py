@@ -21,9 +21,10 @@ from .text import Document, Idf, capitalised_words, content_stems, words
 
 Similarity = Callable[[Sequence[str], Sequence[str]], Sequence[Sequence[float]]]
 
-FLOOR = 0.2  # below this lexical cosine two sentences are not the same assertion
+FLOOR = 0.1  # below this lexical cosine two sentences are not the same assertion
 TOP_K = 2  # each sentence keeps at most this many counterparts in the other article
 SEMANTIC_WEIGHT = 0.5  # share of a plugged-in similarity in the blended score
+CONTAINMENT = 0.0  # share of containment in the lexical similarity
 MIN_STEMS = 3  # shorter units ("he said.") assert nothing to compare
 
 
@@ -36,6 +37,8 @@ class Unit:
     names: set[str]
     numbers: set[str]
     vector: dict[str, float] = field(default_factory=dict)
+    weights: dict[str, float] = field(default_factory=dict)  # IDF of each distinct stem
+    mass: float = 0.0
 
     @property
     def text(self) -> str:
@@ -44,8 +47,14 @@ class Unit:
 
 def sentence_units(doc: Document) -> list[Unit]:
     out = []
+    seen: set[tuple[str, ...]] = set()
     for s, e in doc.sentences:
         stems = content_stems(doc.text, s, e)
+        # A sentence printed twice (a headline repeated as the first paragraph) is one unit.
+        key = tuple(stems)
+        if key in seen:
+            continue
+        seen.add(key)
         nums = {w.norm for w in words(doc.text, s, e) if any(ch.isdigit() for ch in w.norm)}
         out.append(Unit(doc, s, e, stems, capitalised_words(doc.text, s, e), nums))
     return out
@@ -55,22 +64,32 @@ def vectors(units: Sequence[Unit], idf: Idf) -> None:
     for u in units:
         if not u.vector:
             u.vector = idf.vector(u.stems)
+            u.weights = {t: idf(t) for t in set(u.stems)}
+            u.mass = sum(u.weights.values())
 
 
 def similarities(ua: Sequence[Unit], ub: Sequence[Unit]) -> dict[tuple[int, int], float]:
-    """Cosine of every two units that share a stem, through an inverted index."""
-    index: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    """Similarity of every two units that share a stem, through an inverted index.
+
+    The cosine of the TF-IDF vectors, blended with containment (the IDF mass they share over
+    the smaller unit's): a clause asserting one thing inside a long sentence asserting three
+    is still the same claim.
+    """
+    index: dict[str, list[tuple[int, float, float]]] = defaultdict(list)
     for j, u in enumerate(ub):
         for t, v in u.vector.items():
-            index[t].append((j, v))
+            index[t].append((j, v, u.weights[t]))
     sims: dict[tuple[int, int], float] = {}
     for i, u in enumerate(ua):
-        acc: dict[int, float] = defaultdict(float)
+        cos: dict[int, float] = defaultdict(float)
+        shared: dict[int, float] = defaultdict(float)
         for t, v in u.vector.items():
-            for j, w in index.get(t, ()):
-                acc[j] += v * w
-        for j, s in acc.items():
-            sims[(i, j)] = s
+            for j, w, idf in index.get(t, ()):
+                cos[j] += v * w
+                shared[j] += idf
+        for j, c in cos.items():
+            contained = shared[j] / min(u.mass, ub[j].mass)
+            sims[(i, j)] = (1 - CONTAINMENT) * c + CONTAINMENT * contained
     return sims
 
 

@@ -1,6 +1,7 @@
 """The same quotation in two articles, and the words that differ.
 
-Quotations come from the QUOTE rules of ``annotations.suggest`` (``rule_quotes``: every quoted
+Quotations come from the QUOTE rules of ``annotations.suggest.quotes`` (``rule_quotes``, read
+through ``Document.quote_regions``: every quoted
 region with its speaker, including those the suggester itself drops, since a short fragment
 quoted by two outlets is still a shared quotation). Regions that belong together are chained into
 one quotation: a quotation carried over a paragraph break, or interrupted by "he said". Two
@@ -15,8 +16,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-
-from annotations.suggest.quotes import rule_quotes
 
 from .matches import Difference, QuoteMatch, Side
 from .speakers import People
@@ -62,7 +61,7 @@ def _join(text: str, prev, cur) -> bool:
 def quotations(doc: Document) -> list[Quotation]:
     """The article's quotations of two words or more, interrupted ones chained, in text order."""
     text = doc.text
-    regions = [q for q in rule_quotes(text) if q.dropped != "one-word" and q.end > q.start]
+    regions = [q for q in doc.quote_regions if q.dropped != "one-word" and q.end > q.start]
     kept = []
     for q in regions:  # a quotation inside another one is part of it
         if kept and kept[-1].start <= q.start and q.end <= kept[-1].end:

@@ -13,9 +13,10 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
+from annotations.suggest.quotes import rule_quotes
 from annotations.suggest.sentences import clause_spans, paragraph_spans, sentence_spans
 
 _FOLD = str.maketrans(
@@ -82,7 +83,7 @@ def stem(word: str) -> str:
     resigned/resigns/resigning and investigation/investigators meet."""
     w = word.lower().removesuffix("'s")
     for suffix in _SUFFIXES:
-        if len(w) > len(suffix) + 3 and w.endswith(suffix):
+        if len(w) >= len(suffix) + 3 and w.endswith(suffix):
             w = w[: -len(suffix)]
             if suffix in ("ies", "ied"):
                 w += "y"
@@ -91,12 +92,23 @@ def stem(word: str) -> str:
 
 
 def content_stems(text: str, start: int = 0, end: int | None = None) -> list[str]:
-    """Stems of the words that carry content (no stop words, no one-letter words)."""
-    return [
-        stem(w.norm)
-        for w in words(text, start, end)
-        if w.norm not in STOPWORDS and len(w.norm) > 1 and not w.norm.isdigit()
-    ]
+    """Stems of the words that carry content (no stop words); dotted initials are joined, so
+    F.B.I. and FBI meet."""
+    out: list[str] = []
+    pending = ""
+    for w in words(text, start, end):
+        if len(w.norm) == 1 and w.norm.isalpha() and text[w.end : w.end + 1] == ".":
+            pending += w.norm
+            continue
+        if pending:
+            if len(pending) > 1:
+                out.append(pending)
+            pending = ""
+        if w.norm not in STOPWORDS and len(w.norm) > 1:
+            out.append(stem(w.norm))
+    if len(pending) > 1:
+        out.append(pending)
+    return out
 
 
 def overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
@@ -109,11 +121,20 @@ class Document:
 
     doc_id: str
     text: str
-    _cache: dict = field(default_factory=dict, repr=False)
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
         return sentence_spans(self.text)
+
+    @cached_property
+    def quote_regions(self) -> list:
+        """The quote rules' view of every quoted region (``rule_quotes``), computed once."""
+        return rule_quotes(self.text)
+
+    def quoted(self, start: int, end: int) -> bool:
+        """Whether ``start..end`` lies inside quotation marks: the speaker's words, not the
+        outlet's."""
+        return any(q.start <= start and end <= q.end for q in self.quote_regions)
 
     @cached_property
     def paragraphs(self) -> list[tuple[int, int]]:
@@ -163,9 +184,6 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
     return sum(v * b.get(t, 0.0) for t, v in a.items())
-
-
-_NAME = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:[A-Z]\.\s*)*[A-Z][\w'’-]*)*")
 
 
 def capitalised_words(text: str, start: int, end: int) -> set[str]:
