@@ -81,11 +81,15 @@ class Difference:
     a_end: int
     b_start: int
     b_end: int
+    # "form" (in to / into, F.B.I. / FBI, we'll / we will, a name spelled two ways),
+    # "omission" (words only one side has) or "wording" (anything else).
+    kind: str = "wording"
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "a": self.a,
             "b": self.b,
+            "kind": self.kind,
             "a_start": self.a_start,
             "a_end": self.a_end,
             "b_start": self.b_start,
@@ -102,10 +106,16 @@ class QuoteMatch(Match):
     wording: str  # "identical" or "differs"
     differences: list[Difference] = field(default_factory=list)
 
+    @property
+    def substantive(self) -> bool:
+        """Whether any difference is more than a matter of form."""
+        return any(d.kind != "form" for d in self.differences)
+
     def _extra(self) -> dict[str, Any]:
         return {
             "speaker": {"a": self.speaker_a, "b": self.speaker_b, "canonical": self.speaker},
             "wording": self.wording,
+            "substantive": self.substantive,
             "differences": [d.to_dict() for d in self.differences],
         }
 

@@ -17,9 +17,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from rapidfuzz import fuzz
+
 from .matches import Difference, QuoteMatch, Side
 from .speakers import People
-from .text import Document, Word, words
+from .text import Document, Word, word_list, words
 
 MIN_WORDS = 4  # a shared quotation has at least this many words on each side
 MIN_SHARE = 0.5  # of the shorter quotation's words, aligned
@@ -145,13 +147,19 @@ def align(
             parts[-1].append(op)
     out = []
     for part in parts:
-        al = _stretch(part, first_op=ops[0], last_op=ops[-1])
+        al = _stretch(part, ops[0], ops[-1], seg_a, seg_b)
         if al is not None:
             out.append(al)
     return out
 
 
-def _stretch(ops: list[Op], first_op: Op, last_op: Op) -> Alignment | None:
+def _stretch(
+    ops: list[Op],
+    first_op: Op,
+    last_op: Op,
+    seg_a: Sequence[int] | None,
+    seg_b: Sequence[int] | None,
+) -> Alignment | None:
     runs = [i for i, op in enumerate(ops) if op[0] == "equal" and op[2] - op[1] >= 2]
     if not runs:
         return None
@@ -160,11 +168,32 @@ def _stretch(ops: list[Op], first_op: Op, last_op: Op) -> Alignment | None:
     lo, hi = runs[0], runs[-1]
     inner = ops[lo : hi + 1]
     # A short change where both quotations start (or end) is a changed word, not extent:
-    # "... what they're finding" / "... what they're talking".
-    if lo > 0 and ops[lo - 1] == first_op and first_op[0] == "replace" and _small(first_op):
-        inner.insert(0, first_op)
-    if hi + 1 < len(ops) and ops[hi + 1] == last_op and last_op[0] == "replace" and _small(last_op):
-        inner.append(last_op)
+    # "... what they're finding" / "... what they're talking", "the Isil 'caliphate'" / "the
+    # IS 'caliphate'". Taken when nothing but such changes and agreeing words follow.
+    head, tail = ops[:lo], ops[hi + 1 :]
+
+    def one_segment(edge: list[Op], i: int, j: int) -> bool:
+        """Whether the edge words stay in the quoted part of word i (a) and word j (b)."""
+        if seg_a is None or seg_b is None:
+            return True
+        return all(
+            seg_a[k] == seg_a[i] for op in edge for k in range(op[1], op[2])
+        ) and all(seg_b[k] == seg_b[j] for op in edge for k in range(op[3], op[4]))
+
+    if (
+        head
+        and head[0] == first_op
+        and all(_edge_ok(op) for op in head)
+        and one_segment(head, inner[0][1], inner[0][3])
+    ):
+        inner = head + inner
+    if (
+        tail
+        and tail[-1] == last_op
+        and all(_edge_ok(op) for op in tail)
+        and one_segment(tail, inner[-1][2] - 1, inner[-1][4] - 1)
+    ):
+        inner = inner + tail
     equal = sum(i2 - i1 for tag, i1, i2, _, _ in inner if tag == "equal")
     longest = max(i2 - i1 for tag, i1, i2, _, _ in inner if tag == "equal")
     changes = [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in inner if tag != "equal"]
@@ -173,8 +202,14 @@ def _stretch(ops: list[Op], first_op: Op, last_op: Op) -> Alignment | None:
     )
 
 
-def _small(op: Op) -> bool:
-    return op[2] - op[1] <= MAX_EDGE_REPLACE and op[4] - op[3] <= MAX_EDGE_REPLACE
+def _edge_ok(op: Op) -> bool:
+    if op[0] == "equal":
+        return True
+    return (
+        op[0] == "replace"
+        and op[2] - op[1] <= MAX_EDGE_REPLACE
+        and op[4] - op[3] <= MAX_EDGE_REPLACE
+    )
 
 
 def _surface(q: Quotation, i: int, j: int) -> tuple[str, int, int]:
@@ -235,7 +270,7 @@ def _match(qa: Quotation, qb: Quotation, al: Alignment, people: People) -> Quote
     for i1, i2, j1, j2 in al.changes:
         ta, sa, ea = _surface(qa, i1, i2)
         tb, sb, eb = _surface(qb, j1, j2)
-        diffs.append(Difference(ta, tb, sa, ea, sb, eb))
+        diffs.append(Difference(ta, tb, sa, ea, sb, eb, difference_kind(ta, tb)))
     canon_a, canon_b = people.canonical(qa.speaker), people.canonical(qb.speaker)
     if same:
         speaker, who = canon_a, f"said by {canon_a} in both"
@@ -262,6 +297,44 @@ def _match(qa: Quotation, qb: Quotation, al: Alignment, people: People) -> Quote
         wording="differs" if diffs else "identical",
         differences=diffs,
     )
+
+
+_CONTRACTIONS = {
+    "n't": " not", "'ll": " will", "'re": " are", "'ve": " have", "'m": " am", "'d": " would",
+    "'s": " is",
+}  # fmt: skip
+_NUMBER_WORDS = dict(
+    zip(
+        "zero one two three four five six seven eight nine ten eleven twelve".split(),
+        map(str, range(13)),
+        strict=True,
+    )
+)
+NAME_SIMILARITY = 70  # rapidfuzz ratio above which two capitalised spellings are one name
+
+
+def _expanded(text: str) -> str:
+    out = []
+    for w in word_list(text):
+        for short, full in _CONTRACTIONS.items():
+            if w.endswith(short) and w != short:
+                w = w[: -len(short)] + full
+                break
+        out.append(" ".join(_NUMBER_WORDS.get(p, p) for p in w.split()))
+    return " ".join(out)
+
+
+def difference_kind(a: str, b: str) -> str:
+    """form, omission or wording, as the annotation conventions of quote pairs define them."""
+    if not a or not b:
+        return "omission"
+    wa, wb = word_list(a), word_list(b)
+    if "".join(wa) == "".join(wb) or _expanded(a) == _expanded(b):
+        return "form"  # in to / into, F.B.I. / FBI, we'll / we will, 3 / three
+    capitalised = all(w[:1].isupper() for w in (a, b))
+    if capitalised and fuzz.ratio(" ".join(wa), " ".join(wb)) >= NAME_SIMILARITY:
+        return "form"  # Muammar al-Qaddafi / Moammar Gadhafi
+    return "wording"
 
 
 def match_quotes(
