@@ -103,8 +103,29 @@ def compare_documents(
             out.extend(match_numbers(da, db, numbers, units, idf))
         if "loaded" in wanted:
             out.extend(match_loaded(da, db, units, idf, loaded_terms))
+    out = _without_quoted_claims(out)
     order = {d.doc_id: i for i, d in enumerate(docs)}
     kind_order = {k: i for i, k in enumerate(KINDS)}
     out = [m for m in out if m.kind in wanted and m.score >= limits[m.kind]]
     out.sort(key=lambda m: (kind_order[m.kind], order[m.a.doc], order[m.b.doc], m.a.start, m.b.start))
     return out
+
+
+def _without_quoted_claims(matches: list[Match]) -> list[Match]:
+    """A claim pair that is only a shared quotation again is already a quote match."""
+    quotes: dict[frozenset[str], list[Match]] = {}
+    for m in matches:
+        if m.kind == "quote":
+            quotes.setdefault(frozenset((m.a.doc, m.b.doc)), []).append(m)
+
+    def covered(side: Side, other: Side) -> bool:
+        overlap = min(side.end, other.end) - max(side.start, other.start)
+        return side.doc == other.doc and overlap >= 0.5 * (side.end - side.start)
+
+    def repeated(c: Match) -> bool:
+        return any(
+            (covered(c.a, q.a) and covered(c.b, q.b)) or (covered(c.a, q.b) and covered(c.b, q.a))
+            for q in quotes.get(frozenset((c.a.doc, c.b.doc)), ())
+        )
+
+    return [m for m in matches if m.kind != "claim" or not repeated(m)]

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from .matches import ClaimMatch, Side
-from .text import Document, Idf, capitalised_words, content_stems, words
+from .text import Document, Idf, capitalised_words, content_stems, stem, words
 
 Similarity = Callable[[Sequence[str], Sequence[str]], Sequence[Sequence[float]]]
 
@@ -39,6 +39,7 @@ class Unit:
     vector: dict[str, float] = field(default_factory=dict)
     weights: dict[str, float] = field(default_factory=dict)  # IDF of each distinct stem
     mass: float = 0.0
+    surface: dict[str, str] = field(default_factory=dict)  # stem -> first word, for reasons
 
     @property
     def text(self) -> str:
@@ -152,9 +153,7 @@ def match_claims(
 
 def _show(unit: Unit, stem_: str) -> str:
     """A stem shown as the first word of the unit it came from."""
-    from .text import stem
-
-    for w in words(unit.doc.text, unit.start, unit.end):
-        if stem(w.norm) == stem_:
-            return w.norm
-    return stem_
+    if not unit.surface:
+        for w in words(unit.doc.text, unit.start, unit.end):
+            unit.surface.setdefault(stem(w.norm), w.norm)
+    return unit.surface.get(stem_, stem_)

@@ -24,13 +24,19 @@ _NEXT_WORD = re.compile(r"\s+([A-Za-z][\w'’-]*)")
 
 
 def _hits(doc: Document, entries: Sequence[Entry]) -> list[tuple[Entry, re.Match]]:
-    out = []
-    for entry in entries:
-        for m in entry.loaded.finditer(doc.text):
-            if not doc.quoted(m.start(), m.end()):
-                out.append((entry, m))
-    out.sort(key=lambda h: h[1].start())
-    return out
+    """The lexicon's hits in the article's own words (every hit, quoted or not, is kept in
+    ``doc.cache`` for the other pairs of the story)."""
+    key = ("loaded", id(entries))
+    if key not in doc.cache:
+        found = [(e, m) for e in entries for m in e.loaded.finditer(doc.text)]
+        found.sort(key=lambda h: h[1].start())
+        doc.cache[key] = found
+    return [(e, m) for e, m in doc.cache[key] if not doc.quoted(m.start(), m.end())]
+
+
+def _uses(doc: Document, entry: Entry, entries: Sequence[Entry]) -> bool:
+    _hits(doc, entries)
+    return any(e is entry for e, _ in doc.cache[("loaded", id(entries))])
 
 
 def _loaded_span(doc: Document, entry: Entry, m: re.Match) -> tuple[int, int]:
@@ -61,7 +67,7 @@ def _directed(
     out: list[LoadedMatch] = []
     done: set[tuple[int, int]] = set()
     for entry, m in _hits(x, entries):
-        if entry.loaded.search(y.text):
+        if _uses(y, entry, entries):
             continue  # both outlets use it: no contrast
         s, e = _loaded_span(x, entry, m)
         if (s, e) in done:

@@ -57,6 +57,13 @@ def _mentions(doc: Document, found: list[Figure], idf: Idf) -> list[Mention]:
     return out
 
 
+def _cached(doc: Document, numbers: dict[str, list[Figure]], idf: Idf) -> list[Mention]:
+    key = ("numbers", id(idf))
+    if key not in doc.cache:
+        doc.cache[key] = _mentions(doc, numbers[doc.doc_id], idf)
+    return doc.cache[key]
+
+
 def _content(t: str) -> bool:
     return not any(ch.isdigit() for ch in t)
 
@@ -96,8 +103,8 @@ def match_numbers(
     units: dict[str, list[Unit]],
     idf: Idf,
 ) -> list[NumberMatch]:
-    ma = _mentions(doc_a, numbers[doc_a.doc_id], idf)
-    mb = _mentions(doc_b, numbers[doc_b.doc_id], idf)
+    ma = _cached(doc_a, numbers, idf)
+    mb = _cached(doc_b, numbers, idf)
     cands: list[tuple[float, int, int, bool]] = []
     for i, x in enumerate(ma):
         for j, y in enumerate(mb):

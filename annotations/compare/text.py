@@ -13,8 +13,8 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 from annotations.suggest.quotes import rule_quotes
 from annotations.suggest.sentences import clause_spans, paragraph_spans, sentence_spans
@@ -78,6 +78,7 @@ STOPWORDS = frozenset(
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ed", "es", "ly", "s")
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude stem: possessive and common suffixes off, then cut to six letters, so
     resigned/resigns/resigning and investigation/investigators meet."""
@@ -121,6 +122,7 @@ class Document:
 
     doc_id: str
     text: str
+    cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
