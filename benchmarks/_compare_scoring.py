@@ -85,9 +85,7 @@ def figures(c: Counts) -> dict[str, float | int | None]:
         "recall": recall,
         "f1": _f1(p_judged, recall),
         "f1_strict": _f1(p_strict, recall),
-        "negatives_respected": (
-            1 - c.negatives_touched / c.negatives if c.negatives else None
-        ),
+        "negatives_respected": (1 - c.negatives_touched / c.negatives if c.negatives else None),
         "wording_accuracy": _ratio(c.wording_ok, c.wording_n),
         "substantive_accuracy": _ratio(c.substantive_ok, c.substantive_n),
         "diff_words_precision": dp,

@@ -132,8 +132,7 @@ def main(argv: list[str] | None = None) -> int:
             t: score_group(g, texts, above(preds[gid], dict.fromkeys(TYPES, t))) for t in GRID
         }
         table_held[gid] = {
-            t: score_group(g, texts, above(preds_held[gid], dict.fromkeys(TYPES, t)))
-            for t in GRID
+            t: score_group(g, texts, above(preds_held[gid], dict.fromkeys(TYPES, t))) for t in GRID
         }
     held = dict.fromkeys(TYPES, Counts())
     chosen: dict[str, list[float]] = {t: [] for t in TYPES}
@@ -192,7 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     for typ in TYPES:
         print(
-            f"{typ:8} threshold shipped {shipped[typ]:.2f}; chosen on all events {overall[typ]:.2f};"
+            f"{typ:8} threshold shipped {shipped[typ]:.2f};"
+            f" chosen on all events {overall[typ]:.2f};"
             f" chosen per held-out event {', '.join(f'{t:.2f}' for t in chosen[typ])}"
         )
     q = figures(full["quote"])

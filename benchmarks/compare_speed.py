@@ -18,10 +18,11 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from annotations.compare import compare_documents
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _sources(data: Path) -> list[str]:

@@ -107,7 +107,9 @@ def compare_documents(
     order = {d.doc_id: i for i, d in enumerate(docs)}
     kind_order = {k: i for i, k in enumerate(KINDS)}
     out = [m for m in out if m.kind in wanted and m.score >= limits[m.kind]]
-    out.sort(key=lambda m: (kind_order[m.kind], order[m.a.doc], order[m.b.doc], m.a.start, m.b.start))
+    out.sort(
+        key=lambda m: (kind_order[m.kind], order[m.a.doc], order[m.b.doc], m.a.start, m.b.start)
+    )
     return out
 
 

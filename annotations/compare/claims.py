@@ -127,7 +127,6 @@ def match_claims(
     vectors(ua, idf)
     vectors(ub, idf)
     sims = similarities(ua, ub)
-    floor = FLOOR
     if similarity is not None:
         matrix = similarity([u.text for u in ua], [u.text for u in ub])
         for i in range(len(ua)):
@@ -135,9 +134,11 @@ def match_claims(
                 lex = sims.get((i, j), 0.0)
                 sims[(i, j)] = (1 - SEMANTIC_WEIGHT) * lex + SEMANTIC_WEIGHT * float(matrix[i][j])
     out = []
-    for i, j, s in best_pairs(sims, floor, TOP_K):
+    for i, j, s in best_pairs(sims, FLOOR, TOP_K):
         a, b = ua[i], ub[j]
-        shared_terms = sorted(set(a.vector) & set(b.vector), key=lambda t: -a.vector[t] * b.vector[t])
+        shared_terms = sorted(
+            set(a.vector) & set(b.vector), key=lambda t: -a.vector[t] * b.vector[t]
+        )
         shown = [_show(a, t) for t in shared_terms[:6]]
         out.append(
             ClaimMatch(

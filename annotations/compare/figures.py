@@ -11,6 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+
+def _words(text: str) -> list[str]:
+    """The words of a word list written as one string."""
+    return text.split()
+
+
 _UNITS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
@@ -83,8 +89,12 @@ _NOUN = re.compile(r"\s*(?:[-–]\s*)?([A-Za-z][\w'’-]*)")
 _TALLY_AFTER = re.compile(r"(?:-to-|\s+to\s+)\d{1,3}\b")
 _TALLY_BEFORE = re.compile(r"\b\d{1,3}(?:-to-|\s+to\s+)$")
 _NOT_NOUNS = frozenset(
-    "a an the and or of to in on at for from by with as than that this who which were was is "
-    "are be been had has have will would said says percent".split()
+    _words(
+        """
+    a an the and or of to in on at for from by with as than that this who which were was is are
+    be been had has have will would said says percent
+        """
+    )
 )
 
 
@@ -140,13 +150,15 @@ def figures(text: str) -> list[Figure]:
 def _figure(text: str, m: re.Match) -> Figure | None:
     g = m.groupdict()
     start, end = m.span()
-    if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "/:."):
-        if not g["qual"]:
-            return None  # inside a word, a ratio or a time
+    inside = start > 0 and (text[start - 1].isalnum() or text[start - 1] in "/:.")
+    if inside and not g["qual"]:
+        return None  # inside a word, a ratio or a time
     after = text[end : end + 6]
-    if g["digits"] and _AFTER_SKIP.match(after) or text[end : end + 1] == "/":
+    if (g["digits"] and _AFTER_SKIP.match(after)) or text[end : end + 1] == "/":
         return None  # 27th, 5 p.m., 1990s, 9/11
-    if g["digits"] and re.search(r"\b(?:no|number|nos)\.?\s*$", text[max(0, start - 8) : start], re.I):
+    if g["digits"] and re.search(
+        r"\b(?:no|number|nos)\.?\s*$", text[max(0, start - 8) : start], re.I
+    ):
         return None  # a rank: "the No. 3 position"
     if g["digits"] and _DATE_BEFORE.search(text[max(0, start - 12) : start]):
         return None  # Nov. 8, March 31
@@ -172,7 +184,12 @@ def _figure(text: str, m: re.Match) -> Figure | None:
         if g["digits"]:
             raw = g["digits"].replace(",", "")
             value = float(raw)
-            if not money and not g["scale"] and not g["pct"] and re.fullmatch(r"(?:19|20)\d\d", raw):
+            if (
+                not money
+                and not g["scale"]
+                and not g["pct"]
+                and re.fullmatch(r"(?:19|20)\d\d", raw)
+            ):
                 if not _YEAR_CUE.search(text[max(0, start - 10) : start]):
                     return None
                 dim, unit = "year", "year"
@@ -201,10 +218,14 @@ def _figure(text: str, m: re.Match) -> Figure | None:
         unit = hy
     elif dim == "count" and noun:
         unit = noun.rstrip("s") if len(noun) > 3 else noun
-    if g["digits"] and not money and value is not None and value < 1000:
-        if _TALLY_AFTER.match(text, end) or _TALLY_BEFORE.search(text[max(0, start - 10) : start]):
-            # One side of a vote or score: "134-to-63", "134 to 63".
-            return Figure(start, end, text[start:end], qual, qclass, value, low, high, "count", "tally", "")
+    small = g["digits"] and not money and value is not None and value < 1000
+    if small and (
+        _TALLY_AFTER.match(text, end) or _TALLY_BEFORE.search(text[max(0, start - 10) : start])
+    ):
+        # One side of a vote or score: "134-to-63", "134 to 63".
+        return Figure(
+            start, end, text[start:end], qual, qclass, value, low, high, "count", "tally", ""
+        )
     if dim != "year" and (unit in DURATIONS or unit.rstrip("s") in DURATIONS):
         base = DURATIONS[unit.rstrip("s")] if unit not in DURATIONS else DURATIONS[unit]
         dim, unit = "duration", "second"
@@ -219,9 +240,7 @@ def _figure(text: str, m: re.Match) -> Figure | None:
         return None  # a lone letter after a number is not a scale without a currency
     if noun and not hy and dim in ("count", "duration") and nm is not None:
         end = nm.end()
-    return Figure(
-        start, end, text[start:end], qual, qclass, value, low, high, dim, unit, noun
-    )
+    return Figure(start, end, text[start:end], qual, qclass, value, low, high, dim, unit, noun)
 
 
 def compatible(a: Figure, b: Figure) -> bool:

@@ -78,10 +78,13 @@ def _directed(
         term = set(content_stems(x.text, m.start(), m.end()))
         vec = idf.vector([t for t in unit.stems if t not in term])
         # What the loaded words are about is mostly next to them ("lover Lisa Page").
-        near = [t for t in content_stems(x.text, max(unit.start, s - 60), min(unit.end, e + 60))]
+        near = content_stems(x.text, max(unit.start, s - 60), min(unit.end, e + 60))
         local = idf.vector([t for t in near if t not in term])
         ranked = sorted(
-            ((LOCAL * cosine(local, u.vector) + (1 - LOCAL) * cosine(vec, u.vector), u) for u in uy),
+            (
+                (LOCAL * cosine(local, u.vector) + (1 - LOCAL) * cosine(vec, u.vector), u)
+                for u in uy
+            ),
             key=lambda t: -t[0],
         )
         found = None
@@ -138,4 +141,3 @@ def match_loaded(
     return _directed(doc_a, doc_b, ua, ub, idf, entries) + _directed(
         doc_b, doc_a, ub, ua, idf, entries
     )
-

@@ -29,9 +29,7 @@ class Side:
             raise ValueError("text does not match the range")
 
     @classmethod
-    def cut(
-        cls, doc: str, text: str, start: int, end: int, segments: tuple = ()
-    ) -> Side:
+    def cut(cls, doc: str, text: str, start: int, end: int, segments: tuple = ()) -> Side:
         """A side whose text is cut from the document itself, so it can never disagree."""
         return cls(doc, start, end, text[start:end], tuple(segments) if len(segments) > 1 else ())
 

@@ -21,6 +21,7 @@ from .text import Document, Idf, content_stems, cosine, stem, words
 
 WINDOW = 10  # content words each side of a figure that describe what it counts
 MAX_RATIO = 1.5  # values further apart than this are different quantities
+FLOOR = 0.2  # pairings scoring below this are not the same quantity
 MAX_YEARS = 1  # outlets that disagree on a year are one apart (2002 or 2003)
 
 
@@ -135,8 +136,6 @@ def match_numbers(
     return out
 
 
-FLOOR = 0.2
-
 
 def _match(x: Mention, y: Mention, score: float) -> NumberMatch:
     fa, fb = x.figure, y.figure
@@ -151,9 +150,8 @@ def _match(x: Mention, y: Mention, score: float) -> NumberMatch:
         what.append("different number" if fa.qclass == fb.qclass else "different figure")
     if fa.qualifier != fb.qualifier:
         what.append("different qualifier")
-    reason = (
-        f"same quantity ({quantity}): '{fa.text}' / '{fb.text}', {' and '.join(what)}; "
-        + ("both can be true" if relation == "compatible" else "they cannot both be true")
+    reason = f"same quantity ({quantity}): '{fa.text}' / '{fb.text}', {' and '.join(what)}; " + (
+        "both can be true" if relation == "compatible" else "they cannot both be true"
     )
     return NumberMatch(
         a=Side.cut(x.doc.doc_id, x.doc.text, fa.start, fa.end),

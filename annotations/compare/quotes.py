@@ -176,9 +176,9 @@ def _stretch(
         """Whether the edge words stay in the quoted part of word i (a) and word j (b)."""
         if seg_a is None or seg_b is None:
             return True
-        return all(
-            seg_a[k] == seg_a[i] for op in edge for k in range(op[1], op[2])
-        ) and all(seg_b[k] == seg_b[j] for op in edge for k in range(op[3], op[4]))
+        return all(seg_a[k] == seg_a[i] for op in edge for k in range(op[1], op[2])) and all(
+            seg_b[k] == seg_b[j] for op in edge for k in range(op[3], op[4])
+        )
 
     if (
         head
@@ -223,7 +223,9 @@ def _surface(q: Quotation, i: int, j: int) -> tuple[str, int, int]:
 
 def _involved(q: Quotation, i: int, j: int) -> list[int]:
     """Indexes of the segments words i..j (exclusive) fall in, first to last."""
-    segs = sorted({q.segment_of[k] for k in range(i, j)}) or [q.segment_of[min(i, len(q.words) - 1)]]
+    segs = sorted({q.segment_of[k] for k in range(i, j)}) or [
+        q.segment_of[min(i, len(q.words) - 1)]
+    ]
     return list(range(segs[0], segs[-1] + 1))
 
 
@@ -285,7 +287,9 @@ def _match(qa: Quotation, qb: Quotation, al: Alignment, people: People) -> Quote
         wording = f"wording differs: {shown}"
     else:
         wording = "same words"
-    reason = f"{al.equal} quoted words align ({share:.0%} of the shorter quotation); {who}; {wording}"
+    reason = (
+        f"{al.equal} quoted words align ({share:.0%} of the shorter quotation); {who}; {wording}"
+    )
     return QuoteMatch(
         a=_side(qa, segs_a),
         b=_side(qb, segs_b),
@@ -303,13 +307,12 @@ _CONTRACTIONS = {
     "n't": " not", "'ll": " will", "'re": " are", "'ve": " have", "'m": " am", "'d": " would",
     "'s": " is",
 }  # fmt: skip
-_NUMBER_WORDS = dict(
-    zip(
-        "zero one two three four five six seven eight nine ten eleven twelve".split(),
-        map(str, range(13)),
-        strict=True,
+_NUMBER_WORDS = {
+    w: str(i)
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve".split()  # noqa: SIM905
     )
-)
+}
 NAME_SIMILARITY = 70  # rapidfuzz ratio above which two capitalised spellings are one name
 
 

@@ -11,19 +11,27 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+
+def _words(text: str) -> list[str]:
+    """The words of a word list written as one string."""
+    return text.split()
+
+
 # Titles and roles written before a name. Generic news vocabulary, lower case, no dots.
 TITLES = frozenset(
-    """
-    mr mrs ms miss dr prof sir dame lord lady rev father sister brother
-    president vice prime minister premier chancellor king queen prince princess emperor
-    sen senator rep representative congressman congresswoman gov governor lt mayor
-    secretary attorney general judge justice chief deputy director spokesman spokeswoman
-    spokesperson chairman chairwoman chair speaker leader minority majority whip officer
-    agent special counsel lawyer commissioner ambassador commander gen col capt maj sgt
-    adm former acting interim u s us house senate white press
-    """.split()
+    _words(
+        """
+    mr mrs ms miss dr prof sir dame lord lady rev father sister brother president vice prime
+    minister premier chancellor king queen prince princess emperor sen senator rep
+    representative congressman congresswoman gov governor lt mayor secretary attorney general
+    judge justice chief deputy director spokesman spokeswoman spokesperson chairman chairwoman
+    chair speaker leader minority majority whip officer agent special counsel lawyer
+    commissioner ambassador commander gen col capt maj sgt adm former acting interim u s us
+    house senate white press
+        """
+    )
 )
-PRONOUNS = frozenset("he she they it we i you him her them".split())
+PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "you", "him", "her", "them"])
 _TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][\w'’.-]*")
 _CAPITALISED = re.compile(r"^[A-ZÀ-ÖØ-Þ]")
 
@@ -50,7 +58,7 @@ def clean_name(raw: str | None) -> str | None:
     return " ".join(runs[-1])
 
 
-_SUFFIXES = frozenset("jr sr ii iii iv".split())
+_SUFFIXES = frozenset(["jr", "sr", "ii", "iii", "iv"])
 
 
 def _surname(name: str) -> str:

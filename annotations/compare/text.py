@@ -62,17 +62,25 @@ def word_list(text: str) -> list[str]:
     return [w.norm for w in words(text)]
 
 
+def _words(text: str) -> list[str]:
+    """The words of a word list written as one string."""
+    return text.split()
+
+
 STOPWORDS = frozenset(
-    """
+    _words(
+        """
     a an the and or but nor so yet if then than that this these those there here of in on at to
     for from by with without about as into onto over under up down out off after before while
-    during since until upon via per is are was were be been being am has have had having do does
-    did doing will would shall should can could may might must not no it its it's itself he him
-    his himself she her hers herself they them their theirs themselves we us our ours you your
-    i me my mine who whom whose which what when where why how all any both each few more most
-    other some such own same too very just also only even still s 's said says say saying told
-    tell according mr ms mrs dr one ve ll re d m t don't didn't doesn't isn't wasn't won't can't
-    """.split()
+    during since until upon via per is are was were be been being am has have had having do
+    does did doing will would shall should can could may might must not no it its it's itself
+    he him his himself she her hers herself they them their theirs themselves we us our ours
+    you your i me my mine who whom whose which what when where why how all any both each few
+    more most other some such own same too very just also only even still s 's said says say
+    saying told tell according mr ms mrs dr one ve ll re d m t don't didn't doesn't isn't
+    wasn't won't can't
+        """
+    )
 )
 
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ed", "es", "ly", "s")
