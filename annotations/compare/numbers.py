@@ -136,7 +136,6 @@ def match_numbers(
     return out
 
 
-
 def _match(x: Mention, y: Mention, score: float) -> NumberMatch:
     fa, fb = x.figure, y.figure
     shared = [t for t in dict.fromkeys(x.stems) if t in set(y.stems)]
