@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from .matches import ClaimMatch, Side
-from .text import Document, Idf, capitalised_words, content_stems, stem, words
+from .text import Document, Idf, content_stems, stem, words
 
 Similarity = Callable[[Sequence[str], Sequence[str]], Sequence[Sequence[float]]]
 
@@ -34,8 +34,6 @@ class Unit:
     start: int
     end: int
     stems: list[str]
-    names: set[str]
-    numbers: set[str]
     vector: dict[str, float] = field(default_factory=dict)
     weights: dict[str, float] = field(default_factory=dict)  # IDF of each distinct stem
     mass: float = 0.0
@@ -56,8 +54,7 @@ def sentence_units(doc: Document) -> list[Unit]:
         if key in seen:
             continue
         seen.add(key)
-        nums = {w.norm for w in words(doc.text, s, e) if any(ch.isdigit() for ch in w.norm)}
-        out.append(Unit(doc, s, e, stems, capitalised_words(doc.text, s, e), nums))
+        out.append(Unit(doc, s, e, stems))
     return out
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from annotations.suggest.quotes import rule_quotes
-from annotations.suggest.sentences import clause_spans, paragraph_spans, sentence_spans
+from annotations.suggest.sentences import sentence_spans
 
 _FOLD = str.maketrans(
     {
@@ -120,10 +120,6 @@ def content_stems(text: str, start: int = 0, end: int | None = None) -> list[str
     return out
 
 
-def overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
-    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
-
-
 @dataclass
 class Document:
     """One article: its id, its text and what the matchers compute from it once."""
@@ -146,24 +142,11 @@ class Document:
         outlet's."""
         return any(q.start <= start and end <= q.end for q in self.quote_regions)
 
-    @cached_property
-    def paragraphs(self) -> list[tuple[int, int]]:
-        return paragraph_spans(self.text)
-
-    def clauses(self, start: int, end: int) -> list[tuple[int, int]]:
-        return clause_spans(self.text, start, end)
-
     def sentence_at(self, pos: int) -> tuple[int, int]:
         for s, e in self.sentences:
             if s <= pos < e:
                 return s, e
         return pos, pos
-
-    def paragraph_index(self, pos: int) -> int:
-        for i, (s, e) in enumerate(self.paragraphs):
-            if pos < e:
-                return i if pos >= s else i - 1
-        return len(self.paragraphs)
 
 
 class Idf:
@@ -194,14 +177,3 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
     return sum(v * b.get(t, 0.0) for t, v in a.items())
-
-
-def capitalised_words(text: str, start: int, end: int) -> set[str]:
-    """Stems of capitalised words not at a sentence start: names, places, organisations."""
-    out: set[str] = set()
-    for w in words(text, start, end):
-        if w.start == start or not text[w.start].isupper():
-            continue
-        if w.norm not in STOPWORDS:
-            out.add(stem(w.norm))
-    return out
