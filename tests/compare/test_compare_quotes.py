@@ -70,3 +70,19 @@ def test_one_person_named_four_ways_is_one_speaker():
         assert people.canonical(name) == "Rita Katz"
     assert people.same("Spokeswoman Rita Katz", "Katz") is True
     assert people.same("she", "Katz") is None  # an unresolved pronoun is nobody in particular
+
+
+def test_a_plugged_in_similarity_lets_paraphrases_without_shared_words_meet():
+    a = "The congressman quit his seat abruptly on Friday afternoon.\n"
+    b = "Lawmaker resigns position, ending tenure before weekend.\n"
+
+    def lexical_only(xs, ys):
+        return [[0.0 for _ in ys] for _ in xs]
+
+    def embedding(xs, ys):
+        return [[0.9 for _ in ys] for _ in xs]
+
+    docs = [("a", a), ("b", b)]
+    assert compare_documents(docs, kinds=["claim"], similarity=lexical_only) == []
+    [m] = compare_documents(docs, kinds=["claim"], similarity=embedding)
+    assert m.a.text.startswith("The congressman") and m.b.text.startswith("Lawmaker")
