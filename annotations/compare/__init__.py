@@ -1,0 +1,133 @@
+"""Cross-outlet comparison: pure texts in, matches across articles out. No Django here.
+
+    from annotations.compare import compare_documents
+    for m in compare_documents([("fox", text_a), ("nyt", text_b)]):
+        m.kind, m.a, m.b, m.score, m.reason, m.to_dict()
+
+Four kinds of match between two articles of one story: the same ``quote`` (with its speaker on
+each side, whether the wording is identical and the words that differ), the same ``claim`` in
+other words, the same quantity told with a different ``number`` or qualifier (and whether both
+can be true), and one outlet's ``loaded`` term where another names the thing neutrally (``a`` is
+the loaded side). Offsets are code points into the texts given, end exclusive.
+
+Claim similarity is lexical (TF-IDF over stems, names and numbers); a sentence-embedding
+similarity can be plugged in with ``similarity=``: a function taking two lists of sentences and
+returning their similarity matrix (values in [0, 1]), blended with the lexical score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import combinations
+
+from .claims import Similarity, match_claims, sentence_units
+from .lexicon import Entry
+from .loaded import match_loaded
+from .matches import (
+    KINDS,
+    ClaimMatch,
+    Difference,
+    LoadedMatch,
+    Match,
+    NumberMatch,
+    QuoteMatch,
+    Side,
+    Value,
+)
+from .numbers import match_numbers, mentions
+from .quotes import match_quotes, quotations
+from .speakers import People
+from .text import Document, Idf
+
+__all__ = [
+    "DEFAULT_THRESHOLDS",
+    "KINDS",
+    "ClaimMatch",
+    "Difference",
+    "LoadedMatch",
+    "Match",
+    "NumberMatch",
+    "QuoteMatch",
+    "Side",
+    "Similarity",
+    "Value",
+    "compare_documents",
+]
+
+# The lowest score each kind reports. Chosen on the development events (benchmarks/
+# compare_quality.py prints how the choice does on events held out of it).
+DEFAULT_THRESHOLDS: dict[str, float] = {
+    "quote": 0.0,  # the quote matcher's own rules decide (4+ aligned words, half the shorter)
+    "claim": 0.22,
+    "number": 0.22,
+    "loaded": 0.18,
+}
+
+
+def compare_documents(
+    documents: Iterable[tuple[str, str]],
+    *,
+    similarity: Similarity | None = None,
+    thresholds: Mapping[str, float] | None = None,
+    kinds: Iterable[str] = KINDS,
+    loaded_terms: Sequence[Entry] | None = None,
+) -> list[Match]:
+    """Matches between every two of ``documents`` (``(doc_id, text)`` pairs, two or more).
+
+    Within a pair, ``a`` is the document given first (for ``loaded``, the loaded side).
+    ``loaded_terms`` replaces the loaded-wording lexicon (``lexicon.ENTRIES``).
+    Sorted by kind, then document pair, then position.
+    """
+    docs = [Document(doc_id, text) for doc_id, text in documents]
+    if len({d.doc_id for d in docs}) != len(docs):
+        raise ValueError("document ids must be unique")
+    wanted = set(kinds)
+    unknown = wanted - set(KINDS)
+    if unknown:
+        raise ValueError(f"unknown kinds: {sorted(unknown)}")
+    limits = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
+
+    quotes = {d.doc_id: quotations(d) for d in docs} if "quote" in wanted else {}
+    people = People(q.speaker for qs in quotes.values() for q in qs)
+    units = {d.doc_id: sentence_units(d) for d in docs}
+    idf = Idf(u.stems for us in units.values() for u in us)
+    numbers = {d.doc_id: mentions(d) for d in docs} if "number" in wanted else {}
+
+    out: list[Match] = []
+    for da, db in combinations(docs, 2):
+        if "quote" in wanted:
+            out.extend(match_quotes(da, db, quotes, people))
+        if "claim" in wanted:
+            out.extend(match_claims(da, db, units, idf, similarity))
+        if "number" in wanted:
+            out.extend(match_numbers(da, db, numbers, units, idf))
+        if "loaded" in wanted:
+            out.extend(match_loaded(da, db, units, idf, loaded_terms))
+    out = _without_quoted_claims(out)
+    order = {d.doc_id: i for i, d in enumerate(docs)}
+    kind_order = {k: i for i, k in enumerate(KINDS)}
+    out = [m for m in out if m.kind in wanted and m.score >= limits[m.kind]]
+    out.sort(
+        key=lambda m: (kind_order[m.kind], order[m.a.doc], order[m.b.doc], m.a.start, m.b.start)
+    )
+    return out
+
+
+def _without_quoted_claims(matches: list[Match]) -> list[Match]:
+    """A claim pair that is only a shared quotation again is already a quote match."""
+    quotes: dict[frozenset[str], list[Match]] = {}
+    for m in matches:
+        if m.kind == "quote":
+            quotes.setdefault(frozenset((m.a.doc, m.b.doc)), []).append(m)
+
+    def covered(side: Side, other: Side) -> bool:
+        overlap = min(side.end, other.end) - max(side.start, other.start)
+        return side.doc == other.doc and overlap >= 0.5 * (side.end - side.start)
+
+    def repeated(c: Match) -> bool:
+        return any(
+            (covered(c.a, q.a) and covered(c.b, q.b)) or (covered(c.a, q.b) and covered(c.b, q.a))
+            for q in quotes.get(frozenset((c.a.doc, c.b.doc)), ())
+        )
+
+    return [m for m in matches if m.kind != "claim" or not repeated(m)]

@@ -1,0 +1,173 @@
+"""The same quantity told with a different number or qualifier in two articles.
+
+Every figure of an article (``figures``) is a mention with its context: the content words of its
+sentence near it. Two mentions of two articles are the same quantity when they have the same
+kind of unit (dollars, a duration, a share, a year, the same counted noun), values close enough to
+be one quantity told twice, and similar contexts (TF-IDF over the story, so "killed ... Sri Lanka
+... Easter" weighs more than "said"). Within an article pair each mention is used once, the
+likeliest pairings first, agreeing ones included: a figure another outlet repeats exactly is
+accounted for and not flagged against a third one. Only pairs whose values or qualifiers differ
+are reported, with whether both can be true.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .claims import Unit
+from .figures import Figure, compatible, figures, same_value
+from .matches import NumberMatch, Side, Value
+from .text import Document, Idf, content_stems, cosine, stem, words
+
+WINDOW = 10  # content words each side of a figure that describe what it counts
+MAX_RATIO = 1.5  # values further apart than this are different quantities
+FLOOR = 0.2  # pairings scoring below this are not the same quantity
+MAX_YEARS = 1  # outlets that disagree on a year are one apart (2002 or 2003)
+
+
+@dataclass
+class Mention:
+    doc: Document
+    figure: Figure
+    stems: list[str]
+    sentence: tuple[int, int]
+    vector: dict[str, float]
+    sentence_vector: dict[str, float]
+
+
+def mentions(doc: Document) -> list[Figure]:
+    return figures(doc.text)
+
+
+def _mentions(doc: Document, found: list[Figure], idf: Idf) -> list[Mention]:
+    out = []
+    for f in found:
+        s, e = doc.sentence_at(f.start)
+        if e <= s:
+            s, e = f.start, f.end
+        before = [t for t in content_stems(doc.text, s, f.start) if _content(t)][-WINDOW:]
+        after = [t for t in content_stems(doc.text, f.end, e) if _content(t)][:WINDOW]
+        stems = before + after
+        if f.noun:
+            stems.append(stem(f.noun))
+        out.append(
+            Mention(
+                doc, f, stems, (s, e), idf.vector(stems), idf.vector(content_stems(doc.text, s, e))
+            )
+        )
+    return out
+
+
+def _cached(doc: Document, numbers: dict[str, list[Figure]], idf: Idf) -> list[Mention]:
+    key = ("numbers", id(idf))
+    if key not in doc.cache:
+        doc.cache[key] = _mentions(doc, numbers[doc.doc_id], idf)
+    return doc.cache[key]
+
+
+def _content(t: str) -> bool:
+    return not any(ch.isdigit() for ch in t)
+
+
+def _comparable(a: Figure, b: Figure) -> bool:
+    if a.dim != b.dim:
+        return False
+    if a.dim == "count" and a.unit != b.unit and "tally" not in (a.unit, b.unit):
+        return False
+    if a.dim == "money" and a.unit != b.unit:
+        return False
+    if a.value is not None and b.value is not None:
+        if a.dim == "year":
+            return abs(a.value - b.value) <= MAX_YEARS
+        lo, hi = sorted((a.value, b.value))
+        return lo > 0 and hi / lo <= MAX_RATIO
+    return True  # a vague word against a number: the context decides
+
+
+def _closeness(a: Figure, b: Figure) -> float:
+    if a.value is None or b.value is None:
+        return 0.3
+    if a.dim == "year":
+        return 1.0 - abs(a.value - b.value) / (MAX_YEARS + 1)
+    lo, hi = sorted((a.value, b.value))
+    return 1.0 - (hi / lo - 1.0) / (MAX_RATIO - 1.0) * 0.7
+
+
+def _value(f: Figure) -> Value:
+    return Value(f.text, f.qualifier, f.value, f.low, f.high)
+
+
+def match_numbers(
+    doc_a: Document,
+    doc_b: Document,
+    numbers: dict[str, list[Figure]],
+    units: dict[str, list[Unit]],
+    idf: Idf,
+) -> list[NumberMatch]:
+    ma = _cached(doc_a, numbers, idf)
+    mb = _cached(doc_b, numbers, idf)
+    cands: list[tuple[float, int, int, bool]] = []
+    for i, x in enumerate(ma):
+        for j, y in enumerate(mb):
+            if not _comparable(x.figure, y.figure):
+                continue
+            ctx = cosine(x.vector, y.vector)
+            sent = cosine(x.sentence_vector, y.sentence_vector)
+            noun = 0.1 if x.figure.noun and x.figure.noun == y.figure.noun else 0.0
+            score = 0.5 * ctx + 0.3 * sent + 0.2 * _closeness(x.figure, y.figure) + noun
+            if score >= FLOOR:
+                cands.append((min(1.0, score), i, j, same_value(x.figure, y.figure)))
+    # Each mention's likeliest counterpart in the other article, seen from either side: a
+    # figure another outlet repeats exactly is accounted for and not flagged against a third.
+    best_a: dict[int, tuple[float, int, int, bool]] = {}
+    best_b: dict[int, tuple[float, int, int, bool]] = {}
+    for c in cands:
+        _, i, j, _ = c
+        if i not in best_a or c[0] > best_a[i][0]:
+            best_a[i] = c
+        if j not in best_b or c[0] > best_b[j][0]:
+            best_b[j] = c
+    chosen = {(c[1], c[2]): c for c in best_a.values() if best_b[c[2]] == c}
+    out = []
+    for score, i, j, same in sorted(chosen.values(), key=lambda c: (c[1], c[2])):
+        if same or best_a[i][3] or best_b[j][3]:
+            continue
+        out.append(_match(ma[i], mb[j], score))
+    return out
+
+
+def _match(x: Mention, y: Mention, score: float) -> NumberMatch:
+    fa, fb = x.figure, y.figure
+    shared = [t for t in dict.fromkeys(x.stems) if t in set(y.stems)]
+    shown = [_word_for(x, t) for t in shared[:4]]
+    quantity = fa.noun or fb.noun or fa.unit
+    if shown:
+        quantity = f"{quantity} ({', '.join(shown)})" if quantity else ", ".join(shown)
+    relation = "compatible" if compatible(fa, fb) else "conflict"
+    what = []
+    if fa.value != fb.value or fa.low != fb.low or fa.high != fb.high:
+        what.append("different number" if fa.qclass == fb.qclass else "different figure")
+    if fa.qualifier != fb.qualifier:
+        what.append("different qualifier")
+    reason = f"same quantity ({quantity}): '{fa.text}' / '{fb.text}', {' and '.join(what)}; " + (
+        "both can be true" if relation == "compatible" else "they cannot both be true"
+    )
+    return NumberMatch(
+        a=Side.cut(x.doc.doc_id, x.doc.text, fa.start, fa.end),
+        b=Side.cut(y.doc.doc_id, y.doc.text, fb.start, fb.end),
+        score=score,
+        reason=reason,
+        quantity=quantity,
+        unit={"second": "duration"}.get(fa.unit, fa.unit),
+        value_a=_value(fa),
+        value_b=_value(fb),
+        relation=relation,
+    )
+
+
+def _word_for(m: Mention, t: str) -> str:
+    s, e = m.sentence
+    for w in words(m.doc.text, s, e):
+        if stem(w.norm) == t:
+            return w.norm
+    return t
