@@ -19,6 +19,8 @@ from difflib import SequenceMatcher
 
 from rapidfuzz import fuzz
 
+from annotations.suggest.quotes import RuleQuote
+
 from .matches import Difference, QuoteMatch, Side
 from .speakers import People
 from .text import Document, Word, word_list, words
@@ -64,7 +66,7 @@ def quotations(doc: Document) -> list[Quotation]:
     """The article's quotations of two words or more, interrupted ones chained, in text order."""
     text = doc.text
     regions = [q for q in doc.quote_regions if q.dropped != "one-word" and q.end > q.start]
-    kept = []
+    kept: list[RuleQuote] = []
     for q in regions:  # a quotation inside another one is part of it
         if kept and kept[-1].start <= q.start and q.end <= kept[-1].end:
             continue
@@ -115,7 +117,7 @@ def align(
     a point where both quotations are interrupted ("...," he said. "..." in both): outlets
     that quote a statement piece by piece are paired piece by piece.
     """
-    ops: list[Op] = SequenceMatcher(None, wa, wb, autojunk=False).get_opcodes()
+    ops = SequenceMatcher(None, wa, wb, autojunk=False).get_opcodes()
 
     def both_break(i: int, j: int) -> bool:
         return (

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
-from annotations.suggest.quotes import rule_quotes
+from annotations.suggest.quotes import RuleQuote, rule_quotes
 from annotations.suggest.sentences import sentence_spans
 
 _FOLD = str.maketrans(
@@ -133,7 +133,7 @@ class Document:
         return sentence_spans(self.text)
 
     @cached_property
-    def quote_regions(self) -> list:
+    def quote_regions(self) -> list[RuleQuote]:
         """The quote rules' view of every quoted region (``rule_quotes``), computed once."""
         return rule_quotes(self.text)
 
