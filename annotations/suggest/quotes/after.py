@@ -172,7 +172,8 @@ def _sentence_reporting_more(w: After, m: re.Match[str], cue_end: int) -> bool:
 
 
 def _colon_after_verb(w: After, m: re.Match[str], cue_end: int) -> bool:
-    """ "... Eva-Maria Schultheis posted: ''..." introduces the next quotation, not this one."""
+    """A colon after the verb ("... Eva-Maria Schultheis posted: ''...") introduces the
+    next quotation, not this one."""
     return (
         m.group("np") is not None
         and re.match(r"[^.!?;:,“”\"\n]{0,40}:", w.text[cue_end : w.line_end]) is not None

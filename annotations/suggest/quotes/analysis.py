@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..candidates import Candidate, make
 from ..sentences import sentence_spans
-from .attribution import CONTEXT_RULES, OWN_RULES, QuoteSite
+from .attribution import CONTEXT_RULES, OWN_RULES, QuoteSite, SiteRule
 from .carry import Memory, carried_over, carry_back
 from .filters import drop_fragments, first_drop, one_word, unattributed
 from .marks import Region, normalize_marks, quoted_regions
@@ -129,7 +130,7 @@ def _read(site: QuoteSite, names: Names, memory: Memory) -> RuleQuote:
     return q
 
 
-def _speaker(site: QuoteSite, names: Names, rules) -> Speaker | None:
+def _speaker(site: QuoteSite, names: Names, rules: Sequence[SiteRule]) -> Speaker | None:
     found = first_attribution(rules, site)
     return None if found is None else speaker_for(found, site.text, names, site.last)
 

@@ -68,7 +68,7 @@ class QuoteSite:
 
 
 def _transcript(text: str, r: Region) -> re.Match[str] | None:
-    """ "PENCE: ..." in marks at the start of a line: a transcript line and its speaker."""
+    """A transcript line ("PENCE: ..." in marks at the start of a line) and its speaker."""
     if not r.double or not (r.open_at == 0 or text[r.open_at - 1] == "\n"):
         return None
     m = _TRANSCRIPT.match(text, *r.inner)
@@ -77,11 +77,15 @@ def _transcript(text: str, r: Region) -> re.Match[str] | None:
     return m
 
 
+SiteRule = Callable[[QuoteSite], Attribution | None]
+
+
 # --- the quotation's own attribution -------------------------------------------------------------
 
 
 def transcript_line(site: QuoteSite) -> Attribution | None:
-    """ "PENCE: We will ...": the name before the colon, in capitals written as a name."""
+    """The name before the colon of a transcript line ("PENCE: We will ..."), capitals
+    written as a name."""
     if site.transcript is None:
         return None
     ns, ne = site.transcript.span("np")
@@ -97,7 +101,7 @@ def named_after(site: QuoteSite) -> Attribution | None:
     return speaker_after(site.text, site.region.close_at)
 
 
-OWN_RULES: tuple[Callable[[QuoteSite], Attribution | None], ...] = (transcript_line, named_after)
+OWN_RULES: tuple[SiteRule, ...] = (transcript_line, named_after)
 
 
 # --- the words around it -------------------------------------------------------------------------
@@ -130,8 +134,8 @@ def introduced_by_the_paragraph_before(site: QuoteSite) -> Attribution | None:
 
 
 def named_in_the_sentence_before(site: QuoteSite) -> Attribution | None:
-    """ "Iowa State University's Dianne Bystrom agreed. “Mainstream Republicans ...”": the speaker
-    named in the sentence before, in the same paragraph."""
+    """The speaker named in the sentence before, in the same paragraph: "Iowa State
+    University's Dianne Bystrom agreed. “Mainstream Republicans ...”"."""
     if site.opens_paragraph or not site.starts_sentence:
         return None
     text, para_start = site.text, site.para_start
@@ -163,7 +167,7 @@ def signed_below(site: QuoteSite) -> Attribution | None:
     return Attribution(span[0], span[1], f"signed '- {name}'", name=name)
 
 
-CONTEXT_RULES: tuple[Callable[[QuoteSite], Attribution | None], ...] = (
+CONTEXT_RULES: tuple[SiteRule, ...] = (
     named_before,
     introduced_by_the_paragraph_before,
     named_in_the_sentence_before,

@@ -37,6 +37,7 @@ _LEADING_CONJ = re.compile(r"\s*(?:(?:and|but|so|then|yet|or|still|also|now)\s+)
 _AUX_BEFORE = re.compile(
     r"(?:\s+(?:has|have|had|would|will|also|later|then|once|previously|again|was|were|is|are|[a-z]+ed\s+and|[a-z]+ly))*(?:[’'](?:s|ve|d))?\s*$"
 )
+_BE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|be|am)\s*$")
 _NOUN_AFTER = DETERMINERS | {"these", "those", "this", "that", "your", "our", "my"}
 _GERUND_AFTER = frozenset(
     {"about", "of", "for", "without", "from", "after", "before", "to", "into"}
@@ -125,9 +126,7 @@ def _walk(w: Before) -> Walk:
         if w.quoted_at(cue.start()) or _not_a_verb(w, cue):
             continue
         ing = cue.group().endswith("ing")
-        if ing and not re.search(
-            r"\b(?:is|are|was|were|been|be|am)\s*$", w.text[w.start : cue.start()]
-        ):
+        if ing and not _BE_BEFORE.search(w.text[w.start : cue.start()]):
             # "..., saying" / "issued a statement saying": the subject is the sentence's, not the
             # object just before the participle
             verbs.append(Verb(cue, finite=False))
@@ -153,8 +152,8 @@ def _walk(w: Before) -> Walk:
 
 
 def _not_a_verb(w: Before, cue: re.Match[str]) -> bool:
-    """ "the claims", "Sanders’ comments", "so-called", "a snappy retort": nouns; "talked about
-    continuing the “progress ...”": a gerund."""
+    """Nouns ("the claims", "Sanders’ comments", "so-called", "a snappy retort") and gerunds
+    ("talked about continuing the “progress ...”")."""
     word = cue.group()
     prev = w.words_before(cue)
     if not prev:
@@ -216,7 +215,7 @@ def _clause_subject(w: Before, subj_end: int) -> tuple[int, int] | None:
 
 
 def with_subject(w: Before, v: Verb) -> Attribution | None:
-    """ "..., with Trump reportedly yelling: “...": the subject of the participle."""
+    """The subject of a participle after "with": "..., with Trump reportedly yelling: “..."."""
     cue = v.cue
     if not cue.group().endswith("ing"):
         return None
@@ -235,8 +234,8 @@ def _floor(w: Before, inner_end: int) -> int:
 
 
 def appositive_with_party(w: Before, v: Verb) -> Attribution | None:
-    """ "Tuesday in Berea, OH, after winning Ohio, Gov. John Kasich (R-OH), said": the name with
-    a party and state in brackets."""
+    """A name with a party and state in brackets: "Tuesday in Berea, OH, after winning
+    Ohio, Gov. John Kasich (R-OH), said"."""
     if v.inner_end is None or v.comma < _floor(w, v.inner_end):
         return None
     if not re.fullmatch(r"\s*[A-Z][^,]*\([^()]{1,12}\)\s*", w.text[v.comma + 1 : v.inner_end]):
@@ -248,8 +247,8 @@ def appositive_with_party(w: Before, v: Verb) -> Attribution | None:
 
 
 def name_before_appositive(w: Before, v: Verb) -> Attribution | None:
-    """ "Brian Fallon, a spokesman for the Clinton campaign, said": the first short capitalised
-    part between the commas that names someone."""
+    """The first short capitalised part between the commas that names someone: "Brian
+    Fallon, a spokesman for the Clinton campaign, said"."""
     if v.inner_end is None:
         return None
     text = w.text
@@ -272,9 +271,9 @@ def name_before_appositive(w: Before, v: Verb) -> Attribution | None:
     return None
 
 
-def appositive(w: Before, v: Verb) -> Attribution | None:
-    """ "a spokesman for the campaign, Brian Fallon, said": the appositive, when no name stands
-    before it."""
+def phrase_before_appositive(w: Before, v: Verb) -> Attribution | None:
+    """The phrase before an appositive, when no part of it starts with a name: "The
+    campaign's spokesman, a former aide, said"."""
     if v.inner_end is None or v.comma <= w.start:
         return None
     prev_comma = w.text.rfind(",", w.start, v.comma)
@@ -285,8 +284,8 @@ def appositive(w: Before, v: Verb) -> Attribution | None:
 
 
 def relative_pronoun(w: Before, v: Verb) -> Attribution | None:
-    """ "the Associated Press report, which notes, “...": the relative pronoun attributes it, and
-    stands for the phrase before it."""
+    """A relative pronoun attributes it and stands for the phrase before it: "the
+    Associated Press report, which notes, “..."."""
     text, start, cue = w.text, w.start, v.cue
     rel = re.search(r"(?:^|[\s,])(who|which)\s*$", text[start : v.subj_end])
     if rel is None or len(text[cue.end() : w.open_at].split()) > 2:
@@ -300,7 +299,7 @@ def relative_pronoun(w: Before, v: Verb) -> Attribution | None:
 
 
 def subject_of_the_clause(w: Before, v: Verb) -> Attribution | None:
-    """ "Rita Katz said: “...": the words before the verb, back to a clause boundary."""
+    """The words before the verb, back to a clause boundary: "Rita Katz said: “..."."""
     span = v.subject
     if span is None or not w.speaker_like(span):
         return None
@@ -326,7 +325,7 @@ VERB_RULES: tuple[VerbRule, ...] = (
     with_subject,
     appositive_with_party,
     name_before_appositive,
-    appositive,
+    phrase_before_appositive,
     relative_pronoun,
     subject_of_the_clause,
     name_after_the_verb,
@@ -338,7 +337,7 @@ PARTICIPLE_RULES: tuple[VerbRule, ...] = (with_subject,)
 
 
 def said_first(w: Before) -> Attribution | None:
-    """ "Said Dorothy Poynter, who grew up with Ali, “...”": the verb leads the sentence."""
+    """The verb leads the sentence: "Said Dorothy Poynter, who grew up with Ali, “...”"."""
     said = _SAID_FIRST.match(w.text, w.start, w.end)
     if said is None:
         return None
@@ -349,7 +348,7 @@ def said_first(w: Before) -> Attribution | None:
 
 
 def according_to(w: Before) -> Attribution | None:
-    """ "According to a senior police official: “..."."""
+    """The source named after "according to": "According to a senior police official: “..."."""
     m = _ACCORDING.search(w.chunk)
     if m is None:
         return None
@@ -362,8 +361,8 @@ def according_to(w: Before) -> Attribution | None:
 
 
 def subject_of_a_speech_verb(w: Before) -> Attribution | None:
-    """ "Rita Katz said: “...", "Brian Fallon, a spokesman, said “...": the subject of the last
-    speech verb before the quotation that has one (``VERB_RULES``)."""
+    """The subject of the last speech verb before the quotation that has one
+    (``VERB_RULES``): "Rita Katz said: “...", "Brian Fallon, a spokesman, said “..."."""
     for verb in w.walk.verbs:
         rules = VERB_RULES if verb.finite else PARTICIPLE_RULES
         found = first_attribution(rules, w, verb)
@@ -373,8 +372,9 @@ def subject_of_a_speech_verb(w: Before) -> Attribution | None:
 
 
 def subject_of_the_participle(w: Before) -> Attribution | None:
-    """ "Trump went fully on the attack, saying “...": the subject at the start of the sentence,
-    after any opening phrase ("Back in 1999, Mr. Trump expressed ..., telling CNBC:")."""
+    """The subject at the start of the sentence, for a participle ("Trump went fully on
+    the attack, saying “..."), after any opening phrase ("Back in 1999, Mr. Trump expressed ...,
+    telling CNBC:")."""
     participle = w.walk.participle
     if participle is None:
         return None
@@ -419,8 +419,8 @@ def speaker_of_the_quote_before(w: Before) -> Attribution | None:
 
 
 def colon_intro(w: Before) -> Attribution | None:
-    """ "Sanders delivered a snappy retort: “..." / "Rep. Trey Gowdy (R-S.C.): “...": the subject
-    of the words that end with a colon."""
+    """The subject of the words that end with a colon: "Sanders delivered a snappy retort:
+    “..." / "Rep. Trey Gowdy (R-S.C.): “..."."""
     text, base = w.text, w.start
     m = _COLON_INTRO.search(w.chunk)
     if m is None and w.chunk.rstrip().endswith(":"):
