@@ -70,7 +70,7 @@ class _Context:
         self.original = text
         self.text = rules.normalize_marks(text)
         self.sents = sentence_spans(self.text)
-        self.names = rules._Names(self.text)
+        self.names = rules.Names(self.text)
         self.quotes = rules.rule_quotes(text)
         self.regions = [(q.region.open_at, q.region.close_at) for q in self.quotes]
 
@@ -129,7 +129,7 @@ def _quote_features(ctx: _Context, i: int) -> dict[str, float]:
     q = ctx.quotes[i]
     text, r = ctx.text, q.region
     content = text[q.start : q.end]
-    words = rules._WORD_RE.findall(content)
+    words = rules.WORD_RE.findall(content)
     n = len(words)
     para_start = text.rfind("\n", 0, r.open_at) + 1
     para_end = text.find("\n", r.close_at)
@@ -146,14 +146,14 @@ def _quote_features(ctx: _Context, i: int) -> dict[str, float]:
         "continues": float(r.continues),
         "continued": float(r.continued),
         f"mark={text[r.open_at]}": 1.0,
-        "starts_sentence": float(rules._starts_sentence(text, r.open_at)),
-        "inside_sentence": float(rules._inside_sentence(text, r.open_at)),
-        "governed": float(rules._governed(text, r.open_at)),
+        "starts_sentence": float(rules.starts_sentence(text, r.open_at)),
+        "inside_sentence": float(rules.inside_sentence(text, r.open_at)),
+        "governed": float(rules.governed(text, r.open_at)),
         "opens_paragraph": float(not text[para_start : r.open_at].strip()),
         "ends_paragraph": float(not text[r.close_at + 1 : para_end].strip(" .,”\"’'")),
-        "title_case": float(rules._is_title_case(words)),
+        "title_case": float(rules.is_title_case(words)),
         "nameish": float(
-            rules._NAMEISH_BEFORE.search(text, max(0, r.open_at - 40), r.open_at) is not None
+            rules.NAMEISH_BEFORE.search(text, max(0, r.open_at - 40), r.open_at) is not None
         ),
         "first_upper": float(content[:1].isupper()),
         "inner_end_punct": float(text[q.start : r.close_at].rstrip()[-1:] in ".,!?"),
@@ -175,16 +175,16 @@ def _quote_features(ctx: _Context, i: int) -> dict[str, float]:
         f[f"next={nxt[0].lower()}"] = 1.0
     if len(nxt) > 1:
         f[f"next2={nxt[1].lower()}"] = 1.0
-    cue = rules._CUE_RE.search(text, max(para_start, r.open_at - 50), r.open_at)
+    cue = rules.CUE_RE.search(text, max(para_start, r.open_at - 50), r.open_at)
     if cue is not None:
         f[f"cue_before={cue.group()}"] = 1.0
-    cue = rules._CUE_RE.search(text, r.close_at + 1, min(para_end, r.close_at + 50))
+    cue = rules.CUE_RE.search(text, r.close_at + 1, min(para_end, r.close_at + 50))
     if cue is not None:
         f[f"cue_after={cue.group()}"] = 1.0
     if q.speaker is not None:
         sp = q.speaker
         f["speaker_pronoun"] = float(
-            text[sp.mention_start : sp.mention_end].lower() in rules._PRONOUNS
+            text[sp.mention_start : sp.mention_end].lower() in rules.PRONOUNS
         )
         f["speaker_after"] = float(sp.mention_start > r.close_at)
         gap = (
@@ -203,12 +203,12 @@ def _quote_features(ctx: _Context, i: int) -> dict[str, float]:
     tail = text[r.close_at + 1 : se]
     f[f"lead_words{_bucket(len(lead.split()), (0, 2, 5, 10, 20))}"] = 1.0
     f[f"tail_words{_bucket(len(tail.split()), (0, 1, 3, 6, 12))}"] = 1.0
-    cues = list(rules._SPEAKER_CUE_RE.finditer(text, ss, r.open_at))
+    cues = list(rules.SPEAKER_CUE_RE.finditer(text, ss, r.open_at))
     if cues:
         between = text[cues[-1].end() : r.open_at].split()
         f[f"cue_gap_words{_bucket(len(between), (0, 1, 2, 4, 8))}"] = 1.0
         f["cue_gap_that"] = float("that" in between)
-        f["cue_gap_verb"] = float(any(rules._verbish(w) for w in between))
+        f["cue_gap_verb"] = float(any(rules.verbish(w) for w in between))
         f[f"last_cue={cues[-1].group()}"] = 1.0
         span = max(1, se - cues[-1].end())
         inside = sum(max(0, min(b + 1, se) - max(a, cues[-1].end())) for a, b in ctx.regions)
@@ -229,7 +229,7 @@ _DET_RE = re.compile(
 )
 _ACCORDING_RE = re.compile(r"\baccording to\s+", re.IGNORECASE)
 _PREPOSITIONS = frozenset(
-    rules._words("to of for with by about at on in against from into over than like as under")
+    rules.word_list("to of for with by about at on in against from into over than like as under")
 )
 _MAX_CANDIDATES = 40
 
@@ -258,12 +258,12 @@ def _speaker_candidates(ctx: _Context, q: rules.RuleQuote) -> list[tuple[Span, s
 
     if q.speaker is not None:
         found.setdefault((q.speaker.mention_start, q.speaker.mention_end), set()).add("rule")
-    for s, e in ctx.names._all():
+    for s, e in ctx.names.spans():
         if lo <= s and e <= hi:
             add(s, e, "name")
     for m in _PRONOUN_RE.finditer(text, lo, hi):
         add(m.start(), m.end(), "pronoun")
-    for m in rules._CUE_RE.finditer(text, lo, hi):
+    for m in rules.CUE_RE.finditer(text, lo, hi):
         if ctx.in_quote(m.start(), m.end()):
             continue
         ls = max(lo, text.rfind("\n", 0, m.start()) + 1)
@@ -272,24 +272,24 @@ def _speaker_candidates(ctx: _Context, q: rules.RuleQuote) -> list[tuple[Span, s
             text.rfind("”", ls, m.start()),
             text.rfind('"', ls, m.start()),
         )
-        span = rules._trim_np(text, max(ls, seg + 1), m.start(), from_left=False)
+        span = rules.trim_np(text, max(ls, seg + 1), m.start(), from_left=False)
         if span is not None:
             add(*span, "cue-subject")
         le = text.find("\n", m.end())
         le = len(text) if le < 0 else le
-        span = rules._trim_np(text, m.end(), min(le, m.end() + 80), from_left=True)
+        span = rules.trim_np(text, m.end(), min(le, m.end() + 80), from_left=True)
         if span is not None:
             add(*span, "cue-object")
     for m in _ACCORDING_RE.finditer(text, lo, hi):
         le = text.find("\n", m.end())
         le = len(text) if le < 0 else le
-        span = rules._trim_np(text, m.end(), min(le, m.end() + 80), from_left=True)
+        span = rules.trim_np(text, m.end(), min(le, m.end() + 80), from_left=True)
         if span is not None:
             add(*span, "according")
     for m in _DET_RE.finditer(text, lo, hi):
         le = text.find("\n", m.end())
         le = len(text) if le < 0 else le
-        span = rules._trim_np(text, m.start(), min(le, m.start() + 80), from_left=True)
+        span = rules.trim_np(text, m.start(), min(le, m.start() + 80), from_left=True)
         if span is not None and span[1] - span[0] > len(m.group()):
             add(*span, "determiner")
     out = sorted(found.items(), key=lambda kv: kv[0])
@@ -345,19 +345,19 @@ def _speaker_features(
             p = prev[-1].lower()
             f[f"prev={p}"] = 1.0
             f["prev_preposition"] = float(p in _PREPOSITIONS)
-            f["prev_cue"] = float(rules._CUE_RE.fullmatch(p) is not None)
+            f["prev_cue"] = float(rules.CUE_RE.fullmatch(p) is not None)
             if f["prev_cue"]:
                 f[f"prev_cue={p}"] = 1.0
         if nxt:
             n0 = nxt[0].lower()
             f[f"next={n0}"] = 1.0
-            f["next_cue"] = float(rules._CUE_RE.fullmatch(n0) is not None)
-            if len(nxt) > 1 and rules._CUE_RE.fullmatch(nxt[1].lower()):
+            f["next_cue"] = float(rules.CUE_RE.fullmatch(n0) is not None)
+            if len(nxt) > 1 and rules.CUE_RE.fullmatch(nxt[1].lower()):
                 f["next2_cue"] = 1.0
                 f[f"next2_cue={nxt[1].lower()}"] = 1.0
         if " ".join(prev[-2:]).lower() == "according to":
             f["according_to"] = 1.0
-        f["pronoun"] = float(low in rules._PRONOUNS or low == "who")
+        f["pronoun"] = float(low in rules.PRONOUNS or low == "who")
         if f["pronoun"]:
             f[f"pronoun={low}"] = 1.0
         f["capitalised"] = float(bool(words) and words[0][:1].isupper())
@@ -368,7 +368,7 @@ def _speaker_features(
             f[f"first={words[0].lower()}"] = 1.0
         f["possessive"] = float(phrase.endswith(("’s", "'s", "’")) or (nxt[:1] == ["’s"]))
         f["last_name"] = float(last_name is not None and (s, e) == last_name)
-        f["looks_like_speaker"] = float(rules._looks_like_speaker(phrase))
+        f["looks_like_speaker"] = float(rules.looks_like_speaker(phrase))
         rows.append(f)
     return rows
 
@@ -453,7 +453,7 @@ class QuoteModel:
                     name = q.speaker.name
                     reason += f"; speaker as the rules found it ({q.speaker.how})"
                 else:
-                    resolved = rules._resolve(ctx.text, ctx.names, s, e, q.speaker, "ranked")
+                    resolved = rules.resolve(ctx.text, ctx.names, s, e, q.speaker, "ranked")
                     name = resolved.name
                     reason += f"; speaker '{ctx.text[s:e]}' ranked first ({sp:.2f})"
                     if name != ctx.text[s:e]:
