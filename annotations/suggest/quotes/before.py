@@ -437,7 +437,7 @@ def colon_intro(w: Before) -> Attribution | None:
         a += 1
     cut = cut_at_verb(text, a, b)
     subject = cut is not None and cut[1] < b
-    if subject:
+    if cut is not None and subject:
         a, b = cut  # "Sanders delivered a snappy retort:": the subject, not the object
     span = trim_np(text, a, b, from_left=False)
     if span is None or not (
