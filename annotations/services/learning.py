@@ -6,8 +6,8 @@ label. Model files live under settings.SUGGESTER_MODEL_DIR.
 
 scikit-learn (and scipy, numpy and joblib with it) is imported only inside the functions that
 load or train a model: they run on the worker and in management commands. A web process
-imports this module to note decisions and enqueue a retrain, and stays a second faster to start
-and a hundred megabytes lighter (tests/test_web_process_imports.py holds it to that).
+imports this module to note decisions and enqueue a retrain, and starts without them, most of
+its start-up time and memory otherwise (tests/test_web_process_imports.py holds it to that).
 
 When to retrain: a decision notes its (project, label) on the transaction; once it commits, one
 check per noted label compares the desk's decisions with those the last model learned from. A
