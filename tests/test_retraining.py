@@ -168,3 +168,20 @@ def test_the_retrain_task_returns_quietly_for_a_project_that_is_gone(desk):
     gone = desk.pk
     desk.delete()
     assert retrain_suggester.apply(args=(gone, "CLAIM")).get() is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_broker_down_a_decision_is_saved_and_fails_fast(reviewer, twenty_open, settings):
+    import time
+
+    settings.RETRAIN_AFTER_DECISIONS = 1
+    original = celery_app.conf.broker_url
+    celery_app.conf.broker_url = "redis://127.0.0.1:9/0"  # the discard port: nothing listens
+    try:
+        started = time.monotonic()
+        suggestion = twenty_open.suggestions.first()
+        services.suggestion_accept(suggestion=suggestion, actor=reviewer)
+        assert time.monotonic() - started < 10
+    finally:
+        celery_app.conf.broker_url = original
+    assert Suggestion.objects.get(pk=suggestion.pk).status == "accepted"

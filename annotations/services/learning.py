@@ -217,7 +217,15 @@ def suggester_retrain(*, project_id: int, label: str) -> SuggesterModel | None:
         _pending_clear(project_id, label)
 
 
-def _train(project, label, sentences, labels, *, source, only_if_new=False):
+def _train(
+    project: Project,
+    label: str,
+    sentences: Sequence[str] | None,
+    labels: Sequence[bool] | None,
+    *,
+    source: str,
+    only_if_new: bool = False,
+) -> SuggesterModel | None:
     if label not in LEARNABLE:
         raise ValidationError(
             f"Unknown label {label!r}; choose one of {', '.join(LEARNABLE)}.", field="label"
@@ -419,9 +427,11 @@ def _pending(project_id: int, label: str) -> bool:
         return False
     try:
         return bool(client.exists(_pending_key(project_id, label)))
-    except Exception as exc:  # the broker is down: count, and let the enqueue report it
-        log.warning("Could not read the retrain mark: %s", exc)
-        return False
+    except Exception as exc:
+        # The broker is down, so an enqueue would fail too (after another timeout): the first
+        # decision once it is back schedules the retrain.
+        log.warning("Could not read the retrain mark, not scheduling now: %s", exc)
+        return True
 
 
 def _pending_mark(project_id: int, label: str) -> bool:
