@@ -14,7 +14,6 @@ from django.db import InterfaceError, OperationalError
 
 from annotations import services
 from annotations.errors import ValidationError
-from annotations.models import Project
 
 log = logging.getLogger(__name__)
 
@@ -23,14 +22,15 @@ MAX_RETRIES = 4
 
 
 class EnqueueTask(Task):
-    def enqueue(self, *args):
-        """Send to the broker now, failing fast instead of retrying for minutes: callers record
-        the failure and the sweep tries again later. A fresh connection each time follows the
-        configured broker (and tests can point it at a closed port)."""
+    def enqueue(self, *args, countdown: float | None = None):
+        """Send to the broker now (to run `countdown` seconds later), failing fast instead of
+        retrying for minutes: callers record the failure and the sweep tries again later. A
+        fresh connection each time follows the configured broker (and tests can point it at a
+        closed port)."""
         if self.app.conf.task_always_eager:
-            return self.apply(args)  # in-process, without touching a broker connection
+            return self.apply(args)  # in-process and at once, without a broker connection
         with self.app.connection_for_write() as connection:
-            return self.apply_async(args, connection=connection, retry=False)
+            return self.apply_async(args, countdown=countdown, connection=connection, retry=False)
 
 
 @shared_task(
@@ -79,13 +79,13 @@ def sweep_suggestion_runs() -> list[int]:
     max_retries=MAX_RETRIES,
 )
 def retrain_suggester(self, project_id: int, label: str) -> int | None:
-    project = Project.objects.filter(pk=project_id).first()
-    if project is None:
-        return None
+    """Train the label's model again if the desk's decisions still call for it: the version
+    made, or None (nothing new since the last model, too few examples, project gone)."""
     try:
-        return services.suggester_train(project=project, label=label).version
+        row = services.suggester_retrain(project_id=project_id, label=label)
     except ValidationError as exc:
         log.info("Not retraining %s for project %s: %s", label, project_id, exc)
         return None
     except TRANSIENT as exc:
         raise self.retry(exc=exc, countdown=min(60, 2 ** (self.request.retries + 1))) from exc
+    return row.version if row is not None else None

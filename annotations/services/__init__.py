@@ -18,7 +18,7 @@ from annotations.services.common import (
 )
 from annotations.services.documents import document_import
 from annotations.services.imports import ImportReport, LineError, document_import_jsonl
-from annotations.services.learning import retrain_if_due, suggester_train
+from annotations.services.learning import retrain_if_due, suggester_retrain, suggester_train
 from annotations.services.moderation import (
     membership_assign,
     membership_remove,
@@ -68,6 +68,7 @@ __all__ = [
     "span_review_bulk",
     "span_snapshot",
     "span_update",
+    "suggester_retrain",
     "suggester_train",
     "suggestion_accept",
     "suggestion_reject",

@@ -2,32 +2,44 @@
 and when to retrain.
 
 The rules serve until a project has a model for a label; from then on the model suggests that
-label (QUOTE always comes from the rules). Model files live under settings.SUGGESTER_MODEL_DIR.
+label. Model files live under settings.SUGGESTER_MODEL_DIR.
+
+scikit-learn (and scipy, numpy and joblib with it) is imported only inside the functions that
+load or train a model: they run on the worker and in management commands. A web process
+imports this module to note decisions and enqueue a retrain, and starts without them, most of
+its start-up time and memory otherwise (tests/test_web_process_imports.py holds it to that).
+
+When to retrain: a decision notes its (project, label) on the transaction; once it commits, one
+check per noted label compares the desk's decisions with those the last model learned from. A
+due label gets one retrain, RETRAIN_DELAY seconds later, marked pending in the broker's Redis
+so that the decisions of the meantime do not schedule more; the retrain checks again before
+training (another run may have trained on these decisions already).
 """
 
 from __future__ import annotations
 
 import logging
-import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from celery import current_app
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Func, Max, Q, QuerySet, Subquery, Value
 
 from annotations.errors import ValidationError
 from annotations.models import Document, Label, Project, Span, SuggesterModel, Suggestion
-from annotations.suggest import (
-    Candidate,
-    learned,
-    learned_quotes,
-    suggest_claims,
-    suggest_opinions,
-    suggest_quotes,
-)
+from annotations.suggest import Candidate, suggest_claims, suggest_opinions, suggest_quotes
 from annotations.suggest.sentences import sentence_spans
+
+if TYPE_CHECKING:
+    from redis import Redis
+
+    from annotations.suggest.learned import SentenceModel
+    from annotations.suggest.learned_quotes import Example, QuoteModel
 
 log = logging.getLogger(__name__)
 
@@ -40,16 +52,21 @@ MIN_QUOTE_DOCUMENTS = 5
 MIN_QUOTES = 10
 SPEAKER_REACH = 400  # how far from a quote its speaker's name is looked for
 HELDOUT_SHARE = 0.2
+# A retrain starts this long after the decision that made it due: the decisions of that minute
+# (a reviewer accepting one suggestion after another) are in it and schedule no other.
+RETRAIN_DELAY = 60
 
-_loaded: dict[str, learned.SentenceModel | learned_quotes.QuoteModel] = {}
+_loaded: dict[str, SentenceModel | QuoteModel] = {}
 
 
 def _model_path(row: SuggesterModel) -> Path:
     return Path(settings.SUGGESTER_MODEL_DIR) / row.path
 
 
-def _load(row: SuggesterModel) -> learned.SentenceModel | learned_quotes.QuoteModel | None:
+def _load(row: SuggesterModel) -> SentenceModel | QuoteModel | None:
     """The model file for the row, cached per process. None (rules serve) if it is missing."""
+    from annotations.suggest import learned, learned_quotes  # scikit-learn: see the docstring
+
     path = _model_path(row)
     model = _loaded.get(str(path))
     if model is None:
@@ -89,21 +106,56 @@ def candidates_for(document: Document) -> list[Candidate]:
     return out
 
 
-# --- training data from the desk -------------------------------------------------------------
+# --- the desk's decisions: counted, and as training data ---------------------------------
+
+
+# The models whose `decisions` say what the desk had taught when they were made: those trained on
+# the desk's decisions, and one trained from labeled files once it is the active one.
+LEARNED_FROM_DECISIONS = Q(source="project") | Q(is_active=True)
+
+
+def _count(queryset: QuerySet) -> Subquery:
+    return Subquery(queryset.order_by().values(n=Func(Value(1), function="COUNT")))
+
+
+def _decisions(project_id: int, label: str) -> tuple[int, int]:
+    """How many times the desk said yes or no about `label` (its live spans and its decided
+    suggestions), and how many of those the latest model trained on them had: one query."""
+    spans = Span.objects.filter(
+        document__project_id=project_id, label=label, deleted_at__isnull=True
+    )
+    decided = Suggestion.objects.filter(document__project_id=project_id, label=label).exclude(
+        status=Suggestion.Status.OPEN
+    )
+    models = SuggesterModel.objects.filter(project_id=project_id, label=label).filter(
+        LEARNED_FROM_DECISIONS
+    )
+    row = (
+        Project.objects.filter(pk=project_id)
+        .order_by()
+        .values(
+            spans=_count(spans),
+            decided=_count(decided),
+            learned=Subquery(models.order_by().values(m=Func("decisions", function="MAX"))),
+        )
+        .first()
+    )
+    if row is None:
+        return 0, 0
+    return row["spans"] + row["decided"], row["learned"] or 0
 
 
 def decision_count(*, project_id: int, label: str) -> int:
     """How many times the desk said yes or no about `label`: its live spans and its decided
     suggestions. Retraining waits for enough new ones."""
-    spans = Span.objects.filter(
-        document__project_id=project_id, label=label, deleted_at__isnull=True
-    ).count()
-    decided = (
-        Suggestion.objects.filter(document__project_id=project_id, label=label)
-        .exclude(status=Suggestion.Status.OPEN)
-        .count()
-    )
-    return spans + decided
+    return _decisions(project_id, label)[0]
+
+
+def retrain_due(*, project_id: int, label: str) -> bool:
+    """Whether the desk made RETRAIN_AFTER_DECISIONS decisions about `label` since the model
+    last trained on its decisions."""
+    now, learned = _decisions(project_id, label)
+    return now - learned >= settings.RETRAIN_AFTER_DECISIONS
 
 
 def training_sentences(*, project: Project, label: str) -> tuple[list[str], list[bool]]:
@@ -135,19 +187,6 @@ def training_sentences(*, project: Project, label: str) -> tuple[list[str], list
 # --- training ---------------------------------------------------------------------------------
 
 
-def _split(n: int, labels: Sequence[bool]) -> tuple[list[int], list[int]]:
-    """A stratified held-out split, the same for the same data."""
-    rng = random.Random(n)  # noqa: S311 - a reproducible split, not a secret
-    train, held = [], []
-    for value in (True, False):
-        idx = [i for i in range(n) if labels[i] == value]
-        rng.shuffle(idx)
-        cut = max(1, round(len(idx) * HELDOUT_SHARE))
-        held += idx[:cut]
-        train += idx[cut:]
-    return sorted(train), sorted(held)
-
-
 def suggester_train(
     *,
     project: Project,
@@ -159,6 +198,34 @@ def suggester_train(
     """Train a new version of the project's `label` model, keep its held-out score beside it
     and make it the active one. Without sentences, they come from the desk's own decisions
     (QUOTE always does: it learns from whole articles the desk annotated)."""
+    row = _train(project, label, sentences, labels, source=source)
+    assert row is not None
+    return row
+
+
+def suggester_retrain(*, project_id: int, label: str) -> SuggesterModel | None:
+    """The retrain task's body: a new version of the `label` model if the desk's decisions
+    still call for one. None when the project is gone or nothing new came in since the last
+    model (another run trained on these decisions already): safe to run twice."""
+    try:
+        project = Project.objects.filter(pk=project_id).first()
+        if project is None or not retrain_due(project_id=project_id, label=label):
+            return None
+        return _train(project, label, None, None, source="project", only_if_new=True)
+    finally:
+        # Decisions from now on may schedule the next retrain.
+        _pending_clear(project_id, label)
+
+
+def _train(
+    project: Project,
+    label: str,
+    sentences: Sequence[str] | None,
+    labels: Sequence[bool] | None,
+    *,
+    source: str,
+    only_if_new: bool = False,
+) -> SuggesterModel | None:
     if label not in LEARNABLE:
         raise ValidationError(
             f"Unknown label {label!r}; choose one of {', '.join(LEARNABLE)}.", field="label"
@@ -171,14 +238,16 @@ def suggester_train(
     with transaction.atomic():
         # Serialise trainings of one project so versions do not collide.
         Project.objects.select_for_update().filter(pk=project.pk).values("pk").first()
-        latest = project.suggester_models.filter(label=label).aggregate(v=Max("version"))["v"]
-        version = (latest or 0) + 1
+        models = project.suggester_models.filter(label=label)
+        if only_if_new and models.filter(LEARNED_FROM_DECISIONS, decisions__gte=decisions).exists():
+            return None  # a run alongside this one trained on the same decisions and saved first
+        version = (models.aggregate(v=Max("version"))["v"] or 0) + 1
         relative = f"project-{project.pk}/{label.lower()}-v{version}.joblib"
         path = Path(settings.SUGGESTER_MODEL_DIR) / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         model.save(path)
-        project.suggester_models.filter(label=label, is_active=True).update(is_active=False)
-        row = SuggesterModel.objects.create(
+        models.filter(is_active=True).update(is_active=False)
+        return SuggesterModel.objects.create(
             project=project,
             label=label,
             version=version,
@@ -190,10 +259,11 @@ def suggester_train(
             heldout=heldout,
             threshold=model.threshold,
         )
-    return row
 
 
 def _train_sentences(project, label, sentences, labels):
+    from annotations.suggest import learned  # scikit-learn: see the docstring
+
     if sentences is None:
         sentences, labels = training_sentences(project=project, label=label)
     assert labels is not None
@@ -204,18 +274,9 @@ def _train_sentences(project, label, sentences, labels):
             f"needs {MIN_SENTENCES} with at least {MIN_PER_CLASS} of each.",
             field="label",
         )
-    train_idx, held_idx = _split(len(sentences), labels)
-    model = learned.train(
-        [sentences[i] for i in train_idx], [labels[i] for i in train_idx], label=label
+    model, heldout = learned.train_with_heldout(
+        sentences, labels, label=label, heldout=HELDOUT_SHARE
     )
-    score = model.evaluate([sentences[i] for i in held_idx], [labels[i] for i in held_idx])
-    heldout = {
-        "sentences": len(held_idx),
-        "precision": round(score.precision, 4),
-        "recall": round(score.recall, 4),
-        "f1": round(score.f1, 4),
-        "macro_f1": round(score.macro_f1, 4),
-    }
     return model, heldout, len(sentences), yes
 
 
@@ -235,7 +296,7 @@ def _speaker_range(text: str, speaker: str, start: int, end: int) -> tuple[int, 
     return None if best is None else (best[1], best[1] + len(speaker))
 
 
-def quote_training_examples(*, project: Project) -> list[learned_quotes.Example]:
+def quote_training_examples(*, project: Project) -> list[Example]:
     """(text, quote ranges, speaker ranges) for each article where the desk worked on quotes:
     its live QUOTE spans (not rejected by a moderator) are the quotes; every other quoted
     region in it is a no, as are rejected QUOTE suggestions."""
@@ -265,6 +326,8 @@ def quote_training_examples(*, project: Project) -> list[learned_quotes.Example]
 
 
 def _train_quotes(project: Project):
+    from annotations.suggest import learned_quotes  # scikit-learn: see the docstring
+
     examples = quote_training_examples(project=project)
     count = sum(len(q) for _, q, _ in examples)
     if len(examples) < MIN_QUOTE_DOCUMENTS or count < MIN_QUOTES:
@@ -273,71 +336,121 @@ def _train_quotes(project: Project):
             f"needs {MIN_QUOTE_DOCUMENTS} articles with at least {MIN_QUOTES} quotes.",
             field="label",
         )
-    order = list(range(len(examples)))
-    random.Random(len(examples)).shuffle(order)  # noqa: S311 - a reproducible split
-    cut = max(1, round(len(examples) * HELDOUT_SHARE))
-    held = [examples[i] for i in order[:cut]]
-    model = learned_quotes.train([examples[i] for i in order[cut:]])
-    return model, _quote_heldout(model, held), len(examples), count
+    model, heldout = learned_quotes.train_with_heldout(examples, heldout=HELDOUT_SHARE)
+    return model, heldout, len(examples), count
 
 
-def _quote_heldout(model, examples) -> dict:
-    """Quote precision, recall and F1 by overlap, and speaker accuracy on found quotes."""
-    suggested = found_by = gold_n = found = judged = right = 0
-    for text, quotes, speakers in examples:
-        candidates = model.suggest(text)
-        suggested += len(candidates)
-        found_by += sum(any(c.start < e and c.end > s for s, e in quotes) for c in candidates)
-        for (s, e), speaker in zip(quotes, speakers, strict=True):
-            gold_n += 1
-            hit = next((c for c in candidates if c.start < e and c.end > s), None)
-            if hit is None:
-                continue
-            found += 1
-            if speaker is not None:
-                judged += 1
-                right += bool(
-                    hit.speaker_start is not None
-                    and hit.speaker_start < speaker[1]
-                    and hit.speaker_end > speaker[0]
-                )
-    precision = found_by / suggested if suggested else 0.0
-    recall = found / gold_n if gold_n else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {
-        "articles": len(examples),
-        "precision": round(precision, 4),
-        "recall": round(recall, 4),
-        "f1": round(f1, 4),
-        "speaker_accuracy": round(right / judged, 4) if judged else None,
-    }
+# --- when to retrain ----------------------------------------------------------------------------
 
 
-def retrain_if_due(*, project_id: int) -> list[str]:
-    """Enqueue a retrain (after commit) for each label with enough new decisions since the
-    last model. Returns the labels it enqueued."""
-    due = []
-    for label in LEARNABLE:
-        last = (
-            SuggesterModel.objects.filter(project_id=project_id, label=label)
-            .filter(Q(source="project") | Q(is_active=True))
-            .aggregate(d=Max("decisions"))["d"]
-            or 0
-        )
-        if (
-            decision_count(project_id=project_id, label=label) - last
-            >= settings.RETRAIN_AFTER_DECISIONS
-        ):
-            due.append(label)
+class _RetrainCheck:
+    """The (project, label) pairs decided in one transaction, checked once it commits."""
+
+    def __init__(self, project_id: int, label: str) -> None:
+        self.noted = {(project_id, label)}
+
+    def run(self) -> None:
+        for project_id, label in sorted(self.noted):
+            retrain_if_due(project_id=project_id, labels=[label])
+
+
+def retrain_check_on_commit(*, project_id: int, label: str) -> None:
+    """Note a decision about `label`. Whether a retrain is due is asked once per transaction
+    and label, after the commit: not inside the decision's row locks, not once per suggestion
+    when twenty are accepted together."""
+    if label not in LEARNABLE:
+        return
+    # Django keeps (savepoint ids, callback, robust) for each callback of the transaction; one
+    # registered inside a savepoint that rolls back is dropped with it, and so is this check.
+    for _, callback, _ in transaction.get_connection().run_on_commit:
+        if isinstance(getattr(callback, "__self__", None), _RetrainCheck):
+            callback.__self__.noted.add((project_id, label))
+            return
+    # robust: a failed check is logged, it does not fail the request whose decision is saved.
+    transaction.on_commit(_RetrainCheck(project_id, label).run, robust=True)
+
+
+def retrain_if_due(*, project_id: int, labels: Iterable[str] = LEARNABLE) -> list[str]:
+    """Schedule (after commit) a retrain of each of `labels` with enough new decisions since
+    its last model and none already pending. Returns the labels it schedules."""
+    due = [
+        label
+        for label in labels
+        if not _pending(project_id, label) and retrain_due(project_id=project_id, label=label)
+    ]
     for label in due:
-        transaction.on_commit(lambda label=label: _enqueue_retrain(project_id, label))
+        transaction.on_commit(partial(_schedule_retrain, project_id, label))
     return due
 
 
-def _enqueue_retrain(project_id: int, label: str) -> None:
+def _schedule_retrain(project_id: int, label: str) -> None:
     from annotations.tasks import retrain_suggester
 
+    if not _pending_mark(project_id, label):
+        return  # a decision committed alongside this one scheduled it
     try:
-        retrain_suggester.enqueue(project_id, label)
+        retrain_suggester.enqueue(project_id, label, countdown=RETRAIN_DELAY)
     except Exception as exc:  # the decision is saved; the next decision asks again
+        _pending_clear(project_id, label)
         log.warning("Could not enqueue retraining %s for project %s: %s", label, project_id, exc)
+
+
+# The pending mark: a key in the broker's Redis, set (NX) when a retrain is scheduled and removed
+# when it has run. It expires on its own in case the retrain is lost with its worker. Tasks that
+# run in-process (no broker) retrain at once, before the next decision: they need no mark.
+PENDING_FOR = RETRAIN_DELAY + settings.CELERY_TASK_TIME_LIMIT + 60
+_redis_clients: dict[str, Redis] = {}
+
+
+def _pending_key(project_id: int, label: str) -> str:
+    return f"annotations:retrain-pending:{project_id}:{label}"
+
+
+def _redis() -> Redis | None:
+    conf = current_app.conf
+    url = str(conf.broker_url or "")
+    if conf.task_always_eager or not url.startswith(("redis://", "rediss://")):
+        return None
+    client = _redis_clients.get(url)
+    if client is None:
+        from redis import Redis
+
+        timeout = settings.CELERY_BROKER_CONNECTION_TIMEOUT
+        client = Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
+        _redis_clients[url] = client
+    return client
+
+
+def _pending(project_id: int, label: str) -> bool:
+    client = _redis()
+    if client is None:
+        return False
+    try:
+        return bool(client.exists(_pending_key(project_id, label)))
+    except Exception as exc:
+        # The broker is down, so an enqueue would fail too (after another timeout): the first
+        # decision once it is back schedules the retrain.
+        log.warning("Could not read the retrain mark, not scheduling now: %s", exc)
+        return True
+
+
+def _pending_mark(project_id: int, label: str) -> bool:
+    """Mark the retrain pending; False if it already was."""
+    client = _redis()
+    if client is None:
+        return True
+    try:
+        return bool(client.set(_pending_key(project_id, label), 1, nx=True, ex=PENDING_FOR))
+    except Exception as exc:  # the task re-checks before training: a duplicate costs little
+        log.warning("Could not mark the retrain pending: %s", exc)
+        return True
+
+
+def _pending_clear(project_id: int, label: str) -> None:
+    client = _redis()
+    if client is None:
+        return
+    try:
+        client.delete(_pending_key(project_id, label))
+    except Exception as exc:  # it expires on its own
+        log.warning("Could not clear the retrain mark: %s", exc)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from annotations import policy
 from annotations.errors import Conflict, NotAllowed, ValidationError
 from annotations.models import Document, Label, Span, Suggestion, SuggestionRun
+from annotations.services import learning
 from annotations.services.common import record_event
 from annotations.services.spans import span_create
 from annotations.suggest import Candidate
@@ -177,10 +178,8 @@ def suggestion_run_execute(*, run_id: int) -> SuggestionRun | None:
     if run is None:
         return None
     document = Document.objects.only("id", "project_id", "text").get(pk=run.document_id)
-    from annotations.services.learning import candidates_for
-
     started = timezone.now()
-    candidates = candidates_for(document)
+    candidates = learning.candidates_for(document)
     computed = timezone.now()
     with transaction.atomic():
         # One writer per document at a time: concurrent runs of it queue up here.
@@ -356,6 +355,6 @@ def _decide(suggestion: Suggestion, actor, status: str) -> None:
         before={"status": Open},
         after={"status": status, "label": suggestion.label, "score": suggestion.score},
     )
-    from annotations.services.learning import retrain_if_due
-
-    retrain_if_due(project_id=suggestion.document.project_id)
+    learning.retrain_check_on_commit(
+        project_id=suggestion.document.project_id, label=suggestion.label
+    )

@@ -5,8 +5,10 @@
         c.label, c.start, c.end, c.text, c.score, c.reason, c.speaker
 
 Offsets are Python code-point indices into ``text`` (end exclusive) and ``c.text`` is always
-``text[c.start:c.end]``. The learned suggester lives in ``annotations.suggest.learned`` (it needs
-scikit-learn and a model trained on a project's labels).
+``text[c.start:c.end]``. The learned suggesters live in ``annotations.suggest.learned`` and
+``learned_quotes``: they need scikit-learn and a model trained on a project's labels, and are
+not imported here, so that web processes (which import this package for the rules) never load
+scikit-learn. Import them by name where a model is trained or used.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ a speaker span being ``(start, end)``, several such ranges, or None. ``polnear_e
 PolNeAR articles into that form (the direct quotes only, as the benchmark counts them).
 
     model = train(examples)
+    model, heldout = train_with_heldout(examples)  # and its score on articles it never saw
     model.save("quote.joblib")
     model = load("quote.joblib")
     model.suggest(article_text)  # -> list[Candidate]
@@ -35,6 +36,7 @@ import joblib
 import numpy as np
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedGroupKFold, cross_val_predict, train_test_split
 
 from . import quotes as rules
 from .candidates import Candidate, make
@@ -477,6 +479,35 @@ class QuoteModel:
             )
         return out
 
+    def evaluate(self, examples: Iterable[Example]) -> dict[str, float | int | None]:
+        """Quote precision, recall and F1 by overlap on these articles, and speaker accuracy:
+        among found quotes with a speaker, the share whose first overlapping suggestion names
+        a range overlapping it. Rounded for storing."""
+        suggested, gold, speakers = [], [], []
+        for text, quote_spans, speaker_spans in examples:
+            candidates = self.suggest(text)
+            suggested.append([(c.start, c.end) for c in candidates])
+            gold.append([(_ranges(q), _ranges(sp)) for q, sp in _pairs(quote_spans, speaker_spans)])
+            speakers.append(candidates)
+        precision, recall, f1 = _overlap_prf(suggested, [[q for q, _ in g] for g in gold])
+        judged = right = 0
+        for candidates, quotes in zip(speakers, gold, strict=True):
+            for quote, source in quotes:
+                hit = next((c for c in candidates if _overlap((c.start, c.end), quote)), None)
+                if hit is None or not source:
+                    continue
+                judged += 1
+                right += hit.speaker_start is not None and _overlap(
+                    (hit.speaker_start, hit.speaker_end), source
+                )
+        return {
+            "articles": len(gold),
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(f1, 4),
+            "speaker_accuracy": round(right / judged, 4) if judged else None,
+        }
+
     def top_features(self, n: int = 15) -> dict[str, list[tuple[str, float]]]:
         """The heaviest weights of each classifier, for and against."""
         out = {}
@@ -539,14 +570,14 @@ class _Prepared:
     gold: list[tuple[tuple[Span, ...], tuple[Span, ...]]]
 
 
+def _pairs(quote_spans, speaker_spans):
+    """Each quote with its speaker spec (None where the list of speakers is shorter)."""
+    return zip(quote_spans, list(speaker_spans) + [None] * len(quote_spans), strict=False)
+
+
 def _prepare(example: Example) -> _Prepared:
     text, quote_spans, speaker_spans = example
-    gold = [
-        (_ranges(qs), _ranges(sp))
-        for qs, sp in zip(
-            quote_spans, list(speaker_spans) + [None] * len(quote_spans), strict=False
-        )
-    ]
+    gold = [(_ranges(qs), _ranges(sp)) for qs, sp in _pairs(quote_spans, speaker_spans)]
     ctx = _Context(text)
     qx, qy, groups = [], [], []
     for i, q in enumerate(ctx.quotes):
@@ -569,11 +600,9 @@ def _fit_filter(
     vec = DictVectorizer()
     x = _matrix(vec, fit=True, rows=[f for p in prepared for f in p.quote_x])
     y = [v for p in prepared for v in p.quote_y]
-    clf = LogisticRegression(C=c, solver="liblinear", max_iter=2000)
     if len(set(y)) < 2:
         raise ValueError("training needs quoted regions that are quotations and some that are not")
-    clf.fit(x, y)
-    return vec, clf
+    return vec, _classifier(c).fit(x, y)
 
 
 def _fit_speaker(
@@ -585,9 +614,20 @@ def _fit_speaker(
     if len(set(y)) < 2:
         raise ValueError("training needs quotations with a speaker among other names")
     x = _matrix(vec, fit=True, rows=rows)
-    clf = LogisticRegression(C=c, solver="liblinear", max_iter=2000)
-    clf.fit(x, y)
-    return vec, clf
+    return vec, _classifier(c).fit(x, y)
+
+
+def _classifier(c: float) -> LogisticRegression:
+    return LogisticRegression(C=c, solver="liblinear", max_iter=2000)
+
+
+def _article_folds(y: np.ndarray, articles: np.ndarray, folds: int) -> list | None:
+    """Folds that keep each article's rows together and the yes/no share alike in each, or
+    None when fewer than two articles have rows."""
+    n = min(folds, len(np.unique(articles)))
+    if n < 2:
+        return None
+    return list(StratifiedGroupKFold(n_splits=n).split(np.zeros(len(y)), y, groups=articles))
 
 
 def _cv_counts(
@@ -597,10 +637,8 @@ def _cv_counts(
     share of quotations whose top-ranked speaker is right for each ranker setting.
 
     The feature vocabulary is built once over all articles (it sees no labels); each fold fits
-    the classifiers on the other folds' rows only.
+    the classifiers on the other folds' articles only.
     """
-    n = len(prepared)
-    fold_of = np.array([i % folds for i in range(n)])
     qvec = DictVectorizer()
     qx = _matrix(qvec, [f for p in prepared for f in p.quote_x], fit=True)
     qy = np.array([v for p in prepared for v in p.quote_y])
@@ -613,46 +651,54 @@ def _cv_counts(
     )
     group_art = np.array([i for i, p in enumerate(prepared) for _ in p.speaker_groups])
     s_art = group_art[s_group] if len(s_group) else np.zeros(0, dtype=int)
-    probs = {c: np.zeros(len(qy)) for c in cs}
-    right = dict.fromkeys(c_speaker, 0.0)
-    for k in range(folds):
-        test_q = fold_of[q_art] == k
-        for c in cs:
-            clf = LogisticRegression(C=c, solver="liblinear", max_iter=2000)
-            clf.fit(qx[~test_q], qy[~test_q])
-            probs[c][test_q] = clf.predict_proba(qx[test_q])[:, 1]
-        test_s = fold_of[s_art] == k
+    q_folds = _article_folds(qy, q_art, folds)
+    if q_folds is None:
+        raise ValueError("choosing the settings needs quoted regions in at least two articles")
+    probs = {
+        c: cross_val_predict(_classifier(c), qx, qy, cv=q_folds, method="predict_proba")[:, 1]
+        for c in cs
+    }
+    right = dict.fromkeys(c_speaker, float("nan"))
+    s_folds = _article_folds(sy, s_art, folds)
+    if s_folds is not None:
+        members = [np.flatnonzero(s_group == g) for g in range(len(group_art))]
         for c in c_speaker:
-            clf = LogisticRegression(C=c, solver="liblinear", max_iter=2000)
-            clf.fit(sx[~test_s], sy[~test_s])
-            p = clf.predict_proba(sx[test_s])[:, 1]
-            groups, ys = s_group[test_s], sy[test_s]
-            for g in np.unique(groups):
-                sel = groups == g
-                right[c] += float(ys[sel][int(np.argmax(p[sel]))])
-    n_groups = max(1, len(group_art))
+            p = cross_val_predict(_classifier(c), sx, sy, cv=s_folds, method="predict_proba")[:, 1]
+            top = [rows[int(np.argmax(p[rows]))] for rows in members]
+            right[c] = float(sy[top].mean())
     split = np.cumsum([len(p.quote_x) for p in prepared])[:-1]
-    return (
-        {c: list(np.split(v, split)) for c, v in probs.items()},
-        {c: v / n_groups for c, v in right.items()},
-    )
+    return {c: list(np.split(v, split)) for c, v in probs.items()}, right
+
+
+def _overlap_prf(
+    suggested: Sequence[Sequence[Span]], gold: Sequence[Sequence[Sequence[Span]]]
+) -> tuple[float, float, float]:
+    """Precision, recall and F1 by the benchmark's rule, per article: a suggestion is right if
+    it overlaps a gold quote, a gold quote (one or more ranges) is found if a suggestion
+    overlaps it. Precision counts suggestions and recall gold quotes, so this is not one
+    confusion matrix that scikit-learn's metrics could take."""
+    right = wrong = found = gold_n = 0
+    for spans, quotes in zip(suggested, gold, strict=True):
+        for span in spans:
+            if any(_overlap(span, quote) for quote in quotes):
+                right += 1
+            else:
+                wrong += 1
+        gold_n += len(quotes)
+        found += sum(1 for quote in quotes if any(_overlap(span, quote) for span in spans))
+    precision = right / (right + wrong) if right + wrong else 0.0
+    recall = found / gold_n if gold_n else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
 
 
 def _f1_at(prepared: Sequence[_Prepared], probs: Sequence[np.ndarray], t: float) -> float:
-    """README F1 of the kept regions at threshold ``t`` (a gold quote found once is enough)."""
-    tp = fp = found = gold_n = 0
-    for p, pr in zip(prepared, probs, strict=True):
-        kept = [(q.start, q.end) for q, v in zip(p.ctx.quotes, pr, strict=True) if v >= t]
-        for span in kept:
-            if any(_overlap(span, g[0]) for g in p.gold):
-                tp += 1
-            else:
-                fp += 1
-        gold_n += len(p.gold)
-        found += sum(1 for g in p.gold if any(_overlap(span, g[0]) for span in kept))
-    prec = tp / (tp + fp) if tp + fp else 0.0
-    rec = found / gold_n if gold_n else 0.0
-    return 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    """F1 of the regions kept at threshold ``t``."""
+    kept = [
+        [(q.start, q.end) for q, v in zip(p.ctx.quotes, pr, strict=True) if v >= t]
+        for p, pr in zip(prepared, probs, strict=True)
+    ]
+    return _overlap_prf(kept, [[quote for quote, _ in p.gold] for p in prepared])[2]
 
 
 def train(
@@ -701,6 +747,16 @@ def train(
     fvec, fclf = _fit_filter(prepared, cf)
     svec, sclf = _fit_speaker(prepared, cs)
     return QuoteModel(fvec, fclf, svec, sclf, round(tf, 3), version, len(prepared))
+
+
+def train_with_heldout(
+    examples: Sequence[Example], *, heldout: float = 0.2, **options
+) -> tuple[QuoteModel, dict[str, float | int | None]]:
+    """``train`` on a share of the articles and score the model on the others (``evaluate``).
+    The split is the same for the same articles (a fixed seed)."""
+    train_on, held = train_test_split(list(examples), test_size=heldout, random_state=0)
+    model = train(train_on, **options)
+    return model, model.evaluate(held)
 
 
 def polnear_examples(articles) -> list[Example]:
