@@ -30,7 +30,13 @@ class EnqueueTask(Task):
         if self.app.conf.task_always_eager:
             return self.apply(args)  # in-process and at once, without a broker connection
         with self.app.connection_for_write() as connection:
-            return self.apply_async(args, countdown=countdown, connection=connection, retry=False)
+            # celery-types does not know apply_async's `connection` option (it is passed on to
+            # the producer), hence the ignores.
+            if countdown is None:
+                return self.apply_async(args, connection=connection, retry=False)  # type: ignore[call-arg]
+            return self.apply_async(  # type: ignore[call-arg]
+                args, countdown=countdown, connection=connection, retry=False
+            )
 
 
 @shared_task(

@@ -90,7 +90,7 @@ def candidates_for(document: Document) -> list[Candidate]:
     for label in LEARNABLE:
         row = active.get(label)
         model = _load(row) if row is not None else None
-        if model is None:
+        if row is None or model is None:
             out.extend(RULES[label](text))
             continue
         for c in model.suggest(text):
@@ -312,7 +312,7 @@ def quote_training_examples(*, project: Project) -> list[Example]:
         document__project=project, label=Label.QUOTE, status=Suggestion.Status.REJECTED
     ).values_list("document_id", flat=True)
     worked_on = set(quotes) | set(rejected)
-    examples = []
+    examples: list[Example] = []
     for document in Document.objects.filter(pk__in=worked_on).only("id", "text").order_by("pk"):
         found = sorted(quotes.get(document.pk, []))
         examples.append(

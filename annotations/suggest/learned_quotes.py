@@ -497,8 +497,10 @@ class QuoteModel:
                 if hit is None or not source:
                     continue
                 judged += 1
-                right += hit.speaker_start is not None and _overlap(
-                    (hit.speaker_start, hit.speaker_end), source
+                right += (
+                    hit.speaker_start is not None
+                    and hit.speaker_end is not None
+                    and _overlap((hit.speaker_start, hit.speaker_end), source)
                 )
         return {
             "articles": len(gold),
@@ -764,9 +766,10 @@ def polnear_examples(articles) -> list[Example]:
     its Source, one triple per content range."""
     from .scoring import gold_direct_quotes
 
-    out = []
+    out: list[Example] = []
     for art in articles:
-        spans, speakers = [], []
+        spans: list[Span] = []
+        speakers: list[Span | Sequence[Span] | None] = []
         for g in gold_direct_quotes(art):
             for rng in g.content:
                 spans.append(rng)
