@@ -17,6 +17,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
@@ -28,7 +29,7 @@ class LabeledSentence:
     label: bool  # Yes (check-worthy) / SUBJ
 
 
-def _read_tsv(path: str | os.PathLike, quoting: int) -> list[dict[str, str]]:
+def _read_tsv(path: str | os.PathLike, quoting: Literal[0, 1, 2, 3]) -> list[dict[str, str]]:
     with open(path, encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f, delimiter="\t", quoting=quoting))
 
@@ -89,6 +90,12 @@ def _ranges(spec: str) -> list[tuple[int, int]]:
     return out
 
 
+def _role_and_id(arg: str) -> tuple[str, str]:
+    """An event's argument, "Source:T3", as its role and the id of the span it names."""
+    role, _, span_id = arg.partition(":")
+    return role, span_id
+
+
 def parse_brat(ann: str) -> list[Attribution]:
     """The attributions of one brat ``.ann`` file (``E`` lines tie Source, Cue, Content)."""
     spans: dict[str, tuple[str, list[tuple[int, int]]]] = {}
@@ -104,7 +111,7 @@ def parse_brat(ann: str) -> list[Attribution]:
             except ValueError:
                 continue
         elif line.startswith("E") and len(cols) >= 2:
-            events.append([tuple(arg.split(":", 1)) for arg in cols[1].split() if ":" in arg])
+            events.append([_role_and_id(arg) for arg in cols[1].split() if ":" in arg])
     out = []
     for args in events:
         att = Attribution(content=[])

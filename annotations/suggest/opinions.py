@@ -155,9 +155,9 @@ def _clause_around(text: str, s: int, e: int, lo: int, hi: int) -> tuple[int, in
     for m in _CLAUSE_EDGE.finditer(text, lo, s):
         left = m.start() + 1
     right = hi
-    m = _CLAUSE_EDGE.search(text, e, hi)
-    if m is not None:
-        right = m.start()
+    edge = _CLAUSE_EDGE.search(text, e, hi)
+    if edge is not None:
+        right = edge.start()
     while left < right and (text[left].isspace() or text[left] in ",;:—–()"):
         left += 1
     while right > left and text[right - 1].isspace():

@@ -151,16 +151,18 @@ def score_quotes(
             if g.source:
                 judged += 1
                 first = hits[0]
-                if first.speaker_start is not None and _overlaps(
-                    [(first.speaker_start, first.speaker_end)], g.source
+                if (
+                    first.speaker_start is not None
+                    and first.speaker_end is not None
+                    and _overlaps([(first.speaker_start, first.speaker_end)], g.source)
                 ):
                     right += 1
                 elif errors is not None:
                     errors.append(("speaker", art, first, g))
-        pred_chars = set()
+        pred_chars: set[int] = set()
         for c in cands:
             pred_chars.update(range(c.start, c.end))
-        gold_chars = set()
+        gold_chars: set[int] = set()
         for g in gold:
             for s, e in g.content:
                 gold_chars.update(range(s, e))
