@@ -13,7 +13,8 @@ from collections.abc import Iterable, Iterator
 
 import orjson
 
-from annotations.export.rows import OFFSET_UNIT, ExportContext, Group, check_span, origin
+from annotations.domain import span as span_domain
+from annotations.export.rows import OFFSET_UNIT, SPAN_COLUMNS, ExportContext, Group, check_span
 
 MEDIA_TYPE = "application/x-ndjson"
 EXTENSION = "jsonl"
@@ -32,42 +33,33 @@ def document_meta(group: Group) -> dict:
     }
 
 
+# The span object: the exported fields by name, the derived ones (origin) shown, its verdict last.
+_NAMES = span_domain.EXPORT_FIELDS
+_DERIVED = tuple((spec.name, spec.derive) for spec in span_domain.EXPORT if spec.derive)
+_VERDICT = SPAN_COLUMNS.index("verdict_id")
+
+
 def render(groups: Iterable[Group], context: ExportContext) -> Iterator[bytes]:
     dumps = orjson.dumps
     options = orjson.OPT_UTC_Z | orjson.OPT_APPEND_NEWLINE
+    names, derived, verdict_at = _NAMES, _DERIVED, _VERDICT
     for group in groups:
         document = group.document
         text = document.text
         labels = []
         spans = []
-        # The hot loop of the biggest export: the row is unpacked once and each span's object
-        # built in one expression, with the same fields, in the same order, as SpanRow names.
+        # The hot loop of the biggest export: each span's object is made in one step from the
+        # row (its exported fields come first, in the order of their names).
         for span in group.spans:
-            (_, pk, label, start, end, exact, prefix, suffix, speaker, note, author, suggested,
-             status, reviewed_at, created_at, updated_at, verdict_id) = span[:17]  # fmt: skip
-            if text[start:end] != exact:
+            values = dict(zip(names, span, strict=False))  # the row goes on: document, verdict
+            start, end = values["start"], values["end"]
+            if text[start:end] != values["text"]:
                 check_span(document, span)  # raises ExportMismatch
-            labels.append((start, end, label))
-            spans.append(
-                {
-                    "id": pk,
-                    "label": label,
-                    "start": start,
-                    "end": end,
-                    "text": exact,
-                    "prefix": prefix,
-                    "suffix": suffix,
-                    "speaker": speaker,
-                    "note": note,
-                    "author": author,
-                    "origin": "manual" if suggested is None else origin(suggested),
-                    "review_status": status,
-                    "reviewed_at": reviewed_at,
-                    "created_at": created_at,
-                    "updated_at": updated_at,
-                    "verdict": None if verdict_id is None else span.verdict,
-                }
-            )
+            labels.append((start, end, values["label"]))
+            for name, derive in derived:
+                values[name] = derive(values[name])
+            values["verdict"] = None if span[verdict_at] is None else span.verdict
+            spans.append(values)
         yield dumps(
             {
                 "id": document.id,

@@ -31,14 +31,11 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from annotations import policy
+from annotations.domain.span import context as span_context
+from annotations.domain.text import normalize_text
 from annotations.errors import NotAllowed, ValidationError
 from annotations.models import AuditEvent, Document, Label, Project, ReviewStatus, Span
-from annotations.services.common import (
-    check_storable,
-    full_clean,
-    normalize_text,
-    span_context,
-)
+from annotations.services.common import check_storable, full_clean
 from annotations.services.documents import document_build, document_import, document_import_event
 from annotations.services.suggestions import suggestion_runs_request
 
