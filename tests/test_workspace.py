@@ -111,7 +111,8 @@ def test_document_list_shows_how_far_the_review_has_come(
 
 
 def test_the_page_describes_spans_exactly_as_the_api_does(reviewer, document, claim):
-    from annotations.api.serializers import SpanSerializer, span_data
+    from annotations.api.serializers import SpanSerializer
+    from annotations.presenters import span_data
     from annotations.selectors import document_spans
 
     services.verdict_set(
