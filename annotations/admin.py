@@ -29,6 +29,7 @@ from django.utils.text import Truncator
 
 from annotations import charts, policy, reports, review_page, selectors, services
 from annotations.agreement import span_matches
+from annotations.domain import span as span_domain
 from annotations.errors import DomainError
 from annotations.models import (
     AuditEvent,
@@ -440,7 +441,7 @@ class SpanAdmin(ModeratedAdmin):
 
     @admin.display(description="origin")
     def origin(self, span):
-        return f"suggestion {span.suggestion_id}" if span.suggestion_id else "manual"
+        return span_domain.origin(span.suggestion_id)
 
     def describe_for_confirmation(self, span):
         return in_context(span.prefix, span.text, span.suffix, span.label)
