@@ -121,3 +121,21 @@ def test_the_page_describes_spans_exactly_as_the_api_does(reviewer, document, cl
     quote = make_span(document, reviewer, "pure propaganda", label="QUOTE", speaker="Police")
     for span in document_spans(document).filter(pk__in=[claim.pk, quote.pk]):
         assert span_data(span) == SpanSerializer(span).data
+
+
+def test_the_page_shows_a_span_being_saved_with_every_field_the_api_gives(reviewer, document):
+    from annotations.api.serializers import SpanSerializer
+    from annotations.presenters import span_draft
+
+    draft = span_draft(document, reviewer.username)
+    assert list(draft) == list(SpanSerializer.Meta.fields)
+    assert draft | {"id": None} == dict.fromkeys(SpanSerializer.Meta.fields) | {
+        "document": document.pk,
+        "author": reviewer.username,
+        "speaker": "",
+        "note": "",
+        "origin": "manual",
+        "review_status": "pending",
+        "review_reason": "",
+        "version": 1,
+    }
