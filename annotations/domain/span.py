@@ -18,6 +18,7 @@ from collections import namedtuple
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Flag, auto
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from annotations.domain.text import unstorable
@@ -68,12 +69,6 @@ class SpanField:
     def path(self) -> str:
         """`source` as an attribute path ("author.username")."""
         return self.source.replace("__", ".")
-
-    def read(self, obj: object) -> Any:
-        """The value shown, read from a model instance or a NewSpan (which takes the default
-        of what it does not carry: a new span is not deleted)."""
-        value = getattr(obj, self.source, self.default)
-        return value if self.derive is None else self.derive(value)
 
 
 def origin(suggestion_id: int | None) -> str:
@@ -148,6 +143,11 @@ if TYPE_CHECKING:
 else:
     # A span after every check, not stored yet: its own values (NEW_FIELDS) in order.
     NewSpan = namedtuple("NewSpan", NEW_FIELDS, defaults=_new_defaults())
+    # What history reads of a span that a new one does not carry takes its default (a new
+    # span is not deleted), so the snapshot reads a NewSpan as it reads a stored span.
+    for _field in HISTORY:
+        if _field.source not in NEW_FIELDS:
+            setattr(NewSpan, _field.source, _field.default)
 
 
 class SpanInvalid(ValueError):
@@ -228,8 +228,10 @@ def check_span(
     check_label(label)
     check_anchor(text, start, end, quote)
     speaker = speaker.strip()
-    check_speaker(label, speaker)
-    check_storable(note, "note")
+    if speaker:
+        check_speaker(label, speaker)
+    if note:
+        check_storable(note, "note")
     prefix, suffix = context(text, start, end)
     return NewSpan(
         label=label,
@@ -243,7 +245,14 @@ def check_span(
     )
 
 
+_read_history = attrgetter(*HISTORY_SOURCES)
+_HISTORY_DERIVED = tuple((field.name, field.derive) for field in HISTORY if field.derive)
+
+
 def snapshot(span: object) -> dict[str, Any]:
     """What history keeps of a span before and after each change, read from a model instance
     or from a NewSpan (as the import writes it: pending, version 1, not deleted)."""
-    return {field.name: field.read(span) for field in HISTORY}
+    values = dict(zip(HISTORY_FIELDS, _read_history(span), strict=True))
+    for name, derive in _HISTORY_DERIVED:
+        values[name] = derive(values[name])
+    return values

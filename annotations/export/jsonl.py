@@ -13,8 +13,14 @@ from collections.abc import Iterable, Iterator
 
 import orjson
 
-from annotations.domain import span as span_domain
-from annotations.export.rows import OFFSET_UNIT, SPAN_COLUMNS, ExportContext, Group, check_span
+from annotations.export.rows import (
+    OFFSET_UNIT,
+    SPAN_COLUMNS,
+    ExportContext,
+    Group,
+    check_span,
+    span_object_maker,
+)
 
 MEDIA_TYPE = "application/x-ndjson"
 EXTENSION = "jsonl"
@@ -33,31 +39,27 @@ def document_meta(group: Group) -> dict:
     }
 
 
-# The span object: the exported fields by name, the derived ones (origin) shown, its verdict last.
-_NAMES = span_domain.EXPORT_FIELDS
-_DERIVED = tuple((spec.name, spec.derive) for spec in span_domain.EXPORT if spec.derive)
 _VERDICT = SPAN_COLUMNS.index("verdict_id")
+_span_object = span_object_maker()
 
 
 def render(groups: Iterable[Group], context: ExportContext) -> Iterator[bytes]:
     dumps = orjson.dumps
     options = orjson.OPT_UTC_Z | orjson.OPT_APPEND_NEWLINE
-    names, derived, verdict_at = _NAMES, _DERIVED, _VERDICT
+    span_object, verdict_at = _span_object, _VERDICT
     for group in groups:
         document = group.document
         text = document.text
         labels = []
         spans = []
         # The hot loop of the biggest export: each span's object is made in one step from the
-        # row (its exported fields come first, in the order of their names).
+        # row, its verdict last.
         for span in group.spans:
-            values = dict(zip(names, span, strict=False))  # the row goes on: document, verdict
+            values = span_object(span)
             start, end = values["start"], values["end"]
             if text[start:end] != values["text"]:
                 check_span(document, span)  # raises ExportMismatch
             labels.append((start, end, values["label"]))
-            for name, derive in derived:
-                values[name] = derive(values[name])
             values["verdict"] = None if span[verdict_at] is None else span.verdict
             spans.append(values)
         yield dumps(

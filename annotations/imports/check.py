@@ -67,15 +67,17 @@ def _what(position: int, span: GivenSpan) -> str:
 def _check(given: GivenSpan, position: int, offsets: Offsets) -> rules.NewSpan:
     label = given.label.upper()
     stored = offsets.stored
-    start = end = 0
+    start, end = given.start, given.end
     try:
-        rules.check_label(label)
-        rules.check_offsets(given.start, given.end, len(offsets.given))
-        start, end = offsets(given.start), offsets(given.end)
+        if not offsets.identity:
+            # The offsets must index the text as given before they can be carried.
+            rules.check_label(label)
+            rules.check_offsets(start, end, len(offsets.given))
+            start, end = offsets(start), offsets(end)
         exact = stored[start:end]
         quote = given.text
-        if quote is None or quote == exact or normalize_text(quote) == exact:
-            quote = exact  # given as the line's text was, before its normalisation
+        if quote is None or (quote != exact and normalize_text(quote) == exact):
+            quote = exact  # none given, or given as the text was before its normalisation
         return rules.check_span(
             stored,
             label=label,

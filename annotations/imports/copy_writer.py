@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, models
 
 from annotations.domain import span as span_domain
 from annotations.models import AuditEvent, Document, Span
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 SPAN_COLUMNS = ("id", "document_id", "author_id", "created_at", "updated_at")
 SPAN_COLUMNS += span_domain.NEW_FIELDS
@@ -70,6 +72,21 @@ def _field(value: Any) -> str:
     return str(value)
 
 
+def _fields(values: tuple[Any, ...]) -> str:
+    """Values as the tab-separated fields of a row. Most rows need no escaping: joined as they
+    are, and formatted field by field only when a value needs it."""
+    line = "\t".join(map(str, values))
+    if (
+        "\\" in line
+        or "\n" in line
+        or "\r" in line
+        or line.count("\t") != len(values) - 1
+        or None in values
+    ):
+        return "\t".join(map(_field, values))
+    return line
+
+
 class _Rows:
     """Rows of COPY's text format, written to the copy in blocks of about a megabyte.
 
@@ -102,13 +119,7 @@ def write_spans(
     total = sum(len(group) for _, group in spans)
     if not total:
         return
-    field, text, dumps, snapshot, join = (
-        _field,
-        _text,
-        orjson.dumps,
-        span_domain.snapshot,
-        "\t".join,
-    )
+    fields, text, dumps, snapshot = _fields, _text, orjson.dumps, span_domain.snapshot
     at = now.isoformat()
     with connection.cursor() as cursor:
         ids = iter(next_ids(cursor, Span, total))
@@ -121,7 +132,7 @@ def write_spans(
                     head = f"\t{document_id}\t{actor.pk}\t{at}\t{at}\t"
                     for span in group:
                         pk = next(ids)
-                        rows.add(f"{pk}{head}{join(map(field, span))}\n")
+                        rows.add(f"{pk}{head}{fields(span)}\n")
                         audit.append(
                             f"{project_id}\tspan\t{pk}\timport\t{actor.pk}\t"
                             f"{text(dumps(snapshot(span)).decode())}\t{at}\n"

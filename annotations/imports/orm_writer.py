@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-
-from django.contrib.auth.models import AbstractBaseUser
+from typing import TYPE_CHECKING
 
 from annotations.domain import span as span_domain
 from annotations.models import AuditEvent, Document, Span
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 
 def write_spans(

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -23,6 +23,9 @@ from annotations.models import Document, Project
 from annotations.services.common import full_clean
 from annotations.services.documents import document_build, document_import, document_import_event
 from annotations.services.suggestions import suggestion_runs_request
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 MAX_REPORTED_ERRORS = 200
 # Lines checked, then written, together: enough to make COPY pay, few enough (in lines and in
