@@ -19,8 +19,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from annotations import policy, selectors, services
 from annotations.errors import NON_FIELD, ValidationError
+from annotations.imports import iter_lines
 from annotations.models import MAX_DOCUMENT_LENGTH
-from annotations.services.imports import iter_lines
 
 MAX_FILES = 50
 

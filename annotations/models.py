@@ -12,7 +12,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
 
-PREFIX_SUFFIX_LENGTH = 32
+from annotations.domain.span import PREFIX_SUFFIX_LENGTH
+
 MAX_DOCUMENT_LENGTH = 2_000_000  # code points; a long report is ~100k
 
 

@@ -11,12 +11,13 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from itertools import chain, groupby, islice
 from operator import itemgetter
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.models import Count, FilteredRelation, Q, QuerySet
 
+from annotations.domain import span as span_domain
+from annotations.export.rows import DOCUMENT_ID, VERDICT_SOURCES, DocumentRow, Group, SpanRow
 from annotations.models import (
     AuditEvent,
     Document,
@@ -26,9 +27,6 @@ from annotations.models import (
     Suggestion,
     SuggestionRun,
 )
-
-if TYPE_CHECKING:
-    from annotations.export import Group
 
 
 def projects_for(user) -> QuerySet[Project]:
@@ -60,6 +58,24 @@ def document_list(user, *, project: Project) -> QuerySet[Document]:
     )
 
 
+def document_overview(user, *, project: Project, search: str = "") -> QuerySet[Document]:
+    """The project's documents for its list page: counts by label (document_list), a search on
+    title and outlet, and how far the review has come (spans decided by a moderator, claims
+    with a verdict)."""
+    live = Q(spans__deleted_at__isnull=True)
+    documents = document_list(user, project=project).annotate(
+        reviewed_count=Count("spans", filter=live & ~Q(spans__review_status="pending")),
+        rejected_count=Count("spans", filter=live & Q(spans__review_status="rejected")),
+        verdict_count=Count(
+            "spans", filter=live & Q(spans__label="CLAIM", spans__verdict__isnull=False)
+        ),
+    )
+    search = search.strip()
+    if search:
+        documents = documents.filter(Q(title__icontains=search) | Q(outlet__icontains=search))
+    return documents
+
+
 def spans_for(user) -> QuerySet[Span]:
     """Live (not deleted) spans in the user's projects."""
     if not user.is_authenticated:
@@ -67,6 +83,15 @@ def spans_for(user) -> QuerySet[Span]:
     return Span.objects.filter(
         document__project__memberships__user=user, deleted_at__isnull=True
     ).select_related("document")
+
+
+def spans_with_deleted_for(user) -> QuerySet[Span]:
+    """Spans in the user's projects, soft-deleted ones included: what an undo may restore."""
+    if not user.is_authenticated:
+        return Span.objects.none()
+    return Span.objects.filter(document__project__memberships__user=user).select_related(
+        "document__project"
+    )
 
 
 def document_spans(document: Document) -> QuerySet[Span]:
@@ -78,6 +103,14 @@ def document_spans(document: Document) -> QuerySet[Span]:
         .select_related("author", "verdict", "verdict__author")
         .order_by("start", "end", "id")
     )
+
+
+def project_spans(user, *, project: Project) -> QuerySet[Span]:
+    """Live spans of one project. Empty unless the user is a member of the project, so no
+    filter applied on top (api/filters.py) can reach another project's rows."""
+    if not user.is_authenticated or not projects_for(user).filter(pk=project.pk).exists():
+        return Span.objects.none()
+    return Span.objects.filter(document__project=project, deleted_at__isnull=True)
 
 
 def object_history(*, object_type: str, object_id: int) -> QuerySet[AuditEvent]:
@@ -109,78 +142,18 @@ def document_runs(document: Document) -> QuerySet[SuggestionRun]:
     return document.suggestion_runs.order_by("-created_at", "-id")
 
 
-# --- The reviewer's workspace (issue 3) ---------------------------------------------------------
-
-
-def spans_with_deleted_for(user) -> QuerySet[Span]:
-    """Spans in the user's projects, soft-deleted ones included: what an undo may restore."""
-    if not user.is_authenticated:
-        return Span.objects.none()
-    return Span.objects.filter(document__project__memberships__user=user).select_related(
-        "document__project"
-    )
-
-
-def document_overview(user, *, project: Project, search: str = "") -> QuerySet[Document]:
-    """The project's documents for its list page: counts by label (document_list), a search on
-    title and outlet, and how far the review has come (spans decided by a moderator, claims
-    with a verdict)."""
-    live = Q(spans__deleted_at__isnull=True)
-    documents = document_list(user, project=project).annotate(
-        reviewed_count=Count("spans", filter=live & ~Q(spans__review_status="pending")),
-        rejected_count=Count("spans", filter=live & Q(spans__review_status="rejected")),
-        verdict_count=Count(
-            "spans", filter=live & Q(spans__label="CLAIM", spans__verdict__isnull=False)
-        ),
-    )
-    search = search.strip()
-    if search:
-        documents = documents.filter(Q(title__icontains=search) | Q(outlet__icontains=search))
-    return documents
-
-
-# --- exports and filtered span lists (issue 6) ---------------------------------------------
-# The export reads two server-side cursors side by side, both ordered by document id: the
-# spans (with their author and verdict, joined) and the documents that have any of them. The
-# number of queries grows with the number of chunks, never with the number of rows.
-
-
-def project_spans(user, *, project: Project) -> QuerySet[Span]:
-    """Live spans of one project. Empty unless the user is a member of the project, so no
-    filter applied on top (api/filters.py) can reach another project's rows."""
-    if not user.is_authenticated or not projects_for(user).filter(pk=project.pk).exists():
-        return Span.objects.none()
-    return Span.objects.filter(document__project=project, deleted_at__isnull=True)
+# Exports. They read two server-side cursors side by side, both ordered by document id: the spans
+# (with their author and verdict, joined) and the documents that have any of them. The number of
+# queries grows with the number of chunks, never with the number of rows.
 
 
 def _span_export_fields(verdict: str) -> tuple[str, ...]:
     """The span row's columns (annotations.export.rows.SPAN_COLUMNS), `verdict` the relation
     the verdict is read through."""
     return (
+        *span_domain.EXPORT_SOURCES,
         "document_id",
-        "id",
-        "label",
-        "start",
-        "end",
-        "text",
-        "prefix",
-        "suffix",
-        "speaker",
-        "note",
-        "author__username",
-        "suggestion_id",
-        "review_status",
-        "reviewed_at",
-        "created_at",
-        "updated_at",
-        f"{verdict}__id",
-        f"{verdict}__rating",
-        f"{verdict}__rationale",
-        f"{verdict}__evidence_links",
-        f"{verdict}__author__username",
-        f"{verdict}__review_status",
-        f"{verdict}__reviewed_at",
-        f"{verdict}__updated_at",
+        *(f"{verdict}__{source}" for source in VERDICT_SOURCES),
     )
 
 
@@ -267,9 +240,7 @@ def _row_chunks(queryset: QuerySet, size: int, cursors: ExitStack) -> Iterator[l
         yield chunk
 
 
-def _document_row(row: tuple):
-    from annotations.export import DocumentRow
-
+def _document_row(row: tuple) -> DocumentRow:
     metadata = row[7]
     if isinstance(metadata, str):  # PostgreSQL hands jsonb over as its text
         metadata = json.loads(metadata)
@@ -277,10 +248,8 @@ def _document_row(row: tuple):
 
 
 def _merge(span_rows: Iterator[tuple], document_rows: Iterator[tuple]) -> Iterator[Group]:
-    from annotations.export import Group, SpanRow
-
     ahead = next(document_rows, None)  # the next document row, read ahead
-    for document_id, rows in groupby(span_rows, key=itemgetter(0)):
+    for document_id, rows in groupby(span_rows, key=itemgetter(DOCUMENT_ID)):
         while ahead is not None and ahead[0] < document_id:
             ahead = next(document_rows, None)
         if ahead is None or ahead[0] != document_id:

@@ -8,8 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from annotations import policy, selectors
-from annotations.api.serializers import SuggestionRunSerializer, span_data, suggestion_data
+from annotations import policy, presenters, selectors
 from annotations.models import Label, Rating, ReviewStatus
 
 MAX_SEARCH_LENGTH = 200
@@ -48,12 +47,14 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
         selectors.documents_for(request.user).select_related("project"), pk=document_id
     )
     spans = selectors.document_spans(document)
-    # Machine suggestions (issue 4): the open ones and the latest run, one query each.
+    # Machine suggestions: the open ones and the latest run, one query each.
     suggestions = selectors.document_suggestions(document, status="open")
     run = selectors.document_runs(document).first()
     workspace = {
         "document": {"id": document.pk, "title": document.title, "text": document.text},
-        "spans": [span_data(span) for span in spans],
+        "spans": [presenters.span_data(span) for span in spans],
+        # What the page shows of a span it is still saving.
+        "draft": presenters.span_draft(document, request.user.get_username()),
         "me": {
             "username": request.user.get_username(),
             "role": policy.role_in(request.user, document.project_id),
@@ -69,8 +70,8 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
             "suggestions": reverse("api-document-suggestions", args=[document.pk]),
             "accept_above": reverse("api-document-suggestions-accept", args=[document.pk]),
         },
-        "suggestions": [suggestion_data(suggestion) for suggestion in suggestions],
-        "run": None if run is None else SuggestionRunSerializer(run).data,
+        "suggestions": [presenters.suggestion_data(suggestion) for suggestion in suggestions],
+        "run": None if run is None else presenters.run_data(run),
     }
     return render(
         request,

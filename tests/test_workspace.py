@@ -111,7 +111,8 @@ def test_document_list_shows_how_far_the_review_has_come(
 
 
 def test_the_page_describes_spans_exactly_as_the_api_does(reviewer, document, claim):
-    from annotations.api.serializers import SpanSerializer, span_data
+    from annotations.api.serializers import SpanSerializer
+    from annotations.presenters import span_data
     from annotations.selectors import document_spans
 
     services.verdict_set(
@@ -120,3 +121,19 @@ def test_the_page_describes_spans_exactly_as_the_api_does(reviewer, document, cl
     quote = make_span(document, reviewer, "pure propaganda", label="QUOTE", speaker="Police")
     for span in document_spans(document).filter(pk__in=[claim.pk, quote.pk]):
         assert span_data(span) == SpanSerializer(span).data
+
+
+def test_the_page_shows_a_span_being_saved_with_every_field_the_api_gives(reviewer, document):
+    from annotations.api.serializers import SpanSerializer
+    from annotations.presenters import span_draft
+
+    draft = span_draft(document, reviewer.username)
+    assert list(draft) == list(SpanSerializer.Meta.fields)
+    assert {name: draft[name] for name in ("id", "document", "author", "origin", "verdict")} == {
+        "id": None,
+        "document": document.pk,
+        "author": reviewer.username,
+        "origin": "manual",
+        "verdict": None,
+    }
+    assert (draft["review_status"], draft["speaker"], draft["note"]) == ("pending", "", "")

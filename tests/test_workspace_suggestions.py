@@ -66,7 +66,7 @@ def test_page_embeds_the_open_suggestions_as_the_api_lists_them(client, desk, re
 
 
 def test_suggestion_data_equals_the_serializer_for_open_and_decided_suggestions(desk, reviewer):
-    from annotations.api.serializers import suggestion_data
+    from annotations.presenters import suggestion_data
 
     document = _suggested(desk, reviewer, 1)
     services.suggestion_reject(suggestion=document.suggestions.first(), actor=reviewer)

@@ -16,6 +16,7 @@ from annotations import services
 from annotations.admin.display import in_context, review_page_link, status_badge
 from annotations.admin.filters import DeletedFilter, OutletFilter
 from annotations.admin.moderated import ReviewedAdmin, safe_next
+from annotations.domain import span as span_domain
 from annotations.errors import DomainError
 from annotations.models import Span
 
@@ -104,8 +105,8 @@ class SpanAdmin(ReviewedAdmin):
         return span.deleted_at is not None
 
     @admin.display(description="origin")
-    def origin(self, span):
-        return f"suggestion {span.suggestion_id}" if span.suggestion_id else "manual"
+    def origin(self, span: Span) -> str:
+        return span_domain.origin(span.suggestion_id)
 
     def describe_for_confirmation(self, span: Span) -> SafeString:
         return in_context(span.prefix, span.text, span.suffix, span.label)

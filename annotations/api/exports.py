@@ -34,8 +34,9 @@ from annotations.export import (
 from annotations.export import (
     stream as export_stream,
 )
+from annotations.imports import MAX_LINE_BYTES, iter_lines
 from annotations.models import ReviewStatus
-from annotations.services.imports import MAX_LINE_BYTES, MAX_REPORTED_ERRORS, iter_lines
+from annotations.services.imports import MAX_REPORTED_ERRORS
 
 log = logging.getLogger(__name__)
 

@@ -1,10 +1,14 @@
 """Input validation and output shapes. Limits are declared here so the OpenAPI schema states
-them; the services check the domain rules (offsets, labels, permissions)."""
+them; the services check the domain rules (offsets, labels, permissions). The objects' field
+lists come from annotations.domain, which the workspace's presenters read too."""
 
 from __future__ import annotations
 
 from rest_framework import serializers
 
+from annotations.domain import span as span_domain
+from annotations.domain import suggestion as suggestion_domain
+from annotations.domain import verdict as verdict_domain
 from annotations.models import (
     MAX_DOCUMENT_LENGTH,
     Document,
@@ -84,17 +88,7 @@ class VerdictSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Verdict
-        fields = [
-            "rating",
-            "rationale",
-            "evidence_links",
-            "author",
-            "review_status",
-            "review_reason",
-            "version",
-            "created_at",
-            "updated_at",
-        ]
+        fields = list(verdict_domain.API_FIELDS)
 
 
 class SpanSerializer(serializers.ModelSerializer):
@@ -104,29 +98,10 @@ class SpanSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Span
-        fields = [
-            "id",
-            "document",
-            "label",
-            "start",
-            "end",
-            "text",
-            "prefix",
-            "suffix",
-            "speaker",
-            "note",
-            "author",
-            "origin",
-            "review_status",
-            "review_reason",
-            "version",
-            "verdict",
-            "created_at",
-            "updated_at",
-        ]
+        fields = list(span_domain.API_FIELDS)
 
     def get_origin(self, span: Span) -> str:
-        return f"suggestion:{span.suggestion_id}" if span.suggestion_id else "manual"
+        return span_domain.origin(span.suggestion_id)
 
     def get_verdict(self, span: Span) -> dict | None:
         verdict = getattr(span, "verdict", None)
@@ -241,41 +216,13 @@ class TokenSerializer(serializers.Serializer):
 class SuggestionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Suggestion
-        fields = [
-            "id",
-            "document",
-            "label",
-            "start",
-            "end",
-            "text",
-            "score",
-            "reason",
-            "suggester",
-            "suggester_version",
-            "speaker",
-            "speaker_start",
-            "speaker_end",
-            "status",
-            "decided_at",
-            "created_at",
-        ]
+        fields = list(suggestion_domain.API_FIELDS)
 
 
 class SuggestionRunSerializer(serializers.ModelSerializer):
     class Meta:
         model = SuggestionRun
-        fields = [
-            "id",
-            "document",
-            "status",
-            "error",
-            "counts",
-            "attempts",
-            "created_at",
-            "enqueued_at",
-            "started_at",
-            "finished_at",
-        ]
+        fields = list(suggestion_domain.RUN_API_FIELDS)
 
 
 class AcceptAboveSerializer(serializers.Serializer):
@@ -285,76 +232,3 @@ class AcceptAboveSerializer(serializers.Serializer):
 class AcceptedSerializer(serializers.Serializer):
     accepted = serializers.IntegerField()
     spans = SpanSerializer(many=True)
-
-
-# --- The reviewer's workspace (issue 3) ---------------------------------------------------------
-
-_datetime = serializers.DateTimeField()
-
-
-def span_data(span: Span) -> dict:
-    """SpanSerializer's output, built directly: the workspace page embeds thousands of spans and
-    DRF's per-field machinery made that the slowest part of opening a long document. Kept equal
-    to SpanSerializer by tests/test_workspace.py."""
-    verdict = getattr(span, "verdict", None)
-    return {
-        "id": span.pk,
-        "document": span.document_id,
-        "label": span.label,
-        "start": span.start,
-        "end": span.end,
-        "text": span.text,
-        "prefix": span.prefix,
-        "suffix": span.suffix,
-        "speaker": span.speaker,
-        "note": span.note,
-        "author": span.author.username,
-        "origin": f"suggestion:{span.suggestion_id}" if span.suggestion_id else "manual",
-        "review_status": span.review_status,
-        "review_reason": span.review_reason,
-        "version": span.version,
-        "verdict": None
-        if verdict is None
-        else {
-            "rating": verdict.rating,
-            "rationale": verdict.rationale,
-            "evidence_links": verdict.evidence_links,
-            "author": verdict.author.username,
-            "review_status": verdict.review_status,
-            "review_reason": verdict.review_reason,
-            "version": verdict.version,
-            "created_at": _datetime.to_representation(verdict.created_at),
-            "updated_at": _datetime.to_representation(verdict.updated_at),
-        },
-        "created_at": _datetime.to_representation(span.created_at),
-        "updated_at": _datetime.to_representation(span.updated_at),
-    }
-
-
-# --- Suggestions in the workspace (issue 4) -------------------------------------------------
-
-
-def suggestion_data(suggestion: Suggestion) -> dict:
-    """SuggestionSerializer's output, built directly like span_data: the page embeds every open
-    suggestion of a document. Kept equal to SuggestionSerializer by
-    tests/test_workspace_suggestions.py."""
-    return {
-        "id": suggestion.pk,
-        "document": suggestion.document_id,
-        "label": suggestion.label,
-        "start": suggestion.start,
-        "end": suggestion.end,
-        "text": suggestion.text,
-        "score": suggestion.score,
-        "reason": suggestion.reason,
-        "suggester": suggestion.suggester,
-        "suggester_version": suggestion.suggester_version,
-        "speaker": suggestion.speaker,
-        "speaker_start": suggestion.speaker_start,
-        "speaker_end": suggestion.speaker_end,
-        "status": suggestion.status,
-        "decided_at": _datetime.to_representation(suggestion.decided_at)
-        if suggestion.decided_at
-        else None,
-        "created_at": _datetime.to_representation(suggestion.created_at),
-    }

@@ -9,41 +9,78 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+from typing import Any
 
-from annotations.export.rows import OFFSET_UNIT, ExportContext, Group, check_span
+from annotations.domain import span as span_domain
+from annotations.export.rows import (
+    OFFSET_UNIT,
+    SPAN_COLUMNS,
+    DocumentRow,
+    ExportContext,
+    Group,
+    SpanRow,
+    VerdictRow,
+    check_span,
+)
 from annotations.models import RATING_VALUES
 
 MEDIA_TYPE = "text/csv"
 EXTENSION = "csv"
-COLUMNS = [
-    "document_id",
-    "document_title",
-    "span_id",
-    "label",
-    "start",
-    "end",
-    "offset_unit",
-    "text",
-    "prefix",
-    "suffix",
-    "speaker",
-    "note",
-    "author",
-    "origin",
-    "review_status",
-    "verdict_rating",
-    "verdict_rating_value",
-    "verdict_review_status",
-    "verdict_rationale",
-    "verdict_evidence_links",
-    "created_at",
-    "updated_at",
-]
 
 
-def _iso(value) -> str:
-    return value.isoformat() if value is not None else ""
+def _rating_value(verdict: VerdictRow) -> int | str:
+    value = RATING_VALUES.get(verdict.rating)
+    return "" if value is None else value
+
+
+_VERDICT_CELLS: tuple[tuple[str, Callable[[VerdictRow], Any]], ...] = (
+    ("verdict_rating", lambda verdict: verdict.rating),
+    ("verdict_rating_value", _rating_value),
+    ("verdict_review_status", lambda verdict: verdict.review_status),
+    ("verdict_rationale", lambda verdict: verdict.rationale),
+    ("verdict_evidence_links", lambda verdict: " ".join(verdict.evidence_links)),
+)
+
+
+def _offset_unit(span: SpanRow) -> list[Any]:
+    return [OFFSET_UNIT]
+
+
+def _verdict(span: SpanRow) -> list[Any]:
+    verdict = span.verdict
+    return [cell(verdict) if verdict else "" for _, cell in _VERDICT_CELLS]
+
+
+# This format's own columns, placed after the span field named: the unit after the offsets,
+# the verdict after the span's review.
+_AFTER: dict[str, tuple[tuple[str, ...], Callable[[SpanRow], list[Any]]]] = {
+    "end": (("offset_unit",), _offset_unit),
+    "review_status": (tuple(name for name, _ in _VERDICT_CELLS), _verdict),
+}
+COLUMNS = ["document_id", "document_title"]
+for _spec in span_domain.CSV:
+    COLUMNS += [_spec.column or _spec.name, *_AFTER.get(_spec.name, ((), None))[0]]
+# (index in the row, what is shown of it, the cells that follow it) for each span column.
+_SPAN_CELLS = tuple(
+    (SPAN_COLUMNS.index(spec.name), spec.derive, _AFTER.get(spec.name, ((), None))[1])
+    for spec in span_domain.CSV
+)
+
+
+def _cells(document: DocumentRow, span: SpanRow) -> list[Any]:
+    cells: list[Any] = [document.id, document.title]
+    for index, derive, after in _SPAN_CELLS:
+        value = span[index]
+        if derive is not None:
+            value = derive(value)
+        elif isinstance(value, datetime):
+            value = value.isoformat()
+        cells.append(value)
+        if after is not None:
+            cells += after(span)
+    return cells
 
 
 def render(groups: Iterable[Group], context: ExportContext) -> Iterator[bytes]:
@@ -54,34 +91,7 @@ def render(groups: Iterable[Group], context: ExportContext) -> Iterator[bytes]:
         document = group.document
         for span in group.spans:
             check_span(document, span)
-            verdict = span.verdict
-            rating_value = RATING_VALUES.get(verdict.rating) if verdict else None
-            writer.writerow(
-                [
-                    document.id,
-                    document.title,
-                    span.id,
-                    span.label,
-                    span.start,
-                    span.end,
-                    OFFSET_UNIT,
-                    span.text,
-                    span.prefix,
-                    span.suffix,
-                    span.speaker,
-                    span.note,
-                    span.author,
-                    span.origin,
-                    span.review_status,
-                    verdict.rating if verdict else "",
-                    "" if rating_value is None else rating_value,
-                    verdict.review_status if verdict else "",
-                    verdict.rationale if verdict else "",
-                    " ".join(verdict.evidence_links) if verdict else "",
-                    _iso(span.created_at),
-                    _iso(span.updated_at),
-                ]
-            )
+            writer.writerow(_cells(document, span))
         yield buffer.getvalue().encode()
         buffer.seek(0)
         buffer.truncate()

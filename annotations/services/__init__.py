@@ -5,14 +5,14 @@ version of what it edits and records who did what in AuditEvent. One module per 
 `grep -r "def span_"` shows everything that can happen to a span.
 """
 
+from annotations.domain.span import context as span_context
+from annotations.domain.text import normalize_text
 from annotations.services.common import (
     MAX_EVIDENCE_LINKS,
     MAX_URL_LENGTH,
     UNSET,
     check_storable,
     check_storable_json,
-    normalize_text,
-    span_context,
     span_snapshot,
     verdict_snapshot,
 )

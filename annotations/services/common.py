@@ -1,16 +1,16 @@
-"""What every service shares: text normalisation, storability checks, snapshots and the audit
-record."""
+"""What every service shares: storability checks, snapshots and the audit record."""
 
 from __future__ import annotations
 
 import json
-import unicodedata
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 
+from annotations.domain import span as span_domain
+from annotations.domain.text import unstorable
 from annotations.errors import NON_FIELD, ValidationError
-from annotations.models import PREFIX_SUFFIX_LENGTH, AuditEvent, Span, Verdict
+from annotations.models import AuditEvent, Span, Verdict
 
 MAX_EVIDENCE_LINKS = 20
 MAX_URL_LENGTH = 2000
@@ -24,23 +24,11 @@ class _Unset:
 UNSET: Any = _Unset()
 
 
-def normalize_text(text: str) -> str:
-    """The one normalisation a document's text gets: line ends to \\n, then Unicode NFC."""
-    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-
-
 def check_storable(value: str, *, field: str) -> None:
     """Refuse what PostgreSQL cannot store: NUL characters and lone surrogates."""
-    if "\x00" in value:
-        raise ValidationError(
-            "contains a NUL character (\\x00), which cannot be stored.", field=field
-        )
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValidationError(
-            "contains a lone surrogate (invalid Unicode), which cannot be stored.", field=field
-        ) from None
+    reason = unstorable(value)
+    if reason is not None:
+        raise ValidationError(reason, field=field)
 
 
 def check_storable_json(value: Any, *, field: str) -> None:
@@ -51,13 +39,6 @@ def check_storable_json(value: Any, *, field: str) -> None:
             "contains a NUL character (\\u0000), which cannot be stored.", field=field
         )
     check_storable(dumped, field=field)
-
-
-def span_context(text: str, start: int, end: int) -> tuple[str, str]:
-    """The prefix and suffix stored with a span, for re-anchoring and TextQuoteSelector."""
-    return text[max(0, start - PREFIX_SUFFIX_LENGTH) : start], text[
-        end : end + PREFIX_SUFFIX_LENGTH
-    ]
 
 
 def record_event(
@@ -75,18 +56,7 @@ def record_event(
 
 
 def span_snapshot(span: Span) -> dict[str, Any]:
-    return {
-        "label": span.label,
-        "start": span.start,
-        "end": span.end,
-        "text": span.text,
-        "speaker": span.speaker,
-        "note": span.note,
-        "review_status": span.review_status,
-        "review_reason": span.review_reason,
-        "deleted": span.deleted_at is not None,
-        "version": span.version,
-    }
+    return span_domain.snapshot(span)
 
 
 def verdict_snapshot(verdict: Verdict) -> dict[str, Any]:

@@ -10,13 +10,13 @@ from urllib.parse import urlsplit
 from django.db import transaction
 
 from annotations import policy
+from annotations.domain.text import normalize_text
 from annotations.errors import NotAllowed, ValidationError
 from annotations.models import MAX_DOCUMENT_LENGTH, Document, Project
 from annotations.services.common import (
     check_storable,
     check_storable_json,
     full_clean,
-    normalize_text,
     record_event,
 )
 from annotations.services.suggestions import suggestion_run_request

@@ -17,6 +17,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from annotations import policy
+from annotations.domain import span as span_domain
 from annotations.errors import Conflict, NotAllowed, ValidationError
 from annotations.models import AuditEvent, Membership, Project, ReviewStatus, Role, Span, Verdict
 from annotations.services.common import (
@@ -39,20 +40,7 @@ REVIEW_ACTIONS = {
 }
 
 # What a span snapshot needs, and nothing more (a bulk read leaves the long fields alone).
-_SPAN_FIELDS = (
-    "id",
-    "label",
-    "start",
-    "end",
-    "text",
-    "speaker",
-    "note",
-    "review_status",
-    "review_reason",
-    "deleted_at",
-    "version",
-    "author_id",
-)
+_SPAN_FIELDS = ("id", *span_domain.HISTORY_SOURCES, "author_id")
 
 
 def _clean_review(status: str, reason: str) -> str:

@@ -1,57 +1,28 @@
-"""Spans: create, edit (versioned), soft-delete and restore."""
+"""Spans: create, edit (versioned), soft-delete and restore. The rules of a valid span are the
+domain's (annotations.domain.span); their refusals become ValidationErrors here."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from annotations import policy
+from annotations.domain import span as rules
 from annotations.errors import NON_FIELD, Conflict, NotAllowed, ValidationError
 from annotations.models import Document, Label, ReviewStatus, Span, Suggestion
-from annotations.services.common import (
-    UNSET,
-    check_storable,
-    full_clean,
-    record_event,
-    span_context,
-    span_snapshot,
-)
+from annotations.services.common import UNSET, full_clean, record_event, span_snapshot
 
 
-def _check_label(label: str) -> None:
-    if label not in Label.values:
-        raise ValidationError(
-            f"Unknown label {label!r}; choose one of {', '.join(Label.values)}.", field="label"
-        )
-
-
-def _check_range(document: Document, start: int, end: int, text: str) -> None:
-    """The offsets must index the stored text and `text` must be exactly what they cover."""
-    errors: dict[str, list[str]] = {}
-    if start < 0:
-        errors["start"] = ["Must be 0 or more."]
-    if end <= start:
-        errors["end"] = ["Must be greater than start (a span covers at least one character)."]
-    elif end > document.text_length:
-        errors["end"] = [
-            f"Is past the end of the document, which has {document.text_length} characters "
-            "(offsets count Unicode code points)."
-        ]
-    if errors:
-        raise ValidationError(errors)
-    actual = document.text[start:end]
-    if text != actual:
-        raise ValidationError(
-            f"Does not match the document at {start}:{end}, which reads {actual!r} "
-            "(offsets count Unicode code points of the NFC-normalised text).",
-            field="text",
-        )
-
-
-def _check_speaker(label: str, speaker: str) -> None:
-    check_storable(speaker, field="speaker")
-    if speaker and label != Label.QUOTE:
-        raise ValidationError("Only a QUOTE has a speaker.", field="speaker")
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """A broken span rule as the ValidationError the API answers 400 with."""
+    try:
+        yield
+    except rules.SpanInvalid as exc:
+        raise ValidationError({field: [reason] for field, reason in exc.errors.items()}) from None
 
 
 def _duplicate_message(label: str, start: int, end: int) -> str:
@@ -73,30 +44,22 @@ def span_create(
     """A new span by `actor`; `suggestion` is the machine suggestion it was accepted from."""
     if not policy.can_annotate(actor, document.project_id):
         raise NotAllowed("Only members of the project can add spans.")
-    _check_label(label)
-    _check_range(document, start, end, text)
-    speaker = speaker.strip()
-    _check_speaker(label, speaker)
-    check_storable(note, field="note")
+    with _refusals():
+        new = rules.check_span(
+            document.text,
+            label=label,
+            start=start,
+            end=end,
+            quote=text,
+            speaker=speaker,
+            note=note,
+        )
     if document.spans.filter(
         author=actor, label=label, start=start, end=end, deleted_at__isnull=True
     ).exists():
         raise ValidationError(_duplicate_message(label, start, end))
 
-    prefix, suffix = span_context(document.text, start, end)
-    span = Span(
-        document=document,
-        label=label,
-        start=start,
-        end=end,
-        text=text,
-        prefix=prefix,
-        suffix=suffix,
-        speaker=speaker,
-        note=note,
-        author=actor,
-        suggestion=suggestion,
-    )
+    span = Span(document=document, author=actor, suggestion=suggestion, **new._asdict())
     try:
         with transaction.atomic():
             span.save()
@@ -151,7 +114,8 @@ def span_update(
         before = span_snapshot(span)
 
         new_label = span.label if label is UNSET else label
-        _check_label(new_label)
+        with _refusals():
+            rules.check_label(new_label)
         if new_label != Label.CLAIM and hasattr(span, "verdict"):
             raise ValidationError(
                 "This claim has a verdict; delete the verdict before changing the label.",
@@ -163,17 +127,20 @@ def span_update(
                 raise ValidationError(
                     "Moving a span takes start, end and text together.", field=NON_FIELD
                 )
-            _check_range(span.document, start, end, text)
+            with _refusals():
+                rules.check_anchor(span.document.text, start, end, text)
             span.start, span.end, span.text = start, end, text
-            span.prefix, span.suffix = span_context(span.document.text, start, end)
+            span.prefix, span.suffix = rules.context(span.document.text, start, end)
         if speaker is not UNSET:
             speaker = speaker.strip()
-            _check_speaker(new_label, speaker)
+            with _refusals():
+                rules.check_speaker(new_label, speaker)
             span.speaker = speaker
         elif new_label != Label.QUOTE:
             span.speaker = ""  # the speaker goes with the QUOTE label
         if note is not UNSET:
-            check_storable(note, field="note")
+            with _refusals():
+                rules.check_storable(note, "note")
             span.note = note
         span.label = new_label
 

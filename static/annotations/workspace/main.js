@@ -19,7 +19,7 @@ import { createPainter } from "./paint.js";
 import { createPanel } from "./panel.js";
 import { createRunState } from "./runs.js";
 import { createSelection } from "./select.js";
-import { SpanStore } from "./store.js";
+import { SpanStore, draftSpan } from "./store.js";
 import { createSuggestions } from "./suggestions.js";
 
 const data = JSON.parse(document.getElementById("workspace-data").textContent);
@@ -76,7 +76,7 @@ const suggestions = createSuggestions({
   spans: store,
   api,
   urls: data.api,
-  me: data.me.username,
+  draft: data.draft,
   notify,
   announce,
   labelNames: choices.labels,
@@ -186,21 +186,7 @@ function openSpan(id, alsoHere = []) {
 async function createSpan({ label, start, end, text: selected, endUnits }) {
   notify.clearError();
   const draftId = `new-${start}-${end}-${label}`;
-  const draft = {
-    id: draftId,
-    label,
-    start,
-    end,
-    text: selected,
-    speaker: "",
-    note: "",
-    author: data.me.username,
-    review_status: "pending",
-    review_reason: "",
-    version: 0,
-    verdict: null,
-  };
-  store.put(draft);
+  store.put(draftSpan(data.draft, { id: draftId, label, start, end, text: selected }));
   if (caret.focused()) caret.placeAt(endUnits);
   try {
     const saved = await api.createSpan(data.api.spans, { label, start, end, text: selected });

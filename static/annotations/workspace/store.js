@@ -1,6 +1,13 @@
 // The document's spans (or its open suggestions: a second store) as the page knows them. Every change goes through here, and the
 // listeners (painting, the list, the panel) redraw from it.
 
+// A span the page shows at once, while the server is still saving it: the server's template
+// of a new span (data.draft: every field of the API's span, with a new span's defaults) and
+// what the reviewer chose. Version 0 marks it as not saved yet.
+export function draftSpan(template, fields) {
+  return { ...template, ...fields, version: 0 };
+}
+
 export class SpanStore {
   constructor(spans) {
     this.byId = new Map(spans.map((s) => [String(s.id), s]));

@@ -4,7 +4,7 @@
 // (a pending highlight, replaced by the span the API answers with); if the server refuses, the
 // suggestion comes back and the reason is shown, as for spans.
 
-import { SpanStore } from "./store.js";
+import { SpanStore, draftSpan } from "./store.js";
 
 const SNIPPET = 90;
 
@@ -18,7 +18,7 @@ export function createSuggestions({
   spans,
   api,
   urls,
-  me,
+  draft,
   notify,
   announce,
   labelNames,
@@ -173,22 +173,17 @@ export function createSuggestions({
     notify.clearError();
     const draftId = `suggestion-${s.id}`;
     leave(s);
-    spans.put({
-      id: draftId,
-      document: s.document,
-      label: s.label,
-      start: s.start,
-      end: s.end,
-      text: s.text,
-      speaker: s.label === "QUOTE" ? s.speaker : "",
-      note: "",
-      author: me,
-      origin: `suggestion:${s.id}`,
-      review_status: "pending",
-      review_reason: "",
-      version: 0,
-      verdict: null,
-    });
+    spans.put(
+      draftSpan(draft, {
+        id: draftId,
+        label: s.label,
+        start: s.start,
+        end: s.end,
+        text: s.text,
+        speaker: s.label === "QUOTE" ? s.speaker : "",
+        origin: `suggestion:${s.id}`,
+      }),
+    );
     try {
       const span = await api.acceptSuggestion(s.id);
       spans.put(span, { replacing: draftId });

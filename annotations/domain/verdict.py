@@ -1,0 +1,15 @@
+"""A verdict as the API and the workspace show it."""
+
+from __future__ import annotations
+
+API_FIELDS = (
+    "rating",
+    "rationale",
+    "evidence_links",
+    "author",
+    "review_status",
+    "review_reason",
+    "version",
+    "created_at",
+    "updated_at",
+)

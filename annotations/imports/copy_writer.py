@@ -1,0 +1,175 @@
+"""Writing checked lines with PostgreSQL's COPY: ten times faster than INSERT. The database's
+constraints and triggers check every row as they do for INSERT.
+
+A span row is its ids and times, then its own values (annotations.domain.span.NEW_FIELDS) in
+their order; its history record is the domain's snapshot of the same values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import orjson
+from django.db import connection, models
+
+from annotations.domain import span as span_domain
+from annotations.models import AuditEvent, Document, Span
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+SPAN_COLUMNS = ("id", "document_id", "author_id", "created_at", "updated_at")
+SPAN_COLUMNS += span_domain.NEW_FIELDS
+DOCUMENT_COLUMNS = (
+    "id",
+    "project_id",
+    "title",
+    "outlet",
+    "author",
+    "source_url",
+    "published_on",
+    "external_id",
+    "text",
+    "text_length",
+    "metadata",
+    "created_by_id",
+    "created_at",
+)
+AUDIT_COLUMNS = ("project_id", "object_type", "object_id", "action", "actor_id", "after")
+AUDIT_COLUMNS += ("created_at",)
+
+
+def _copy(model: type[models.Model], columns: tuple[str, ...]) -> str:
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    return f"COPY {connection.ops.quote_name(model._meta.db_table)} ({names}) FROM STDIN"
+
+
+def next_ids(cursor: Any, model: type[models.Model], count: int) -> list[int]:
+    """`count` ids from the table's own sequence, so rows written with COPY can be named."""
+    cursor.execute(
+        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+        [model._meta.db_table, count],
+    )
+    return [pk for (pk,) in cursor.fetchall()]
+
+
+def _text(value: str) -> str:
+    """A string as a field of COPY's text format (tab-separated, backslash escapes)."""
+    if "\\" in value:
+        value = value.replace("\\", "\\\\")
+    if "\n" in value or "\r" in value or "\t" in value:
+        value = value.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    return value
+
+
+def _field(value: Any) -> str:
+    """Any value of a span's own fields as a field of COPY's text format."""
+    if type(value) is str:
+        return _text(value)
+    if value is None:
+        return "\\N"
+    return str(value)
+
+
+def _fields(values: tuple[Any, ...]) -> str:
+    """Values as the tab-separated fields of a row. Most rows need no escaping: joined as they
+    are, and formatted field by field only when a value needs it."""
+    line = "\t".join(map(str, values))
+    if (
+        "\\" in line
+        or "\n" in line
+        or "\r" in line
+        or line.count("\t") != len(values) - 1
+        or None in values
+    ):
+        return "\t".join(map(_field, values))
+    return line
+
+
+class _Rows:
+    """Rows of COPY's text format, written to the copy in blocks of about a megabyte.
+
+    Formatting a row as one string costs a fifth of what the driver's generic write_row does,
+    and a million-span import writes two million rows."""
+
+    def __init__(self, copy: Any) -> None:
+        self.copy, self.lines, self.size = copy, [], 0
+
+    def add(self, line: str) -> None:
+        self.lines.append(line)
+        self.size += len(line)
+        if self.size >= 1 << 20:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.lines:
+            self.copy.write("".join(self.lines).encode())
+            self.lines, self.size = [], 0
+
+
+def write_spans(
+    *,
+    project_id: int,
+    actor: AbstractBaseUser,
+    spans: Sequence[tuple[int, Sequence[span_domain.NewSpan]]],
+    now: datetime,
+) -> None:
+    """Spans, grouped by document id, and the history record of each."""
+    total = sum(len(group) for _, group in spans)
+    if not total:
+        return
+    fields, text, dumps, snapshot = _fields, _text, orjson.dumps, span_domain.snapshot
+    at = now.isoformat()
+    with connection.cursor() as cursor:
+        ids = iter(next_ids(cursor, Span, total))
+        raw = cursor.cursor
+        audit = []
+        with connection.wrap_database_errors:
+            with raw.copy(_copy(Span, SPAN_COLUMNS)) as copy:
+                rows = _Rows(copy)
+                for document_id, group in spans:
+                    head = f"\t{document_id}\t{actor.pk}\t{at}\t{at}\t"
+                    for span in group:
+                        pk = next(ids)
+                        rows.add(f"{pk}{head}{fields(span)}\n")
+                        audit.append(
+                            f"{project_id}\tspan\t{pk}\timport\t{actor.pk}\t"
+                            f"{text(dumps(snapshot(span)).decode())}\t{at}\n"
+                        )
+                rows.flush()
+            with raw.copy(_copy(AuditEvent, AUDIT_COLUMNS)) as copy:
+                rows = _Rows(copy)
+                for line in audit:
+                    rows.add(line)
+                rows.flush()
+
+
+def write_documents(
+    *,
+    project_id: int,
+    actor: AbstractBaseUser,
+    documents: Sequence[Document],
+    event: Callable[[Document], dict[str, Any]],
+    now: datetime,
+) -> None:
+    """Built documents (their ids and times are set here) and the history record of each,
+    `event` saying what that record keeps."""
+    with connection.cursor() as cursor:
+        for document, pk in zip(documents, next_ids(cursor, Document, len(documents)), strict=True):
+            document.pk, document.created_at = pk, now
+        raw = cursor.cursor
+        with connection.wrap_database_errors:
+            with raw.copy(_copy(Document, DOCUMENT_COLUMNS)) as copy:
+                for d in documents:
+                    copy.write_row(
+                        (d.pk, project_id, d.title, d.outlet, d.author, d.source_url,
+                         d.published_on, d.external_id, d.text, d.text_length,
+                         orjson.dumps(d.metadata).decode(), actor.pk, now)
+                    )  # fmt: skip
+            with raw.copy(_copy(AuditEvent, AUDIT_COLUMNS)) as copy:
+                for d in documents:
+                    copy.write_row(
+                        (project_id, "document", d.pk, "import", actor.pk,
+                         orjson.dumps(event(d)).decode(), now)
+                    )  # fmt: skip

@@ -1,0 +1,102 @@
+"""What the workspace page embeds: its spans, open suggestions and latest run, as the page's
+script reads them.
+
+They are the objects the API answers with (tests keep them equal to SpanSerializer,
+SuggestionSerializer and SuggestionRunSerializer), built from the same field lists (the span's
+from annotations.domain.span) without DRF's per-field machinery: the page embeds thousands of
+spans, and serializing them was the slowest part of opening a long document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from operator import attrgetter
+from typing import Any
+
+from django.db import models
+from rest_framework.fields import DateTimeField
+
+from annotations.domain import span as span_domain
+from annotations.domain import suggestion as suggestion_domain
+from annotations.domain import verdict as verdict_domain
+from annotations.models import Document, Span, Suggestion, SuggestionRun, Verdict
+
+Reader = Callable[[Any], Any]
+
+# The API's own formatting of a time (ISO 8601, UTC as "Z"), so both say the same.
+_datetime = DateTimeField().to_representation
+
+
+def _reader(
+    model: type[models.Model], source: str, derive: Callable[[Any], Any] | None = None
+) -> Reader:
+    """How one field is read from an instance of `model`: a relation by its id, a time as the
+    API writes it, a path through relations (`author__username`) as it is."""
+    path = source.replace("__", ".")
+    if "." in path:
+        return attrgetter(path)
+    field = model._meta.get_field(path)
+    if field.many_to_one or (field.one_to_one and field.concrete):
+        path = field.attname  # the related object's id, as DRF gives it
+    get = attrgetter(path)
+    if isinstance(field, models.DateTimeField):
+        return lambda obj: None if (value := get(obj)) is None else _datetime(value)
+    if derive is not None:
+        return lambda obj: derive(get(obj))
+    return get
+
+
+def _readers(
+    model: type[models.Model], names: tuple[str, ...], sources: dict[str, str] | None = None
+) -> tuple[tuple[str, Reader], ...]:
+    sources = sources or {}
+    return tuple((name, _reader(model, sources.get(name, name))) for name in names)
+
+
+_VERDICT = _readers(Verdict, verdict_domain.API_FIELDS, {"author": "author__username"})
+_SUGGESTION = _readers(Suggestion, suggestion_domain.API_FIELDS)
+_RUN = _readers(SuggestionRun, suggestion_domain.RUN_API_FIELDS)
+
+
+def verdict_data(verdict: Verdict) -> dict[str, Any]:
+    return {name: read(verdict) for name, read in _VERDICT}
+
+
+def _span_verdict(span: Span) -> dict[str, Any] | None:
+    verdict = getattr(span, "verdict", None)
+    return None if verdict is None else verdict_data(verdict)
+
+
+_SPAN = tuple(
+    (
+        spec.name,
+        _span_verdict if spec.name == "verdict" else _reader(Span, spec.source, spec.derive),
+    )
+    for spec in span_domain.API
+)
+
+
+def span_data(span: Span) -> dict[str, Any]:
+    return {name: read(span) for name, read in _SPAN}
+
+
+def span_draft(document: Document, author: str) -> dict[str, Any]:
+    """A new span as the page shows it until the server answers: every field of the API's
+    span, with a new span's defaults; the page fills in what the reviewer chose."""
+    draft = {
+        spec.name: None
+        if spec.default is span_domain.REQUIRED
+        else spec.default
+        if spec.derive is None
+        else spec.derive(spec.default)
+        for spec in span_domain.API
+    }
+    return draft | {"document": document.pk, "author": author}
+
+
+def suggestion_data(suggestion: Suggestion) -> dict[str, Any]:
+    return {name: read(suggestion) for name, read in _SUGGESTION}
+
+
+def run_data(run: SuggestionRun) -> dict[str, Any]:
+    return {name: read(run) for name, read in _RUN}
