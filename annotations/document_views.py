@@ -60,7 +60,7 @@ def document_add(request: HttpRequest, project_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             document = services.document_import(
-                project=project, actor=request.user, **form.cleaned_data
+                project=project, actor=policy.actor_of(request), **form.cleaned_data
             )
         except ValidationError as exc:
             for name, reasons in exc.errors.items():
@@ -136,7 +136,9 @@ def document_upload(request: HttpRequest, project_id: int) -> HttpResponse:
         elif form.is_valid():
             keep = form.cleaned_data["keep_good_lines"]
             results = [
-                _import_file(f, project=project, actor=request.user, keep_good_lines=keep)
+                _import_file(
+                    f, project=project, actor=policy.actor_of(request), keep_good_lines=keep
+                )
                 for f in files
             ]
         if wants_json:

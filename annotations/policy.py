@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from annotations.errors import NotAllowed
 from annotations.models import Membership, Role
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+    from django.http import HttpRequest
+    from rest_framework.request import Request
 
     from annotations.models import Project, Span
 
@@ -26,6 +29,15 @@ def role_in(user: AbstractBaseUser | AnonymousUser, project: Project | int) -> s
         cache = dict(Membership.objects.filter(user_id=user.pk).values_list("project_id", "role"))
         user._project_roles = cache  # type: ignore[attr-defined]
     return cache.get(project_id)
+
+
+def actor_of(request: HttpRequest | Request) -> User:
+    """The signed-in user a page or an API call acts as: every service takes it as `actor`.
+    Pages and endpoints that write are login-only, so an anonymous request here is refused."""
+    user = request.user
+    if not user.is_authenticated:
+        raise NotAllowed("Sign in first.")
+    return user
 
 
 def forget_roles(user: AbstractBaseUser) -> None:

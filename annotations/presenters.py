@@ -36,7 +36,9 @@ def _reader(
     if "." in path:
         return attrgetter(path)
     field = model._meta.get_field(path)
-    if field.many_to_one or (field.one_to_one and field.concrete):
+    if isinstance(field, models.Field) and (
+        field.many_to_one or (field.one_to_one and field.concrete)
+    ):
         path = field.attname  # the related object's id, as DRF gives it
     get = attrgetter(path)
     if isinstance(field, models.DateTimeField):

@@ -7,10 +7,11 @@ for that user (views answer 404, not 403).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import ExitStack
 from itertools import chain, groupby, islice
 from operator import itemgetter
+from typing import cast
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
@@ -218,14 +219,15 @@ def _row_chunks(queryset: QuerySet, size: int, cursors: ExitStack) -> Iterator[l
     local mode), Django's iterator, which converts what SQLite stores as text."""
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
-        iterator = queryset.iterator(chunk_size=size)
+        iterator = cast(Generator, queryset.iterator(chunk_size=size))
         cursors.callback(iterator.close)
         while chunk := list(islice(iterator, size)):
             yield chunk
         return
     names = [*queryset.query.extra_select, *queryset.query.values_select]
     names += list(queryset.query.annotation_select)
-    assert names == list(queryset._fields), "the SQL's columns must be in values_list order"
+    fields = queryset._fields  # type: ignore[attr-defined]  # values_list's names, not in the stubs
+    assert names == list(fields), "the SQL's columns must be in values_list order"
     try:
         sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
     except EmptyResultSet:
@@ -244,7 +246,9 @@ def _document_row(row: tuple) -> DocumentRow:
     metadata = row[7]
     if isinstance(metadata, str):  # PostgreSQL hands jsonb over as its text
         metadata = json.loads(metadata)
-    return DocumentRow(*row[:7], metadata, *row[8:])
+    values = list(row)
+    values[7] = metadata
+    return DocumentRow(*values)
 
 
 def _merge(span_rows: Iterator[tuple], document_rows: Iterator[tuple]) -> Iterator[Group]:

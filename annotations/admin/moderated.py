@@ -21,6 +21,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from annotations import policy
 from annotations.admin.forms import BatchReasonForm, ReviewForm
 from annotations.admin.history import AuditHistoryAdmin
 from annotations.admin.permissions import ProjectPermissions
@@ -92,7 +93,7 @@ class ReviewedAdmin(ModeratedAdmin):
         plural = str(self.opts.verbose_name_plural)
         try:
             result = self.review_many(
-                queryset, actor=request.user, status=review.status, reason=reason
+                queryset, actor=policy.actor_of(request), status=review.status, reason=reason
             )
         except DomainError as exc:
             self.message_user(request, str(exc), messages.ERROR)
@@ -154,7 +155,7 @@ class ReviewedAdmin(ModeratedAdmin):
         try:
             self.review_one(
                 obj,
-                actor=request.user,
+                actor=policy.actor_of(request),
                 status=data["status"],
                 reason=data["reason"],
                 version=data["version"],

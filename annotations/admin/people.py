@@ -15,7 +15,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from annotations import services
+from annotations import policy, services
 from annotations.admin.dashboard import dashboard_page
 from annotations.admin.permissions import ProjectPermissions, moderated_ids
 from annotations.errors import DomainError
@@ -104,13 +104,15 @@ class ProjectAdmin(ProjectPermissions, admin.ModelAdmin):
                 data = subform.cleaned_data
                 if data.get("DELETE"):
                     if subform.instance.pk:
-                        services.membership_remove(membership=subform.instance, actor=request.user)
+                        services.membership_remove(
+                            membership=subform.instance, actor=policy.actor_of(request)
+                        )
                 elif data.get("user"):
                     services.membership_assign(
                         project=form.instance,
                         user=data["user"],
                         role=data["role"],
-                        actor=request.user,
+                        actor=policy.actor_of(request),
                     )
         except DomainError as exc:
             self.message_user(request, str(exc), messages.ERROR)
@@ -150,13 +152,13 @@ class MembershipAdmin(ProjectPermissions, admin.ModelAdmin):
         self, request: HttpRequest, obj: Membership, form: ModelForm, change: bool
     ) -> None:
         membership = services.membership_assign(
-            project=obj.project, user=obj.user, role=obj.role, actor=request.user
+            project=obj.project, user=obj.user, role=obj.role, actor=policy.actor_of(request)
         )
         obj.pk = membership.pk
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:
-        services.membership_remove(membership=obj, actor=request.user)
+        services.membership_remove(membership=obj, actor=policy.actor_of(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         for membership in queryset.select_related("user"):
-            services.membership_remove(membership=membership, actor=request.user)
+            services.membership_remove(membership=membership, actor=policy.actor_of(request))

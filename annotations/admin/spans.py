@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
 from django.utils.safestring import SafeString
 
-from annotations import services
+from annotations import policy, services
 from annotations.admin.display import in_context, review_page_link, status_badge
 from annotations.admin.filters import DeletedFilter, OutletFilter
 from annotations.admin.moderated import ReviewedAdmin, safe_next
@@ -122,7 +122,7 @@ class SpanAdmin(ReviewedAdmin):
         restored, failed = 0, []
         for span in queryset.filter(deleted_at__isnull=False):
             try:
-                services.span_restore(span=span, actor=request.user)
+                services.span_restore(span=span, actor=policy.actor_of(request))
                 restored += 1
             except DomainError as exc:
                 failed.append(f"span {span.pk}: {exc}")
@@ -146,7 +146,7 @@ class SpanAdmin(ReviewedAdmin):
             return HttpResponseNotAllowed(["POST"])
         span = get_object_or_404(self.get_queryset(request), pk=unquote(object_id))
         try:
-            services.span_restore(span=span, actor=request.user)
+            services.span_restore(span=span, actor=policy.actor_of(request))
         except DomainError as exc:
             self.message_user(request, str(exc), messages.ERROR)
         else:

@@ -300,7 +300,10 @@ class DocumentImportView(APIView):
                 raise ValidationError("The file is larger than 512 MB.", field="file")
             lines = iter_lines(file)
         report = services.document_import_jsonl(
-            project=project, actor=request.user, lines=lines, keep_good_lines=keep in ("true", "1")
+            project=project,
+            actor=policy.actor_of(request),
+            lines=lines,
+            keep_good_lines=keep in ("true", "1"),
         )
         code = status.HTTP_201_CREATED if report.committed else status.HTTP_400_BAD_REQUEST
         return Response(asdict(report), status=code)

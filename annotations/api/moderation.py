@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations import reports, selectors, services
+from annotations import policy, reports, selectors, services
 from annotations.api import serializers as s
 from annotations.api.lookups import document_for, project_for, span_for
 from annotations.models import ReviewStatus, Verdict
@@ -46,7 +46,7 @@ class SpanReviewView(APIView):
     def post(self, request: Request, span_id: int) -> Response:
         span = span_for(request, span_id)
         data = _valid(request)
-        span = services.span_review(span=span, actor=request.user, **data)
+        span = services.span_review(span=span, actor=policy.actor_of(request), **data)
         span = selectors.document_spans(span.document).get(pk=span.pk)
         return Response(s.SpanSerializer(span).data)
 
@@ -59,7 +59,7 @@ class VerdictReviewView(APIView):
         span = span_for(request, span_id)
         verdict = get_object_or_404(Verdict, span=span)
         data = _valid(request)
-        verdict = services.verdict_review(verdict=verdict, actor=request.user, **data)
+        verdict = services.verdict_review(verdict=verdict, actor=policy.actor_of(request), **data)
         return Response(s.VerdictSerializer(verdict).data)
 
 

@@ -130,11 +130,12 @@ class DocumentDetailSerializer(serializers.ModelSerializer):
         ]
 
     def get_spans(self, document: Document) -> list[dict]:
-        return SpanSerializer(self.context["spans"], many=True).data
+        return list(SpanSerializer(self.context["spans"], many=True).data)
 
 
 class SpanCreateSerializer(serializers.Serializer):
-    label = serializers.ChoiceField(choices=Label.choices)
+    # A field named `label` shadows Field.label (its display name) in the DRF stubs.
+    label = serializers.ChoiceField(choices=Label.choices)  # type: ignore[assignment]
     start = serializers.IntegerField(min_value=0, max_value=MAX_OFFSET)
     end = serializers.IntegerField(min_value=1, max_value=MAX_OFFSET)
     # Exactly the characters the offsets cover: never trimmed, so the server can compare.
@@ -153,7 +154,7 @@ class SpanUpdateSerializer(serializers.Serializer):
     version = serializers.IntegerField(
         min_value=1, max_value=MAX_VERSION, help_text="The version you read; a stale one gets 409."
     )
-    label = serializers.ChoiceField(choices=Label.choices, required=False)
+    label = serializers.ChoiceField(choices=Label.choices, required=False)  # type: ignore[assignment]
     start = serializers.IntegerField(min_value=0, max_value=MAX_OFFSET, required=False)
     end = serializers.IntegerField(min_value=1, max_value=MAX_OFFSET, required=False)
     text = serializers.CharField(
@@ -201,7 +202,7 @@ class VerdictDetailSerializer(VerdictSerializer):
         fields = [*VerdictSerializer.Meta.fields, "history"]
 
     def get_history(self, verdict: Verdict) -> list[dict]:
-        return HistoryEntrySerializer(self.context["history"], many=True).data
+        return list(HistoryEntrySerializer(self.context["history"], many=True).data)
 
 
 class TokenRequestSerializer(serializers.Serializer):

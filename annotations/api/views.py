@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations import selectors, services
+from annotations import policy, selectors, services
 from annotations.api import serializers as s
 from annotations.api.filters import STATUS_ALL, filter_documents, filter_parameters
 from annotations.api.lookups import document_for, project_for, span_for, suggestion_for
@@ -82,7 +82,7 @@ class ProjectDocumentsView(APIView):
     def post(self, request: Request, project_id: int) -> Response:
         project = project_for(request, project_id)
         data = _valid(s.DocumentCreateSerializer, request)
-        document = services.document_import(project=project, actor=request.user, **data)
+        document = services.document_import(project=project, actor=policy.actor_of(request), **data)
         document = selectors.document_list(request.user, project=project).get(pk=document.pk)
         return Response(s.DocumentListSerializer(document).data, status=status.HTTP_201_CREATED)
 
@@ -105,7 +105,7 @@ class DocumentSpansView(APIView):
     def post(self, request: Request, document_id: int) -> Response:
         document = document_for(request, document_id)
         data = _valid(s.SpanCreateSerializer, request)
-        span = services.span_create(document=document, actor=request.user, **data)
+        span = services.span_create(document=document, actor=policy.actor_of(request), **data)
         return Response(s.SpanSerializer(span).data, status=status.HTTP_201_CREATED)
 
 
@@ -118,7 +118,7 @@ class SpanDetailView(APIView):
     def patch(self, request: Request, span_id: int) -> Response:
         span = span_for(request, span_id)
         data = _valid(s.SpanUpdateSerializer, request)
-        span = services.span_update(span=span, actor=request.user, **data)
+        span = services.span_update(span=span, actor=policy.actor_of(request), **data)
         span = selectors.document_spans(span.document).get(pk=span.pk)
         return Response(s.SpanSerializer(span).data)
 
@@ -133,7 +133,7 @@ class SpanDetailView(APIView):
     def delete(self, request: Request, span_id: int) -> Response:
         span = span_for(request, span_id)
         version = _version_param(request)
-        services.span_delete(span=span, actor=request.user, version=version)
+        services.span_delete(span=span, actor=policy.actor_of(request), version=version)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -161,7 +161,7 @@ class SpanVerdictView(APIView):
     def put(self, request: Request, span_id: int) -> Response:
         span = span_for(request, span_id)
         data = _valid(s.VerdictWriteSerializer, request)
-        verdict = services.verdict_set(span=span, actor=request.user, **data)
+        verdict = services.verdict_set(span=span, actor=policy.actor_of(request), **data)
         return Response(self._detail(verdict))
 
     @extend_schema(
@@ -170,7 +170,9 @@ class SpanVerdictView(APIView):
     )
     def delete(self, request: Request, span_id: int) -> Response:
         span = span_for(request, span_id)
-        services.verdict_delete(span=span, actor=request.user, version=_version_param(request))
+        services.verdict_delete(
+            span=span, actor=policy.actor_of(request), version=_version_param(request)
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -183,7 +185,7 @@ class DocumentSuggestView(APIView):
     @extend_schema(request=None, responses={202: s.SuggestionRunSerializer})
     def post(self, request: Request, document_id: int) -> Response:
         document = document_for(request, document_id)
-        run = services.suggestion_run_request(document=document, actor=request.user)
+        run = services.suggestion_run_request(document=document, actor=policy.actor_of(request))
         return Response(s.SuggestionRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -228,7 +230,7 @@ class AcceptAboveView(APIView):
         document = document_for(request, document_id)
         data = _valid(s.AcceptAboveSerializer, request)
         spans = services.suggestions_accept_above(
-            document=document, actor=request.user, min_score=data["min_score"]
+            document=document, actor=policy.actor_of(request), min_score=data["min_score"]
         )
         return Response({"accepted": len(spans), "spans": s.SpanSerializer(spans, many=True).data})
 
@@ -237,7 +239,7 @@ class SuggestionAcceptView(APIView):
     @extend_schema(request=None, responses={201: s.SpanSerializer})
     def post(self, request: Request, suggestion_id: int) -> Response:
         span = services.suggestion_accept(
-            suggestion=suggestion_for(request, suggestion_id), actor=request.user
+            suggestion=suggestion_for(request, suggestion_id), actor=policy.actor_of(request)
         )
         return Response(s.SpanSerializer(span).data, status=status.HTTP_201_CREATED)
 
@@ -246,7 +248,7 @@ class SuggestionRejectView(APIView):
     @extend_schema(request=None, responses=s.SuggestionSerializer)
     def post(self, request: Request, suggestion_id: int) -> Response:
         suggestion = services.suggestion_reject(
-            suggestion=suggestion_for(request, suggestion_id), actor=request.user
+            suggestion=suggestion_for(request, suggestion_id), actor=policy.actor_of(request)
         )
         return Response(s.SuggestionSerializer(suggestion).data)
 
@@ -260,6 +262,6 @@ class SpanRestoreView(APIView):
     @extend_schema(request=None, responses=s.SpanSerializer)
     def post(self, request: Request, span_id: int) -> Response:
         span = get_object_or_404(selectors.spans_with_deleted_for(request.user), pk=span_id)
-        span = services.span_restore(span=span, actor=request.user)
+        span = services.span_restore(span=span, actor=policy.actor_of(request))
         span = selectors.document_spans(span.document).get(pk=span.pk)
         return Response(s.SpanSerializer(span).data)

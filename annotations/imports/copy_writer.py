@@ -17,9 +17,9 @@ from annotations.domain import span as span_domain
 from annotations.models import AuditEvent, Document, Span
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
-SPAN_COLUMNS = ("id", "document_id", "author_id", "created_at", "updated_at")
+SPAN_COLUMNS: tuple[str, ...] = ("id", "document_id", "author_id", "created_at", "updated_at")
 SPAN_COLUMNS += span_domain.NEW_FIELDS
 DOCUMENT_COLUMNS = (
     "id",
@@ -36,7 +36,14 @@ DOCUMENT_COLUMNS = (
     "created_by_id",
     "created_at",
 )
-AUDIT_COLUMNS = ("project_id", "object_type", "object_id", "action", "actor_id", "after")
+AUDIT_COLUMNS: tuple[str, ...] = (
+    "project_id",
+    "object_type",
+    "object_id",
+    "action",
+    "actor_id",
+    "after",
+)
 AUDIT_COLUMNS += ("created_at",)
 
 
@@ -94,7 +101,8 @@ class _Rows:
     and a million-span import writes two million rows."""
 
     def __init__(self, copy: Any) -> None:
-        self.copy, self.lines, self.size = copy, [], 0
+        self.copy, self.size = copy, 0
+        self.lines: list[str] = []
 
     def add(self, line: str) -> None:
         self.lines.append(line)
@@ -111,7 +119,7 @@ class _Rows:
 def write_spans(
     *,
     project_id: int,
-    actor: AbstractBaseUser,
+    actor: User,
     spans: Sequence[tuple[int, Sequence[span_domain.NewSpan]]],
     now: datetime,
 ) -> None:
@@ -148,7 +156,7 @@ def write_spans(
 def write_documents(
     *,
     project_id: int,
-    actor: AbstractBaseUser,
+    actor: User,
     documents: Sequence[Document],
     event: Callable[[Document], dict[str, Any]],
     now: datetime,

@@ -10,13 +10,13 @@ from annotations.domain import span as span_domain
 from annotations.models import AuditEvent, Document, Span
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 
 def write_spans(
     *,
     document: Document,
-    actor: AbstractBaseUser,
+    actor: User,
     spans: Sequence[span_domain.NewSpan],
     now: datetime,
 ) -> None:

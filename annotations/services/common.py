@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 
@@ -11,6 +11,9 @@ from annotations.domain import span as span_domain
 from annotations.domain.text import unstorable
 from annotations.errors import NON_FIELD, ValidationError
 from annotations.models import AuditEvent, Span, Verdict
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 MAX_EVIDENCE_LINKS = 20
 MAX_URL_LENGTH = 2000
@@ -42,7 +45,13 @@ def check_storable_json(value: Any, *, field: str) -> None:
 
 
 def record_event(
-    *, project_id: int, obj: Any, action: str, actor, before: dict | None, after: dict | None
+    *,
+    project_id: int,
+    obj: Any,
+    action: str,
+    actor: User | None,
+    before: dict | None,
+    after: dict | None,
 ) -> None:
     AuditEvent.objects.create(
         project_id=project_id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.db import transaction
@@ -21,11 +21,14 @@ from annotations.services.common import (
 )
 from annotations.services.suggestions import suggestion_run_request
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 def document_import(
     *,
     project: Project,
-    actor,
+    actor: User | None,
     text: str,
     title: str,
     outlet: str = "",
@@ -76,7 +79,7 @@ def document_import_event(document: Document) -> dict[str, Any]:
 def document_build(
     *,
     project: Project,
-    actor,
+    actor: User | None,
     text: str,
     title: str,
     outlet: str = "",

@@ -25,7 +25,7 @@ from annotations.services.documents import document_build, document_import, docu
 from annotations.services.suggestions import suggestion_runs_request
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 MAX_REPORTED_ERRORS = 200
 # Lines checked, then written, together: enough to make COPY pay, few enough (in lines and in
@@ -75,7 +75,7 @@ class ImportReport:
 def document_import_jsonl(
     *,
     project: Project,
-    actor: AbstractBaseUser,
+    actor: User,
     lines: Iterable[bytes | str],
     keep_good_lines: bool = False,
 ) -> ImportReport:
@@ -140,7 +140,7 @@ def _reason(exc: Exception) -> str:
 
 
 def _import_line(
-    project: Project, actor: AbstractBaseUser, number: int, raw: bytes | str, report: ImportReport
+    project: Project, actor: User, number: int, raw: bytes | str, report: ImportReport
 ) -> None:
     """The line-by-line path (the embedded SQLite, and a batch the database refused, to find
     which line it refused): read and check, then write in a savepoint through document_import."""
@@ -167,7 +167,7 @@ def _import_line(
 
 def _import_batch(
     project: Project,
-    actor: AbstractBaseUser,
+    actor: User,
     chunk: list[Numbered],
     report: ImportReport,
     taken: set[str],
@@ -194,7 +194,7 @@ def _import_batch(
 
 def _check_batch(
     project: Project,
-    actor: AbstractBaseUser,
+    actor: User,
     chunk: list[Numbered],
     report: ImportReport,
     taken: set[str],
@@ -246,7 +246,7 @@ def _check_batch(
 
 
 def _write_batch(
-    *, project: Project, actor: AbstractBaseUser, batch: list[tuple[CheckedLine, Document]]
+    *, project: Project, actor: User, batch: list[tuple[CheckedLine, Document]]
 ) -> list[Document]:
     """A batch of checked lines at once (PostgreSQL): documents, their audit records and
     suggestion runs, then every span and its audit record, with COPY, in the caller's

@@ -231,6 +231,7 @@ def _train(
             f"Unknown label {label!r}; choose one of {', '.join(LEARNABLE)}.", field="label"
         )
     decisions = decision_count(project_id=project.pk, label=label)
+    model: SentenceModel | QuoteModel
     if label == Label.QUOTE:
         model, heldout, units, positives = _train_quotes(project)
     else:
@@ -261,7 +262,9 @@ def _train(
         )
 
 
-def _train_sentences(project, label, sentences, labels):
+def _train_sentences(
+    project: Project, label: str, sentences: Sequence[str] | None, labels: Sequence[bool] | None
+) -> tuple[SentenceModel, dict, int, int]:
     from annotations.suggest import learned  # scikit-learn: see the docstring
 
     if sentences is None:
@@ -325,7 +328,7 @@ def quote_training_examples(*, project: Project) -> list[Example]:
     return examples
 
 
-def _train_quotes(project: Project):
+def _train_quotes(project: Project) -> tuple[QuoteModel, dict, int, int]:
     from annotations.suggest import learned_quotes  # scikit-learn: see the docstring
 
     examples = quote_training_examples(project=project)

@@ -9,8 +9,8 @@ ten.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import F, QuerySet
@@ -28,6 +28,14 @@ from annotations.services.common import (
 )
 from annotations.services.people import membership_set
 from annotations.services.spans import lock_span
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from django.contrib.auth.models import User
+
+# A span or verdict as its history records it.
+Snapshot = Callable[[Any], dict[str, Any]]
 
 MAX_REASON_LENGTH = 2000
 
@@ -63,7 +71,7 @@ def _clean_review(status: str, reason: str) -> str:
     return reason
 
 
-def _apply(obj: Span | Verdict, *, status: str, reason: str, actor, now) -> None:
+def _apply(obj: Span | Verdict, *, status: str, reason: str, actor: User, now: datetime) -> None:
     obj.review_status = status
     obj.review_reason = reason
     if status == ReviewStatus.PENDING:
@@ -74,7 +82,7 @@ def _apply(obj: Span | Verdict, *, status: str, reason: str, actor, now) -> None
 
 
 def span_review(
-    *, span: Span, actor, status: str, reason: str = "", version: int | None = None
+    *, span: Span, actor: User, status: str, reason: str = "", version: int | None = None
 ) -> Span:
     """Approve, reject (with a reason) or reopen one span. `version`, if given, must be the one
     the moderator looked at: a span edited since then is refused (409) rather than approved
@@ -100,7 +108,7 @@ def span_review(
 
 
 def verdict_review(
-    *, verdict: Verdict, actor, status: str, reason: str = "", version: int | None = None
+    *, verdict: Verdict, actor: User, status: str, reason: str = "", version: int | None = None
 ) -> Verdict:
     """Approve, reject (with a reason) or reopen one verdict."""
     reason = _clean_review(status, reason)
@@ -132,7 +140,15 @@ def verdict_review(
     return verdict
 
 
-def _save_review(obj, snapshot, *, project_id: int, status: str, reason: str, actor) -> None:
+def _save_review(
+    obj: Span | Verdict,
+    snapshot: Snapshot,
+    *,
+    project_id: int,
+    status: str,
+    reason: str,
+    actor: User,
+) -> None:
     """Apply one review decision to a span or verdict, save it and record its history."""
     before = snapshot(obj)
     _apply(obj, status=status, reason=reason, actor=actor, now=timezone.now())
@@ -140,7 +156,7 @@ def _save_review(obj, snapshot, *, project_id: int, status: str, reason: str, ac
     record_event(
         project_id=project_id,
         obj=obj,
-        action=REVIEW_ACTIONS[status],
+        action=REVIEW_ACTIONS[ReviewStatus(status)],
         actor=actor,
         before=before,
         after=snapshot(obj),
@@ -153,7 +169,7 @@ def _ids(items: QuerySet | Iterable[Any]) -> list[int]:
     return [item if isinstance(item, int) else item.pk for item in items]
 
 
-def _check_projects(actor, project_ids: set[int], what: str) -> None:
+def _check_projects(actor: User, project_ids: set[int], what: str) -> None:
     refused = sorted(pid for pid in project_ids if not policy.can_review(actor, pid))
     if refused:
         raise NotAllowed(
@@ -163,7 +179,7 @@ def _check_projects(actor, project_ids: set[int], what: str) -> None:
 
 
 def span_review_bulk(
-    *, spans: QuerySet[Span] | Iterable[Span | int], actor, status: str, reason: str = ""
+    *, spans: QuerySet[Span] | Iterable[Span | int], actor: User, status: str, reason: str = ""
 ) -> dict[str, int]:
     """Review many spans at once, all or nothing. Deleted spans and spans already in that state
     are skipped. Returns {"changed": n, "skipped": m}."""
@@ -194,7 +210,16 @@ def span_review_bulk(
     return {"changed": len(todo), "skipped": len(ids) - len(todo)}
 
 
-def _write_reviews(model, rows: list, snapshot, *, status: str, reason: str, actor, now) -> None:
+def _write_reviews(
+    model: type[Span] | type[Verdict],
+    rows: list,
+    snapshot: Snapshot,
+    *,
+    status: str,
+    reason: str,
+    actor: User,
+    now: datetime,
+) -> None:
     """One UPDATE for the rows and one INSERT of their history, whatever their number."""
     if not rows:
         return
@@ -207,7 +232,7 @@ def _write_reviews(model, rows: list, snapshot, *, status: str, reason: str, act
                 project_id=row.project_id,
                 object_type=model.__name__.lower(),
                 object_id=row.pk,
-                action=REVIEW_ACTIONS[status],
+                action=REVIEW_ACTIONS[ReviewStatus(status)],
                 actor=actor,
                 before=before,
                 after=snapshot(row),
@@ -225,7 +250,11 @@ def _write_reviews(model, rows: list, snapshot, *, status: str, reason: str, act
 
 
 def verdict_review_bulk(
-    *, verdicts: QuerySet[Verdict] | Iterable[Verdict | int], actor, status: str, reason: str = ""
+    *,
+    verdicts: QuerySet[Verdict] | Iterable[Verdict | int],
+    actor: User,
+    status: str,
+    reason: str = "",
 ) -> dict[str, int]:
     """Review many verdicts at once, all or nothing, in a fixed number of queries."""
     reason = _clean_review(status, reason)
@@ -259,7 +288,7 @@ def _membership_snapshot(membership: Membership | None) -> dict | None:
     return {"user": membership.user.get_username(), "role": membership.role}
 
 
-def membership_assign(*, project: Project, user, role: str, actor) -> Membership:
+def membership_assign(*, project: Project, user: User, role: str, actor: User) -> Membership:
     """Give a user a role in a project (superusers, in the admin). A moderator also gets staff
     status, because the admin is the moderators' tool; staff status alone grants nothing."""
     if not policy.can_manage_people(actor):
@@ -286,7 +315,7 @@ def membership_assign(*, project: Project, user, role: str, actor) -> Membership
     return membership
 
 
-def membership_remove(*, membership: Membership, actor) -> None:
+def membership_remove(*, membership: Membership, actor: User) -> None:
     """Take a user out of a project. Their spans and verdicts stay (authors are PROTECTed)."""
     if not policy.can_manage_people(actor):
         raise NotAllowed("Only a superuser can change who belongs to a project.")

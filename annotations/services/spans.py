@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -14,6 +15,11 @@ from annotations.domain import span as rules
 from annotations.errors import NON_FIELD, Conflict, NotAllowed, ValidationError
 from annotations.models import Document, Label, ReviewStatus, Span, Suggestion
 from annotations.services.common import UNSET, full_clean, record_event, span_snapshot
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from django.contrib.auth.models import User
 
 
 @contextmanager
@@ -32,7 +38,7 @@ def _duplicate_message(label: str, start: int, end: int) -> str:
 def span_create(
     *,
     document: Document,
-    actor,
+    actor: User,
     label: str,
     start: int,
     end: int,
@@ -95,7 +101,7 @@ def lock_span(span: Span, version: int | None) -> Span:
 def span_update(
     *,
     span: Span,
-    actor,
+    actor: User,
     version: int,
     label: str = UNSET,
     speaker: str = UNSET,
@@ -166,7 +172,7 @@ def span_update(
     return span
 
 
-def span_delete(*, span: Span, actor, version: int | None = None) -> Span:
+def span_delete(*, span: Span, actor: User, version: int | None = None) -> Span:
     """Soft delete: the span disappears from pages and exports; a moderator can restore it."""
     with transaction.atomic():
         span = lock_span(span, version)
@@ -177,7 +183,7 @@ def span_delete(*, span: Span, actor, version: int | None = None) -> Span:
     return span
 
 
-def span_restore(*, span: Span, actor) -> Span:
+def span_restore(*, span: Span, actor: User) -> Span:
     """Bring a soft-deleted span back (the author's undo, or a moderator's restore)."""
     with transaction.atomic():
         span = lock_span(span, None)
@@ -206,7 +212,7 @@ def _live_twin_exists(span: Span) -> bool:
     )
 
 
-def _set_deleted(span: Span, actor, deleted_at, *, action: str) -> None:
+def _set_deleted(span: Span, actor: User, deleted_at: datetime | None, *, action: str) -> None:
     before = span_snapshot(span)
     span.deleted_at = deleted_at
     span.version += 1

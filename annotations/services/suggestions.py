@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -22,6 +23,9 @@ from annotations.services import learning
 from annotations.services.common import record_event
 from annotations.services.spans import span_create
 from annotations.suggest import Candidate
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +52,7 @@ OWNED_SUGGESTERS = frozenset(
 # --- requesting a run -------------------------------------------------------------------------
 
 
-def suggestion_run_request(*, document: Document, actor=None) -> SuggestionRun:
+def suggestion_run_request(*, document: Document, actor: User | None = None) -> SuggestionRun:
     """Create a queued run and enqueue it once the current transaction commits.
 
     If the broker cannot be reached, the run stays queued with the reason; the periodic sweep
@@ -133,7 +137,7 @@ def suggestion_run_enqueue(*, run_id: int) -> bool:
     return True
 
 
-def suggestion_runs_sweep(*, now=None) -> list[int]:
+def suggestion_runs_sweep(*, now: datetime | None = None) -> list[int]:
     """Enqueue again the runs that were never picked up or whose worker died. Returns their ids.
 
     - queued and never handed to the broker (it was down), or handed over long ago;
@@ -202,7 +206,9 @@ def suggestion_run_fail(*, run_id: int, reason: str) -> None:
     )
 
 
-def _key(label: str, start: int, end: int, suggester: str, version: str):
+def _key(
+    label: str, start: int, end: int, suggester: str, version: str
+) -> tuple[str, str, str, int, int]:
     return (suggester, version, label, start, end)
 
 
@@ -290,7 +296,7 @@ def _lock_open(suggestion: Suggestion) -> Suggestion:
     return locked
 
 
-def suggestion_accept(*, suggestion: Suggestion, actor) -> Span:
+def suggestion_accept(*, suggestion: Suggestion, actor: User) -> Span:
     """Make the suggestion a span by `actor` that remembers where it came from."""
     with transaction.atomic():
         suggestion = _lock_open(suggestion)
@@ -321,7 +327,7 @@ def suggestion_accept(*, suggestion: Suggestion, actor) -> Span:
     return span
 
 
-def suggestion_reject(*, suggestion: Suggestion, actor) -> Suggestion:
+def suggestion_reject(*, suggestion: Suggestion, actor: User) -> Suggestion:
     with transaction.atomic():
         suggestion = _lock_open(suggestion)
         if not policy.can_annotate(actor, suggestion.document.project_id):
@@ -330,7 +336,7 @@ def suggestion_reject(*, suggestion: Suggestion, actor) -> Suggestion:
     return suggestion
 
 
-def suggestions_accept_above(*, document: Document, actor, min_score: float) -> list[Span]:
+def suggestions_accept_above(*, document: Document, actor: User, min_score: float) -> list[Span]:
     """Accept every open suggestion of the document scoring at least `min_score`."""
     if not 0.0 <= min_score <= 1.0:
         raise ValidationError("A score is between 0 and 1.", field="min_score")
@@ -344,7 +350,7 @@ def suggestions_accept_above(*, document: Document, actor, min_score: float) -> 
     return spans
 
 
-def _decide(suggestion: Suggestion, actor, status: str) -> None:
+def _decide(suggestion: Suggestion, actor: User, status: str) -> None:
     suggestion.status, suggestion.decided_by, suggestion.decided_at = status, actor, timezone.now()
     suggestion.save(update_fields=["status", "decided_by", "decided_at"])
     record_event(

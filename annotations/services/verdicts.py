@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.db import transaction
@@ -18,6 +19,9 @@ from annotations.services.common import (
     verdict_snapshot,
 )
 from annotations.services.spans import lock_span
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def _clean_evidence_links(links: list[str]) -> list[str]:
@@ -42,7 +46,7 @@ def _clean_evidence_links(links: list[str]) -> list[str]:
 def verdict_set(
     *,
     span: Span,
-    actor,
+    actor: User,
     rating: str,
     rationale: str = "",
     evidence_links: list[str] | None = None,
@@ -107,7 +111,7 @@ def verdict_set(
     return verdict
 
 
-def verdict_delete(*, span: Span, actor, version: int | None = None) -> None:
+def verdict_delete(*, span: Span, actor: User, version: int | None = None) -> None:
     with transaction.atomic():
         span = lock_span(span, None)
         if not policy.can_edit_span(actor, span):
