@@ -72,9 +72,9 @@ def rankings(
             values, *_ = index.rank_values(
                 q.text, method=method, query_vector=None if qvecs is None else qvecs[i]
             )
-        top = np.argpartition(-values, k)[:k]
+        top = np.argpartition(-values, k)[:k] if len(values) > k else np.arange(len(values))
         top = top[np.argsort(-values[top], kind="stable")]
-        out[q.id] = [index.claims[j].id for j in top]
+        out[q.id] = [index.claims[j].id for j in top if np.isfinite(values[j])]
     return out
 
 
