@@ -15,7 +15,6 @@ weights, a second to load); web processes never call ``get_encoder()``.
 
 from __future__ import annotations
 
-import importlib
 import importlib.util
 import json
 import math
@@ -57,11 +56,12 @@ def available() -> bool:
 
 
 def model_dir() -> Path:
-    """Where the installed package keeps the model files."""
-    if importlib.util.find_spec(MODEL_PACKAGE) is None:
-        raise EncoderUnavailable(why_unavailable())
-    package = importlib.import_module(MODEL_PACKAGE)
-    return Path(package.__file__).resolve().parent / "model"
+    """Where the installed package keeps the model files (found without importing it: its
+    ``__init__`` would import nothing we need)."""
+    spec = importlib.util.find_spec(MODEL_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise EncoderUnavailable(why_unavailable() or f"{MODEL_PACKAGE} is not a package")
+    return Path(next(iter(spec.submodule_search_locations))).resolve() / "model"
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,13 @@ Three signals, each computed for every claim of the collection with one matrix p
 - the cosine of all-MiniLM-L6-v2 sentence embeddings (annotations.embeddings), when the optional
   extra is installed and the claims' vectors are given or can be computed.
 
-"lexical" is the mean of the two lexical scores, each divided by the best score any claim gets
-for this query (so each is 1.0 for its best claim whatever the query's length); "fused" is the
-cosine plus LEXICAL_WEIGHT times that. The score a Match shows is a logistic calibration of the
-ranking value, so that it reads as the chance that the claim is the one already checked.
+"lexical" is the mean of the two lexical scores, BM25 over the score of a claim made of exactly
+the query's words and the 4-gram cosine, both 0..1 whatever the collection. "fused" is the
+cosine plus LEXICAL_WEIGHT times the same mean taken of scores relative to this query's best
+claim (better on train than the absolute one). The score a Match shows is a logistic calibration
+of the ranking value: on the claim-retrieval train split it reads as the chance that the claim
+is the one already checked. That data always has a checked claim to find; a desk's articles
+mostly do not, so the threshold for showing "already checked" belongs to the desk's decisions.
 
 Claims whose wording is the same once case, punctuation and quotation marks are set aside are
 one claim checked twice: they are ranked as one, under the earliest (by date, else the order
@@ -58,7 +61,9 @@ def same_claim_key(text: str) -> str:
 @dataclass(frozen=True)
 class Claim:
     """A checked claim to match against: its id in the caller's terms, its wording, and what
-    else is known (a fact-check's title, when it was checked, who said it)."""
+    else is known (a fact-check's title, indexed with the wording; when it was checked, which
+    decides which of two same-worded claims stands for both; speaker and metadata are carried
+    for the caller)."""
 
     id: str
     text: str
