@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .matcher import Claim
+from .claims import Claim
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 

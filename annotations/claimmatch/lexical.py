@@ -20,7 +20,9 @@ class BM25Index:
     def __init__(self, documents: Sequence[Sequence[str]], *, k1: float = 1.2, b: float = 0.75):
         self.k1, self.b = k1, b
         self.vocabulary: dict[str, int] = {}
-        rows, cols, counts = [], [], []
+        rows: list[int] = []
+        cols: list[int] = []
+        counts: list[int] = []
         for row, terms in enumerate(documents):
             tf: dict[int, int] = {}
             for term in terms:
@@ -31,19 +33,17 @@ class BM25Index:
             counts.extend(tf.values())
         n = len(documents)
         shape = (n, max(len(self.vocabulary), 1))
-        tf_matrix = sparse.csr_matrix(
-            (np.asarray(counts, dtype=np.float32), (rows, cols)), shape=shape
-        )
+        row_ids = np.asarray(rows, dtype=np.int64)
+        col_ids = np.asarray(cols, dtype=np.int64)
+        tf_values = np.asarray(counts, dtype=np.float32)
         lengths = np.asarray([len(d) for d in documents], dtype=np.float32)
         avg = float(lengths.mean()) if n and lengths.sum() else 1.0
-        df = np.bincount(np.asarray(cols, dtype=np.int64), minlength=shape[1]).astype(np.float32)
+        df = np.bincount(col_ids, minlength=shape[1]).astype(np.float32)
         self.idf = np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)
-        # Each stored tf becomes its BM25 weight: idf * tf (k1 + 1) / (tf + k1 (1 - b + b len/avg)).
+        # Each (document, term) pair's weight: idf * tf (k1 + 1) / (tf + k1 (1 - b + b len/avg)).
         norm = (k1 * (1.0 - b + b * lengths / avg)).astype(np.float32)
-        tf_matrix = tf_matrix.tocoo()
-        data = tf_matrix.data
-        weights = self.idf[tf_matrix.col] * data * (k1 + 1.0) / (data + norm[tf_matrix.row])
-        self.weights = sparse.csr_matrix((weights, (tf_matrix.row, tf_matrix.col)), shape=shape)
+        weights = self.idf[col_ids] * tf_values * np.float32(k1 + 1.0) / (tf_values + norm[row_ids])
+        self.weights = sparse.csr_matrix((weights, (row_ids, col_ids)), shape=shape)
         self.size = n
 
     def query_vector(self, terms: Iterable[str]) -> np.ndarray:

@@ -24,15 +24,15 @@ given), and the others are listed in ``Match.duplicates``.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 from scipy import sparse
 
+from .claims import Claim, Match, same_claim_key
 from .lexical import BM25Index
 from .text import clean, words
 
@@ -49,39 +49,6 @@ CHAR_NGRAMS = (4, 4)
 # one claim above 0.7 and unrelated sentences below 0.3 or so.
 STRONG_COSINE = 0.7
 RELATED_COSINE = 0.45
-
-_KEY = re.compile(r"[\W_]+")
-
-
-def same_claim_key(text: str) -> str:
-    """Two wordings with the same key are the same claim (case, punctuation, quotes aside)."""
-    return _KEY.sub("", text.lower())
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A checked claim to match against: its id in the caller's terms, its wording, and what
-    else is known (a fact-check's title, indexed with the wording; when it was checked, which
-    decides which of two same-worded claims stands for both; speaker and metadata are carried
-    for the caller)."""
-
-    id: str
-    text: str
-    title: str = ""
-    date: date | None = None
-    speaker: str = ""
-    metadata: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
-
-
-@dataclass(frozen=True)
-class Match:
-    claim: Claim
-    score: float  # 0..1: calibrated chance that this is the claim already checked
-    reason: str
-    lexical: float  # 0..1, relative to the best lexical match in the collection
-    semantic: float | None  # cosine of the sentence embeddings; None without them
-    rank_value: float  # what the ranking sorts on (method-dependent scale)
-    duplicates: tuple[str, ...] = ()  # ids of claims with the same wording, folded into this one
 
 
 def _sigmoid(x: float) -> float:
@@ -141,11 +108,10 @@ class ClaimIndex:
         self.chars = TfidfVectorizer(
             analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True, dtype=np.float32
         )
-        if self.claims:
-            # Column slices of a CSC matrix: a query touches only its own n-grams' postings.
-            self.char_matrix = sparse.csc_matrix(self.chars.fit_transform(texts))
-        else:
-            self.char_matrix = None
+        # Column slices of a CSC matrix: a query touches only its own n-grams' postings.
+        self.char_matrix: sparse.csc_matrix | None = (
+            sparse.csc_matrix(self.chars.fit_transform(texts)) if self.claims else None
+        )
 
         if vectors is None and embed and self.claims:
             vectors = claim_vectors(self.claims)
@@ -165,11 +131,11 @@ class ClaimIndex:
         for i in order:
             key = same_claim_key(self.claims[i].text)
             if key and fold:
-                self.canonical[i] = first.setdefault(key, i)
+                self.canonical[i] = first.setdefault(key, int(i))
         self.folded = np.flatnonzero(self.canonical != np.arange(n))
         self.duplicates: dict[int, list[int]] = {}
-        for i in self.folded:
-            self.duplicates.setdefault(int(self.canonical[i]), []).append(int(i))
+        for row in self.folded:
+            self.duplicates.setdefault(int(self.canonical[row]), []).append(int(row))
 
     @property
     def semantic(self) -> bool:
@@ -185,8 +151,8 @@ class ClaimIndex:
         terms = words(text)
         bm25 = self.bm25.scores(terms)
         chars = np.zeros(n, dtype=np.float32)
-        q = self.chars.transform([text]) if n else None
-        if q is not None and q.nnz:
+        q = self.chars.transform([text]) if self.char_matrix is not None else None
+        if q is not None and q.nnz and self.char_matrix is not None:
             chars = np.asarray(self.char_matrix[:, q.indices] @ q.data, dtype=np.float32).ravel()
         # BM25 over the score of a claim made of exactly the query's words: 0..1 on any
         # collection (capped: a claim repeating a query word can pass it).
@@ -238,12 +204,12 @@ class ClaimIndex:
         """The best ``limit`` claims for ``query``, best first."""
         if not self.claims or limit <= 0:
             return []
-        values, method, signals = self.rank_values(query, method=method, query_vector=query_vector)
+        values, used, signals = self.rank_values(query, method=method, query_vector=query_vector)
         lexical, cosine = signals.lexical, signals.cosine
         k = min(limit, len(values))
         top = np.argpartition(-values, k - 1)[:k]
         top = top[np.argsort(-values[top], kind="stable")]
-        slope, offset = CALIBRATION[method]
+        slope, offset = CALIBRATION[used]
         query_key = same_claim_key(clean(query))
         out = []
         for i in top:

