@@ -49,11 +49,11 @@ worker: install ## Run a Celery worker (and the beat sweep) against REDIS_URL (o
 	@test -n "$${REDIS_URL}$${CELERY_BROKER_URL}" || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) and DATABASE_URL first."; exit 1; }
 	$(VENV)/bin/celery -A factcheck worker --beat --loglevel=INFO --concurrency=2 --schedule var/celerybeat-schedule
 
-test: install-dev ## Install what the tests need and run the whole suite on PostgreSQL and Redis
+test: install-dev install-ml ## Install what the tests need and run the whole suite on PostgreSQL and Redis
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput -v0
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
-check: lint ## Lint, type-check (mypy) and check that every model change has its migration
+check: lint install-ml ## Lint, type-check (mypy) and check that every model change has its migration
 	$(CHECK_ENV) $(VENV)/bin/mypy
 	$(CHECK_ENV) $(PY) manage.py makemigrations --check --dry-run -v0
 
