@@ -23,6 +23,7 @@ from annotations.api import serializers as s
 from annotations.api.filters import STATUS_ALL, filter_parameters, filter_spans
 from annotations.api.lookups import project_for
 from annotations.api.views import NewestFirst
+from annotations.domain import offsets
 from annotations.errors import NotAllowed, ValidationError
 from annotations.export import (
     FORMATS,
@@ -30,6 +31,8 @@ from annotations.export import (
     OFFSET_UNIT_TEXT,
     ExportContext,
     ExportMismatch,
+    offset_units,
+    with_suggestions,
 )
 from annotations.export import (
     stream as export_stream,
@@ -54,20 +57,35 @@ class _FirstRenderer(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-EXPORT_DESCRIPTION = f"""Stream the project's spans in one of five formats. {OFFSET_UNIT_TEXT}
+EXPORT_DESCRIPTION = f"""Stream the project's spans in one of eight formats. {OFFSET_UNIT_TEXT}
+With `offset_unit=utf16` (JavaScript, the browser, doccano's editor) or `offset_unit=grapheme`
+(extended grapheme clusters) the offsets count that unit instead; every export states its unit
+(the `X-Offset-Unit` header, and in the file as each format says below).
 
 - `jsonl`: one document a line: `id`, `text`, `label` as `[[start, end, "CLAIM"], ...]`
   (doccano's layout), `spans` with every span field (speaker, note, verdict ...), `meta` with the
-  document's metadata, and `offset_unit`.
-- `w3c`: a W3C Web Annotation AnnotationCollection (JSON-LD): TextPositionSelector and
+  document's metadata, and `offset_unit`. For doccano, ask for `offset_unit=utf16`.
+- `w3c`: a W3C Web Annotation AnnotationCollection (JSON-LD) with ids on the collection, its
+  page and each annotation, `@context` on each annotation, the article's URL as the target's
+  `source`: TextPositionSelector (code points, as the W3C model defines it: no other unit) and
   TextQuoteSelector, the label as a `tagging` body, the verdict as an `assessing` body, the
   rationale (`describing`) and evidence links (`linking`) as bodies.
 - `claimreview`: a JSON array of schema.org ClaimReview objects, one per CLAIM whose verdict is
-  approved.
-- `conll`: BIO tags, one token a line (token, start, end, tag). Lossy: when spans overlap, the
-  one that starts first wins (then the longer, then CLAIM, QUOTE, OPINION); each document says
-  how many spans were dropped.
-- `csv`: one span a row, with a header row.
+  approved (no offsets).
+- `conll`: CoNLL-2003 as `spacy convert` reads it: `-DOCSTART- -X- O O` before each document,
+  a blank line between sentences, one token a line (token, start, end, BIO tag), no comments.
+  Lossy: when spans overlap, the one that starts first wins (then the longer, then CLAIM, QUOTE,
+  OPINION).
+- `csv`: one span a row, with a header row and an `offset_unit` column. Spreadsheet-safe by
+  default: a UTF-8 byte-order mark, text cells quoted, and a leading apostrophe on a text cell
+  that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR) or read as a boolean
+  (or that starts with an apostrophe); `spreadsheet_safe=false` writes cells as stored, no mark.
+- `xlsx`: the CSV's rows as an Excel workbook, texts as text cells (never formulas or booleans).
+- `labelstudio`: Label Studio tasks (JSON): the text and the document's fields as `data`, each
+  author's spans as an annotation (label, speaker and note per region), the open suggestions
+  as predictions.
+- `spacy`: a spaCy DocBin (`.spacy`) with every span in the span group `sc` (code points only:
+  spaCy counts tokens).
 
 A document appears when at least one of its spans passes the filters. Verdicts are included when
 approved (or, with `status` other than `approved`, whatever their status).
@@ -75,13 +93,45 @@ approved (or, with `status` other than `approved`, whatever their status).
 Every span is checked against its document while the export is written
 (`text[start:end] == span.text`). A mismatch in the first 64 KB answers 500 with a JSON
 `detail`; later, the server aborts the connection without finishing the chunked body, so the
-client sees an incomplete download, never a complete-looking file with a wrong offset.
-The response header `X-Offset-Unit: {OFFSET_UNIT}` states the offset unit too."""
+client sees an incomplete download, never a complete-looking file with a wrong offset."""
 
 
-def _export_context(request: Request, project) -> ExportContext:
+def _export_context(
+    request: Request, project, *, offset_unit: str, spreadsheet_safe: bool
+) -> ExportContext:
     base = request.build_absolute_uri("/").rstrip("/")
-    return ExportContext(base_url=base, project_name=project.name, generated_at=timezone.now())
+    return ExportContext(
+        base_url=base,
+        project_name=project.name,
+        generated_at=timezone.now(),
+        offset_unit=offset_unit,
+        spreadsheet_safe=spreadsheet_safe,
+        export_url=request.build_absolute_uri(),
+    )
+
+
+def _boolean(params, name: str, *, default: bool) -> bool:
+    value = (params.get(name) or str(default)).lower()
+    if value not in ("true", "false", "1", "0"):
+        raise ValidationError("Give true or false.", field=name)
+    return value in ("true", "1")
+
+
+def _offset_unit(params, fmt: str) -> str:
+    """The unit asked for (400 naming the allowed ones when unknown, or when the format
+    cannot count in it)."""
+    try:
+        unit = offsets.check_unit(params.get("offset_unit") or OFFSET_UNIT)
+    except offsets.UnknownUnit as exc:
+        raise ValidationError(str(exc), field="offset_unit") from None
+    allowed = offset_units(FORMATS[fmt])
+    if unit not in allowed:
+        raise ValidationError(
+            f"The {fmt} format counts {offsets.UNIT_WORDS[allowed[0]]} only; "
+            f"use offset_unit={' or '.join(allowed)}.",
+            field="offset_unit",
+        )
+    return unit
 
 
 def _file_name(project, fmt: str) -> str:
@@ -98,6 +148,12 @@ def _stream(first: bytes, rest: Iterator[bytes], *, project_id: int) -> Iterator
         raise  # the server drops the connection: the chunked body is never finished
 
 
+def _content_type(media_type: str) -> str:
+    if media_type.startswith("text/") or media_type.endswith("json"):
+        return f"{media_type}; charset=utf-8"
+    return media_type  # binary (xlsx, spacy)
+
+
 class ProjectExportView(APIView):
     content_negotiation_class = _FirstRenderer
 
@@ -110,7 +166,23 @@ class ProjectExportView(APIView):
                 str,
                 enum=list(FORMATS),
                 default="jsonl",
-                description="jsonl, w3c, claimreview, conll or csv.",
+                description=", ".join(FORMATS) + ".",
+            ),
+            OpenApiParameter(
+                "offset_unit",
+                str,
+                enum=list(offsets.UNITS),
+                default=OFFSET_UNIT,
+                description="What the offsets count: code points (Python, the W3C), UTF-16 "
+                "code units (JavaScript, doccano's editor) or grapheme clusters. The w3c and "
+                "spacy formats count code points only.",
+            ),
+            OpenApiParameter(
+                "spreadsheet_safe",
+                bool,
+                default=True,
+                description="csv: a byte-order mark and formula cells neutralised (default); "
+                "false writes every cell exactly as stored.",
             ),
             *filter_parameters(default_status=EXPORT_DEFAULT_STATUS),
         ],
@@ -125,6 +197,15 @@ class ProjectExportView(APIView):
             (200, "text/plain"): OpenApiResponse(
                 OpenApiTypes.STR, description="CoNLL (format=conll)"
             ),
+            (200, FORMATS["xlsx"].MEDIA_TYPE): OpenApiResponse(
+                OpenApiTypes.BINARY, description="Excel workbook (format=xlsx)"
+            ),
+            (200, "application/json"): OpenApiResponse(
+                OpenApiTypes.STR, description="Label Studio tasks (format=labelstudio)"
+            ),
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="spaCy DocBin (format=spacy)"
+            ),
             400: OpenApiResponse(description="A filter or the format is not valid."),
             404: OpenApiResponse(description="No such project among yours."),
         },
@@ -137,6 +218,8 @@ class ProjectExportView(APIView):
             raise ValidationError(
                 f"Unknown format {fmt[:40]!r}; choose one of {', '.join(FORMATS)}.", field="format"
             )
+        unit = _offset_unit(params, fmt)
+        spreadsheet_safe = _boolean(params, "spreadsheet_safe", default=True)
         spans = filter_spans(  # validates every filter (400) before the permission check
             selectors.project_spans(request.user, project=project),
             params,
@@ -151,8 +234,13 @@ class ProjectExportView(APIView):
         if fmt == "claimreview":
             spans = spans.filter(label="CLAIM", verdict__review_status=ReviewStatus.APPROVED)
         module = FORMATS[fmt]
-        groups = selectors.export_groups(spans, approved_verdicts_only=approved_only)
-        chunks = export_stream(module, groups, _export_context(request, project))
+        groups = selectors.export_groups(
+            spans, approved_verdicts_only=approved_only, with_suggestions=with_suggestions(module)
+        )
+        context = _export_context(
+            request, project, offset_unit=unit, spreadsheet_safe=spreadsheet_safe
+        )
+        chunks = export_stream(module, groups, context)
         try:
             first = next(chunks, b"")
         except ExportMismatch as exc:
@@ -160,10 +248,10 @@ class ProjectExportView(APIView):
             return JsonResponse({"detail": str(exc)}, status=500)
         response = StreamingHttpResponse(
             _stream(first, chunks, project_id=project.pk),
-            content_type=f"{module.MEDIA_TYPE}; charset=utf-8",
+            content_type=_content_type(module.MEDIA_TYPE),
         )
         response["Content-Disposition"] = f'attachment; filename="{_file_name(project, fmt)}"'
-        response["X-Offset-Unit"] = OFFSET_UNIT
+        response["X-Offset-Unit"] = unit
         response["Cache-Control"] = "no-store"
         return response
 
