@@ -13,7 +13,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.negotiation import BaseContentNegotiation, DefaultContentNegotiation
 from rest_framework.parsers import BaseParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -407,7 +407,15 @@ def _import_documents(request: Request, project) -> Documents:
     )
 
 
+class _ImportNegotiation(DefaultContentNegotiation):
+    """`format` names the file's format here, not a DRF renderer: always answer JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
 class DocumentImportView(APIView):
+    content_negotiation_class = _ImportNegotiation
     parser_classes = [
         JSONLinesParser,
         JSONLParser,

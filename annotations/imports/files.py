@@ -106,7 +106,7 @@ def _w3c_lines(data: Any, documents: Documents) -> Iterator[bytes]:
         target = _target(annotation)
         found = _document(target, annotation, documents)
         if found is None:
-            address = (target.get("scope") or target.get("source")) if target else None
+            address = (target.get("source") or target.get("scope")) if target else None
             groups.setdefault(("unmatched", str(address)), []).append(annotation)
         else:
             texts[found[0]] = found[1]
