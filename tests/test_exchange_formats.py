@@ -15,7 +15,7 @@ import regex
 
 from annotations import services
 from annotations.models import Document, Span, Suggestion
-from tests.export_data import TEXTS, approve, build_project
+from tests.export_data import approve, build_project
 from tests.factories import make_document, make_span
 
 pytestmark = pytest.mark.django_db
@@ -432,7 +432,7 @@ def test_csv_opened_by_pandas_has_formula_cells_neutralised_and_text_intact(
     data = body(export(api, reviewer, desk, format="csv"))
     assert data.startswith("\ufeff".encode())
     frame = pd.read_csv(io.BytesIO(data), encoding="utf-8", dtype=str, keep_default_na=False)
-    assert list(frame.columns)[0] == "document_id"  # the byte-order mark is not in the name
+    assert frame.columns[0] == "document_id"  # the byte-order mark is not in the name
     texts = set(frame["text"])
     assert {"'=1+1", "'+3", "'-2", "'@SUM(A1)"} <= texts
     assert {"a plain line", "東京の人口は1400万人です。", "🇮🇳 growth hit 7% in 2023"} <= texts
