@@ -315,7 +315,8 @@ class JSONLDParser(JSONDocumentParser):
 
 class ImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField(
-        help_text=f"A JSONL file, at most {MAX_IMPORT_BYTES // (1024 * 1024)} MB."
+        help_text="A JSONL file, a Label Studio export or a W3C document (see `format`), at most "
+        f"{MAX_IMPORT_BYTES // (1024 * 1024)} MB."
     )
 
 
