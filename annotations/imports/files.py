@@ -24,6 +24,7 @@ from typing import IO, Any
 
 import orjson
 
+from annotations.domain.offsets import CODEPOINT
 from annotations.imports.given import as_list
 from annotations.imports.lines import (
     BYTE_ORDER_MARK,
@@ -115,7 +116,11 @@ def _w3c_lines(data: Any, documents: Documents) -> Iterator[bytes]:
         if kind == "unmatched":
             yield orjson.dumps({UNMATCHED_KEY: key, "annotations": items})
         else:
-            yield orjson.dumps({"text": texts[key], EXISTING_KEY: key, "annotations": items})
+            # TextPositionSelector counts code points, whatever the import's offset_unit says.
+            yield orjson.dumps(
+                {"text": texts[key], EXISTING_KEY: key, "annotations": items,
+                 "offset_unit": CODEPOINT}
+            )  # fmt: skip
 
 
 def _target(annotation: Any) -> dict[str, Any] | None:
