@@ -18,7 +18,15 @@ from django.db import connections, transaction
 from django.db.models import Count, FilteredRelation, Q, QuerySet
 
 from annotations.domain import span as span_domain
-from annotations.export.rows import DOCUMENT_ID, VERDICT_SOURCES, DocumentRow, Group, SpanRow
+from annotations.export.rows import (
+    DOCUMENT_ID,
+    SUGGESTION_COLUMNS,
+    VERDICT_SOURCES,
+    DocumentRow,
+    Group,
+    SpanRow,
+    SuggestionRow,
+)
 from annotations.models import (
     AuditEvent,
     Document,
@@ -173,7 +181,11 @@ _DOCUMENT_EXPORT_FIELDS = (
 
 
 def export_groups(
-    spans: QuerySet[Span], *, approved_verdicts_only: bool, chunk_size: int = 5000
+    spans: QuerySet[Span],
+    *,
+    approved_verdicts_only: bool,
+    chunk_size: int = 5000,
+    with_suggestions: bool = False,
 ) -> Iterator[Group]:
     """The spans grouped by document, each with its document's text, streamed.
 
@@ -183,6 +195,9 @@ def export_groups(
     On PostgreSQL the rows are read straight off two server-side cursors as the database
     driver gives them (tuples, no model or per-field conversion): for a million spans Django's
     per-row conversion cost more than the database and the formatting together.
+
+    with_suggestions: each group also gets its document's open suggestions, from a third
+    cursor read alongside.
     """
     if approved_verdicts_only:
         # A verdict goes out only once approved: the join itself leaves the others out.
@@ -208,7 +223,33 @@ def export_groups(
         )
         span_rows_iter = chain.from_iterable(_row_chunks(span_rows, chunk_size, cursors))
         # The cursors close (ExitStack) while their transaction is still open.
-        yield from _merge(span_rows_iter, document_rows)
+        groups = _merge(span_rows_iter, document_rows)
+        if with_suggestions:
+            suggestions = (
+                Suggestion.objects.filter(
+                    document_id__in=spans.order_by().values("document_id"),
+                    status=Suggestion.Status.OPEN,
+                )
+                .order_by("document_id", "start", "end", "id")
+                .values_list("document_id", *SUGGESTION_COLUMNS)
+            )
+            groups = _with_suggestions(
+                groups, chain.from_iterable(_row_chunks(suggestions, chunk_size, cursors))
+            )
+        yield from groups
+
+
+def _with_suggestions(groups: Iterator[Group], rows: Iterator[tuple]) -> Iterator[Group]:
+    """The groups, each with its document's suggestions (rows led by the document id)."""
+    ahead = next(rows, None)
+    for group in groups:
+        document_id = group.document.id
+        while ahead is not None and ahead[0] < document_id:
+            ahead = next(rows, None)
+        while ahead is not None and ahead[0] == document_id:
+            group.suggestions.append(SuggestionRow(*ahead[1:]))
+            ahead = next(rows, None)
+        yield group
 
 
 def _row_chunks(queryset: QuerySet, size: int, cursors: ExitStack) -> Iterator[list[tuple]]:

@@ -2,11 +2,14 @@
 
     .venv/bin/python benchmarks/export_speed.py                  # 10,000 documents, 1,000,000 spans
     .venv/bin/python benchmarks/export_speed.py --documents 200 --spans-per-document 50   # quick
+    .venv/bin/python benchmarks/export_speed.py --offset-units utf16,grapheme  # other units too
 
 Loads a project into a scratch PostgreSQL database (COPY), serves the site with one gunicorn
 sync worker on loopback, downloads the JSONL and W3C exports over HTTP and prints spans per
 second, bytes per second and the worker's memory (resident set, sampled every 20 ms), next to
-the time PostgreSQL takes to COPY the same rows to nowhere (the physical floor). Then times the
+the time PostgreSQL takes to COPY the same rows to nowhere (the physical floor); with
+--offset-units, the JSONL export again in each unit given (the texts hold emoji, CJK and
+accented letters, so every document needs converting). Then times the
 JSONL import of --import-documents documents with --import-spans-per-document spans each
 through the API (all or nothing). With --broker (a Redis URL; a database of its own, which is
 emptied afterwards) the import enqueues each document's suggestion run as the real stack does;
@@ -213,6 +216,9 @@ def main() -> None:
     parser.add_argument("--database", default="fc_bench")
     parser.add_argument("--db-host", default="127.0.0.1")
     parser.add_argument("--broker", default="", help="e.g. redis://127.0.0.1:6379/6")
+    parser.add_argument(
+        "--offset-units", default="", help="also export JSONL in these units, e.g. utf16,grapheme"
+    )
     args = parser.parse_args()
 
     url = fresh_database(host=args.db_host, name=args.database)
@@ -227,13 +233,18 @@ def main() -> None:
     with gunicorn(url, args=["--workers", "1"], broker_url=args.broker) as (base, process):
         # Warm up (imports, first connection), so the baseline memory is the idle worker's.
         download(base, f"/api/v1/projects/{data['project_id']}/export/?document=1", data["token"])
-        for fmt in ("jsonl", "w3c"):
+        units = [u for u in args.offset_units.split(",") if u]
+        runs = [("jsonl", ""), ("w3c", ""), *(("jsonl", unit) for unit in units)]
+        for fmt, unit in runs:
             path = f"/api/v1/projects/{data['project_id']}/export/?format={fmt}"
+            if unit:
+                path += f"&offset_unit={unit}"
             with PeakMemory(process.pid) as memory:
                 elapsed, size, _ = download(base, path, data["token"])
             rate = data["spans"] / elapsed
+            name = f"{fmt} ({unit})" if unit else fmt
             print(
-                f"{fmt:5} export: {elapsed:.2f} s, {rate:,.0f} spans/s, "
+                f"{name:5} export: {elapsed:.2f} s, {rate:,.0f} spans/s, "
                 f"{size / elapsed / 1e6:,.1f} MB/s ({size / 1e6:,.1f} MB); "
                 f"{elapsed / floor_s:.1f}x the COPY floor; worker memory "
                 f"{memory.baseline:.0f} MB -> peak {memory.peak:.0f} MB "

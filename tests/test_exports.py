@@ -37,6 +37,24 @@ def texts_by_id(project) -> dict[int, str]:
 
 
 # --- reading each format back ---------------------------------------------------------------
+def conll_documents(
+    data: bytes, texts: dict[int, str]
+) -> dict[int, list[tuple[str, int, int, str]]]:
+    """{document id: [(token, start, end, tag)]}: documents come in id order."""
+    ids = iter(sorted(texts))
+    documents: dict[int, list[tuple[str, int, int, str]]] = {}
+    doc_id = None
+    for line in data.decode().split("\n"):
+        assert not line.startswith("#"), "no comment lines"
+        if line == "-DOCSTART- -X- O O":
+            doc_id = next(ids)
+            documents[doc_id] = []
+        elif line:
+            token, start, end, tag = line.split("\t")
+            documents[doc_id].append((token, int(start), int(end), tag))
+    return documents
+
+
 def spans_from(fmt: str, data: bytes, texts: dict[int, str]) -> list[tuple[int, int, int, str]]:
     """(document id, start, end, exact) of every span the export states."""
     found = []
@@ -51,22 +69,20 @@ def spans_from(fmt: str, data: bytes, texts: dict[int, str]) -> list[tuple[int, 
     elif fmt == "w3c":
         collection = json.loads(data)
         for annotation in collection["first"]["items"]:
-            source = annotation["target"]["source"]
-            doc_id = int(source.rstrip("/").rsplit("/", 1)[1])
+            page = annotation["target"]["scope"]
+            doc_id = int(page.rstrip("/").rsplit("/", 1)[1])
             position, quote = annotation["target"]["selector"]
             found.append((doc_id, position["start"], position["end"], quote["exact"]))
     elif fmt == "csv":
-        for row in csv.DictReader(io.StringIO(data.decode())):
+        from annotations.export.csvfile import unneutralise
+
+        for row in csv.DictReader(io.StringIO(data.decode("utf-8-sig"))):
             assert row["offset_unit"] == "codepoint"
-            found.append((int(row["document_id"]), int(row["start"]), int(row["end"]), row["text"]))
+            text = unneutralise(row["text"])
+            found.append((int(row["document_id"]), int(row["start"]), int(row["end"]), text))
     elif fmt == "conll":
-        doc_id = None
-        for line in data.decode().split("\n"):
-            if line.startswith("# doc_id = "):
-                doc_id = int(line.removeprefix("# doc_id = "))
-            elif line and not line.startswith("#"):
-                token, start, end, _tag = line.split("\t")
-                found.append((doc_id, int(start), int(end), token))
+        for doc_id, rows in conll_documents(data, texts).items():
+            found += [(doc_id, start, end, token) for token, start, end, _ in rows]
     elif fmt == "claimreview":
         for review in json.loads(data):
             doc_id = int(review["url"].split("/documents/")[1].split("/")[0])
@@ -140,56 +156,6 @@ OA, AS, DC, RDF = (
     "http://purl.org/dc/terms/",
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
 )
-# The terms of http://www.w3.org/ns/anno.jsonld this export uses, with the IRIs the W3C Web
-# Annotation Vocabulary gives them. Served locally: the test machine has no network.
-W3C_TERMS = {
-    "@context": {
-        "oa": OA,
-        "as": AS,
-        "dc": DC,
-        "foaf": "http://xmlns.com/foaf/0.1/",
-        "rdf": RDF,
-        "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-        "xsd": "http://www.w3.org/2001/XMLSchema#",
-        "id": {"@id": "@id", "@type": "@id"},
-        "type": {"@id": "@type", "@type": "@id"},
-        "Annotation": "oa:Annotation",
-        "AnnotationCollection": "as:OrderedCollection",
-        "AnnotationPage": "as:OrderedCollectionPage",
-        "TextualBody": "oa:TextualBody",
-        "SpecificResource": "oa:SpecificResource",
-        "TextPositionSelector": "oa:TextPositionSelector",
-        "TextQuoteSelector": "oa:TextQuoteSelector",
-        "Person": "foaf:Person",
-        "tagging": "oa:tagging",
-        "assessing": "oa:assessing",
-        "commenting": "oa:commenting",
-        "describing": "oa:describing",
-        "identifying": "oa:identifying",
-        "linking": "oa:linking",
-        "body": {"@type": "@id", "@id": "oa:hasBody"},
-        "target": {"@type": "@id", "@id": "oa:hasTarget"},
-        "source": {"@type": "@id", "@id": "oa:hasSource"},
-        "selector": {"@type": "@id", "@id": "oa:hasSelector"},
-        "purpose": {"@type": "@vocab", "@id": "oa:hasPurpose"},
-        "motivation": {"@type": "@vocab", "@id": "oa:motivatedBy"},
-        "value": {"@id": "rdf:value"},
-        "format": {"@id": "dc:format"},
-        "exact": "oa:exact",
-        "prefix": "oa:prefix",
-        "suffix": "oa:suffix",
-        "start": {"@id": "oa:start", "@type": "xsd:nonNegativeInteger"},
-        "end": {"@id": "oa:end", "@type": "xsd:nonNegativeInteger"},
-        "created": {"@id": "dc:created", "@type": "xsd:dateTime"},
-        "modified": {"@id": "dc:modified", "@type": "xsd:dateTime"},
-        "generated": {"@id": "dc:issued", "@type": "xsd:dateTime"},
-        "creator": {"@id": "dc:creator", "@type": "@id"},
-        "nickname": "foaf:nick",
-        "label": "rdfs:label",
-        "first": {"@type": "@id", "@id": "as:first"},
-        "items": {"@id": "as:items", "@container": "@list", "@type": "@id"},
-    }
-}
 
 
 def _count_keys(node) -> int:
@@ -205,16 +171,16 @@ def test_w3c_export_expands_as_json_ld_with_the_w3c_context_dropping_nothing(
 ):
     from pyld import jsonld
 
+    from annotations.export.w3c import context_document, document_loader
+
     collection = json.loads(body(export(api, reviewer, desk, format="w3c")))
     assert collection["@context"] == "http://www.w3.org/ns/anno.jsonld"
 
-    def loader(url, options=None):
-        assert url == "http://www.w3.org/ns/anno.jsonld"
-        return {"contextUrl": None, "documentUrl": url, "document": W3C_TERMS}
-
+    # The W3C context as shipped with the app, served without a network.
+    loader = document_loader()
     expanded = jsonld.expand(collection, {"documentLoader": loader})
     # A key outside the context would be dropped by expansion: count that none was.
-    compacted = jsonld.compact(expanded, W3C_TERMS, {"documentLoader": loader})
+    compacted = jsonld.compact(expanded, context_document(), {"documentLoader": loader})
     assert _count_keys(compacted) == _count_keys(collection)
 
     flat = json.dumps(expanded)
@@ -264,16 +230,9 @@ def test_claimreview_covers_claims_with_approved_verdicts_with_every_google_fiel
 def test_conll_tokens_with_the_whitespace_between_them_give_back_the_text(
     api, desk, reviewer, exported
 ):
-    data = body(export(api, reviewer, desk, format="conll")).decode()
+    data = body(export(api, reviewer, desk, format="conll"))
     texts = texts_by_id(desk)
-    tokens: dict[int, list[tuple[str, int, int, str]]] = {}
-    doc_id = None
-    for line in data.split("\n"):
-        if line.startswith("# doc_id = "):
-            doc_id = int(line.removeprefix("# doc_id = "))
-        elif line and not line.startswith("#"):
-            token, start, end, tag = line.split("\t")
-            tokens.setdefault(doc_id, []).append((token, int(start), int(end), tag))
+    tokens = conll_documents(data, texts)
     assert set(tokens) == set(texts)
     for doc_id, rows in tokens.items():
         text, rebuilt, position = texts[doc_id], [], 0
@@ -292,10 +251,9 @@ def test_conll_overlap_keeps_the_span_that_starts_first_and_counts_the_dropped(a
     inner = make_span(doc, reviewer, "rose 5%")
     approve(outer, inner)
     data = body(export(api, reviewer, desk, format="conll")).decode()
-    tags = [line.split("\t")[3] for line in data.split("\n") if line and line[0] != "#"]
+    tags = [line.split("\t")[3] for line in data.split("\n") if line and line[0] != "-"]
     assert tags == ["O", "O", "B-QUOTE", "I-QUOTE", "I-QUOTE", "I-QUOTE", "I-QUOTE", "I-QUOTE",
                     "I-QUOTE", "O"]  # fmt: skip
-    assert "# dropped_overlapping_spans = 1" in data
 
 
 # --- filters and scope -----------------------------------------------------------------------
@@ -356,7 +314,10 @@ def test_filters_never_reach_another_projects_data(
 
 def test_bad_filters_and_formats_are_400_naming_the_parameter(api, desk, reviewer):
     assert export(api, reviewer, desk, format="xml").json() == {
-        "format": ["Unknown format 'xml'; choose one of jsonl, w3c, claimreview, conll, csv."]
+        "format": [
+            "Unknown format 'xml'; choose one of "
+            "jsonl, w3c, claimreview, conll, csv, xlsx, labelstudio, spacy."
+        ]
     }
     assert "status" in export(api, reviewer, desk, status="maybe").json()
     assert "since" in export(api, reviewer, desk, since="yesterday").json()
@@ -452,7 +413,9 @@ def test_the_schema_documents_the_new_endpoints_with_their_limits_and_swagger_lo
     schema = yaml.safe_load(api(reviewer).get("/api/schema/").content)
     export_op = schema["paths"]["/api/v1/projects/{project_id}/export/"]["get"]
     params = {p["name"]: p["schema"] for p in export_op["parameters"]}
-    assert sorted(params["format"]["enum"]) == ["claimreview", "conll", "csv", "jsonl", "w3c"]
+    assert sorted(params["format"]["enum"]) == [
+        "claimreview", "conll", "csv", "jsonl", "labelstudio", "spacy", "w3c", "xlsx"
+    ]  # fmt: skip
     assert params["status"]["default"] == "approved"
     assert params["reviewer"]["maxLength"] == 150
     assert params["document"]["maximum"] == 10**18

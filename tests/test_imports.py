@@ -47,6 +47,9 @@ def test_doccano_lines_become_documents_with_spans_and_extra_keys_as_metadata(ap
         "document_ids": [],
         "errors": [],
         "error_count": 0,
+        "documents_updated": 0,
+        "warnings": [],
+        "warning_count": 0,
     }
     police = Document.objects.get(text=GOOD["text"])
     assert police.metadata == {"source": "wire"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.negotiation import BaseContentNegotiation, DefaultContentNegotiation
 from rest_framework.parsers import BaseParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,6 +24,7 @@ from annotations.api import serializers as s
 from annotations.api.filters import STATUS_ALL, filter_parameters, filter_spans
 from annotations.api.lookups import project_for
 from annotations.api.views import NewestFirst
+from annotations.domain import offsets
 from annotations.errors import NotAllowed, ValidationError
 from annotations.export import (
     FORMATS,
@@ -30,13 +32,16 @@ from annotations.export import (
     OFFSET_UNIT_TEXT,
     ExportContext,
     ExportMismatch,
+    offset_units,
+    with_suggestions,
 )
 from annotations.export import (
     stream as export_stream,
 )
 from annotations.imports import MAX_LINE_BYTES, iter_lines
+from annotations.imports.files import FILE_FORMATS, JSONL, Documents, FileRefused, lines_of
 from annotations.models import ReviewStatus
-from annotations.services.imports import MAX_REPORTED_ERRORS
+from annotations.services.imports import MAX_REPORTED_ERRORS, ON_EXISTING, REFUSE
 
 log = logging.getLogger(__name__)
 
@@ -54,20 +59,35 @@ class _FirstRenderer(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-EXPORT_DESCRIPTION = f"""Stream the project's spans in one of five formats. {OFFSET_UNIT_TEXT}
+EXPORT_DESCRIPTION = f"""Stream the project's spans in one of eight formats. {OFFSET_UNIT_TEXT}
+With `offset_unit=utf16` (JavaScript, the browser, doccano's editor) or `offset_unit=grapheme`
+(extended grapheme clusters) the offsets count that unit instead; every export states its unit
+(the `X-Offset-Unit` header, and in the file as each format says below).
 
 - `jsonl`: one document a line: `id`, `text`, `label` as `[[start, end, "CLAIM"], ...]`
   (doccano's layout), `spans` with every span field (speaker, note, verdict ...), `meta` with the
-  document's metadata, and `offset_unit`.
-- `w3c`: a W3C Web Annotation AnnotationCollection (JSON-LD): TextPositionSelector and
+  document's metadata, and `offset_unit`. For doccano, ask for `offset_unit=utf16`.
+- `w3c`: a W3C Web Annotation AnnotationCollection (JSON-LD) with ids on the collection, its
+  page and each annotation, `@context` on each annotation, the article's URL as the target's
+  `source`: TextPositionSelector (code points, as the W3C model defines it: no other unit) and
   TextQuoteSelector, the label as a `tagging` body, the verdict as an `assessing` body, the
   rationale (`describing`) and evidence links (`linking`) as bodies.
 - `claimreview`: a JSON array of schema.org ClaimReview objects, one per CLAIM whose verdict is
-  approved.
-- `conll`: BIO tags, one token a line (token, start, end, tag). Lossy: when spans overlap, the
-  one that starts first wins (then the longer, then CLAIM, QUOTE, OPINION); each document says
-  how many spans were dropped.
-- `csv`: one span a row, with a header row.
+  approved (no offsets).
+- `conll`: CoNLL-2003 as `spacy convert` reads it: `-DOCSTART- -X- O O` before each document,
+  a blank line between sentences, one token a line (token, start, end, BIO tag), no comments.
+  Lossy: when spans overlap, the one that starts first wins (then the longer, then CLAIM, QUOTE,
+  OPINION).
+- `csv`: one span a row, with a header row and an `offset_unit` column. Spreadsheet-safe by
+  default: a UTF-8 byte-order mark, text cells quoted, and a leading apostrophe on a text cell
+  that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR) or read as a boolean
+  (or that starts with an apostrophe); `spreadsheet_safe=false` writes cells as stored, no mark.
+- `xlsx`: the CSV's rows as an Excel workbook, texts as text cells (never formulas or booleans).
+- `labelstudio`: Label Studio tasks (JSON): the text and the document's fields as `data`, each
+  author's spans as an annotation (label, speaker and note per region), the open suggestions
+  as predictions.
+- `spacy`: a spaCy DocBin (`.spacy`) with every span in the span group `sc` (code points only:
+  spaCy counts tokens).
 
 A document appears when at least one of its spans passes the filters. Verdicts are included when
 approved (or, with `status` other than `approved`, whatever their status).
@@ -75,13 +95,45 @@ approved (or, with `status` other than `approved`, whatever their status).
 Every span is checked against its document while the export is written
 (`text[start:end] == span.text`). A mismatch in the first 64 KB answers 500 with a JSON
 `detail`; later, the server aborts the connection without finishing the chunked body, so the
-client sees an incomplete download, never a complete-looking file with a wrong offset.
-The response header `X-Offset-Unit: {OFFSET_UNIT}` states the offset unit too."""
+client sees an incomplete download, never a complete-looking file with a wrong offset."""
 
 
-def _export_context(request: Request, project) -> ExportContext:
+def _export_context(
+    request: Request, project, *, offset_unit: str, spreadsheet_safe: bool
+) -> ExportContext:
     base = request.build_absolute_uri("/").rstrip("/")
-    return ExportContext(base_url=base, project_name=project.name, generated_at=timezone.now())
+    return ExportContext(
+        base_url=base,
+        project_name=project.name,
+        generated_at=timezone.now(),
+        offset_unit=offset_unit,
+        spreadsheet_safe=spreadsheet_safe,
+        export_url=request.build_absolute_uri(),
+    )
+
+
+def _boolean(params, name: str, *, default: bool) -> bool:
+    value = (params.get(name) or str(default)).lower()
+    if value not in ("true", "false", "1", "0"):
+        raise ValidationError("Give true or false.", field=name)
+    return value in ("true", "1")
+
+
+def _offset_unit(params, fmt: str) -> str:
+    """The unit asked for (400 naming the allowed ones when unknown, or when the format
+    cannot count in it)."""
+    try:
+        unit = offsets.check_unit(params.get("offset_unit") or OFFSET_UNIT)
+    except offsets.UnknownUnit as exc:
+        raise ValidationError(str(exc), field="offset_unit") from None
+    allowed = offset_units(FORMATS[fmt])
+    if unit not in allowed:
+        raise ValidationError(
+            f"The {fmt} format counts {offsets.UNIT_WORDS[allowed[0]]} only; "
+            f"use offset_unit={' or '.join(allowed)}.",
+            field="offset_unit",
+        )
+    return unit
 
 
 def _file_name(project, fmt: str) -> str:
@@ -98,6 +150,12 @@ def _stream(first: bytes, rest: Iterator[bytes], *, project_id: int) -> Iterator
         raise  # the server drops the connection: the chunked body is never finished
 
 
+def _content_type(media_type: str) -> str:
+    if media_type.startswith("text/") or media_type.endswith("json"):
+        return f"{media_type}; charset=utf-8"
+    return media_type  # binary (xlsx, spacy)
+
+
 class ProjectExportView(APIView):
     content_negotiation_class = _FirstRenderer
 
@@ -110,7 +168,23 @@ class ProjectExportView(APIView):
                 str,
                 enum=list(FORMATS),
                 default="jsonl",
-                description="jsonl, w3c, claimreview, conll or csv.",
+                description=", ".join(FORMATS) + ".",
+            ),
+            OpenApiParameter(
+                "offset_unit",
+                str,
+                enum=list(offsets.UNITS),
+                default=OFFSET_UNIT,
+                description="What the offsets count: code points (Python, the W3C), UTF-16 "
+                "code units (JavaScript, doccano's editor) or grapheme clusters. The w3c and "
+                "spacy formats count code points only.",
+            ),
+            OpenApiParameter(
+                "spreadsheet_safe",
+                bool,
+                default=True,
+                description="csv: a byte-order mark and formula cells neutralised (default); "
+                "false writes every cell exactly as stored.",
             ),
             *filter_parameters(default_status=EXPORT_DEFAULT_STATUS),
         ],
@@ -125,6 +199,15 @@ class ProjectExportView(APIView):
             (200, "text/plain"): OpenApiResponse(
                 OpenApiTypes.STR, description="CoNLL (format=conll)"
             ),
+            (200, FORMATS["xlsx"].MEDIA_TYPE): OpenApiResponse(
+                OpenApiTypes.BINARY, description="Excel workbook (format=xlsx)"
+            ),
+            (200, "application/json"): OpenApiResponse(
+                OpenApiTypes.STR, description="Label Studio tasks (format=labelstudio)"
+            ),
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="spaCy DocBin (format=spacy)"
+            ),
             400: OpenApiResponse(description="A filter or the format is not valid."),
             404: OpenApiResponse(description="No such project among yours."),
         },
@@ -137,6 +220,8 @@ class ProjectExportView(APIView):
             raise ValidationError(
                 f"Unknown format {fmt[:40]!r}; choose one of {', '.join(FORMATS)}.", field="format"
             )
+        unit = _offset_unit(params, fmt)
+        spreadsheet_safe = _boolean(params, "spreadsheet_safe", default=True)
         spans = filter_spans(  # validates every filter (400) before the permission check
             selectors.project_spans(request.user, project=project),
             params,
@@ -151,8 +236,13 @@ class ProjectExportView(APIView):
         if fmt == "claimreview":
             spans = spans.filter(label="CLAIM", verdict__review_status=ReviewStatus.APPROVED)
         module = FORMATS[fmt]
-        groups = selectors.export_groups(spans, approved_verdicts_only=approved_only)
-        chunks = export_stream(module, groups, _export_context(request, project))
+        groups = selectors.export_groups(
+            spans, approved_verdicts_only=approved_only, with_suggestions=with_suggestions(module)
+        )
+        context = _export_context(
+            request, project, offset_unit=unit, spreadsheet_safe=spreadsheet_safe
+        )
+        chunks = export_stream(module, groups, context)
         try:
             first = next(chunks, b"")
         except ExportMismatch as exc:
@@ -160,10 +250,10 @@ class ProjectExportView(APIView):
             return JsonResponse({"detail": str(exc)}, status=500)
         response = StreamingHttpResponse(
             _stream(first, chunks, project_id=project.pk),
-            content_type=f"{module.MEDIA_TYPE}; charset=utf-8",
+            content_type=_content_type(module.MEDIA_TYPE),
         )
         response["Content-Disposition"] = f'attachment; filename="{_file_name(project, fmt)}"'
-        response["X-Offset-Unit"] = OFFSET_UNIT
+        response["X-Offset-Unit"] = unit
         response["Cache-Control"] = "no-store"
         return response
 
@@ -209,15 +299,35 @@ class JSONLParser(JSONLinesParser):
     media_type = "application/jsonl"
 
 
+class JSONDocumentParser(BaseParser):
+    """A whole JSON document (Label Studio's export, a W3C collection): the raw stream, read by
+    the format's reader (annotations.imports.files)."""
+
+    media_type = "application/json"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        return {"stream": stream if stream is not None else io.BytesIO()}
+
+
+class JSONLDParser(JSONDocumentParser):
+    media_type = "application/ld+json"
+
+
 class ImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField(
-        help_text=f"A JSONL file, at most {MAX_IMPORT_BYTES // (1024 * 1024)} MB."
+        help_text="A JSONL file, a Label Studio export or a W3C document (see `format`), at most "
+        f"{MAX_IMPORT_BYTES // (1024 * 1024)} MB."
     )
 
 
 class LineErrorSerializer(serializers.Serializer):
     line = serializers.IntegerField(help_text="1 for the file's first line.")
     reason = serializers.CharField()
+
+
+class LineWarningSerializer(serializers.Serializer):
+    line = serializers.IntegerField(help_text="1 for the file's first line (or task, or document).")
+    message = serializers.CharField()
 
 
 class ImportReportSerializer(serializers.Serializer):
@@ -232,22 +342,50 @@ class ImportReportSerializer(serializers.Serializer):
         many=True, help_text=f"The first {MAX_REPORTED_ERRORS}."
     )
     error_count = serializers.IntegerField()
+    documents_updated = serializers.IntegerField(
+        help_text="Existing documents that got spans (on_existing=update, format=w3c)."
+    )
+    warnings = LineWarningSerializer(
+        many=True,
+        help_text=f"The first {MAX_REPORTED_ERRORS}: lines imported with something to say.",
+    )
+    warning_count = serializers.IntegerField()
 
 
-IMPORT_DESCRIPTION = f"""Import documents with their spans, one JSON object a line. Send the file as
-the body (`Content-Type: application/x-ndjson` or `application/jsonl`) or as the `file` field of
-a multipart form. Each line is read and checked on its own:
+IMPORT_DESCRIPTION = f"""Import documents with their spans. Send the file as the body or as the
+`file` field of a multipart form; `format` says what it is:
 
-- doccano's layout: `{{"text": "...", "label": [[start, end, "CLAIM"], ...]}}` (or `labels`);
-  other keys are kept as the document's metadata (`title`, `outlet`, `author`, `source_url`,
-  `published_on`, `external_id` fill those fields);
-- this API's JSONL export (`spans` and `meta` are read, so speakers and notes come along);
-- W3C annotations as this API's W3C export writes them, under `annotations` beside `text`.
+- `jsonl` (the default; body `application/x-ndjson` or `application/jsonl`), one JSON object a
+  line, each read and checked on its own:
+  - doccano's layout: `{{"text": "...", "label": [[start, end, "CLAIM"], ...]}}` (or `labels`,
+    or doccano's `entities`); other keys are kept as the document's metadata (`title`,
+    `outlet`, `author`, `source_url`, `published_on`, `external_id` fill those fields);
+  - this API's JSONL export (`spans` and `meta` are read, so speakers and notes come along).
+    A line with both doccano's `label` and our `spans` (our export edited in doccano): `label`
+    wins, each span it still has keeps its speaker and note from `spans`, and when the two
+    disagree the line is imported with a warning saying so;
+  - W3C annotations as this API's W3C export writes them, under `annotations` beside `text`.
+- `labelstudio` (body `application/json`): Label Studio's JSON export (tasks with their
+  annotations; speakers and notes from the per-region text areas `speaker` and `note`) or its
+  JSON_MIN export, a task a line in the report.
+- `w3c` (body `application/ld+json` or `application/json`): this API's W3C export as it is (an
+  AnnotationCollection), a page, one annotation or a list of them. Annotations go to documents
+  the project has, found by their target (the document's page here, or the article's URL):
+  import the documents first.
 
-Offsets are code points of the line's `text` as given; the stored text is normalised (NFC,
-CRLF to LF) and offsets are carried through that; an offset that would split characters
-normalisation merges is refused. Lines are at most {MAX_LINE_BYTES // (1024 * 1024)} MB.
-Imported spans are pending review.
+**Offsets** count code points of the line's `text` as given, unless `offset_unit` (`utf16`, as
+doccano's editor and JavaScript count, or `grapheme`) says otherwise: the line's own
+`offset_unit` key wins over the parameter (this API's exports write it on every line, so an
+export in `utf16` comes back right). An unknown unit is refused. The stored text is normalised
+(NFC, CRLF to LF) and offsets are carried through that; an offset that would split characters
+normalisation merges is refused. Lines are at most {MAX_LINE_BYTES // (1024 * 1024)} MB. A
+UTF-8 byte-order mark at the start is skipped. Imported spans are pending review.
+
+**Existing documents.** A line whose `external_id` the project already has is refused, unless
+`on_existing=update`: then the document is kept as it is (its text must be the same: a
+document's text never changes) and the line's spans are added to it, except those it already
+has (same label and range, kept with their review, verdict, speaker and note) and those a
+reviewer deleted (not brought back); both are reported as warnings. Nothing is removed.
 
 **Bad lines.** By default the import is all or nothing: if any line is refused, nothing is
 saved and the answer is 400 with every refused line's number and reason (`committed: false`).
@@ -255,11 +393,40 @@ With `keep_good_lines=true` the good lines are saved and the bad ones reported (
 Blank lines are skipped; line numbers count every line from 1."""
 
 
+def _import_documents(request: Request, project) -> Documents:
+    """The project's documents, as the W3C import finds them by address."""
+    documents = project.documents
+
+    def by_id(pk: int) -> tuple[int, str] | None:
+        return documents.filter(pk=pk).values_list("pk", "text").first()
+
+    def by_url(url: str) -> list[tuple[int, str]]:
+        return list(documents.filter(source_url=url).order_by("pk").values_list("pk", "text"))
+
+    return Documents(
+        base_url=request.build_absolute_uri("/").rstrip("/"), by_id=by_id, by_url=by_url
+    )
+
+
+class _ImportNegotiation(DefaultContentNegotiation):
+    """`format` names the file's format here, not a DRF renderer: always answer JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
 class DocumentImportView(APIView):
-    parser_classes = [JSONLinesParser, JSONLParser, MultiPartParser]
+    content_negotiation_class = _ImportNegotiation
+    parser_classes = [
+        JSONLinesParser,
+        JSONLParser,
+        JSONDocumentParser,
+        JSONLDParser,
+        MultiPartParser,
+    ]
 
     @extend_schema(
-        summary="Import JSONL (doccano, this API's export, W3C annotations)",
+        summary="Import JSONL (doccano, this API's export), Label Studio or W3C annotations",
         description=IMPORT_DESCRIPTION,
         parameters=[
             OpenApiParameter(
@@ -267,11 +434,36 @@ class DocumentImportView(APIView):
                 bool,
                 default=False,
                 description="Save the good lines even if some are refused.",
-            )
+            ),
+            OpenApiParameter(
+                "format",
+                str,
+                enum=list(FILE_FORMATS),
+                default=JSONL,
+                description="jsonl (a document a line), labelstudio (Label Studio's JSON or "
+                "JSON_MIN export) or w3c (a W3C Web Annotation document).",
+            ),
+            OpenApiParameter(
+                "offset_unit",
+                str,
+                enum=list(offsets.UNITS),
+                default=OFFSET_UNIT,
+                description="What the file's offsets count; a line's own offset_unit wins.",
+            ),
+            OpenApiParameter(
+                "on_existing",
+                str,
+                enum=list(ON_EXISTING),
+                default=REFUSE,
+                description="A line whose external_id the project has: refuse it, or add its "
+                "new spans to that document (update).",
+            ),
         ],
         request={
             "application/x-ndjson": OpenApiTypes.BINARY,
             "application/jsonl": OpenApiTypes.BINARY,
+            "application/json": OpenApiTypes.BINARY,
+            "application/ld+json": OpenApiTypes.BINARY,
             "multipart/form-data": ImportUploadSerializer,
         },
         responses={
@@ -284,26 +476,54 @@ class DocumentImportView(APIView):
     )
     def post(self, request: Request, project_id: int) -> Response:
         project = project_for(request, project_id)
-        keep = request.query_params.get("keep_good_lines", "false").lower()
-        if keep not in ("true", "false", "1", "0"):
-            raise ValidationError("Give true or false.", field="keep_good_lines")
+        params = request.query_params
+        keep = _boolean(params, "keep_good_lines", default=False)
+        fmt = params.get("format") or JSONL
+        if fmt not in FILE_FORMATS:
+            raise ValidationError(
+                f"Unknown format {fmt[:40]!r}; choose one of {', '.join(FILE_FORMATS)}.",
+                field="format",
+            )
+        try:
+            unit = offsets.check_unit(params.get("offset_unit") or OFFSET_UNIT)
+        except offsets.UnknownUnit as exc:
+            raise ValidationError(str(exc), field="offset_unit") from None
+        on_existing = params.get("on_existing") or REFUSE
+        if on_existing not in ON_EXISTING:
+            raise ValidationError(
+                f"Unknown value {on_existing[:40]!r}; choose one of {', '.join(ON_EXISTING)}.",
+                field="on_existing",
+            )
         if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_IMPORT_BYTES:
             raise ValidationError("The upload is larger than 512 MB.", field="file")
         data = request.data
         if isinstance(data, dict) and "lines" in data:
             lines = data["lines"]
+            if fmt != JSONL:  # a JSON document sent as x-ndjson: read it whole
+                stream = io.BytesIO(b"".join(lines))
+        elif isinstance(data, dict) and "stream" in data:
+            stream = data["stream"]
+            lines = iter_lines(stream)
         else:
             upload = ImportUploadSerializer(data=data)
             upload.is_valid(raise_exception=True)
             file = upload.validated_data["file"]
             if file.size > MAX_IMPORT_BYTES:
                 raise ValidationError("The file is larger than 512 MB.", field="file")
+            stream = file
             lines = iter_lines(file)
+        if fmt != JSONL:
+            try:
+                lines = lines_of(stream, fmt, documents=_import_documents(request, project))
+            except FileRefused as exc:
+                raise ValidationError(str(exc), field="file") from None
         report = services.document_import_jsonl(
             project=project,
             actor=policy.actor_of(request),
             lines=lines,
-            keep_good_lines=keep in ("true", "1"),
+            keep_good_lines=keep,
+            offset_unit=unit,
+            on_existing=on_existing,
         )
         code = status.HTTP_201_CREATED if report.committed else status.HTTP_400_BAD_REQUEST
         return Response(asdict(report), status=code)

@@ -1,14 +1,27 @@
 """Exports: one module a format, groups (a document and its spans) in, bytes out, streaming.
 
-Each format module has MEDIA_TYPE, EXTENSION and render(groups, context) -> Iterator[bytes].
-They are pure: no queries, no settings; the selector feeds them and the API streams them.
+Each format module has MEDIA_TYPE, EXTENSION and render(groups, context) -> Iterator[bytes],
+and may say OFFSET_UNITS (the units it can write; every unit when it does not say) and
+WITH_SUGGESTIONS (its groups carry the documents' open suggestions). They are pure: no
+queries, no settings; the selector feeds them and the API streams them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from types import ModuleType
 
-from annotations.export import claimreview, conll, csvfile, jsonl, w3c
+from annotations.domain.offsets import UNITS
+from annotations.export import (
+    claimreview,
+    conll,
+    csvfile,
+    jsonl,
+    labelstudio,
+    spacy_docbin,
+    w3c,
+    xlsx,
+)
 from annotations.export.rows import (
     OFFSET_UNIT,
     OFFSET_UNIT_TEXT,
@@ -19,6 +32,7 @@ from annotations.export.rows import (
     SpanRow,
     VerdictRow,
     check_span,
+    offset_unit_text,
 )
 
 FORMATS = {
@@ -27,7 +41,20 @@ FORMATS = {
     "claimreview": claimreview,
     "conll": conll,
     "csv": csvfile,
+    "xlsx": xlsx,
+    "labelstudio": labelstudio,
+    "spacy": spacy_docbin,
 }
+
+
+def offset_units(module: ModuleType) -> tuple[str, ...]:
+    """The offset units a format can write."""
+    return getattr(module, "OFFSET_UNITS", UNITS)
+
+
+def with_suggestions(module: ModuleType) -> bool:
+    return getattr(module, "WITH_SUGGESTIONS", False)
+
 
 CHUNK_BYTES = 64 * 1024
 
@@ -46,7 +73,7 @@ def buffered(pieces: Iterable[bytes], size: int = CHUNK_BYTES) -> Iterator[bytes
         yield b"".join(buffer)
 
 
-def stream(module, groups: Iterator[Group], context: ExportContext) -> Iterator[bytes]:
+def stream(module: ModuleType, groups: Iterator[Group], context: ExportContext) -> Iterator[bytes]:
     """The format's bytes in chunks. However it ends (done, a mismatch, the client gone), the
     groups generator is closed here, so its cursors and transaction end with the stream."""
     try:
@@ -70,5 +97,8 @@ __all__ = [
     "VerdictRow",
     "buffered",
     "check_span",
+    "offset_unit_text",
+    "offset_units",
     "stream",
+    "with_suggestions",
 ]

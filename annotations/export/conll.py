@@ -1,53 +1,36 @@
-"""CoNLL-style BIO tags: one token a line (token, start, end, tag), a blank line between
-sentences, `#` comment lines naming each document.
+"""CoNLL-2003 style BIO tags, as `spacy convert` (its `conll`/`ner` converter) and other
+CoNLL-2003 readers take them: no comment lines; `-DOCSTART- -X- O O` before each document
+(documents in id order, as in the other exports); a blank line between sentences; one token a
+line with four whitespace-separated columns: token, start, end, tag. The start and end columns
+(where CoNLL-2003 has its part-of-speech and chunk tags, which this app does not make) are the
+token's offsets in its document, in the unit asked for.
+
+Tokens and sentences: annotations.export.tokens (numbers and abbreviations such as "3.2" and
+"U.S." stay whole; a sentence never ends inside a kept span, so none starts with an I- tag).
+A token that begins with `#` is written with a fullwidth number sign (＃, U+FF03) instead, so
+that no reader takes its line for a comment; its offsets still point at the `#` in the text.
 
 Lossy by design: a token carries one tag, so overlapping spans cannot all survive. The rule:
 the span that starts first wins; of spans starting together the longer wins; then CLAIM before
-QUOTE before OPINION. A span overlapping one already kept is dropped, and each document says how
-many were dropped (`# dropped_overlapping_spans = n`). A token is tagged when it overlaps a kept
-span, so a span that starts or ends inside a token widens to whole tokens.
-
-Tokens are runs of letters, digits, `_` and combining marks, or any other single non-space
-character (with the combining marks that follow it). Tokens never hold whitespace, so the text
-is the tokens with the whitespace between them (the start/end columns say where).
+QUOTE before OPINION. A span overlapping one already kept is dropped (the spaCy export keeps
+them all). A token is tagged when it overlaps a kept span, so a span that starts or ends inside
+a token widens to whole tokens.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Iterator
 
-from annotations.export.rows import OFFSET_UNIT, ExportContext, Group, SpanRow, check_span
+from annotations.domain.offsets import CODEPOINT, converter
+from annotations.export.rows import ExportContext, Group, SpanRow, check_span
+from annotations.export.tokens import sentence_starts, tokenize
 
 MEDIA_TYPE = "text/plain"
 EXTENSION = "conll"
 LABEL_ORDER = {"CLAIM": 0, "QUOTE": 1, "OPINION": 2}
-SENTENCE_END = frozenset(".!?。！？")
-
-
-def _is_word(char: str) -> bool:
-    return char.isalnum() or char == "_" or unicodedata.category(char).startswith("M")
-
-
-def tokenize(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each token, in code points."""
-    tokens: list[tuple[int, int]] = []
-    i, n = 0, len(text)
-    while i < n:
-        char = text[i]
-        if char.isspace():
-            i += 1
-            continue
-        start = i
-        i += 1
-        if _is_word(char):
-            while i < n and _is_word(text[i]):
-                i += 1
-        else:
-            while i < n and unicodedata.category(text[i]).startswith("M"):
-                i += 1
-        tokens.append((start, i))
-    return tokens
+DOCUMENT_START = "-DOCSTART- -X- O O\n"
+COMMENT_SIGN = "#"
+ESCAPED_COMMENT_SIGN = "＃"
 
 
 def kept_spans(spans: list[SpanRow]) -> tuple[list[SpanRow], int]:
@@ -64,37 +47,30 @@ def kept_spans(spans: list[SpanRow]) -> tuple[list[SpanRow], int]:
     return kept, len(spans) - len(kept)
 
 
-def _comment(key: str, value: object) -> str:
-    return f"# {key} = {' '.join(str(value).split())}\n"
+def token_text(text: str) -> str:
+    """A token as written: never a line a reader could take for a comment."""
+    if text.startswith(COMMENT_SIGN):
+        return ESCAPED_COMMENT_SIGN + text[1:]
+    return text
 
 
 def render(groups: Iterable[Group], context: ExportContext) -> Iterator[bytes]:
-    yield (
-        _comment("format", "BIO; columns: token, start, end, tag")
-        + _comment("offset_unit", OFFSET_UNIT)
-        + _comment("project", context.project_name)
-        + "\n"
-    ).encode()
+    unit = context.offset_unit
     for group in groups:
         document = group.document
         text = document.text
         for span in group.spans:
             check_span(document, span)
-        kept, dropped = kept_spans(group.spans)
-        lines = [
-            _comment("doc_id", document.id),
-            _comment("title", document.title),
-            _comment("dropped_overlapping_spans", dropped),
-        ]
+        kept, _ = kept_spans(group.spans)
+        convert = None if unit == CODEPOINT else converter(text, unit)
+        tokens = tokenize(text)
+        starts = sentence_starts(text, tokens, ((s.start, s.end) for s in kept))
+        lines = [DOCUMENT_START]
         k = 0
         current: SpanRow | None = None
-        previous_end = 0
-        for start, end in tokenize(text):
-            if previous_end and (
-                "\n" in text[previous_end:start] or text[previous_end - 1] in SENTENCE_END
-            ):
+        for (start, end), sentence_start in zip(tokens, starts, strict=True):
+            if sentence_start:
                 lines.append("\n")
-            previous_end = end
             while k < len(kept) and kept[k].end <= start:
                 k += 1
             tag = "O"
@@ -104,6 +80,9 @@ def render(groups: Iterable[Group], context: ExportContext) -> Iterator[bytes]:
                 current = span
             else:
                 current = None
-            lines.append(f"{text[start:end]}\t{start}\t{end}\t{tag}\n")
+            at, to = start, end
+            if convert is not None:
+                at, to = convert.to_unit(start), convert.to_unit(end, end=True)
+            lines.append(f"{token_text(text[start:end])}\t{at}\t{to}\t{tag}\n")
         lines.append("\n")
         yield "".join(lines).encode()

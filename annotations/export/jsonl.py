@@ -5,6 +5,8 @@
      "offset_unit": "codepoint"}
 
 `label` is doccano's sequence-labelling layout; `spans` keeps everything else, in the same order.
+Both count offsets in the unit asked for (`offset_unit` on every line): for doccano, ask for
+`utf16`, the unit its editor counts, and the line says so when it comes back.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from collections.abc import Iterable, Iterator
 
 import orjson
 
+from annotations.domain.offsets import CODEPOINT, Converter, converter
 from annotations.export.rows import (
-    OFFSET_UNIT,
     SPAN_COLUMNS,
     ExportContext,
     Group,
@@ -43,10 +45,21 @@ _VERDICT = SPAN_COLUMNS.index("verdict_id")
 _span_object = span_object_maker()
 
 
+def _in_unit(convert: Converter, spans: list[dict]) -> list[tuple[int, int, str]]:
+    """The spans' offsets (changed in place) and the `label` entries, in another unit."""
+    labels = []
+    for values in spans:
+        values["start"] = start = convert.to_unit(values["start"])
+        values["end"] = end = convert.to_unit(values["end"], end=True)
+        labels.append((start, end, values["label"]))
+    return labels
+
+
 def render(groups: Iterable[Group], context: ExportContext) -> Iterator[bytes]:
     dumps = orjson.dumps
     options = orjson.OPT_UTC_Z | orjson.OPT_APPEND_NEWLINE
     span_object, verdict_at = _span_object, _VERDICT
+    unit = context.offset_unit
     for group in groups:
         document = group.document
         text = document.text
@@ -62,6 +75,9 @@ def render(groups: Iterable[Group], context: ExportContext) -> Iterator[bytes]:
             labels.append((start, end, values["label"]))
             values["verdict"] = None if span[verdict_at] is None else span.verdict
             spans.append(values)
+        # Converted after the loop, so the code point export's loop stays as it is.
+        if unit != CODEPOINT and (convert := converter(text, unit)) is not None:
+            labels = _in_unit(convert, spans)
         yield dumps(
             {
                 "id": document.id,
@@ -69,7 +85,7 @@ def render(groups: Iterable[Group], context: ExportContext) -> Iterator[bytes]:
                 "label": labels,
                 "spans": spans,
                 "meta": document_meta(group),
-                "offset_unit": OFFSET_UNIT,
+                "offset_unit": unit,
             },
             option=options,
         )

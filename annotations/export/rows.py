@@ -13,13 +13,30 @@ from datetime import date, datetime
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
+from annotations.domain import offsets
 from annotations.domain import span as span_domain
 
-OFFSET_UNIT = "codepoint"
+OFFSET_UNIT = offsets.CODEPOINT  # the default, and what the database stores
 OFFSET_UNIT_TEXT = (
     "Offsets are Unicode code points of the stored NFC text, end exclusive "
     "(Python string indices, the W3C TextPositionSelector convention)."
 )
+_UNIT_TEXTS = {
+    offsets.CODEPOINT: OFFSET_UNIT_TEXT,
+    offsets.UTF16: (
+        "Offsets are UTF-16 code units of the stored NFC text, end exclusive (JavaScript "
+        "string indices, as the browser and doccano's editor count)."
+    ),
+    offsets.GRAPHEME: (
+        "Offsets are extended grapheme clusters (Unicode UAX #29) of the stored NFC text, end "
+        "exclusive; a span that starts or ends inside a cluster is widened to whole clusters."
+    ),
+}
+
+
+def offset_unit_text(unit: str) -> str:
+    """What the offsets of an export in `unit` count, in a sentence."""
+    return _UNIT_TEXTS[unit]
 
 
 class ExportMismatch(Exception):
@@ -137,11 +154,32 @@ class DocumentRow:
 
 
 @dataclass(slots=True)
+class SuggestionRow:
+    """An open suggestion, for the formats that carry them (Label Studio's predictions)."""
+
+    id: int
+    label: str
+    start: int
+    end: int
+    text: str
+    score: float
+    reason: str
+    suggester: str
+    suggester_version: str
+    speaker: str
+
+
+SUGGESTION_COLUMNS = tuple(SuggestionRow.__dataclass_fields__)
+
+
+@dataclass(slots=True)
 class Group:
-    """One document and its exported spans, in (start, end, id) order."""
+    """One document and its exported spans, in (start, end, id) order, and its open
+    suggestions when the format asks for them (WITH_SUGGESTIONS)."""
 
     document: DocumentRow
     spans: list[SpanRow] = field(default_factory=list)
+    suggestions: list[SuggestionRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +189,13 @@ class ExportContext:
     base_url: str  # e.g. "https://desk.example.org", no trailing slash
     project_name: str
     generated_at: datetime
+    # What the offsets written count (annotations.domain.offsets.UNITS).
+    offset_unit: str = OFFSET_UNIT
+    # CSV: neutralise cells a spreadsheet would run as formulas or turn into booleans, and
+    # start with a byte-order mark so spreadsheets read UTF-8.
+    spreadsheet_safe: bool = True
+    # The address this export was asked at: the W3C collection's id.
+    export_url: str = ""
 
     def document_url(self, document_id: int) -> str:
         return f"{self.base_url}/documents/{document_id}/"

@@ -1,13 +1,15 @@
 """The one check of an imported line's spans: the rules span_create applies
-(annotations.domain.span), after carrying each offset from the text as given to the text as
-stored, and no label and range twice on one line. A refused span refuses its line, in words
-that name the span as the line gives it."""
+(annotations.domain.span), after carrying each offset from the unit the line counts to code
+points (annotations.domain.offsets) and from the text as given to the text as stored, and no
+label and range twice on one line. A refused span refuses its line, in words that name the
+span as the line gives it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from annotations.domain import offsets as units
 from annotations.domain import span as rules
 from annotations.domain.text import normalize_text
 from annotations.imports.given import GivenSpan, LineRefused
@@ -19,6 +21,8 @@ class CheckedLine:
     text: str  # as stored
     document: dict[str, Any]
     spans: list[rules.NewSpan]
+    warnings: list[str] = field(default_factory=list)
+    existing: int | None = None  # the project's document the spans go to, when named
 
 
 class _Split(ValueError):
@@ -46,9 +50,15 @@ def check_line(line: GivenLine) -> CheckedLine:
     """Every span of the line checked before anything is written. (A hundred thousand spans a
     line are allowed: messages are only built for a refusal.)"""
     offsets = Offsets(line.given_text, line.text)
+    unit = line.offset_unit
+    convert = None
+    if unit != units.CODEPOINT:
+        convert = units.converter(line.given_text, unit)
     seen: set[tuple[str, int, int]] = set()
     checked = []
     for position, given in enumerate(line.spans, start=1):
+        if unit != units.CODEPOINT:
+            given = _in_codepoints(given, position, line.given_text, unit, convert)
         span = _check(given, position, offsets)
         key = (span.label, span.start, span.end)
         if key in seen:
@@ -57,7 +67,38 @@ def check_line(line: GivenLine) -> CheckedLine:
             )
         seen.add(key)
         checked.append(span)
-    return CheckedLine(text=line.text, document=line.document, spans=checked)
+    return CheckedLine(
+        text=line.text,
+        document=line.document,
+        spans=checked,
+        warnings=line.warnings,
+        existing=line.existing,
+    )
+
+
+def _in_codepoints(
+    given: GivenSpan, position: int, text: str, unit: str, convert: units.Converter | None
+) -> GivenSpan:
+    """The span with its offsets in code points of the text as given."""
+    length = len(text) if convert is None else convert.length
+    if not 0 <= given.start < given.end <= length:
+        raise LineRefused(
+            f"{_what(position, given)}: offsets must satisfy 0 <= start < end <= {length} "
+            f"(the length of the text in {units.UNIT_WORDS[unit]}, as the line's offset_unit "
+            f"{unit} says)."
+        )
+    if convert is None:
+        return given
+    try:
+        start, end = convert.to_codepoint(given.start), convert.to_codepoint(given.end)
+    except units.InsideCharacter as exc:
+        which = "start" if exc.args[0] == given.start else "end"
+        raise LineRefused(
+            f"{_what(position, given)}: {which} {exc.args[0]} falls between the two UTF-16 "
+            "code units of one character (an emoji or another character outside the Basic "
+            "Multilingual Plane)."
+        ) from None
+    return GivenSpan(given.label, start, end, given.text, given.speaker, given.note)
 
 
 def _what(position: int, span: GivenSpan) -> str:
@@ -110,7 +151,8 @@ def _reason(exc: rules.SpanInvalid, given: GivenSpan, length: int, exact: str) -
     if exc.rule == "text":
         return (
             f"its text {given.text!r:.60} differs from the document's {exact!r:.60} at those "
-            "offsets (offsets count Unicode code points)."
+            "offsets (offsets count Unicode code points unless the line's `offset_unit` or the "
+            "import's offset_unit says otherwise)."
         )
     if exc.rule == "speaker":
         return "only a QUOTE has a speaker."

@@ -4,7 +4,12 @@
 Failure mode: all or nothing by default (one bad line and nothing is saved; every bad line is
 still reported with its number and reason). With keep_good_lines the good lines are saved and
 the bad ones reported. Spans are written in bulk after the same checks span_create makes, each
-with its own audit record.
+with its own audit record. A line imported with something to say (doccano's edits over our
+leftover spans, spans already here) is reported as a warning, with its number.
+
+A line whose external id the project already has is refused, unless on_existing is `update`:
+then its spans go to that document as annotations.imports.merge says (nothing a reviewer did
+is lost). A line the W3C import made for a document of the project goes there the same way.
 """
 
 from __future__ import annotations
@@ -17,8 +22,10 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from annotations import policy
+from annotations.domain.offsets import CODEPOINT
 from annotations.errors import NotAllowed, ValidationError
 from annotations.imports import CheckedLine, LineRefused, copy_writer, orm_writer, parse_line
+from annotations.imports.merge import StoredSpan, spans_to_add
 from annotations.models import Document, Project
 from annotations.services.common import full_clean
 from annotations.services.documents import document_build, document_import, document_import_event
@@ -34,12 +41,20 @@ BATCH_LINES = 200
 BATCH_BYTES = 32 * 1024 * 1024
 
 Numbered = tuple[int, bytes | str]  # a line and its number in the file (from 1)
+REFUSE, UPDATE = "refuse", "update"
+ON_EXISTING = (REFUSE, UPDATE)
 
 
 @dataclass
 class LineError:
     line: int
     reason: str
+
+
+@dataclass
+class LineWarning:
+    line: int
+    message: str
 
 
 @dataclass
@@ -52,6 +67,15 @@ class ImportReport:
     document_ids: list[int] = field(default_factory=list)
     errors: list[LineError] = field(default_factory=list)
     error_count: int = 0
+    documents_updated: int = 0
+    warnings: list[LineWarning] = field(default_factory=list)
+    warning_count: int = 0
+
+    def warn(self, line: int, messages: list[str]) -> None:
+        for message in messages:
+            self.warning_count += 1
+            if len(self.warnings) < MAX_REPORTED_ERRORS:
+                self.warnings.append(LineWarning(line, message))
 
     def refuse(self, line: int, reason: str) -> None:
         self.error_count += 1
@@ -68,8 +92,11 @@ class ImportReport:
         self.documents_created += other.documents_created
         self.spans_created += other.spans_created
         self.document_ids += other.document_ids
+        self.documents_updated += other.documents_updated
         for error in other.errors:
             self.refuse(error.line, error.reason)
+        for warning in other.warnings:
+            self.warn(warning.line, [warning.message])
 
 
 def document_import_jsonl(
@@ -78,6 +105,8 @@ def document_import_jsonl(
     actor: User,
     lines: Iterable[bytes | str],
     keep_good_lines: bool = False,
+    offset_unit: str = CODEPOINT,
+    on_existing: str = REFUSE,
 ) -> ImportReport:
     """Import documents with their spans, one JSON object a line (annotations.imports says
     which formats). Blank lines are skipped; line numbers count every line of the file from 1.
@@ -86,9 +115,13 @@ def document_import_jsonl(
     a line (its JSON, its spans, its document, its external id against the project and the
     lines before it) is made before anything of the batch is written, then the batch goes in
     with COPY. Should the database still refuse the batch, it is written again line by line in
-    savepoints, so the refused line is named as before."""
+    savepoints, so the refused line is named as before.
+
+    offset_unit: what the file's offsets count (a line's own `offset_unit` wins). on_existing:
+    `refuse` a line whose external id the project has, or `update` that document."""
     if not policy.can_annotate(actor, project):
         raise NotAllowed("Only members of the project can import documents into it.")
+    options = _Options(offset_unit=offset_unit, update=on_existing == UPDATE)
     report = ImportReport(keep_good_lines=keep_good_lines)
     batched = _batched()
     taken: set[str] = set()  # external ids of the lines checked so far
@@ -97,16 +130,65 @@ def document_import_jsonl(
         for chunk in _batches(numbered, lines=BATCH_LINES if batched else 1):
             report.lines += len(chunk)
             if batched:
-                _import_batch(project, actor, chunk, report, taken)
+                _import_batch(project, actor, chunk, report, taken, options)
             else:
-                _import_line(project, actor, *chunk[0], report)
+                _import_line(project, actor, *chunk[0], report, options)
         if report.error_count and not keep_good_lines:
             transaction.set_rollback(True)
-            report.documents_created = report.spans_created = 0
+            report.documents_created = report.spans_created = report.documents_updated = 0
             report.document_ids = []
         else:
             report.committed = True
     return report
+
+
+@dataclass(frozen=True)
+class _Options:
+    offset_unit: str = CODEPOINT
+    update: bool = False
+
+
+def _existing(project: Project, line: CheckedLine, options: _Options) -> Document | None:
+    """The project's document the line's spans go to, if any."""
+    if line.existing is not None:
+        document = project.documents.filter(pk=line.existing).first()
+        if document is None:
+            raise LineRefused(f"This project has no document {line.existing}.")
+        return document
+    external_id = line.document["external_id"]
+    if options.update and external_id:
+        return project.documents.filter(external_id=external_id).first()
+    return None
+
+
+def _update(
+    project: Project, actor: User, document: Document, line: CheckedLine, report: ImportReport,
+    number: int,
+) -> None:  # fmt: skip
+    """The line's new spans added to an existing document (annotations.imports.merge)."""
+    stored = [
+        StoredSpan(label, start, end, speaker, note, deleted_at is not None)
+        for label, start, end, speaker, note, deleted_at in document.spans.values_list(
+            "label", "start", "end", "speaker", "note", "deleted_at"
+        )
+    ]
+    what = f"Document {document.pk}" + (
+        f" (external id {document.external_id!r})" if document.external_id else ""
+    )
+    added, warnings = spans_to_add(
+        stored_text=document.text, given_text=line.text, what=what, stored=stored, given=line.spans
+    )
+    if added:
+        if _batched():
+            copy_writer.write_spans(
+                project_id=project.pk, actor=actor, spans=[(document.pk, added)],
+                now=timezone.now(),
+            )  # fmt: skip
+        else:
+            orm_writer.write_spans(document=document, actor=actor, spans=added, now=timezone.now())
+    report.documents_updated += 1
+    report.spans_created += len(added)
+    report.warn(number, line.warnings + warnings)
 
 
 def _batched() -> bool:
@@ -140,12 +222,23 @@ def _reason(exc: Exception) -> str:
 
 
 def _import_line(
-    project: Project, actor: User, number: int, raw: bytes | str, report: ImportReport
+    project: Project,
+    actor: User,
+    number: int,
+    raw: bytes | str,
+    report: ImportReport,
+    options: _Options,
 ) -> None:
-    """The line-by-line path (the embedded SQLite, and a batch the database refused, to find
-    which line it refused): read and check, then write in a savepoint through document_import."""
+    """The line-by-line path (the embedded SQLite, a batch the database refused, to find which
+    line it refused, and lines for existing documents): read and check, then write in a
+    savepoint through document_import."""
     try:
-        line = parse_line(raw)
+        line = parse_line(raw, offset_unit=options.offset_unit)
+        existing = _existing(project, line, options)
+        if existing is not None:
+            with transaction.atomic():
+                _update(project, actor, existing, line, report, number)
+            return
         with transaction.atomic():  # a savepoint: a refused line leaves nothing behind
             document = document_import(
                 project=project, actor=actor, text=line.text, **line.document
@@ -163,6 +256,7 @@ def _import_line(
         report.refuse(number, _reason(exc))
         return
     report.created([document], len(line.spans))
+    report.warn(number, line.warnings)
 
 
 def _import_batch(
@@ -171,8 +265,11 @@ def _import_batch(
     chunk: list[Numbered],
     report: ImportReport,
     taken: set[str],
+    options: _Options,
 ) -> None:
-    good = _check_batch(project, actor, chunk, report, taken)
+    good, updates = _check_batch(project, actor, chunk, report, taken, options)
+    for number, raw in updates:  # few: a line at a time, each in its savepoint
+        _import_line(project, actor, number, raw, report, options)
     if not good or (report.error_count and not report.keep_good_lines):
         return  # nothing of this import will be kept: no need to write it
     try:
@@ -186,10 +283,12 @@ def _import_batch(
         one_by_one = ImportReport(keep_good_lines=True)
         raws = dict(chunk)
         for number, _, _ in good:
-            _import_line(project, actor, number, raws[number], one_by_one)
+            _import_line(project, actor, number, raws[number], one_by_one, options)
         report.absorb(one_by_one)
         return
     report.created(documents, sum(len(line.spans) for _, line, _ in good))
+    for number, line, _ in good:
+        report.warn(number, line.warnings)
 
 
 def _check_batch(
@@ -198,13 +297,16 @@ def _check_batch(
     chunk: list[Numbered],
     report: ImportReport,
     taken: set[str],
-) -> list[tuple[int, CheckedLine, Document]]:
+    options: _Options,
+) -> tuple[list[tuple[int, CheckedLine, Document]], list[Numbered]]:
     """Every check of each line of the batch (its document's included) before any is written;
-    the refused lines go to the report."""
+    the refused lines go to the report. Also the lines for documents the project has (by
+    their id, or their external id with on_existing=update), to be written one by one."""
     parsed: list[tuple[int, CheckedLine | LineRefused]] = []
+    raws = dict(chunk)
     for number, raw in chunk:
         try:
-            parsed.append((number, parse_line(raw)))
+            parsed.append((number, parse_line(raw, offset_unit=options.offset_unit)))
         except LineRefused as exc:
             parsed.append((number, exc))
     wanted = [
@@ -217,7 +319,14 @@ def _check_batch(
         project.documents.filter(external_id__in=wanted).values_list("external_id", flat=True)
     )
     good: list[tuple[int, CheckedLine, Document]] = []
+    updates: list[Numbered] = []
     for number, line in parsed:
+        if isinstance(line, CheckedLine) and (
+            line.existing is not None
+            or (options.update and line.document["external_id"] in existing)
+        ):
+            updates.append((number, raws[number]))
+            continue
         try:
             if isinstance(line, LineRefused):
                 raise line
@@ -242,7 +351,7 @@ def _check_batch(
         if document.external_id:
             taken.add(document.external_id)
         good.append((number, line, document))
-    return good
+    return good, updates
 
 
 def _write_batch(
@@ -271,4 +380,11 @@ def _write_batch(
     return documents
 
 
-__all__ = ["MAX_REPORTED_ERRORS", "ImportReport", "LineError", "document_import_jsonl"]
+__all__ = [
+    "MAX_REPORTED_ERRORS",
+    "ON_EXISTING",
+    "ImportReport",
+    "LineError",
+    "LineWarning",
+    "document_import_jsonl",
+]
