@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import combinations
 
 from .claims import Similarity, match_claims, sentence_units
-from .lexicon import Entry
+from .lexicon import Term
 from .loaded import match_loaded
 from .matches import (
     KINDS,
@@ -70,12 +70,12 @@ def compare_documents(
     similarity: Similarity | None = None,
     thresholds: Mapping[str, float] | None = None,
     kinds: Iterable[str] = KINDS,
-    loaded_terms: Sequence[Entry] | None = None,
+    loaded_terms: Sequence[Term] | None = None,
 ) -> list[Match]:
     """Matches between every two of ``documents`` (``(doc_id, text)`` pairs, two or more).
 
     Within a pair, ``a`` is the document given first (for ``loaded``, the loaded side).
-    ``loaded_terms`` replaces the loaded-wording lexicon (``lexicon.ENTRIES``).
+    ``loaded_terms`` replaces the loaded-wording lexicon (``lexicon.TERMS``).
     Sorted by kind, then document pair, then position.
     """
     docs = [Document(doc_id, text) for doc_id, text in documents]
@@ -102,7 +102,7 @@ def compare_documents(
         if "number" in wanted:
             out.extend(match_numbers(da, db, numbers, units, idf))
         if "loaded" in wanted:
-            out.extend(match_loaded(da, db, units, idf, loaded_terms))
+            out.extend(match_loaded(da, db, units, idf, loaded_terms, similarity))
     out = _without_quoted_claims(out)
     order = {d.doc_id: i for i, d in enumerate(docs)}
     kind_order = {k: i for i, k in enumerate(KINDS)}

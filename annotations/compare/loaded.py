@@ -1,59 +1,224 @@
 """One outlet's loaded term where another names the same thing neutrally.
 
-A loaded term is a hit of the hand-written lexicon (``lexicon.ENTRIES``) in an article's own
-words: inside quotation marks the words are the speaker's, not the outlet's, and are skipped.
-Its counterpart in the other article is, when the lexicon knows a neutral name ("occupied
-Kashmir" -> "India-administered Kashmir"), that name in the sentence most like the loaded one;
-otherwise the sentence that reports the same thing (TF-IDF similarity, the loaded words left
-out). The other article must not use the loaded term itself: then it is no contrast.
+The loaded term is a hit of the hand-written lexicon (``lexicon.TERMS``) in the article's own
+words: inside quotation marks the words are the speaker's, not the outlet's, and are skipped. A
+modifier takes the word it qualifies with it ("occupied Kashmir", "scathing report").
+
+Its counterpart is the other article's mention of the same thing, found in three steps:
+
+1. the other article's sentences are ranked by how much they are about what the term is about:
+   the words around it and its sentence (story TF-IDF, the term's own words left out), blended
+   with a sentence-embedding similarity when one is given;
+2. in a sentence near the top, the words the two passages share on either side of the term (the
+   noun a modifier qualifies, the subject and the object of a verb) anchor it, and the other
+   article's words between the anchors stand in its place ("Pelosi *slammed* the plan" /
+   "Pelosi *criticized* the plan"; "the *scathing* report" / "the report");
+3. a neutral name the lexicon gives for the term (militants for freedom fighters, estate tax for
+   death tax) is preferred, at the anchors or, for a label, anywhere the sentence is about the
+   same thing.
+
+The counterpart is the shortest span found (the words in the term's place, the neutral name with
+the word it qualifies), never a whole sentence. It never shares the term's own words ("fighters"
+is no neutral name for "freedom fighters") and it is no contrast when the other article uses the
+same term there (or, for a label, anywhere).
 """
 
 from __future__ import annotations
 
-import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from .claims import Unit, vectors
-from .lexicon import ENTRIES, Entry
+from .claims import Similarity, Unit, vectors
+from .lexicon import TERMS, Lexicon, Term
 from .matches import LoadedMatch, Side
-from .text import STOPWORDS, Document, Idf, content_stems, cosine
+from .text import STOPWORDS, Document, Idf, Word, cosine, stem, words
 
-FLOOR = 0.15  # sentence similarity below which no counterpart is proposed
-LOCAL = 0.6  # weight of the words near the loaded term against its whole sentence
-_NEXT_WORD = re.compile(r"\s+([A-Za-z][\w'’-]*)")
+LOCAL = 0.6  # weight of the words around the term against its whole sentence
+SEMANTIC = 0.5  # share of a plugged-in sentence similarity in the ranking
+WINDOW = 6  # content words each side of the term that say what it is about
+ANCHOR_REACH = 8  # content words each side searched for a shared anchor
+TOP = 3  # sentences searched for the words standing in the term's place
+MAX_GAP = 4  # at most this many words stand in a term's place
+# Categories naming a thing the whole article can refer to: one use anywhere in the other
+# article means the two outlets share the label.
+_LABELS = frozenset({"contested label", "insinuating label"})
 
 
-def _hits(doc: Document, entries: Sequence[Entry]) -> list[tuple[Entry, re.Match]]:
-    """The lexicon's hits in the article's own words (every hit, quoted or not, is kept in
-    ``doc.cache`` for the other pairs of the story)."""
-    key = ("loaded", id(entries))
+@dataclass
+class _Words:
+    """An article's words, each with its content stem (None for a stop word) and sentence."""
+
+    words: list[Word]
+    starts: list[int]
+    stems: list[str | None]
+    sentence: list[int]
+
+
+def _prepared(doc: Document) -> _Words:
+    if "loaded-words" not in doc.cache:
+        ws = words(doc.text)
+        sents = doc.sentences
+        ends = [e for _, e in sents]
+        stems = [None if (w.norm in STOPWORDS or len(w.norm) < 2) else stem(w.norm) for w in ws]
+        doc.cache["loaded-words"] = _Words(
+            ws, [w.start for w in ws], stems, [bisect_right(ends, w.start) for w in ws]
+        )
+    return doc.cache["loaded-words"]
+
+
+def _lexicon(terms: Sequence[Term]) -> Lexicon:
+    key = ("lexicon", id(terms), len(terms))
+    cached = _LEXICONS.get(key)
+    if cached is None or cached[0] is not terms:
+        cached = (terms, Lexicon(terms))
+        _LEXICONS.clear()  # one lexicon in use at a time; a held-out run swaps it
+        _LEXICONS[key] = cached
+    return cached[1]
+
+
+_LEXICONS: dict[tuple, tuple[Sequence[Term], Lexicon]] = {}
+_NEUTRAL: dict[int, Lexicon] = {}
+
+
+def _neutral_lexicon(term: Term) -> Lexicon:
+    lex = _NEUTRAL.get(id(term))
+    if lex is None:
+        lex = _NEUTRAL[id(term)] = Lexicon(term.neutral)
+    return lex
+
+
+def _hits(doc: Document, lex: Lexicon) -> list[tuple[int, int, Term, bool]]:
+    """Every term of ``lex`` in the article: first word, past the last, term, quoted."""
+    key = ("loaded-hits", id(lex))
     if key not in doc.cache:
-        found = [(e, m) for e in entries for m in e.loaded.finditer(doc.text)]
-        found.sort(key=lambda h: h[1].start())
-        doc.cache[key] = found
-    return [(e, m) for e, m in doc.cache[key] if not doc.quoted(m.start(), m.end())]
+        pw = _prepared(doc)
+        found = lex.find([w.norm for w in pw.words])
+        doc.cache[key] = [
+            (i, j, t, doc.quoted(pw.words[i].start, pw.words[j - 1].end)) for i, j, t in found
+        ]
+    return doc.cache[key]
 
 
-def _uses(doc: Document, entry: Entry, entries: Sequence[Entry]) -> bool:
-    _hits(doc, entries)
-    return any(e is entry for e, _ in doc.cache[("loaded", id(entries))])
-
-
-def _loaded_span(doc: Document, entry: Entry, m: re.Match) -> tuple[int, int]:
-    """The loaded words, with the noun they qualify when they are an adjective."""
-    s, e = m.span()
-    if entry.category == "evaluative adjective":
-        nxt = _NEXT_WORD.match(doc.text, e)
-        if nxt and nxt.group(1).lower() not in STOPWORDS:
-            e = nxt.end()
+def _span(doc: Document, pw: _Words, i: int, j: int) -> tuple[int, int]:
+    """Offsets of words ``i..j-1``, with a hyphen-joined word before ("India-controlled") and
+    without a possessive ending ("Kashmir's" is Kashmir)."""
+    s, e = pw.words[i].start, pw.words[j - 1].end
+    while i > 0 and doc.text[s - 1 : s] == "-" and pw.words[i - 1].end == s - 1:
+        i -= 1
+        s = pw.words[i].start
+    tail = doc.text[e - 2 : e]
+    if tail in ("'s", "’s") and e - 2 > s:
+        e -= 2
     return s, e
 
 
-def _unit_at(units: Sequence[Unit], pos: int) -> Unit | None:
-    for u in units:
-        if u.start <= pos < u.end:
-            return u
-    return None
+@dataclass
+class _Candidate:
+    score: float
+    start: int  # words of the other article
+    end: int
+    how: str
+
+
+def _anchor_positions(
+    px: _Words, i: int, j: int, head: int | None, ys: dict[str, list[int]]
+) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """The nearest content word before and after the term (the qualified word first) that the
+    other sentence also has: (position in x, position in y) each, or None."""
+    sx = px.sentence[i]
+    left = right = None
+    seen = 0
+    k = i - 1
+    while k >= 0 and px.sentence[k] == sx and seen < ANCHOR_REACH:
+        t = px.stems[k]
+        if t is not None:
+            seen += 1
+            if t in ys:
+                left = (k, ys[t][-1])
+                break
+        k -= 1
+    seen = 0
+    k = head if head is not None else j
+    while k < len(px.stems) and px.sentence[k] == sx and seen < ANCHOR_REACH:
+        t = px.stems[k]
+        if t is not None:
+            seen += 1
+            if t in ys:
+                after = [p for p in ys[t] if left is None or p > left[1]]
+                if after:
+                    right = (k, after[0])
+                    break
+        k += 1
+    return left, right
+
+
+def _counterpart(
+    x: Document,
+    y: Document,
+    px: _Words,
+    py: _Words,
+    i: int,
+    j: int,
+    head: int | None,
+    term: Term,
+    ranked: list[tuple[float, Unit]],
+) -> _Candidate | None:
+    own = {w.norm for w in px.words[i:j]} | {stem(w.norm) for w in px.words[i:j]}
+    neutral = [
+        (a, b)
+        for a, b, _, quoted in _hits(y, _neutral_lexicon(term))
+        if not quoted
+        and not any(py.words[k].norm in own or py.stems[k] in own for k in range(a, b))
+    ]
+    starts = [a for a, _ in neutral]
+    best: _Candidate | None = None
+
+    def offer(c: _Candidate) -> None:
+        nonlocal best
+        if best is None or c.score > best.score:
+            best = c
+
+    for rank, (sim, u) in enumerate(ranked):
+        lo = bisect_left(py.starts, u.start)
+        hi = bisect_left(py.starts, u.end)
+        inside = [(a, b) for a, b in neutral[bisect_left(starts, lo) :] if b <= hi]
+        if rank >= TOP and not (inside and term.category in _LABELS):
+            continue
+        ys: dict[str, list[int]] = {}
+        for k in range(lo, hi):
+            t = py.stems[k]
+            if t is not None and t not in own:
+                ys.setdefault(t, []).append(k)
+        left, right = _anchor_positions(px, i, j, head, ys) if rank < TOP else (None, None)
+        anchored = (left is not None) + (right is not None)
+        if inside:
+            # The neutral name nearest the anchors (or the first, with none).
+            mid = (
+                ((left[1] if left else right[1]) + (right[1] if right else left[1])) / 2
+                if anchored
+                else lo
+            )
+            a, b = min(inside, key=lambda h: abs((h[0] + h[1]) / 2 - mid))
+            if right is not None and b == right[1] and head is not None:
+                b += 1  # the neutral modifier with the word it qualifies
+            elif b < hi and head is not None and py.stems[b] == px.stems[head]:
+                b += 1
+            offer(_Candidate(0.55 + 0.25 * sim + 0.1 * anchored, a, b, "its neutral name"))
+            continue
+        if left is None or right is None:
+            continue
+        gap = range(left[1] + 1, right[1])
+        content = [k for k in gap if py.stems[k] is not None]
+        if head is not None and right[0] == head:
+            # A modifier: what the other article puts before the same noun, or the bare noun.
+            a = content[0] if content and len(gap) <= MAX_GAP else right[1]
+            offer(_Candidate(0.35 + 0.35 * sim, a, right[1] + 1, "the same noun, unqualified"))
+        elif content and len(gap) <= MAX_GAP:
+            offer(
+                _Candidate(0.4 + 0.4 * sim, content[0], content[-1] + 1, "other words in its place")
+            )
+    return best
 
 
 def _directed(
@@ -62,68 +227,87 @@ def _directed(
     ux: Sequence[Unit],
     uy: Sequence[Unit],
     idf: Idf,
-    entries: Sequence[Entry],
+    lex: Lexicon,
+    similarity: Similarity | None,
 ) -> list[LoadedMatch]:
+    px, py = _prepared(x), _prepared(y)
+    y_terms = {t.lemma for _, _, t, quoted in _hits(y, lex) if not quoted}
     out: list[LoadedMatch] = []
-    done: set[tuple[int, int]] = set()
-    for entry, m in _hits(x, entries):
-        if _uses(y, entry, entries):
-            continue  # both outlets use it: no contrast
-        s, e = _loaded_span(x, entry, m)
-        if (s, e) in done:
+    sims_cache: dict[int, list[float]] = {}
+    for i, j, term, quoted in _hits(x, lex):
+        if quoted or (term.category in _LABELS and term.lemma in y_terms):
             continue
-        unit = _unit_at(ux, m.start())
+        head = None
+        if term.modifier and j < len(px.words) and px.stems[j] is not None:
+            if px.sentence[j] == px.sentence[i] and not x.quoted(
+                px.words[j].start, px.words[j].end
+            ):
+                head = j
+        s, e = _span(x, px, i, (head + 1) if head is not None else j)
+        unit = next((u for u in ux if u.start <= s < u.end), None)
         if unit is None:
             continue
-        term = set(content_stems(x.text, m.start(), m.end()))
-        vec = idf.vector([t for t in unit.stems if t not in term])
-        # What the loaded words are about is mostly next to them ("lover Lisa Page").
-        near = content_stems(x.text, max(unit.start, s - 60), min(unit.end, e + 60))
-        local = idf.vector([t for t in near if t not in term])
-        ranked = sorted(
-            (
-                (LOCAL * cosine(local, u.vector) + (1 - LOCAL) * cosine(vec, u.vector), u)
-                for u in uy
-            ),
-            key=lambda t: -t[0],
-        )
-        found = None
-        if entry.neutral is not None:
-            pattern = entry.neutral
-            if "{x}" in pattern:
-                pattern = pattern.replace("{x}", re.escape(m.group("x")))
-            neutral = re.compile(pattern, re.IGNORECASE)
-            for sim, u in ranked:
-                hit = neutral.search(y.text, u.start, u.end)
-                if hit and not y.quoted(hit.start(), hit.end()):
-                    found = (hit.start(), hit.end(), 0.6 + 0.4 * min(1.0, sim), "its neutral name")
-                    break
-        if found is None and ranked and ranked[0][0] >= FLOOR:
-            sim, u = ranked[0]
-            found = (u.start, u.end, sim, "the sentence reporting the same thing")
+        own = {stem(w.norm) for w in px.words[i:j]}
+        sent = idf.vector([t for t in unit.stems if t not in own])
+        near = [t for t in _window(px, i, j) if t not in own]
+        local = idf.vector(near)
+        if similarity is not None:
+            ui = ux.index(unit)
+            if ui not in sims_cache:
+                sims_cache[ui] = [
+                    float(v) for v in similarity([unit.text], [u.text for u in uy])[0]
+                ]
+            semantic = sims_cache[ui]
+        ranked = []
+        for n, u in enumerate(uy):
+            sim = LOCAL * cosine(local, u.vector) + (1 - LOCAL) * cosine(sent, u.vector)
+            if similarity is not None:
+                sim = (1 - SEMANTIC) * sim + SEMANTIC * semantic[n]
+            ranked.append((sim, u))
+        ranked.sort(key=lambda t: -t[0])
+        found = _counterpart(x, y, px, py, i, j, head, term, ranked)
         if found is None:
             continue
-        ns, ne, score, how = found
-        done.add((s, e))
+        # The other article saying the same thing there is no contrast.
+        if any(
+            t.lemma == term.lemma and abs(a - found.start) <= 2 * MAX_GAP
+            for a, _, t, _ in _hits(y, lex)
+        ):
+            continue
+        ns, ne = _span(y, py, found.start, found.end)
         out.append(
             LoadedMatch(
                 a=Side.cut(x.doc_id, x.text, s, e),
                 b=Side.cut(y.doc_id, y.text, ns, ne),
-                score=min(1.0, score),
+                score=min(1.0, max(0.0, found.score)),
                 reason=(
-                    f"'{x.text[s:e]}' ({entry.category}) where the other article has "
-                    f"{how}: '{_short(y.text[ns:ne])}'"
+                    f"'{x.text[s:e]}' ({term.category}) where the other article has "
+                    f"{found.how}: '{y.text[ns:ne]}'"
                 ),
                 term=x.text[s:e],
                 neutral=y.text[ns:ne],
-                category=entry.category,
+                category=term.category,
+                cue=term.lemma,
             )
         )
     return out
 
 
-def _short(text: str, n: int = 80) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
+def _window(px: _Words, i: int, j: int) -> list[str]:
+    sx = px.sentence[i]
+    before: list[str] = []
+    k = i - 1
+    while k >= 0 and px.sentence[k] == sx and len(before) < WINDOW:
+        if px.stems[k] is not None:
+            before.append(px.stems[k])  # type: ignore[arg-type]
+        k -= 1
+    after: list[str] = []
+    k = j
+    while k < len(px.stems) and px.sentence[k] == sx and len(after) < WINDOW:
+        if px.stems[k] is not None:
+            after.append(px.stems[k])  # type: ignore[arg-type]
+        k += 1
+    return before + after
 
 
 def match_loaded(
@@ -131,13 +315,14 @@ def match_loaded(
     doc_b: Document,
     units: dict[str, list[Unit]],
     idf: Idf,
-    entries: Sequence[Entry] | None = None,
+    terms: Sequence[Term] | None = None,
+    similarity: Similarity | None = None,
 ) -> list[LoadedMatch]:
     """Loaded terms of either article against the other (``a`` is always the loaded side)."""
-    entries = ENTRIES if entries is None else entries
+    lex = _lexicon(TERMS if terms is None else terms)
     ua, ub = units[doc_a.doc_id], units[doc_b.doc_id]
     vectors(ua, idf)
     vectors(ub, idf)
-    return _directed(doc_a, doc_b, ua, ub, idf, entries) + _directed(
-        doc_b, doc_a, ub, ua, idf, entries
+    return _directed(doc_a, doc_b, ua, ub, idf, lex, similarity) + _directed(
+        doc_b, doc_a, ub, ua, idf, lex, similarity
     )
