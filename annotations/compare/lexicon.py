@@ -82,12 +82,14 @@ def _term(spec: str, category: str, neutral: tuple[Term, ...] = ()) -> Term:
         forms = {tuple(parts)}
     else:
         raise ValueError(f"bad term {spec!r}")
-    modifier = pos == "a" and category in _MODIFYING
+    modifier = pos in ("a", "m") and category in _MODIFYING
     return Term(text.strip(), category, tuple(sorted(forms)), neutral, modifier)
 
 
 # Categories whose words qualify the next one: the span is the term and what it qualifies.
-_MODIFYING = frozenset({"evaluative adjective", "contested label", "insinuating label"})
+_MODIFYING = frozenset(
+    {"evaluative adjective", "evaluative adverb", "contested label", "insinuating label"}
+)
 
 # category: loaded terms | neutral terms (m: marks a term matched as written, never a modifier)
 _TABLE = """

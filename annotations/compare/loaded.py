@@ -28,6 +28,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from .claims import Similarity, Unit, vectors
 from .lexicon import TERMS, Lexicon, Term
@@ -39,7 +40,7 @@ SEMANTIC = 0.5  # share of a plugged-in sentence similarity in the ranking
 WINDOW = 6  # content words each side of the term that say what it is about
 ANCHOR_REACH = 8  # content words each side searched for a shared anchor
 TOP = 3  # sentences searched for the words standing in the term's place
-MAX_GAP = 4  # at most this many words stand in a term's place
+MAX_SPAN = 6  # at most this many words stand in a term's place
 # Categories naming a thing the whole article can refer to: one use anywhere in the other
 # article means the two outlets share the label.
 _LABELS = frozenset({"contested label", "insinuating label"})
@@ -121,36 +122,73 @@ class _Candidate:
     how: str
 
 
-def _anchor_positions(
-    px: _Words, i: int, j: int, head: int | None, ys: dict[str, list[int]]
-) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
-    """The nearest content word before and after the term (the qualified word first) that the
-    other sentence also has: (position in x, position in y) each, or None."""
-    sx = px.sentence[i]
-    left = right = None
-    seen = 0
-    k = i - 1
-    while k >= 0 and px.sentence[k] == sx and seen < ANCHOR_REACH:
-        t = px.stems[k]
-        if t is not None:
-            seen += 1
-            if t in ys:
-                left = (k, ys[t][-1])
-                break
-        k -= 1
-    seen = 0
-    k = head if head is not None else j
-    while k < len(px.stems) and px.sentence[k] == sx and seen < ANCHOR_REACH:
-        t = px.stems[k]
-        if t is not None:
-            seen += 1
-            if t in ys:
-                after = [p for p in ys[t] if left is None or p > left[1]]
-                if after:
-                    right = (k, after[0])
-                    break
-        k += 1
-    return left, right
+def _keys(pw: _Words, lo: int, hi: int) -> list[str]:
+    """What words are aligned by: the stem of a content word, a stop word as it is."""
+    return [pw.stems[k] or pw.words[k].norm for k in range(lo, hi)]
+
+
+def _sentence_words(pw: _Words, start: int, end: int) -> tuple[int, int]:
+    return bisect_left(pw.starts, start), bisect_left(pw.starts, end)
+
+
+def _aligned(
+    px: _Words,
+    py: _Words,
+    xs: tuple[int, int],
+    ys: tuple[int, int],
+    i: int,
+    j: int,
+    head: int | None,
+) -> tuple[int, int, int] | None:
+    """Where the other sentence puts the term: ``(first word, past the last, anchors)``.
+
+    The two sentences' words are aligned (a longest-common-subsequence diff over stems); the
+    other sentence's words replacing the term's are its counterpart, or, when it leaves the term
+    out ("abruptly resigned" / "resigned"), the word it qualified. Anchors are the aligned content
+    words within a few words of the term: without one the place is a guess, and None is returned.
+    None too when the other sentence has the term's own words there: no contrast.
+    """
+    x0, x1 = xs
+    y0, y1 = ys
+    ops = SequenceMatcher(None, _keys(px, x0, x1), _keys(py, y0, y1), autojunk=False)
+    ops_list = ops.get_opcodes()
+    term = range(i - x0, j - x0)
+    anchors = 0
+    for tag, a0, a1, b0, b1 in ops_list:
+        if tag != "equal":
+            continue
+        for k in range(a0, a1):
+            near = term.start - ANCHOR_REACH <= k < term.stop + ANCHOR_REACH
+            if near and px.stems[x0 + k] is not None:
+                anchors += 1
+                if k in term:
+                    return None  # the same words in the same place
+    if not anchors:
+        return None
+    replaced = [
+        (b0, b1)
+        for tag, a0, a1, b0, b1 in ops_list
+        if tag in ("replace", "insert") and a0 < term.stop and a1 > term.start
+    ]
+    if replaced:
+        b0 = min(b for b, _ in replaced)
+        b1 = max(b for _, b in replaced)
+        content = [k for k in range(b0, b1) if py.stems[y0 + k] is not None]
+        if content:
+            first, last = content[0], content[-1]
+            if last - first + 1 > MAX_SPAN:
+                last = first + MAX_SPAN - 1
+            return y0 + first, y0 + last + 1, anchors
+    if head is None:
+        return None
+    # A modifier left out: the word it qualified, unqualified.
+    for tag, a0, a1, b0, _ in ops_list:
+        if tag == "equal" and a0 <= term.stop < a1:
+            for k in range(term.stop, a1):
+                if px.stems[x0 + k] is not None:
+                    yk = y0 + b0 + (k - a0)
+                    return yk, yk + 1, anchors
+    return None
 
 
 def _counterpart(
@@ -162,6 +200,7 @@ def _counterpart(
     j: int,
     head: int | None,
     term: Term,
+    unit: Unit,
     ranked: list[tuple[float, Unit]],
 ) -> _Candidate | None:
     own = {w.norm for w in px.words[i:j]} | {stem(w.norm) for w in px.words[i:j]}
@@ -172,6 +211,7 @@ def _counterpart(
         and not any(py.words[k].norm in own or py.stems[k] in own for k in range(a, b))
     ]
     starts = [a for a, _ in neutral]
+    xs = _sentence_words(px, unit.start, unit.end)
     best: _Candidate | None = None
 
     def offer(c: _Candidate) -> None:
@@ -180,44 +220,30 @@ def _counterpart(
             best = c
 
     for rank, (sim, u) in enumerate(ranked):
-        lo = bisect_left(py.starts, u.start)
-        hi = bisect_left(py.starts, u.end)
-        inside = [(a, b) for a, b in neutral[bisect_left(starts, lo) :] if b <= hi]
+        ys = _sentence_words(py, u.start, u.end)
+        inside = [(a, b) for a, b in neutral[bisect_left(starts, ys[0]) :] if b <= ys[1]]
         if rank >= TOP and not (inside and term.category in _LABELS):
             continue
-        ys: dict[str, list[int]] = {}
-        for k in range(lo, hi):
-            t = py.stems[k]
-            if t is not None and t not in own:
-                ys.setdefault(t, []).append(k)
-        left, right = _anchor_positions(px, i, j, head, ys) if rank < TOP else (None, None)
-        anchored = (left is not None) + (right is not None)
-        if inside:
-            # The neutral name nearest the anchors (or the first, with none).
-            mid = (
-                ((left[1] if left else right[1]) + (right[1] if right else left[1])) / 2
-                if anchored
-                else lo
-            )
-            a, b = min(inside, key=lambda h: abs((h[0] + h[1]) / 2 - mid))
-            if right is not None and b == right[1] and head is not None:
+        place = _aligned(px, py, xs, ys, i, j, head) if rank < TOP else None
+        if place is not None:
+            a, b, anchors = place
+            named = [(ha, hb) for ha, hb in inside if ha < b and hb > a]
+            if named:
+                a, b = min(a, named[0][0]), max(b, named[-1][1])
+            if b < ys[1] and head is not None and py.stems[b] == px.stems[head]:
+                b += 1  # with the word it qualifies, as the loaded side has it
+            how = "its neutral name" if named else "other words in its place"
+            score = 0.3 + 0.35 * sim + 0.05 * min(anchors, 4) + (0.15 if named else 0.0)
+            offer(_Candidate(score, a, b, how))
+            mid = (a + b) / 2
+        else:
+            mid = None
+        for a, b in inside:
+            # A neutral name in a sentence about the same thing, nearest the aligned place.
+            far = 0.0 if mid is None else min(1.0, abs((a + b) / 2 - mid) / 10)
+            if b < ys[1] and head is not None and py.stems[b] == px.stems[head]:
                 b += 1  # the neutral modifier with the word it qualifies
-            elif b < hi and head is not None and py.stems[b] == px.stems[head]:
-                b += 1
-            offer(_Candidate(0.55 + 0.25 * sim + 0.1 * anchored, a, b, "its neutral name"))
-            continue
-        if left is None or right is None:
-            continue
-        gap = range(left[1] + 1, right[1])
-        content = [k for k in gap if py.stems[k] is not None]
-        if head is not None and right[0] == head:
-            # A modifier: what the other article puts before the same noun, or the bare noun.
-            a = content[0] if content and len(gap) <= MAX_GAP else right[1]
-            offer(_Candidate(0.35 + 0.35 * sim, a, right[1] + 1, "the same noun, unqualified"))
-        elif content and len(gap) <= MAX_GAP:
-            offer(
-                _Candidate(0.4 + 0.4 * sim, content[0], content[-1] + 1, "other words in its place")
-            )
+            offer(_Candidate(0.3 + 0.35 * sim + 0.1 * (1 - far), a, b, "its neutral name"))
     return best
 
 
@@ -265,12 +291,12 @@ def _directed(
                 sim = (1 - SEMANTIC) * sim + SEMANTIC * semantic[n]
             ranked.append((sim, u))
         ranked.sort(key=lambda t: -t[0])
-        found = _counterpart(x, y, px, py, i, j, head, term, ranked)
+        found = _counterpart(x, y, px, py, i, j, head, term, unit, ranked)
         if found is None:
             continue
         # The other article saying the same thing there is no contrast.
         if any(
-            t.lemma == term.lemma and abs(a - found.start) <= 2 * MAX_GAP
+            t.lemma == term.lemma and abs(a - found.start) <= 2 * MAX_SPAN
             for a, _, t, _ in _hits(y, lex)
         ):
             continue
