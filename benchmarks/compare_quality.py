@@ -36,7 +36,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _compare_scoring import TYPES, Counts, figures, score_group
 
-from annotations.compare import DEFAULT_THRESHOLDS, KINDS, compare_documents
+from annotations.compare import (
+    DEFAULT_THRESHOLDS,
+    KINDS,
+    SEMANTIC_THRESHOLDS,
+    compare_documents,
+)
 from annotations.compare.lexicon import TERMS, terms_in
 from annotations.compare.semantic import encoder_similarity
 
@@ -130,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
         preds_held[gid] = [p for p in preds[gid] if p["type"] != "loaded"]
         preds_held[gid] += [prediction(m) for m in loaded]
 
-    shipped = {TYPE_OF[k]: v for k, v in DEFAULT_THRESHOLDS.items()}
+    limits = DEFAULT_THRESHOLDS if similarity is None else SEMANTIC_THRESHOLDS
+    shipped = {TYPE_OF[k]: v for k, v in limits.items()}
     full = dict.fromkeys(TYPES, Counts())
     for g in groups:
         got = score_group(g, texts, above(preds[g["group_id"]], shipped))

@@ -33,11 +33,11 @@ from annotations.compare.semantic import SentenceSimilarity, encoder_similarity
 GRIDS = {
     "claim": {
         (claims, "SEMANTIC_WEIGHT"): [0.0, 0.3, 0.5, 0.7],
-        (claims, "TOP_K"): [1, 2, 3],
+        (claims, "TOP_K"): [2, 3],
+        (claims, "TOP_K_SEMANTIC"): [2, 3],
     },
     "loaded": {
-        (loaded, "SEMANTIC"): [0.0, 0.5],
-        (loaded, "LOCAL"): [0.3, 0.6, 0.9],
+        (loaded, "LOCAL"): [0.3, 0.6, 0.9, 1.0],
         (loaded, "TOP"): [1, 3, 5],
     },
     "number": {

@@ -7,8 +7,9 @@ modifier takes the word it qualifies with it ("occupied Kashmir", "scathing repo
 Its counterpart is the other article's mention of the same thing, found in three steps:
 
 1. the other article's sentences are ranked by how much they are about what the term is about:
-   the words around it and its sentence (story TF-IDF, the term's own words left out), blended
-   with a sentence-embedding similarity when one is given;
+   mostly the words around it, a little its whole sentence (story TF-IDF, the term's own words
+   left out). A sentence embedding blended in did worse on the development events: a sentence
+   about the same event is not one naming the same thing;
 2. in a sentence near the top, the words the two passages share on either side of the term (the
    noun a modifier qualifies, the subject and the object of a verb) anchor it, and the other
    article's words between the anchors stand in its place ("Pelosi *slammed* the plan" /
@@ -30,15 +31,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from .claims import Similarity, Unit, vectors
+from .claims import Unit, vectors
 from .lexicon import TERMS, Lexicon, Term
 from .matches import LoadedMatch, Side
 from .text import STOPWORDS, Document, Idf, Word, cosine, stem, words
 
-LOCAL = 0.6  # weight of the words around the term against its whole sentence
-SEMANTIC = 0.5  # share of a plugged-in sentence similarity in the ranking
+LOCAL = 0.9  # weight of the words around the term against its whole sentence
 WINDOW = 6  # content words each side of the term that say what it is about
-ANCHOR_REACH = 8  # content words each side searched for a shared anchor
+TIGHT = 3  # words each side of the term where a shared word anchors its place
 TOP = 3  # sentences searched for the words standing in the term's place
 MAX_SPAN = 6  # at most this many words stand in a term's place
 # Categories naming a thing the whole article can refer to: one use anywhere in the other
@@ -50,6 +50,7 @@ _LABELS = frozenset({"contested label", "insinuating label"})
 class _Words:
     """An article's words, each with its content stem (None for a stop word) and sentence."""
 
+    text: str
     words: list[Word]
     starts: list[int]
     stems: list[str | None]
@@ -63,7 +64,7 @@ def _prepared(doc: Document) -> _Words:
         ends = [e for _, e in sents]
         stems = [None if (w.norm in STOPWORDS or len(w.norm) < 2) else stem(w.norm) for w in ws]
         doc.cache["loaded-words"] = _Words(
-            ws, [w.start for w in ws], stems, [bisect_right(ends, w.start) for w in ws]
+            doc.text, ws, [w.start for w in ws], stems, [bisect_right(ends, w.start) for w in ws]
         )
     return doc.cache["loaded-words"]
 
@@ -96,9 +97,22 @@ def _hits(doc: Document, lex: Lexicon) -> list[tuple[int, int, Term, bool]]:
         pw = _prepared(doc)
         found = lex.find([w.norm for w in pw.words])
         doc.cache[key] = [
-            (i, j, t, doc.quoted(pw.words[i].start, pw.words[j - 1].end)) for i, j, t in found
+            (i, j, t, doc.quoted(pw.words[i].start, pw.words[j - 1].end))
+            for i, j, t in found
+            if not _a_name(pw, i, t)
         ]
     return doc.cache[key]
+
+
+def _a_name(pw: _Words, i: int, term: Term) -> bool:
+    """A term the lexicon writes in lower case, capitalised inside a sentence, is part of a
+    name ("Islamic State", "SITE Intel Group"), not the word."""
+    return (
+        term.lemma.islower()
+        and pw.text[pw.words[i].start].isupper()
+        and i > 0
+        and pw.sentence[i - 1] == pw.sentence[i]
+    )
 
 
 def _span(doc: Document, pw: _Words, i: int, j: int) -> tuple[int, int]:
@@ -140,7 +154,7 @@ def _aligned(
     j: int,
     head: int | None,
 ) -> tuple[int, int, int] | None:
-    """Where the other sentence puts the term: ``(first word, past the last, anchors)``.
+    """Where the other sentence puts the term: ``(first word, past the last, evidence)``.
 
     The two sentences' words are aligned (a longest-common-subsequence diff over stems); the
     other sentence's words replacing the term's are its counterpart, or, when it leaves the term
@@ -153,18 +167,20 @@ def _aligned(
     ops = SequenceMatcher(None, _keys(px, x0, x1), _keys(py, y0, y1), autojunk=False)
     ops_list = ops.get_opcodes()
     term = range(i - x0, j - x0)
-    anchors = 0
-    for tag, a0, a1, b0, b1 in ops_list:
-        if tag != "equal":
-            continue
-        for k in range(a0, a1):
-            near = term.start - ANCHOR_REACH <= k < term.stop + ANCHOR_REACH
-            if near and px.stems[x0 + k] is not None:
-                anchors += 1
-                if k in term:
-                    return None  # the same words in the same place
-    if not anchors:
+    aligned: set[int] = set()  # content words of x aligned with the other sentence
+    for tag, a0, a1, _, _ in ops_list:
+        if tag == "equal":
+            for k in range(a0, a1):
+                if px.stems[x0 + k] is not None:
+                    if k in term:
+                        return None  # the same words in the same place
+                    aligned.add(k)
+    # Evidence of the place: an aligned word right before the term and one right after it.
+    left = any(k in aligned for k in range(term.start - TIGHT, term.start))
+    right = any(k in aligned for k in range(term.stop, term.stop + TIGHT))
+    if not (left or right):
         return None
+    evidence = (left + right) / 2
     replaced = [
         (b0, b1)
         for tag, a0, a1, b0, b1 in ops_list
@@ -175,10 +191,11 @@ def _aligned(
         b1 = max(b for _, b in replaced)
         content = [k for k in range(b0, b1) if py.stems[y0 + k] is not None]
         if content:
-            first, last = content[0], content[-1]
-            if last - first + 1 > MAX_SPAN:
-                last = first + MAX_SPAN - 1
-            return y0 + first, y0 + last + 1, anchors
+            first, last = content[0], min(content[-1], content[0] + MAX_SPAN - 1)
+            extra = (last - first + 1) - len(term)
+            if _names(py, y0 + first, y0 + last + 1) and not _names(px, i, j):
+                return None  # names in its place: another thing, not another word for it
+            return y0 + first, y0 + last + 1, evidence - 0.1 * max(0, extra - 1)
     if head is None:
         return None
     # A modifier left out: the word it qualified, unqualified.
@@ -187,8 +204,14 @@ def _aligned(
             for k in range(term.stop, a1):
                 if px.stems[x0 + k] is not None:
                     yk = y0 + b0 + (k - a0)
-                    return yk, yk + 1, anchors
+                    return yk, yk + 1, evidence
     return None
+
+
+def _names(pw: _Words, a: int, b: int) -> bool:
+    """Whether the content words ``a..b-1`` are all capitalised (names)."""
+    content = [pw.words[k] for k in range(a, b) if pw.stems[k] is not None]
+    return bool(content) and all(pw.text[w.start].isupper() for w in content)
 
 
 def _counterpart(
@@ -226,14 +249,14 @@ def _counterpart(
             continue
         place = _aligned(px, py, xs, ys, i, j, head) if rank < TOP else None
         if place is not None:
-            a, b, anchors = place
+            a, b, evidence = place
             named = [(ha, hb) for ha, hb in inside if ha < b and hb > a]
             if named:
                 a, b = min(a, named[0][0]), max(b, named[-1][1])
             if b < ys[1] and head is not None and py.stems[b] == px.stems[head]:
                 b += 1  # with the word it qualifies, as the loaded side has it
             how = "its neutral name" if named else "other words in its place"
-            score = 0.3 + 0.35 * sim + 0.05 * min(anchors, 4) + (0.15 if named else 0.0)
+            score = 0.25 + 0.35 * sim + 0.25 * evidence + (0.15 if named else 0.0)
             offer(_Candidate(score, a, b, how))
             mid = (a + b) / 2
         else:
@@ -254,21 +277,21 @@ def _directed(
     uy: Sequence[Unit],
     idf: Idf,
     lex: Lexicon,
-    similarity: Similarity | None,
 ) -> list[LoadedMatch]:
     px, py = _prepared(x), _prepared(y)
     y_terms = {t.lemma for _, _, t, quoted in _hits(y, lex) if not quoted}
     out: list[LoadedMatch] = []
-    sims_cache: dict[int, list[float]] = {}
     for i, j, term, quoted in _hits(x, lex):
         if quoted or (term.category in _LABELS and term.lemma in y_terms):
             continue
-        head = None
-        if term.modifier and j < len(px.words) and px.stems[j] is not None:
-            if px.sentence[j] == px.sentence[i] and not x.quoted(
-                px.words[j].start, px.words[j].end
-            ):
-                head = j
+        qualifies = (
+            term.modifier
+            and j < len(px.words)
+            and px.stems[j] is not None
+            and px.sentence[j] == px.sentence[i]
+            and not x.quoted(px.words[j].start, px.words[j].end)
+        )
+        head = j if qualifies else None
         s, e = _span(x, px, i, (head + 1) if head is not None else j)
         unit = next((u for u in ux if u.start <= s < u.end), None)
         if unit is None:
@@ -277,18 +300,9 @@ def _directed(
         sent = idf.vector([t for t in unit.stems if t not in own])
         near = [t for t in _window(px, i, j) if t not in own]
         local = idf.vector(near)
-        if similarity is not None:
-            ui = ux.index(unit)
-            if ui not in sims_cache:
-                sims_cache[ui] = [
-                    float(v) for v in similarity([unit.text], [u.text for u in uy])[0]
-                ]
-            semantic = sims_cache[ui]
         ranked = []
-        for n, u in enumerate(uy):
+        for u in uy:
             sim = LOCAL * cosine(local, u.vector) + (1 - LOCAL) * cosine(sent, u.vector)
-            if similarity is not None:
-                sim = (1 - SEMANTIC) * sim + SEMANTIC * semantic[n]
             ranked.append((sim, u))
         ranked.sort(key=lambda t: -t[0])
         found = _counterpart(x, y, px, py, i, j, head, term, unit, ranked)
@@ -342,13 +356,10 @@ def match_loaded(
     units: dict[str, list[Unit]],
     idf: Idf,
     terms: Sequence[Term] | None = None,
-    similarity: Similarity | None = None,
 ) -> list[LoadedMatch]:
     """Loaded terms of either article against the other (``a`` is always the loaded side)."""
     lex = _lexicon(TERMS if terms is None else terms)
     ua, ub = units[doc_a.doc_id], units[doc_b.doc_id]
     vectors(ua, idf)
     vectors(ub, idf)
-    return _directed(doc_a, doc_b, ua, ub, idf, lex, similarity) + _directed(
-        doc_b, doc_a, ub, ua, idf, lex, similarity
-    )
+    return _directed(doc_a, doc_b, ua, ub, idf, lex) + _directed(doc_b, doc_a, ub, ua, idf, lex)
