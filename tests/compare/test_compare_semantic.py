@@ -30,7 +30,7 @@ def test_each_sentence_is_encoded_once_across_comparisons():
     compare_documents(docs, similarity=sim)
     first = sim.encoded
     assert 0 < first <= 4  # sentences too short to assert anything are not asked for
-    compare_documents(docs + [("c", "The council approved the budget on Monday.")], similarity=sim)
+    compare_documents([*docs, ("c", "The council approved the budget on Monday.")], similarity=sim)
     assert sim.encoded == first  # the third article's one sentence was already known
     m = sim(["x"], ["x", "yy"])
     assert m.shape == (1, 2) and 0.0 <= m.min() and m.max() <= 1.0
