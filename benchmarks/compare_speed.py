@@ -103,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     label = "with the sentence vectors kept, " if similarity is not None else ""
     print(
-        f"{label}CPU {cpu:.3f} s (median of {args.repeat}, min {min(times):.3f}, max {max(times):.3f});"
+        f"{label}CPU {cpu:.3f} s (median of {args.repeat},"
+        f" min {min(times):.3f}, max {max(times):.3f});"
         f" {1000 * cpu / pairs:.1f} ms per article pair; aim < 1 s: {'ok' if cpu < 1 else 'MISSED'}"
     )
     return 0

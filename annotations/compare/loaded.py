@@ -153,7 +153,7 @@ def _aligned(
     i: int,
     j: int,
     head: int | None,
-) -> tuple[int, int, int] | None:
+) -> tuple[int, int, float] | None:
     """Where the other sentence puts the term: ``(first word, past the last, evidence)``.
 
     The two sentences' words are aligned (a longest-common-subsequence diff over stems); the
