@@ -23,6 +23,7 @@ Similarity = Callable[[Sequence[str], Sequence[str]], Sequence[Sequence[float]]]
 
 FLOOR = 0.1  # below this lexical cosine two sentences are not the same assertion
 TOP_K = 2  # each sentence keeps at most this many counterparts in the other article
+TOP_K_SEMANTIC = 3  # as many with a sentence embedding, whose ranking is surer
 SEMANTIC_WEIGHT = 0.5  # share of a plugged-in similarity in the blended score
 CONTAINMENT = 0.0  # share of containment in the lexical similarity
 MIN_STEMS = 3  # shorter units ("he said.") assert nothing to compare
@@ -131,7 +132,8 @@ def match_claims(
                 lex = sims.get((i, j), 0.0)
                 sims[(i, j)] = (1 - SEMANTIC_WEIGHT) * lex + SEMANTIC_WEIGHT * float(matrix[i][j])
     out = []
-    for i, j, s in best_pairs(sims, FLOOR, TOP_K):
+    top_k = TOP_K if similarity is None else TOP_K_SEMANTIC
+    for i, j, s in best_pairs(sims, FLOOR, top_k):
         a, b = ua[i], ub[j]
         shared_terms = sorted(
             set(a.vector) & set(b.vector), key=lambda t: -a.vector[t] * b.vector[t]

@@ -173,6 +173,12 @@ class LoadedMatch(Match):
     term: str  # the loaded words as written
     neutral: str  # the neutral counterpart's words, or the clause that names the thing plainly
     category: str  # why the term is loaded
+    cue: str = ""  # the lexicon's term that fired, as the lexicon writes it
 
     def _extra(self) -> dict[str, Any]:
-        return {"term": self.term, "neutral": self.neutral, "category": self.category}
+        return {
+            "term": self.term,
+            "neutral": self.neutral,
+            "category": self.category,
+            "cue": self.cue,
+        }

@@ -8,10 +8,17 @@ be one quantity told twice, and similar contexts (TF-IDF over the story, so "kil
 likeliest pairings first, agreeing ones included: a figure another outlet repeats exactly is
 accounted for and not flagged against a third one. Only pairs whose values or qualifiers differ
 are reported, with whether both can be true.
+
+Figures in a list (three or more of one kind in a paragraph: a poll's results, a table read
+out) belong to the name before each ("Palin (12 percent)", "Gingrich garnered 11 percent"). Two
+lists are compared name by name; when the names they share all have different figures, they are
+two sources (two polls, of two populations or dates), not one told differently, and nothing
+between them is flagged.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .claims import Unit
@@ -25,6 +32,10 @@ FLOOR = 0.2  # pairings scoring below this are not the same quantity
 MAX_YEARS = 1  # outlets that disagree on a year are one apart (2002 or 2003)
 
 
+LIST = 3  # figures of one kind in a paragraph that make a list
+NAME_REACH = 40  # characters before a listed figure searched for the name it belongs to
+
+
 @dataclass
 class Mention:
     doc: Document
@@ -33,6 +44,48 @@ class Mention:
     sentence: tuple[int, int]
     vector: dict[str, float]
     sentence_vector: dict[str, float]
+    listed: int | None = None  # the paragraph of the list it is part of, if any
+    name: str = ""  # in a list: the name the figure belongs to
+
+
+_NAME = re.compile(r"\b([A-Z][a-z][\w'’-]*)\b")
+
+
+def _lists(doc: Document, found: list[Mention]) -> None:
+    """Mark the figures that are part of a list, with the name each belongs to."""
+    paragraphs: dict[tuple[int, str], list[Mention]] = {}
+    for m in found:
+        para = doc.text.rfind("\n\n", 0, m.figure.start)
+        paragraphs.setdefault((para, m.figure.dim), []).append(m)
+    for (para, _), ms in paragraphs.items():
+        if len(ms) < LIST:
+            continue
+        for m in ms:
+            m.listed = para
+            before = doc.text[max(0, m.figure.start - NAME_REACH, para) : m.figure.start]
+            names = [n for n in _NAME.findall(before) if n.lower() not in _NOT_NAMES]
+            m.name = names[-1] if names else ""
+
+
+def _different_sources(ma: list[Mention], mb: list[Mention]) -> set[tuple[int, int]]:
+    """Pairs of lists (paragraphs) whose shared names all have different figures."""
+    by_list: dict[tuple[int, int], tuple[int, int]] = {}
+    for x in ma:
+        for y in mb:
+            if x.listed is None or y.listed is None or not x.name or x.name != y.name:
+                continue
+            if x.figure.dim != y.figure.dim:
+                continue
+            agree, differ = by_list.get((x.listed, y.listed), (0, 0))
+            if same_value(x.figure, y.figure):
+                agree += 1
+            else:
+                differ += 1
+            by_list[(x.listed, y.listed)] = (agree, differ)
+    return {k for k, (agree, differ) in by_list.items() if differ >= 2 and not agree}
+
+
+_NOT_NAMES = frozenset(("the", "in", "at", "former", "gov", "sen", "rep", "president"))
 
 
 def mentions(doc: Document) -> list[Figure]:
@@ -55,6 +108,7 @@ def _mentions(doc: Document, found: list[Figure], idf: Idf) -> list[Mention]:
                 doc, f, stems, (s, e), idf.vector(stems), idf.vector(content_stems(doc.text, s, e))
             )
         )
+    _lists(doc, out)
     return out
 
 
@@ -106,11 +160,14 @@ def match_numbers(
 ) -> list[NumberMatch]:
     ma = _cached(doc_a, numbers, idf)
     mb = _cached(doc_b, numbers, idf)
+    apart = _different_sources(ma, mb)
     cands: list[tuple[float, int, int, bool]] = []
     for i, x in enumerate(ma):
         for j, y in enumerate(mb):
-            if not _comparable(x.figure, y.figure):
+            if not _comparable(x.figure, y.figure) or (x.listed, y.listed) in apart:
                 continue
+            if x.name and y.name and x.name != y.name:
+                continue  # two names' figures in two lists
             ctx = cosine(x.vector, y.vector)
             sent = cosine(x.sentence_vector, y.sentence_vector)
             noun = 0.1 if x.figure.noun and x.figure.noun == y.figure.noun else 0.0

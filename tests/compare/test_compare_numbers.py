@@ -71,3 +71,15 @@ def test_ranges_decide_whether_both_can_be_true():
     assert compatible(more, least)
     assert not compatible(exact_250, exact_300)
     assert compatible(exact_250, figures("253 dead")[0])  # a round figure for 253
+
+
+def test_two_polls_of_two_populations_are_not_one_figure_told_twice():
+    a = (
+        "Among Republican primary voters, Romney led with 21 percent, Trump had 17 percent, "
+        "Gingrich garnered 11 percent and Palin earned 10 percent."
+    )
+    b = (
+        "Among Tea Party supporters, Trump led at 20 percent, followed by Romney (17 percent), "
+        "Palin (12 percent) and Gingrich (9 percent)."
+    )
+    assert numbers(a, b) == []

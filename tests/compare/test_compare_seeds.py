@@ -55,3 +55,13 @@ def test_every_side_is_its_documents_text_and_every_score_in_range(seeds):
         assert 0 <= m.score <= 1 and m.reason
         d = m.to_dict()
         assert d["kind"] == m.kind and d["a"]["text"] == m.a.text
+
+
+def test_the_seed_labels_meet_their_neutral_names(seeds):
+    found = matches(seeds, "loaded")
+    fighters = [m for m in found if m.a.text == "Freedom fighters"]
+    assert fighters and fighters[0].a.doc == SEED_B
+    assert fighters[0].b.text == "militants"  # not "fighters", its own head noun
+    cult = [m for m in found if m.a.text == "death cult"]
+    assert cult and cult[0].a.doc == SEED_A
+    assert cult[0].b.text == "group"
