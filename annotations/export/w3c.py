@@ -2,9 +2,12 @@
 
 Target: the document, with a TextPositionSelector (code points, end exclusive, as the W3C model
 defines it) and a TextQuoteSelector (exact, prefix, suffix). Bodies: the label (purpose
-`tagging`), the speaker (`identifying`), the note (`commenting`), and for a claim with a verdict
-the rating (`assessing`), the rationale (`describing`) and each evidence link (`linking`).
-Only terms of the W3C context are used, so a JSON-LD processor drops nothing.
+`tagging`), the speaker (`identifying`), the note (`commenting`); for a CLAIM the desk claim it
+is a mention of, as a SpecificResource whose `source` is the desk claim's API address and whose
+`label` is its wording (purpose `identifying`: it says which claim these words are), and, when
+the desk claim has a verdict, the rating (`assessing`), the rationale (`describing`) and each
+evidence link (`linking`). Only terms of the W3C context are used, so a JSON-LD processor drops
+nothing.
 """
 
 from __future__ import annotations
@@ -32,6 +35,15 @@ def annotation(span: SpanRow, *, source: str, context: ExportContext) -> dict:
         bodies.append(_text_body("identifying", span.speaker))
     if span.note:
         bodies.append(_text_body("commenting", span.note))
+    if span.desk_claim is not None:
+        bodies.append(
+            {
+                "type": "SpecificResource",
+                "purpose": "identifying",
+                "source": context.desk_claim_api_url(span.desk_claim),
+                "label": span.desk_claim_wording,
+            }
+        )
     verdict = span.verdict
     if verdict is not None:
         bodies.append(_text_body("assessing", verdict.rating))
