@@ -62,10 +62,7 @@ def dashboard_charts(data: dict) -> dict[str, SafeString]:
             "Verdicts by rating",
             [(Rating(r).label, n) for r, n in ratings.items()],
         ),
-        "ratings": charts.bar_chart(
-            "Ratings by rating",
-            [(Rating(r).label, n) for r, n in data["ratings_by_rating"].items()],
-        ),
+
         "throughput": charts.line_chart(
             "Spans per reviewer per week",
             [w[5:] for w in data["throughput"]["weeks"]],
