@@ -7,8 +7,8 @@ Candidates come from sources, then are scored the same way:
 - context: every desk claim mentioned in the same story (Document.story, once documents are
   grouped into stories), else in the same article;
 - lexical: on PostgreSQL, full-text search over the wordings (DeskClaim.search_vector, GIN
-  indexed; any of the text's lexemes, the best LEXICAL_CANDIDATES by ts_rank_cd); on SQLite
-  (local mode) the project's newest wordings;
+  indexed) for any of the text's QUERY_TERMS rarest lexemes, the best LEXICAL_CANDIDATES by
+  ts_rank; on SQLite (local mode) the project's newest wordings;
 - SOURCES: more sources plugged in, e.g. an embedding index's nearest neighbours.
 
 Each is scored by annotations.domain.claim.nearness (the content words shared); a plugged-in
@@ -88,24 +88,51 @@ def _context_candidates(document_ids: list[int]) -> dict[int, str]:
     )
 
 
-# Any of the text's lexemes (plainto_tsquery joins them with AND; OR finds more candidates and
-# the ranking and the scoring below sort them out).
+# The text's rarest lexemes, any of them: a shared rare word (a name, a figure) says more than a
+# shared common one, and ranking every wording that shares a common word is what made the search
+# slow (seconds for a long text in 100,000 wordings). How common a lexeme is comes from
+# PostgreSQL's own statistics of the column (ANALYZE's most common elements); one it does not
+# list is rarer than any it does. The ranking and the scoring below sort the candidates out.
 _LEXICAL_SQL = """
-WITH q AS (
-    SELECT replace(plainto_tsquery('english', %s)::text, ' & ', ' | ')::tsquery AS query
+WITH lexemes AS (
+    SELECT lexeme FROM unnest(to_tsvector('english', %(text)s))
+), common AS (
+    SELECT element AS lexeme, frequency
+    FROM pg_stats, unnest(most_common_elems::text::text[], most_common_elem_freqs)
+        AS u(element, frequency)
+    WHERE schemaname = current_schema()
+        AND tablename = 'annotations_deskclaim' AND attname = 'search_vector'
+), chosen AS (
+    SELECT lexemes.lexeme FROM lexemes LEFT JOIN common USING (lexeme)
+    WHERE coalesce(common.frequency, 0) < %(too_common)s
+    ORDER BY coalesce(common.frequency, 0), length(lexemes.lexeme) DESC
+    LIMIT %(terms)s
+), q AS (
+    SELECT string_agg(quote_literal(lexeme), ' | ')::tsquery AS query FROM chosen
 )
 SELECT d.id, d.wording
 FROM annotations_deskclaim d, q
-WHERE d.project_id = %s AND d.search_vector @@ q.query
-ORDER BY ts_rank_cd(d.search_vector, q.query) DESC, d.id DESC
-LIMIT %s
+WHERE d.project_id = %(project)s AND d.search_vector @@ q.query
+ORDER BY ts_rank(d.search_vector, q.query) DESC, d.id DESC
+LIMIT %(limit)s
 """
+QUERY_TERMS = 8  # the rarest lexemes of the text searched for
+TOO_COMMON = 0.05  # a lexeme in more than this share of the wordings is not searched for
 
 
 def _lexical_candidates(project_id: int, text: str) -> dict[int, str]:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(_LEXICAL_SQL, [text, project_id, LEXICAL_CANDIDATES])
+            cursor.execute(
+                _LEXICAL_SQL,
+                {
+                    "text": text,
+                    "too_common": TOO_COMMON,
+                    "terms": QUERY_TERMS,
+                    "project": project_id,
+                    "limit": LEXICAL_CANDIDATES,
+                },
+            )
             return dict(cursor.fetchall())
     return dict(
         DeskClaim.objects.filter(project_id=project_id)
