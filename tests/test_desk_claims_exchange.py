@@ -140,3 +140,26 @@ def test_jsonl_and_w3c_say_which_desk_claim_each_claim_is_a_mention_of(api, desk
         assert identified["label"] == desk_claim.wording
     rows = _export(api, reviewer, desk, "csv").decode().splitlines()
     assert "desk_claim_id" in rows[0].split(",")
+
+
+def test_a_claimreview_of_the_seed_story_lists_both_articles_as_appearances(api, moderator):
+    from annotations.models import Document, Role
+    from annotations.seeding import seeds_load
+
+    project = seeds_load().project
+    services.membership_set(project=project, user=moderator, role=Role.MODERATOR)
+    sri_lanka = Span.objects.filter(document__project=project, text__contains="Sri Lanka")
+    first, second = sri_lanka.order_by("document__external_id")
+    # The same claim in both articles: one desk claim, rated, its verdict approved.
+    services.mention_move(span=second, actor=moderator, desk_claim=first.desk_claim)
+    services.rating_set(desk_claim=first.desk_claim, actor=moderator, rating="mostly_false")
+    verdict = Verdict.objects.get(desk_claim=first.desk_claim)
+    services.verdict_review(verdict=verdict, actor=moderator, status="approved")
+    services.span_review_bulk(spans=[first, second], actor=moderator, status="approved")
+
+    (review,) = json.loads(_export(api, moderator, project, "claimreview"))
+    seeds = Document.objects.filter(project=project).order_by("external_id")
+    assert [a["headline"] for a in review["itemReviewed"]["appearance"]] == [
+        d.title for d in seeds
+    ]
+    assert review["itemReviewed"]["firstAppearance"]["headline"] == seeds[0].title

@@ -62,7 +62,6 @@ def dashboard_charts(data: dict) -> dict[str, SafeString]:
             "Verdicts by rating",
             [(Rating(r).label, n) for r, n in ratings.items()],
         ),
-
         "throughput": charts.line_chart(
             "Spans per reviewer per week",
             [w[5:] for w in data["throughput"]["weeks"]],
