@@ -159,7 +159,5 @@ def test_a_claimreview_of_the_seed_story_lists_both_articles_as_appearances(api,
 
     (review,) = json.loads(_export(api, moderator, project, "claimreview"))
     seeds = Document.objects.filter(project=project).order_by("external_id")
-    assert [a["headline"] for a in review["itemReviewed"]["appearance"]] == [
-        d.title for d in seeds
-    ]
+    assert [a["headline"] for a in review["itemReviewed"]["appearance"]] == [d.title for d in seeds]
     assert review["itemReviewed"]["firstAppearance"]["headline"] == seeds[0].title
