@@ -13,9 +13,10 @@ project, over documents) before dividing, so a document with many spans weighs m
 with two. A label neither annotator of a pair used tells nothing and is left out of that pair.
 
 Verdict agreement is Krippendorff's alpha, ordinal, on the ClaimReview scale (RATING_VALUES:
-true 5 ... false 1, misleading sits with mostly false at 2). *Unverifiable* has no place on
-that scale and is left out of the ordinal figure; it is counted separately. A unit is one claim
-as several annotators marked it: CLAIM spans of different annotators that overlap are one unit.
+true 5 ... false 1, misleading sits with mostly false at 2), over the reviewers' ratings of desk
+claims: a unit is one desk claim, a coder one reviewer, wherever each met the claim (two
+reviewers rating it from two articles count as two ratings of one unit). *Unverifiable* has no
+place on that scale and is left out of the ordinal figure; it is counted separately.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import NamedTuple, cast
+from typing import NamedTuple
 
 LABELS = ("CLAIM", "QUOTE", "OPINION")
 
@@ -38,7 +39,12 @@ class SpanRow(NamedTuple):
     label: str
     start: int
     end: int
-    rating: str | None = None  # the verdict on a CLAIM, if any
+
+
+class RatingRow(NamedTuple):
+    desk_claim_id: int
+    author: str
+    rating: str
 
 
 @dataclass
@@ -160,43 +166,19 @@ class VerdictAgreement:
         }
 
 
-def _find(parent: list[int], i: int) -> int:
-    """Union-find's root of i, halving the path as it goes."""
-    while parent[i] != i:
-        parent[i] = parent[parent[i]]
-        i = parent[i]
-    return i
-
-
-def claim_units(rows: Iterable[SpanRow]) -> list[dict[str, str]]:
-    """Group rated CLAIM spans into units: overlapping claims by different annotators are one
-    claim. Each unit maps annotator -> rating (an annotator's first rating if they rated two
-    overlapping claims of the same unit)."""
-    by_document: dict[int, list[SpanRow]] = defaultdict(list)
+def rating_units(rows: Iterable[RatingRow]) -> list[dict[str, str]]:
+    """One unit a desk claim: reviewer -> their rating of it."""
+    units: dict[int, dict[str, str]] = defaultdict(dict)
     for row in rows:
-        if row.label == "CLAIM" and row.rating:
-            by_document[row.document_id].append(row)
-    units: list[dict[str, str]] = []
-    for claims in by_document.values():
-        claims.sort(key=lambda r: (r.start, r.end, r.id))
-        parent = list(range(len(claims)))
-        for i, j in combinations(range(len(claims)), 2):
-            a, b = claims[i], claims[j]
-            if a.author != b.author and overlaps((a.start, a.end), (b.start, b.end)):
-                parent[_find(parent, j)] = _find(parent, i)
-        groups: dict[int, dict[str, str]] = defaultdict(dict)
-        for i, row in enumerate(claims):
-            # Only rated claims were kept above.
-            groups[_find(parent, i)].setdefault(row.author, cast(str, row.rating))
-        units.extend(groups.values())
-    return units
+        units[row.desk_claim_id][row.author] = row.rating
+    return [units[key] for key in sorted(units)]
 
 
-def verdict_agreement(rows: Iterable[SpanRow], scale: dict[str, int | None]) -> VerdictAgreement:
-    """Krippendorff's alpha (ordinal) over the claims two or more annotators rated."""
+def verdict_agreement(rows: Iterable[RatingRow], scale: dict[str, int | None]) -> VerdictAgreement:
+    """Krippendorff's alpha (ordinal) over the desk claims two or more reviewers rated."""
     import krippendorff  # numpy comes with it; imported here so pages that never ask stay light
 
-    units = claim_units(rows)
+    units = rating_units(rows)
     annotators = sorted({a for unit in units for a in unit})
     unverifiable = 0
     columns: list[list[float]] = []
@@ -213,7 +195,7 @@ def verdict_agreement(rows: Iterable[SpanRow], scale: dict[str, int | None]) -> 
     ratings = sum(sum(not math.isnan(v) for v in col) for col in columns)
     if not columns:
         return VerdictAgreement(
-            None, 0, 0, unverifiable, "No claim was rated by two or more annotators yet."
+            None, 0, 0, unverifiable, "No desk claim was rated by two or more reviewers yet."
         )
     distinct = {v for col in columns for v in col if not math.isnan(v)}
     if len(distinct) < 2:

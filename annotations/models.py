@@ -1,13 +1,16 @@
-"""The domain: projects and their members, documents, spans, verdicts, suggestions, runs.
+"""The domain: projects and their members, documents, spans, desk claims with their ratings
+and verdict, suggestions, runs.
 
-Invariants live in the database with readable names (see each Meta). Two of them cross tables
-(a span's end within its document's text, a verdict only on a CLAIM) and are triggers installed
-by migration 0002. Writes go through annotations.services, never through these classes directly.
+Invariants live in the database with readable names (see each Meta). Those that cross tables
+are triggers installed by migrations (a span's end within its document's text; a mention's desk
+claim in the span's project). Writes go through annotations.services, never through these
+classes directly.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
@@ -155,6 +158,11 @@ class Span(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="spans"
     )
+    # A CLAIM is a mention of one desk claim (spans of any reviewer, in any article); other
+    # labels are not. A span that stops being a CLAIM leaves its desk claim, which stays.
+    desk_claim = models.ForeignKey(
+        "DeskClaim", on_delete=models.PROTECT, null=True, blank=True, related_name="mentions"
+    )
     # Origin: empty for a span made by hand, else the suggestion it was accepted from.
     suggestion = models.OneToOneField(
         "Suggestion", on_delete=models.SET_NULL, null=True, blank=True, related_name="span"
@@ -189,6 +197,10 @@ class Span(models.Model):
             models.CheckConstraint(
                 condition=Q(label=Label.QUOTE) | Q(speaker=""), name="span_speaker_only_on_quote"
             ),
+            models.CheckConstraint(
+                condition=Q(label=Label.CLAIM) | Q(desk_claim__isnull=True),
+                name="span_desk_claim_only_on_claim",
+            ),
             models.UniqueConstraint(
                 fields=["document", "author", "label", "start", "end"],
                 condition=Q(deleted_at__isnull=True),
@@ -208,9 +220,11 @@ class Span(models.Model):
 
 
 class Verdict(models.Model):
-    """A rating of a CLAIM span. Its changes are kept in AuditEvent (object_type 'verdict')."""
+    """The desk's verdict on a desk claim, set from its reviewers' ratings and approved or
+    rejected by a moderator; it shows on every mention. Its changes are kept in AuditEvent
+    (object_type 'verdict')."""
 
-    span = models.OneToOneField(Span, on_delete=models.CASCADE, related_name="verdict")
+    desk_claim = models.OneToOneField("DeskClaim", on_delete=models.CASCADE, related_name="verdict")
     rating = models.CharField(max_length=20, choices=Rating.choices)
     rationale = models.TextField(blank=True)
     evidence_links = models.JSONField(default=list, blank=True)
@@ -246,7 +260,68 @@ class Verdict(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_rating_display()} on span {self.span_id}"
+        return f"{self.get_rating_display()} on desk claim {self.desk_claim_id}"
+
+
+# --- desk claims: one assertion the desk rules on once, its mentions and its ratings ----------
+
+
+class DeskClaim(models.Model):
+    """The checkable assertion the desk rules on once, in a short canonical wording. Its
+    mentions are CLAIM spans (Span.desk_claim) in any article, by any reviewer; each member
+    may rate it (ClaimRating); the desk's Verdict is one. Changes are kept in AuditEvent
+    (object_type 'deskclaim'). It is never deleted: one with no mentions left stays."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="desk_claims")
+    wording = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # The wording's lexemes for the proposals' full-text search: kept by a trigger on
+    # PostgreSQL (every writer, COPY included), GIN-indexed there; unused (null) on SQLite.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(wording=""), name="desk_claim_wording_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.wording[:80]
+
+
+class ClaimRating(models.Model):
+    """One member's rating of a desk claim: each reviewer's is kept, and their agreement is the
+    verdict agreement. Changes are kept in AuditEvent (object_type 'claimrating')."""
+
+    desk_claim = models.ForeignKey(DeskClaim, on_delete=models.CASCADE, related_name="ratings")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claim_ratings"
+    )
+    rating = models.CharField(max_length=20, choices=Rating.choices)
+    rationale = models.TextField(blank=True)
+    evidence_links = models.JSONField(default=list, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["desk_claim", "author"], name="claim_rating_unique_per_author"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__in=Rating.values), name="claim_rating_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_rating_display()} by {self.author_id} on desk claim {self.desk_claim_id}"
 
 
 class Suggestion(models.Model):

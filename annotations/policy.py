@@ -79,7 +79,26 @@ def can_view(user, project) -> bool:
 
 
 def can_create(user, project) -> bool:
-    """Add documents and spans, set verdicts on one's own claims."""
+    """Add documents and spans."""
+    return can_annotate(user, project)
+
+
+# --- desk claims: the desk rules on a claim once, so any member works on any of them ----------
+
+
+def can_edit_desk_claim(user, project) -> bool:
+    """Make a desk claim, edit its wording, move a mention (anyone's) to another desk claim.
+    Every change is versioned and kept in history."""
+    return can_annotate(user, project)
+
+
+def can_rate(user, project) -> bool:
+    """Rate any desk claim of the project (one rating a member, their own)."""
+    return can_annotate(user, project)
+
+
+def can_set_verdict(user, project) -> bool:
+    """Set or edit the desk's verdict from the ratings; a moderator approves or rejects it."""
     return can_annotate(user, project)
 
 

@@ -64,8 +64,15 @@ def verdict_data(verdict: Verdict) -> dict[str, Any]:
     return {name: read(verdict) for name, read in _VERDICT}
 
 
+def span_verdict(span: Span) -> Verdict | None:
+    """The verdict shown on a span: its desk claim's (none unless it is a CLAIM)."""
+    if span.desk_claim_id is None:
+        return None
+    return getattr(span.desk_claim, "verdict", None)
+
+
 def _span_verdict(span: Span) -> dict[str, Any] | None:
-    verdict = getattr(span, "verdict", None)
+    verdict = span_verdict(span)
     return None if verdict is None else verdict_data(verdict)
 
 

@@ -16,7 +16,17 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from annotations import agreement
-from annotations.models import RATING_VALUES, Document, Label, Project, Rating, Span, Verdict
+from annotations.models import (
+    RATING_VALUES,
+    ClaimRating,
+    DeskClaim,
+    Document,
+    Label,
+    Project,
+    Rating,
+    Span,
+    Verdict,
+)
 
 
 def _span_rows(spans) -> list[agreement.SpanRow]:
@@ -24,26 +34,43 @@ def _span_rows(spans) -> list[agreement.SpanRow]:
         agreement.SpanRow(*values)
         for values in spans.filter(deleted_at__isnull=True)
         .order_by("document_id", "start", "end", "id")
-        .values_list(
-            "id", "document_id", "author__username", "label", "start", "end", "verdict__rating"
-        )
+        .values_list("id", "document_id", "author__username", "label", "start", "end")
     ]
 
 
+def _rating_rows(desk_claims) -> list[agreement.RatingRow]:
+    """Every reviewer's rating of these desk claims, wherever they rated them from."""
+    return [
+        agreement.RatingRow(*values)
+        for values in ClaimRating.objects.filter(desk_claim__in=desk_claims)
+        .order_by("desk_claim_id", "id")
+        .values_list("desk_claim_id", "author__username", "rating")
+    ]
+
+
+def _mentioned_in(spans) -> Any:
+    """The desk claims with a live mention among these spans."""
+    return spans.filter(deleted_at__isnull=True, desk_claim__isnull=False).values("desk_claim_id")
+
+
 def document_agreement(document: Document) -> dict:
+    """Span F1 between the document's annotators, and the verdict alpha over the ratings of the
+    desk claims mentioned in it (ratings given from other articles count too)."""
     rows = _span_rows(Span.objects.filter(document=document))
     annotators = sorted({r.author for r in rows})
+    ratings = _rating_rows(_mentioned_in(Span.objects.filter(document=document)))
     return {
         "document": document.pk,
         "annotators": annotators,
         "spans": agreement.document_span_agreement(rows).as_dict(),
-        "verdicts": agreement.verdict_agreement(rows, RATING_VALUES).as_dict(),
+        "verdicts": agreement.verdict_agreement(ratings, RATING_VALUES).as_dict(),
     }
 
 
 def project_agreement(project: Project) -> dict:
-    """Pooled over the project's documents that two or more annotators worked on, with the
-    figures of each such document."""
+    """Span F1 pooled over the project's documents that two or more annotators worked on, with
+    the figures of each such document; the verdict alpha over every rating of the project's
+    desk claims."""
     rows = _span_rows(Span.objects.filter(document__project=project))
     by_document: dict[int, list[agreement.SpanRow]] = defaultdict(list)
     for row in rows:
@@ -54,6 +81,13 @@ def project_agreement(project: Project) -> dict:
         if len({r.author for r in doc_rows}) >= 2
     }
     titles = dict(Document.objects.filter(pk__in=shared).values_list("pk", "title"))
+    ratings = _rating_rows(DeskClaim.objects.filter(project=project))
+    # Which desk claims each compared document mentions, for its own verdict figure.
+    mentioned: dict[int, set[int]] = defaultdict(set)
+    for document_id, desk_claim_id in Span.objects.filter(
+        document_id__in=list(shared), deleted_at__isnull=True, desk_claim__isnull=False
+    ).values_list("document_id", "desk_claim_id"):
+        mentioned[document_id].add(desk_claim_id)
     total = agreement.SpanAgreement()
     documents: list[dict[str, Any]] = []
     for doc_id, doc_rows in sorted(shared.items()):
@@ -65,17 +99,18 @@ def project_agreement(project: Project) -> dict:
                 "title": titles.get(doc_id, ""),
                 "annotators": sorted({r.author for r in doc_rows}),
                 "spans": spans.as_dict(),
-                "verdicts": agreement.verdict_agreement(doc_rows, RATING_VALUES).as_dict(),
+                "verdicts": agreement.verdict_agreement(
+                    [r for r in ratings if r.desk_claim_id in mentioned[doc_id]], RATING_VALUES
+                ).as_dict(),
             }
         )
     # Worst first: the documents a moderator should look at.
     documents.sort(key=lambda d: (d["spans"]["all_labels"]["f1_overlap"] or 0, d["document"]))
-    pooled_rows = [r for doc_rows in shared.values() for r in doc_rows]
     return {
         "project": project.pk,
         "documents_compared": len(shared),
         "spans": total.as_dict(),
-        "verdicts": agreement.verdict_agreement(pooled_rows, RATING_VALUES).as_dict(),
+        "verdicts": agreement.verdict_agreement(ratings, RATING_VALUES).as_dict(),
         "per_document": documents,
     }
 
@@ -117,9 +152,19 @@ def dashboard(project: Project, *, weeks: int = 12) -> dict:
     for status, n in spans.values_list("review_status").annotate(n=Count("pk")).order_by():
         by_status[status] = n
 
+    # The desk's verdicts on the claims the project's live spans mention, and every
+    # reviewer's ratings of the project's desk claims.
+    verdicts = dict.fromkeys(Rating.values, 0)
+    for rating, n in (
+        Verdict.objects.filter(desk_claim__in=_mentioned_in(spans))
+        .values_list("rating")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        verdicts[rating] = n
     ratings = dict.fromkeys(Rating.values, 0)
     for rating, n in (
-        Verdict.objects.filter(span__in=spans)
+        ClaimRating.objects.filter(desk_claim__project=project)
         .values_list("rating")
         .annotate(n=Count("pk"))
         .order_by()
@@ -147,7 +192,8 @@ def dashboard(project: Project, *, weeks: int = 12) -> dict:
         "documents": {"total": documents["total"], "by_state": states},
         "spans_by_outlet": {outlet: dict(c) for outlet, c in sorted(by_outlet.items())},
         "spans_by_status": by_status,
-        "verdicts_by_rating": ratings,
+        "verdicts_by_rating": verdicts,
+        "ratings_by_rating": ratings,
         "throughput": {"weeks": [w.isoformat() for w in week_list], "by_author": throughput},
         "agreement": project_agreement(project),
     }

@@ -19,6 +19,7 @@ from django.db.models import Count, FilteredRelation, Q, QuerySet
 
 from annotations.domain import span as span_domain
 from annotations.export.rows import (
+    DESK_CLAIM_SOURCES,
     DOCUMENT_ID,
     SUGGESTION_COLUMNS,
     VERDICT_SOURCES,
@@ -29,6 +30,8 @@ from annotations.export.rows import (
 )
 from annotations.models import (
     AuditEvent,
+    ClaimRating,
+    DeskClaim,
     Document,
     Project,
     ReviewStatus,
@@ -76,7 +79,8 @@ def document_overview(user, *, project: Project, search: str = "") -> QuerySet[D
         reviewed_count=Count("spans", filter=live & ~Q(spans__review_status="pending")),
         rejected_count=Count("spans", filter=live & Q(spans__review_status="rejected")),
         verdict_count=Count(
-            "spans", filter=live & Q(spans__label="CLAIM", spans__verdict__isnull=False)
+            "spans",
+            filter=live & Q(spans__label="CLAIM", spans__desk_claim__verdict__isnull=False),
         ),
     )
     search = search.strip()
@@ -107,9 +111,9 @@ def document_spans(document: Document) -> QuerySet[Span]:
     """A document's live spans with what the page and the API show of each, in one query."""
     return (
         document.spans.filter(deleted_at__isnull=True)
-        # verdict__author too: the span's verdict is shown with its author's name, and without
-        # it every verdict would cost one more query (the workspace page must not grow with spans).
-        .select_related("author", "verdict", "verdict__author")
+        # The verdict of each CLAIM's desk claim is shown on it, with its author's name: joined
+        # here, or every verdict would cost queries (the workspace page must not grow with spans).
+        .select_related("author", "desk_claim__verdict__author")
         .order_by("start", "end", "id")
     )
 
@@ -120,6 +124,56 @@ def project_spans(user, *, project: Project) -> QuerySet[Span]:
     if not user.is_authenticated or not projects_for(user).filter(pk=project.pk).exists():
         return Span.objects.none()
     return Span.objects.filter(document__project=project, deleted_at__isnull=True)
+
+
+# --- desk claims ---------------------------------------------------------------------------
+
+
+def desk_claims_for(user) -> QuerySet[DeskClaim]:
+    if not user.is_authenticated:
+        return DeskClaim.objects.none()
+    return DeskClaim.objects.filter(project__memberships__user=user)
+
+
+def project_desk_claims(
+    user, *, project: Project, mentions: str = "", search: str = ""
+) -> QuerySet[DeskClaim]:
+    """A project's desk claims with their live mention and rating counts and their verdict;
+    `mentions` "some" or "none" keeps those with live mentions or without any left."""
+    claims = (
+        desk_claims_for(user)
+        .filter(project=project)
+        .select_related("verdict__author")
+        .annotate(
+            mention_count=Count(
+                "mentions", filter=Q(mentions__deleted_at__isnull=True), distinct=True
+            ),
+            rating_count=Count("ratings", distinct=True),
+        )
+    )
+    if mentions == "some":
+        claims = claims.filter(mention_count__gt=0)
+    elif mentions == "none":
+        claims = claims.filter(mention_count=0)
+    search = search.strip()
+    if search:
+        claims = claims.filter(wording__icontains=search)
+    return claims
+
+
+def desk_claim_mentions(desk_claim: DeskClaim) -> QuerySet[Span]:
+    """A desk claim's live mentions with their article's title, outlet and date, in one query,
+    the earliest article first."""
+    return (
+        desk_claim.mentions.filter(deleted_at__isnull=True)
+        .select_related("author", "document")
+        .defer("document__text", "document__metadata")
+        .order_by("document__published_on", "document__created_at", "document_id", "start", "id")
+    )
+
+
+def desk_claim_ratings(desk_claim: DeskClaim) -> QuerySet[ClaimRating]:
+    return desk_claim.ratings.select_related("author").order_by("created_at", "id")
 
 
 def object_history(*, object_type: str, object_id: int) -> QuerySet[AuditEvent]:
@@ -163,6 +217,7 @@ def _span_export_fields(verdict: str) -> tuple[str, ...]:
         *span_domain.EXPORT_SOURCES,
         "document_id",
         *(f"{verdict}__{source}" for source in VERDICT_SOURCES),
+        *DESK_CLAIM_SOURCES,
     )
 
 
@@ -203,12 +258,13 @@ def export_groups(
         # A verdict goes out only once approved: the join itself leaves the others out.
         spans = spans.annotate(
             exported_verdict=FilteredRelation(
-                "verdict", condition=Q(verdict__review_status=ReviewStatus.APPROVED)
+                "desk_claim__verdict",
+                condition=Q(desk_claim__verdict__review_status=ReviewStatus.APPROVED),
             )
         )
         verdict = "exported_verdict"
     else:
-        verdict = "verdict"
+        verdict = "desk_claim__verdict"
     span_rows = spans.order_by("document_id", "start", "end", "id").values_list(
         *_span_export_fields(verdict)
     )

@@ -110,15 +110,18 @@ def load(url: str, *, documents: int, per_document: int, seed: int = 7) -> dict:
 
 def copy_floor(url: str, project_id: int) -> tuple[float, int]:
     """Seconds and bytes for PostgreSQL to COPY the export's rows (spans joined with their
-    author and verdict, and the documents' texts) to a client that throws them away."""
+    author, desk claim and its verdict, and the documents' texts) to a client that throws them
+    away."""
     spans_sql = (
         "SELECT s.document_id, s.id, s.label, s.start, s.end, s.text, s.prefix, s.suffix, "
         "s.speaker, s.note, u.username, s.suggestion_id, s.review_status, s.reviewed_at, "
-        "s.created_at, s.updated_at, v.id, v.rating, v.rationale, v.evidence_links, "
-        "v.review_status, v.reviewed_at, v.updated_at FROM annotations_span s "
+        "s.created_at, s.updated_at, s.desk_claim_id, v.id, v.rating, v.rationale, "
+        "v.evidence_links, v.review_status, v.reviewed_at, v.updated_at, c.wording "
+        "FROM annotations_span s "
         "JOIN annotations_document d ON d.id = s.document_id "
         "JOIN auth_user u ON u.id = s.author_id "
-        "LEFT JOIN annotations_verdict v ON v.span_id = s.id "
+        "LEFT JOIN annotations_deskclaim c ON c.id = s.desk_claim_id "
+        "LEFT JOIN annotations_verdict v ON v.desk_claim_id = s.desk_claim_id "
         f"WHERE d.project_id = {project_id} AND s.deleted_at IS NULL "
         "AND s.review_status = 'approved' ORDER BY s.document_id, s.start, s.end, s.id"
     )

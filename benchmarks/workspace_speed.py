@@ -128,7 +128,7 @@ def span_ranges(text: str, sentences: list[tuple[int, int]], count: int) -> list
 
 def make_documents(user, project, runs_text):
     from annotations import services
-    from annotations.models import Span, Verdict
+    from annotations.models import DeskClaim, Span, Verdict
 
     text, sentences = runs_text
     all_ranges = span_ranges(text, sentences, max(SIZES))
@@ -154,10 +154,17 @@ def make_documents(user, project, runs_text):
             )
             for label, start, end in chosen
         ]
+        # Every CLAIM a mention of its own desk claim; a quarter of them with a verdict.
+        claims = [s for s in spans if s.label == "CLAIM"]
+        desk_claims = DeskClaim.objects.bulk_create(
+            DeskClaim(project=project, wording=s.text, created_by=user) for s in claims
+        )
+        for span, desk_claim in zip(claims, desk_claims, strict=True):
+            span.desk_claim = desk_claim
         Span.objects.bulk_create(spans)
-        claims = [s for s in spans if s.label == "CLAIM"][::4]
         Verdict.objects.bulk_create(
-            Verdict(span=s, rating="mixed", rationale="Benchmark.", author=user) for s in claims
+            Verdict(desk_claim=c, rating="mixed", rationale="Benchmark.", author=user)
+            for c in desk_claims[::4]
         )
         documents[size] = document
     return documents

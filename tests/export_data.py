@@ -26,7 +26,10 @@ def approve(*spans: Span) -> None:
 
 
 def approve_verdict(span: Span) -> None:
-    Verdict.objects.filter(span=span).update(review_status=ReviewStatus.APPROVED)
+    """Approve the verdict of the desk claim the span is a mention of."""
+    Verdict.objects.filter(desk_claim_id=span.desk_claim_id).update(
+        review_status=ReviewStatus.APPROVED
+    )
 
 
 def build_project(project, reviewer, *, other_reviewer=None):

@@ -1,12 +1,16 @@
 """Agreement figures on a small example worked out by hand: two reviewers, known overlap, known
-alpha. The same example runs through the pure module, the database and the API."""
+alpha. The same example runs through the pure module, the database and the API.
+
+The verdict alpha is over the reviewers' ratings of desk claims (one unit a desk claim): ravi's
+claim over 22-30 is a mention of the same desk claim as rita's over 20-30, as he would choose it
+from the proposals when tagging it."""
 
 from __future__ import annotations
 
 import pytest
 
 from annotations import agreement, services
-from annotations.agreement import SpanRow
+from annotations.agreement import RatingRow, SpanRow
 from annotations.models import RATING_VALUES
 from tests.factories import make_document
 
@@ -51,9 +55,22 @@ ALPHA = 94 / 99
 def _rows():
     rows = []
     for author, spans in (("rita", RITA), ("ravi", RAVI)):
-        for label, start, end, rating in spans:
-            rows.append(SpanRow(len(rows) + 1, 1, author, label, start, end, rating))
+        for label, start, end, _rating in spans:
+            rows.append(SpanRow(len(rows) + 1, 1, author, label, start, end))
     return rows
+
+
+# The desk claim each rated claim is a mention of: ravi's 22-30 is rita's 20-30's.
+DESK_CLAIM_AT = {0: 1, 20: 2, 22: 2, 40: 3, 60: 4}
+
+
+def _ratings():
+    return [
+        RatingRow(DESK_CLAIM_AT[start], author, rating)
+        for author, spans in (("rita", RITA), ("ravi", RAVI))
+        for label, start, _end, rating in spans
+        if rating
+    ]
 
 
 def test_span_f1_per_label_matches_the_hand_computed_example():
@@ -70,7 +87,7 @@ def test_span_f1_per_label_matches_the_hand_computed_example():
 
 
 def test_verdict_alpha_ordinal_matches_the_hand_computed_example():
-    result = agreement.verdict_agreement(_rows(), RATING_VALUES)
+    result = agreement.verdict_agreement(_ratings(), RATING_VALUES)
     assert result.alpha == pytest.approx(ALPHA)
     assert (result.units, result.ratings, result.unverifiable) == (3, 6, 1)
 
@@ -81,7 +98,7 @@ def test_a_long_span_matches_only_one_short_span_when_counting_overlaps():
 
 
 def test_alpha_is_undefined_without_variation_and_says_so():
-    rows = [SpanRow(1, 1, "a", "CLAIM", 0, 5, "true"), SpanRow(2, 1, "b", "CLAIM", 0, 5, "true")]
+    rows = [RatingRow(1, "a", "true"), RatingRow(1, "b", "true")]
     result = agreement.verdict_agreement(rows, RATING_VALUES)
     assert result.alpha is None
     assert "undefined" in result.note
@@ -105,8 +122,10 @@ def test_span_matches_name_who_disagrees_and_how():
 def annotated(desk, reviewer, second_reviewer):
     text = "".join(chr(ord("a") + i % 26) for i in range(140))
     document = make_document(desk, actor=reviewer, text=text, title="Example")
+    desk_claims = {}
     for user, spans in ((reviewer, RITA), (second_reviewer, RAVI)):
         for label, start, end, rating in spans:
+            unit = DESK_CLAIM_AT.get(start)
             span = services.span_create(
                 document=document,
                 actor=user,
@@ -114,9 +133,12 @@ def annotated(desk, reviewer, second_reviewer):
                 start=start,
                 end=end,
                 text=text[start:end],
+                desk_claim=desk_claims.get(unit),
             )
+            if unit is not None:
+                desk_claims.setdefault(unit, span.desk_claim)
             if rating:
-                services.verdict_set(span=span, actor=user, rating=rating)
+                services.rating_set(desk_claim=span.desk_claim, actor=user, rating=rating)
     return document
 
 
@@ -179,8 +201,11 @@ def test_dashboard_figures_count_documents_spans_verdicts_and_weekly_throughput(
     }
     assert data["spans_by_outlet"] == {"(no outlet)": {"CLAIM": 10, "QUOTE": 2, "OPINION": 1}}
     assert data["spans_by_status"] == {"pending": 12, "approved": 1, "rejected": 0}
-    ratings = data["verdicts_by_rating"]
+    ratings = data["ratings_by_rating"]
     assert (ratings["true"], ratings["false"], ratings["unverifiable"]) == (2, 2, 1)
+    # The desk's verdicts, one a desk claim, made from each claim's first rating (rita's).
+    verdicts = data["verdicts_by_rating"]
+    assert (verdicts["true"], verdicts["false"], verdicts["unverifiable"]) == (1, 1, 1)
     weekly = data["throughput"]["by_author"]
     assert (sum(weekly["rita"]), sum(weekly["ravi"])) == (7, 6)
     assert weekly["rita"][-1] == 7  # all made this week, the last point of the line

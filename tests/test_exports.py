@@ -220,7 +220,8 @@ def test_claimreview_covers_claims_with_approved_verdicts_with_every_google_fiel
     item = growth["itemReviewed"]
     assert item["@type"] == "Claim"
     assert item["author"]["name"] == "Voice"
-    assert item["appearance"]["url"] == "https://example.org/a"
+    assert [a["url"] for a in item["appearance"]] == ["https://example.org/a"]
+    assert item["firstAppearance"]["url"] == "https://example.org/a"
     assert item["datePublished"] == "2024-05-01"
     unverifiable = by_claim["Mq\u0307ta had 1,204 voters"]["reviewRating"]
     assert unverifiable == {"@type": "Rating", "alternateName": "Unverifiable"}

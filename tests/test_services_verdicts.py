@@ -39,30 +39,24 @@ def test_only_a_claim_takes_a_verdict(document, reviewer):
     assert exc.value.errors["label"] == ["Only a CLAIM takes a verdict; this span is a QUOTE."]
 
 
-def test_database_refuses_a_verdict_on_a_non_claim_and_relabelling_a_rated_claim(
-    document, reviewer, claim
-):
+def test_database_refuses_a_desk_claim_on_a_non_claim(document, reviewer, claim):
     quote = make_span(document, reviewer, "pure propaganda", label="QUOTE")
+    assert quote.desk_claim_id is None
     with pytest.raises(IntegrityError) as exc, transaction.atomic():
-        Verdict.objects.create(span=quote, author=reviewer, rating="false")
-    assert "verdict_only_on_claim" in str(exc.value)
-
-    services.verdict_set(span=claim, actor=reviewer, rating="true")
-    with pytest.raises(IntegrityError) as exc, transaction.atomic():
-        type(claim).objects.filter(pk=claim.pk).update(label="OPINION")
-    assert "verdict_only_on_claim" in str(exc.value)
+        type(quote).objects.filter(pk=quote.pk).update(desk_claim=claim.desk_claim)
+    assert "span_desk_claim_only_on_claim" in str(exc.value)
 
 
-def test_a_rated_claim_keeps_its_label_until_the_verdict_is_removed(claim, reviewer):
-    services.verdict_set(span=claim, actor=reviewer, rating="true")
-    with pytest.raises(ValidationError) as exc:
-        services.span_update(span=claim, actor=reviewer, version=1, label="OPINION")
-    assert "delete the verdict" in exc.value.errors["label"][0]
-    services.verdict_delete(span=claim, actor=reviewer)
-    assert (
-        services.span_update(span=claim, actor=reviewer, version=1, label="OPINION").label
-        == "OPINION"
-    )
+def test_relabelling_a_rated_claim_takes_it_out_of_its_desk_claim_which_keeps_its_verdict(
+    claim, reviewer
+):
+    desk_claim = claim.desk_claim
+    verdict = services.verdict_set(span=claim, actor=reviewer, rating="true")
+    relabelled = services.span_update(span=claim, actor=reviewer, version=1, label="OPINION")
+    assert (relabelled.label, relabelled.desk_claim_id) == ("OPINION", None)
+    assert Verdict.objects.get(desk_claim=desk_claim) == verdict
+    last = selectors.object_history(object_type="span", object_id=claim.pk).last()
+    assert (last.before["desk_claim"], last.after["desk_claim"]) == (desk_claim.pk, None)
 
 
 @pytest.mark.parametrize(
@@ -90,7 +84,7 @@ def test_changing_a_verdict_needs_the_current_version(claim, reviewer, moderator
     with pytest.raises(Conflict) as conflict:
         services.verdict_set(span=claim, actor=reviewer, rating="false", version=1)
     assert conflict.value.current["rating"] == "mixed"
-    assert Verdict.objects.get(span=claim).rating == "mixed"
+    assert Verdict.objects.get(desk_claim=claim.desk_claim).rating == "mixed"
 
 
 def test_verdict_history_keeps_each_change_with_who_and_before_after(claim, reviewer, moderator):
@@ -121,6 +115,11 @@ def test_verdict_history_keeps_each_change_with_who_and_before_after(claim, revi
     }
 
 
-def test_another_reviewer_cannot_rate_someone_elses_claim(claim, second_reviewer):
+def test_any_member_sets_the_verdict_of_a_claim_a_colleague_tagged(claim, second_reviewer):
+    verdict = services.verdict_set(span=claim, actor=second_reviewer, rating="false")
+    assert (verdict.desk_claim, verdict.author) == (claim.desk_claim, second_reviewer)
+
+
+def test_an_outsider_cannot_set_the_verdict(claim, outsider):
     with pytest.raises(NotAllowed):
-        services.verdict_set(span=claim, actor=second_reviewer, rating="false")
+        services.verdict_set(span=claim, actor=outsider, rating="false")

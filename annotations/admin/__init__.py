@@ -13,8 +13,8 @@
 
 One module a concern: permissions, forms, filters, display (how a row shows a span),
 review_actions (the decisions, as data), moderated (the base and the review views), one module
-a list (spans, verdicts, documents, suggestions, audit, people), review (a document's review
-page), dashboard and charts, history. This module registers them.
+a list (spans, verdicts, desk claims, documents, suggestions, audit, people), review (a
+document's review page), dashboard and charts, history. This module registers them.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from annotations.admin.audit import AuditEventAdmin
+from annotations.admin.claims import DeskClaimAdmin
 from annotations.admin.documents import DocumentAdmin
 from annotations.admin.people import MembershipAdmin, ProjectAdmin
 from annotations.admin.spans import SpanAdmin
@@ -29,6 +30,7 @@ from annotations.admin.suggestions import SuggestionAdmin, SuggestionRunAdmin
 from annotations.admin.verdicts import VerdictAdmin
 from annotations.models import (
     AuditEvent,
+    DeskClaim,
     Document,
     Membership,
     Project,
@@ -44,6 +46,7 @@ admin.site.index_title = "Review the desk's work"
 
 admin.site.register(Span, SpanAdmin)
 admin.site.register(Verdict, VerdictAdmin)
+admin.site.register(DeskClaim, DeskClaimAdmin)
 admin.site.register(Document, DocumentAdmin)
 admin.site.register(Suggestion, SuggestionAdmin)
 admin.site.register(SuggestionRun, SuggestionRunAdmin)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
@@ -38,3 +41,27 @@ def review_page_link(document_id: int, span_id: int, title: str) -> SafeString:
     """The document's review page, scrolled to the span."""
     url = reverse("admin:annotations_document_review", args=[document_id])
     return format_html('<a href="{}#span-{}">{}</a>', url, span_id, Truncator(title).chars(50))
+
+
+def appearances(mentions: Iterable[Any]) -> SafeString | str:
+    """Where a desk claim appears: each article with a live mention, linked to its review page
+    at the first one, with its outlet."""
+    seen: dict[int, Any] = {}
+    for span in mentions:
+        seen.setdefault(span.document_id, span)
+    if not seen:
+        return "no mentions left"
+    return format_html(
+        '<ul class="appearances">{}</ul>',
+        format_html_join(
+            "",
+            "<li>{}{}</li>",
+            (
+                (
+                    review_page_link(span.document_id, span.pk, span.document.title),
+                    f" ({span.document.outlet})" if span.document.outlet else "",
+                )
+                for span in seen.values()
+            ),
+        ),
+    )

@@ -8,6 +8,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from annotations.models import DeskClaim
+
 
 class OutletFilter(admin.SimpleListFilter):
     """The outlets of the rows the moderator may see, each once."""
@@ -32,7 +34,16 @@ class OutletFilter(admin.SimpleListFilter):
 
 
 class VerdictOutletFilter(OutletFilter):
-    outlet_path = "span__document__outlet"
+    """A verdict's outlets are those of the articles its desk claim appears in."""
+
+    outlet_path = "desk_claim__mentions__document__outlet"
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value():
+            # A subquery, not a join: a claim in two articles of one outlet is one row.
+            mentioned = DeskClaim.objects.filter(mentions__document__outlet=self.value())
+            return queryset.filter(desk_claim__in=mentioned.values("pk"))
+        return queryset
 
 
 class DocumentOutletFilter(OutletFilter):

@@ -14,6 +14,9 @@ from django.template.response import TemplateResponse
 from annotations import selectors
 from annotations.models import AuditEvent
 
+# Events no person made: the data migration into desk claims records these without an actor.
+_NO_ACTOR = {"migrate": "(the move to desk claims)", "merge": "(the move to desk claims)"}
+
 
 def history_entry(event: AuditEvent) -> dict[str, Any]:
     """One row of a history page: who, when, what, and each field's before and after."""
@@ -26,7 +29,9 @@ def history_entry(event: AuditEvent) -> dict[str, Any]:
     ]
     return {
         "at": event.created_at,
-        "actor": event.actor.get_username() if event.actor else "(deleted account)",
+        "actor": event.actor.get_username()
+        if event.actor
+        else _NO_ACTOR.get(event.action, "(deleted account)"),
         "action": event.action,
         "object": f"{event.object_type} {event.object_id}",
         "changes": changes,

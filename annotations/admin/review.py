@@ -1,5 +1,6 @@
 """A document's review page: every reviewer's spans over the text, where they disagree, and
-the decisions on each span and verdict.
+the decisions on each span and verdict. A CLAIM shows its desk claim's verdict (the same on
+every mention, in every article) and where else the claim appears.
 
 The text is cut at every span boundary. Each piece that someone tagged becomes one <mark>:
 class `rv-agree` when every annotator of the document tagged it with the same labels,
@@ -25,6 +26,7 @@ from annotations import agreement, reports
 from annotations.admin.permissions import moderated_ids
 from annotations.admin.review_actions import review_buttons
 from annotations.models import Document, Span
+from annotations.presenters import span_verdict
 
 
 def review_page(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> TemplateResponse:
@@ -35,16 +37,17 @@ def review_page(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -
     )
     spans = list(
         document.spans.select_related(
-            "author", "verdict", "reviewed_by", "verdict__author"
+            "author", "reviewed_by", "desk_claim__verdict__author"
         ).order_by("start", "end", "author__username", "id")
     )
     live = [s for s in spans if s.deleted_at is None]
     deleted = [s for s in spans if s.deleted_at is not None]
     rows = span_rows(live)
     matches = agreement.span_matches(rows)
+    elsewhere = mentions_elsewhere(document, live)
     table = []
     for span in live:
-        verdict = getattr(span, "verdict", None)
+        verdict = span_verdict(span)
         table.append(
             {
                 "span": span,
@@ -53,6 +56,7 @@ def review_page(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -
                 "verdict_buttons": review_buttons(verdict) if verdict else [],
                 "notes": describe_matches(matches[span.pk]),
                 "agreed": matches[span.pk]["agreed"],
+                "also_in": elsewhere.get(span.desk_claim_id or 0, []),
             }
         )
     return TemplateResponse(
@@ -75,23 +79,44 @@ def review_page(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -
     )
 
 
-def span_rows(spans: Sequence[Span]) -> list[agreement.SpanRow]:
-    """Agreement rows from spans already loaded with author and verdict (no query)."""
-    rows = []
-    for span in spans:
-        verdict = getattr(span, "verdict", None)
-        rows.append(
-            agreement.SpanRow(
-                span.pk,
-                span.document_id,
-                span.author.get_username(),
-                span.label,
-                span.start,
-                span.end,
-                verdict.rating if verdict is not None else None,
-            )
+def mentions_elsewhere(document: Document, spans: Sequence[Span]) -> dict[int, list[Span]]:
+    """For each desk claim these spans mention: its live mentions in other articles, one an
+    article, with the article's title, outlet and date (one query)."""
+    desk_claims = {span.desk_claim_id for span in spans if span.desk_claim_id is not None}
+    found: dict[int, dict[int, Span]] = {}
+    others = (
+        Span.objects.filter(desk_claim__in=desk_claims, deleted_at__isnull=True)
+        .exclude(document=document)
+        .select_related("document")
+        .only(
+            "id",
+            "desk_claim_id",
+            "document__id",
+            "document__title",
+            "document__outlet",
+            "document__published_on",
         )
-    return rows
+        .order_by("document_id", "start", "id")
+    )
+    for other in others if desk_claims else ():
+        assert other.desk_claim_id is not None
+        found.setdefault(other.desk_claim_id, {}).setdefault(other.document_id, other)
+    return {desk_claim: list(by_document.values()) for desk_claim, by_document in found.items()}
+
+
+def span_rows(spans: Sequence[Span]) -> list[agreement.SpanRow]:
+    """Agreement rows from spans already loaded with their author (no query)."""
+    return [
+        agreement.SpanRow(
+            span.pk,
+            span.document_id,
+            span.author.get_username(),
+            span.label,
+            span.start,
+            span.end,
+        )
+        for span in spans
+    ]
 
 
 def render_disagreements(text: str, rows: Sequence[agreement.SpanRow]) -> SafeString:

@@ -19,6 +19,7 @@ from annotations.admin.moderated import ReviewedAdmin, safe_next
 from annotations.domain import span as span_domain
 from annotations.errors import DomainError
 from annotations.models import Span
+from annotations.presenters import span_verdict
 
 
 class SpanAdmin(ReviewedAdmin):
@@ -46,7 +47,7 @@ class SpanAdmin(ReviewedAdmin):
         DeletedFilter,
     ]
     search_fields = ["text", "speaker", "note", "document__title"]
-    list_select_related = ["document", "author", "verdict"]
+    list_select_related = ["document", "author", "desk_claim__verdict"]
     ordering = ["-id"]  # newest first, straight off the primary key index
     actions = [*ReviewedAdmin.actions, "restore_selected"]
     change_form_template = "admin/annotations/span/change_form.html"
@@ -58,6 +59,7 @@ class SpanAdmin(ReviewedAdmin):
         "note",
         "author",
         "origin",
+        "desk_claim",
         "review_status",
         "review_reason",
         "reviewed_by",
@@ -97,7 +99,7 @@ class SpanAdmin(ReviewedAdmin):
 
     @admin.display(description="verdict")
     def verdict_rating(self, span: Span) -> str:
-        verdict = getattr(span, "verdict", None)
+        verdict = span_verdict(span)
         return verdict.get_rating_display() if verdict else "—"
 
     @admin.display(description="deleted", boolean=True, ordering="deleted_at")
@@ -112,7 +114,7 @@ class SpanAdmin(ReviewedAdmin):
         return in_context(span.prefix, span.text, span.suffix, span.label)
 
     def related_histories(self, span: Span) -> list[tuple[str, int]]:
-        verdict = getattr(span, "verdict", None)
+        verdict = span_verdict(span)
         return [("verdict", verdict.pk)] if verdict else []
 
     # --- restore: bring back soft-deleted spans, as they were ---

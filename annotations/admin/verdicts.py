@@ -1,25 +1,38 @@
-"""The verdict list and change page: the claim in context, rating, rationale, evidence."""
+"""The verdict list and change page: the desk claim, where it appears, its verdict, and the
+reviewers' ratings it was set from."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
 from annotations import services
-from annotations.admin.display import in_context, review_page_link, status_badge
+from annotations.admin.display import appearances, status_badge
 from annotations.admin.filters import VerdictOutletFilter
 from annotations.admin.moderated import ReviewedAdmin
-from annotations.models import Verdict
+from annotations.models import ClaimRating, Span, Verdict
+
+
+def live_mentions() -> Prefetch:
+    """A desk claim's live mentions with their documents' names, in one query for a page."""
+    return Prefetch(
+        "desk_claim__mentions",
+        queryset=Span.objects.filter(deleted_at__isnull=True)
+        .select_related("document")
+        .only("id", "desk_claim_id", "document__id", "document__title", "document__outlet")
+        .order_by("document_id", "start", "id"),
+        to_attr="live_mentions",
+    )
 
 
 class VerdictAdmin(ReviewedAdmin):
-    project_path = "span__document__project"
+    project_path = "desk_claim__project"
     list_display = [
         "id",
         "claim",
@@ -27,12 +40,12 @@ class VerdictAdmin(ReviewedAdmin):
         "rationale_short",
         "author",
         "review",
-        "document_link",
+        "appears_in",
         "updated_at",
     ]
     list_display_links = ["id"]
     list_filter = [
-        ("span__document__project", admin.RelatedOnlyFieldListFilter),
+        ("desk_claim__project", admin.RelatedOnlyFieldListFilter),
         "rating",
         "review_status",
         ("author", admin.RelatedOnlyFieldListFilter),
@@ -40,17 +53,19 @@ class VerdictAdmin(ReviewedAdmin):
         VerdictOutletFilter,
         ("created_at", admin.DateFieldListFilter),
     ]
-    search_fields = ["span__text", "rationale", "span__document__title"]
-    list_select_related = ["span__document", "author"]
+    search_fields = ["desk_claim__wording", "rationale"]
+    list_select_related = ["desk_claim", "author"]
     ordering = ["-id"]
     change_form_template = "admin/annotations/verdict/change_form.html"
     fields = (
-        "span",
+        "desk_claim",
         "claim",
+        "appears_in",
         "rating",
         "rationale",
         "evidence",
         "author",
+        "ratings",
         "review_status",
         "review_reason",
         "reviewed_by",
@@ -63,7 +78,15 @@ class VerdictAdmin(ReviewedAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return (
-            super().get_queryset(request).defer("span__document__text", "span__document__metadata")
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                live_mentions(),
+                Prefetch(
+                    "desk_claim__ratings",
+                    queryset=ClaimRating.objects.select_related("author"),
+                ),
+            )
         )
 
     def review_one(
@@ -80,10 +103,13 @@ class VerdictAdmin(ReviewedAdmin):
             verdicts=queryset, actor=actor, status=status, reason=reason
         )
 
-    @admin.display(description="claim in context")
-    def claim(self, verdict: Verdict) -> SafeString:
-        span = verdict.span
-        return in_context(span.prefix, span.text, span.suffix, span.label)
+    @admin.display(description="desk claim", ordering="desk_claim__wording")
+    def claim(self, verdict: Verdict) -> str:
+        return Truncator(verdict.desk_claim.wording).chars(160)
+
+    @admin.display(description="appears in")
+    def appears_in(self, verdict: Verdict) -> SafeString | str:
+        return appearances(getattr(verdict.desk_claim, "live_mentions", []))
 
     @admin.display(description="rationale")
     def rationale_short(self, verdict: Verdict) -> str:
@@ -92,11 +118,6 @@ class VerdictAdmin(ReviewedAdmin):
     @admin.display(description="review", ordering="review_status")
     def review(self, verdict: Verdict) -> SafeString:
         return status_badge(verdict.review_status, verdict.review_reason)
-
-    @admin.display(description="document", ordering="span__document__title")
-    def document_link(self, verdict: Verdict) -> SafeString:
-        span = verdict.span
-        return review_page_link(span.document_id, verdict.span_id, span.document.title)
 
     @admin.display(description="evidence links")
     def evidence(self, verdict: Verdict) -> SafeString | str:
@@ -111,10 +132,30 @@ class VerdictAdmin(ReviewedAdmin):
             ),
         )
 
-    def describe_for_confirmation(self, verdict: Verdict) -> SafeString:
-        span = verdict.span
+    @admin.display(description="reviewers' ratings")
+    def ratings(self, verdict: Verdict) -> SafeString | str:
+        rows = list(verdict.desk_claim.ratings.all())
+        if not rows:
+            return "—"
         return format_html(
-            "{} on {}",
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li><strong>{}</strong> by {}{}</li>",
+                (
+                    (
+                        r.get_rating_display(),
+                        r.author.get_username(),
+                        f": {Truncator(r.rationale).chars(200)}" if r.rationale else "",
+                    )
+                    for r in rows
+                ),
+            ),
+        )
+
+    def describe_for_confirmation(self, verdict: Verdict) -> SafeString:
+        return format_html(
+            "{} on “{}”",
             verdict.get_rating_display(),
-            in_context(span.prefix, span.text, span.suffix, span.label),
+            Truncator(verdict.desk_claim.wording).chars(160),
         )

@@ -65,15 +65,20 @@ With `offset_unit=utf16` (JavaScript, the browser, doccano's editor) or `offset_
 (the `X-Offset-Unit` header, and in the file as each format says below).
 
 - `jsonl`: one document a line: `id`, `text`, `label` as `[[start, end, "CLAIM"], ...]`
-  (doccano's layout), `spans` with every span field (speaker, note, verdict ...), `meta` with the
+  (doccano's layout), `spans` with every span field (speaker, note, `desk_claim`: the id of
+  the desk claim a CLAIM is a mention of, its desk claim's verdict ...), `meta` with the
   document's metadata, and `offset_unit`. For doccano, ask for `offset_unit=utf16`.
 - `w3c`: a W3C Web Annotation AnnotationCollection (JSON-LD) with ids on the collection, its
   page and each annotation, `@context` on each annotation, the article's URL as the target's
   `source`: TextPositionSelector (code points, as the W3C model defines it: no other unit) and
-  TextQuoteSelector, the label as a `tagging` body, the verdict as an `assessing` body, the
+  TextQuoteSelector, the label as a `tagging` body, for a CLAIM its desk claim as an
+  `identifying` SpecificResource (`source`: the desk claim's API address, `label`: its wording),
+  the verdict as an `assessing` body, the
   rationale (`describing`) and evidence links (`linking`) as bodies.
-- `claimreview`: a JSON array of schema.org ClaimReview objects, one per CLAIM whose verdict is
-  approved (no offsets).
+- `claimreview`: a JSON array of schema.org ClaimReview objects, one per desk claim whose
+  verdict is approved: `claimReviewed` its wording, `itemReviewed.appearance` every article
+  whose mentions pass the filters, `itemReviewed.firstAppearance` the earliest (by published
+  date, else import time); no offsets.
 - `conll`: CoNLL-2003 as `spacy convert` reads it: `-DOCSTART- -X- O O` before each document,
   a blank line between sentences, one token a line (token, start, end, BIO tag), no comments.
   Lossy: when spans overlap, the one that starts first wins (then the longer, then CLAIM, QUOTE,
@@ -234,7 +239,9 @@ class ProjectExportView(APIView):
                 "project's moderators (ask for status=approved)."
             )
         if fmt == "claimreview":
-            spans = spans.filter(label="CLAIM", verdict__review_status=ReviewStatus.APPROVED)
+            spans = spans.filter(
+                label="CLAIM", desk_claim__verdict__review_status=ReviewStatus.APPROVED
+            )
         module = FORMATS[fmt]
         groups = selectors.export_groups(
             spans, approved_verdicts_only=approved_only, with_suggestions=with_suggestions(module)
@@ -280,7 +287,7 @@ class ProjectSpansView(APIView):
             selectors.project_spans(request.user, project=project),
             request.query_params,
             default_status=STATUS_ALL,
-        ).select_related("author", "verdict__author")
+        ).select_related("author", "desk_claim__verdict__author")
         paginator = NewestFirst()
         page = paginator.paginate_queryset(spans, request, view=self)
         return paginator.get_paginated_response(s.SpanSerializer(page, many=True).data)

@@ -7,7 +7,8 @@ from django.shortcuts import get_object_or_404
 from rest_framework.request import Request
 
 from annotations import selectors
-from annotations.models import Document, Project, Span, Suggestion
+from annotations.errors import ValidationError
+from annotations.models import DeskClaim, Document, Project, Span, Suggestion
 
 
 def project_for(request: Request, project_id: int) -> Project:
@@ -28,3 +29,23 @@ def span_for(request: Request, span_id: int) -> Span:
 
 def suggestion_for(request: Request, suggestion_id: int) -> Suggestion:
     return get_object_or_404(selectors.suggestions_for(request.user), pk=suggestion_id)
+
+
+def desk_claim_for(request: Request, desk_claim_id: int) -> DeskClaim:
+    return get_object_or_404(
+        selectors.desk_claims_for(request.user).select_related("verdict__author"),
+        pk=desk_claim_id,
+    )
+
+
+def desk_claim_named(
+    request: Request, desk_claim_id: int | None, *, field: str
+) -> DeskClaim | None:
+    """A desk claim a request body names by id: one the requester may see, else a 400 naming
+    the field (it is input, not the resource the URL names). None stays None."""
+    if desk_claim_id is None:
+        return None
+    found = selectors.desk_claims_for(request.user).filter(pk=desk_claim_id).first()
+    if found is None:
+        raise ValidationError(f"There is no desk claim {desk_claim_id} among yours.", field=field)
+    return found

@@ -52,12 +52,15 @@ class SpanReviewView(APIView):
 
 
 class VerdictReviewView(APIView):
-    """Approve, reject (with a reason) or reopen the verdict on a claim."""
+    """Approve, reject (with a reason) or reopen the verdict of the desk claim this span is a
+    mention of (an alias of /desk-claims/{id}/verdict/review/)."""
 
     @extend_schema(request=ReviewSerializer, responses=s.VerdictSerializer)
     def post(self, request: Request, span_id: int) -> Response:
         span = span_for(request, span_id)
-        verdict = get_object_or_404(Verdict, span=span)
+        verdict = get_object_or_404(
+            Verdict, desk_claim__isnull=False, desk_claim_id=span.desk_claim_id
+        )
         data = _valid(request)
         verdict = services.verdict_review(verdict=verdict, actor=policy.actor_of(request), **data)
         return Response(s.VerdictSerializer(verdict).data)

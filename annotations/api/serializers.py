@@ -4,13 +4,17 @@ lists come from annotations.domain, which the workspace's presenters read too.""
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from annotations.domain import claim as claim_domain
 from annotations.domain import span as span_domain
 from annotations.domain import suggestion as suggestion_domain
 from annotations.domain import verdict as verdict_domain
 from annotations.models import (
     MAX_DOCUMENT_LENGTH,
+    ClaimRating,
+    DeskClaim,
     Document,
     Label,
     Project,
@@ -20,6 +24,7 @@ from annotations.models import (
     SuggestionRun,
     Verdict,
 )
+from annotations.presenters import span_verdict
 from annotations.services import MAX_EVIDENCE_LINKS, MAX_URL_LENGTH
 
 MAX_OFFSET = MAX_DOCUMENT_LENGTH
@@ -104,7 +109,7 @@ class SpanSerializer(serializers.ModelSerializer):
         return span_domain.origin(span.suggestion_id)
 
     def get_verdict(self, span: Span) -> dict | None:
-        verdict = getattr(span, "verdict", None)
+        verdict = span_verdict(span)
         return VerdictSerializer(verdict).data if verdict is not None else None
 
 
@@ -136,6 +141,14 @@ class DocumentDetailSerializer(serializers.ModelSerializer):
 class SpanCreateSerializer(serializers.Serializer):
     # A field named `label` shadows Field.label (its display name) in the DRF stubs.
     label = serializers.ChoiceField(choices=Label.choices)  # type: ignore[assignment]
+    desk_claim = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="For a CLAIM: the desk claim (of the document's project) it is a mention of. "
+        "Without one it joins the desk claim of a CLAIM on the same words, else a new one.",
+    )
     start = serializers.IntegerField(min_value=0, max_value=MAX_OFFSET)
     end = serializers.IntegerField(min_value=1, max_value=MAX_OFFSET)
     # Exactly the characters the offsets cover: never trimmed, so the server can compare.
@@ -233,3 +246,146 @@ class AcceptAboveSerializer(serializers.Serializer):
 class AcceptedSerializer(serializers.Serializer):
     accepted = serializers.IntegerField()
     spans = SpanSerializer(many=True)
+
+
+# --- desk claims, their mentions, ratings and verdict -------------------------------------------
+
+
+class DeskClaimSerializer(serializers.ModelSerializer):
+    created_by = serializers.CharField(source="created_by.username", default=None, read_only=True)
+    mention_count = serializers.IntegerField(read_only=True, help_text="Live mentions.")
+    rating_count = serializers.IntegerField(read_only=True)
+    verdict = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DeskClaim
+        fields = [*claim_domain.API_FIELDS, "mention_count", "rating_count", "verdict"]
+
+    @extend_schema_field(VerdictSerializer(allow_null=True))
+    def get_verdict(self, desk_claim: DeskClaim) -> dict | None:
+        verdict = getattr(desk_claim, "verdict", None)
+        return VerdictSerializer(verdict).data if verdict is not None else None
+
+
+class MentionDocumentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Document
+        fields = ["id", "title", "outlet", "published_on", "source_url", "created_at"]
+
+
+class MentionSerializer(serializers.ModelSerializer):
+    """A CLAIM span as a mention of its desk claim, with its article."""
+
+    span = serializers.IntegerField(source="pk", read_only=True)
+    document = MentionDocumentSerializer(read_only=True)
+    author = serializers.CharField(source="author.username", read_only=True)
+
+    class Meta:
+        model = Span
+        fields = ["span", "document", "start", "end", "text", "author", "review_status"]
+
+
+class RatingSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.username", read_only=True)
+
+    class Meta:
+        model = ClaimRating
+        fields = list(claim_domain.RATING_API_FIELDS)
+
+
+class DeskClaimDetailSerializer(DeskClaimSerializer):
+    """A desk claim with its mentions (earliest article first), every reviewer's rating, its
+    verdict with the verdict's history, and the history of its wording."""
+
+    mentions = serializers.SerializerMethodField()
+    ratings = serializers.SerializerMethodField()
+    verdict = serializers.SerializerMethodField()
+    history = serializers.SerializerMethodField()
+
+    class Meta(DeskClaimSerializer.Meta):
+        fields = [*DeskClaimSerializer.Meta.fields, "mentions", "ratings", "history"]
+
+    @extend_schema_field(MentionSerializer(many=True))
+    def get_mentions(self, desk_claim: DeskClaim) -> list[dict]:
+        return list(MentionSerializer(self.context["mentions"], many=True).data)
+
+    @extend_schema_field(RatingSerializer(many=True))
+    def get_ratings(self, desk_claim: DeskClaim) -> list[dict]:
+        return list(RatingSerializer(self.context["ratings"], many=True).data)
+
+    @extend_schema_field(VerdictDetailSerializer(allow_null=True))
+    def get_verdict(self, desk_claim: DeskClaim) -> dict | None:
+        verdict = getattr(desk_claim, "verdict", None)
+        if verdict is None:
+            return None
+        return VerdictDetailSerializer(
+            verdict, context={"history": self.context["verdict_history"]}
+        ).data
+
+    @extend_schema_field(HistoryEntrySerializer(many=True))
+    def get_history(self, desk_claim: DeskClaim) -> list[dict]:
+        return list(HistoryEntrySerializer(self.context["history"], many=True).data)
+
+
+class DeskClaimCreateSerializer(serializers.Serializer):
+    wording = serializers.CharField(max_length=claim_domain.MAX_WORDING_LENGTH)
+
+
+class DeskClaimUpdateSerializer(serializers.Serializer):
+    wording = serializers.CharField(max_length=claim_domain.MAX_WORDING_LENGTH)
+    version = serializers.IntegerField(
+        min_value=1, max_value=MAX_VERSION, help_text="The version you read; a stale one gets 409."
+    )
+
+
+class RatingWriteSerializer(VerdictWriteSerializer):
+    version = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_VERSION,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Required when you already rated the claim: the version you read.",
+    )
+
+
+class MentionMoveSerializer(serializers.Serializer):
+    desk_claim = serializers.IntegerField(
+        min_value=1,
+        allow_null=True,
+        help_text="The desk claim (of the span's project) to move the mention to; null for a "
+        "new desk claim worded as the span's text.",
+    )
+    version = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_VERSION,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The span's version you read; if it changed since, 409.",
+    )
+
+
+class ProposalRequestSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=MAX_DOCUMENT_LENGTH, trim_whitespace=False)
+    exclude = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        max_length=50,
+        required=False,
+        default=list,
+        help_text="Desk claims to leave out (the one the span is already a mention of).",
+    )
+
+
+class ProposalSerializer(serializers.Serializer):
+    desk_claim = DeskClaimSerializer()
+    score = serializers.FloatField(help_text="0 to 1: how near its wording is to the text.")
+    reason = serializers.CharField(help_text="Why it is proposed, in words.")
+    found_in = serializers.CharField(
+        help_text='"same story" or "same article" when it is mentioned there, else "".'
+    )
+
+
+class ProposalsSerializer(serializers.Serializer):
+    proposals = ProposalSerializer(many=True)
+    new_wording = serializers.CharField(help_text="The wording a new desk claim would take.")

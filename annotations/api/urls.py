@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations.api import exports, moderation, views
+from annotations.api import claims, exports, moderation, views
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
@@ -21,6 +21,42 @@ urlpatterns = [
     path("spans/<id:span_id>/", views.SpanDetailView.as_view(), name="api-span"),
     path("spans/<id:span_id>/restore/", views.SpanRestoreView.as_view(), name="api-span-restore"),
     path("spans/<id:span_id>/verdict/", views.SpanVerdictView.as_view(), name="api-span-verdict"),
+    # Desk claims: their mentions, ratings and verdict
+    path(
+        "projects/<id:project_id>/desk-claims/",
+        claims.ProjectDeskClaimsView.as_view(),
+        name="api-project-desk-claims",
+    ),
+    path(
+        "desk-claims/<id:desk_claim_id>/",
+        claims.DeskClaimDetailView.as_view(),
+        name="api-desk-claim",
+    ),
+    path(
+        "desk-claims/<id:desk_claim_id>/ratings/",
+        claims.DeskClaimRatingsView.as_view(),
+        name="api-desk-claim-ratings",
+    ),
+    path(
+        "desk-claims/<id:desk_claim_id>/verdict/",
+        claims.DeskClaimVerdictView.as_view(),
+        name="api-desk-claim-verdict",
+    ),
+    path(
+        "desk-claims/<id:desk_claim_id>/verdict/review/",
+        claims.DeskClaimVerdictReviewView.as_view(),
+        name="api-desk-claim-verdict-review",
+    ),
+    path(
+        "spans/<id:span_id>/desk-claim/",
+        claims.SpanDeskClaimView.as_view(),
+        name="api-span-desk-claim",
+    ),
+    path(
+        "documents/<id:document_id>/desk-claim-proposals/",
+        claims.DocumentDeskClaimProposalsView.as_view(),
+        name="api-document-desk-claim-proposals",
+    ),
     # Machine suggestions
     path(
         "documents/<id:document_id>/suggest/",

@@ -17,7 +17,13 @@ from rest_framework.views import APIView
 from annotations import policy, selectors, services
 from annotations.api import serializers as s
 from annotations.api.filters import STATUS_ALL, filter_documents, filter_parameters
-from annotations.api.lookups import document_for, project_for, span_for, suggestion_for
+from annotations.api.lookups import (
+    desk_claim_named,
+    document_for,
+    project_for,
+    span_for,
+    suggestion_for,
+)
 from annotations.errors import ValidationError
 from annotations.models import Verdict
 
@@ -105,6 +111,7 @@ class DocumentSpansView(APIView):
     def post(self, request: Request, document_id: int) -> Response:
         document = document_for(request, document_id)
         data = _valid(s.SpanCreateSerializer, request)
+        data["desk_claim"] = desk_claim_named(request, data["desk_claim"], field="desk_claim")
         span = services.span_create(document=document, actor=policy.actor_of(request), **data)
         return Response(s.SpanSerializer(span).data, status=status.HTTP_201_CREATED)
 
@@ -146,18 +153,36 @@ def _version_param(request: Request) -> int | None:
     return int(raw)
 
 
+def span_verdict_of(span) -> Verdict:
+    """The verdict of the desk claim a span is a mention of (404 when it has none)."""
+    return get_object_or_404(
+        Verdict.objects.select_related("author"),
+        desk_claim__isnull=False,
+        desk_claim_id=span.desk_claim_id,
+    )
+
+
 class SpanVerdictView(APIView):
+    """An alias of /desk-claims/{id}/verdict/ for the desk claim this span is a mention of:
+    the verdict is the desk claim's, shown on every mention (clients written when a verdict
+    belonged to a span keep working). Any member sets it; a CLAIM only."""
+
     def _detail(self, verdict: Verdict) -> dict:
         history = selectors.object_history(object_type="verdict", object_id=verdict.pk)
         return s.VerdictDetailSerializer(verdict, context={"history": history}).data
 
-    @extend_schema(responses=s.VerdictDetailSerializer)
+    @extend_schema(
+        summary="The verdict of this mention's desk claim (alias)",
+        responses=s.VerdictDetailSerializer,
+    )
     def get(self, request: Request, span_id: int) -> Response:
-        span = span_for(request, span_id)
-        verdict = get_object_or_404(Verdict.objects.select_related("author"), span=span)
-        return Response(self._detail(verdict))
+        return Response(self._detail(span_verdict_of(span_for(request, span_id))))
 
-    @extend_schema(request=s.VerdictWriteSerializer, responses=s.VerdictDetailSerializer)
+    @extend_schema(
+        summary="Set the verdict of this mention's desk claim (alias)",
+        request=s.VerdictWriteSerializer,
+        responses=s.VerdictDetailSerializer,
+    )
     def put(self, request: Request, span_id: int) -> Response:
         span = span_for(request, span_id)
         data = _valid(s.VerdictWriteSerializer, request)
@@ -165,6 +190,7 @@ class SpanVerdictView(APIView):
         return Response(self._detail(verdict))
 
     @extend_schema(
+        summary="Remove the verdict of this mention's desk claim (alias)",
         parameters=[OpenApiParameter("version", int, description="Refused (409) when stale.")],
         responses={204: None},
     )

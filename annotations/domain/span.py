@@ -94,6 +94,10 @@ FIELDS: tuple[SpanField, ...] = (
     SpanField("suffix", _SHOWN | In.NEW),
     SpanField("speaker", _OWN, default=""),  # only a QUOTE has one
     SpanField("note", _OWN, default=""),
+    # The desk claim a CLAIM is a mention of (None for other labels). Not a NEW value: the
+    # service or the import's writer decides it (joins a same-words CLAIM or makes one). Not in
+    # the snapshot either: a move is its own history event (services.spans.mention_move).
+    SpanField("desk_claim", _SHOWN, source="desk_claim_id", default=None, column="desk_claim_id"),
     SpanField("author", _SHOWN, source="author__username"),
     SpanField("origin", _SHOWN, source="suggestion_id", derive=origin, default=None),
     SpanField("review_status", _OWN, default=PENDING),
@@ -101,7 +105,8 @@ FIELDS: tuple[SpanField, ...] = (
     SpanField("reviewed_at", In.EXPORT),
     SpanField("deleted", In.HISTORY, source="deleted_at", derive=_is_deleted, default=None),
     SpanField("version", In.API | In.HISTORY | In.NEW, default=1),
-    SpanField("verdict", In.API, default=None),  # its own object: each reader builds it
+    # Its desk claim's verdict, its own object (each reader builds it): shown on every mention.
+    SpanField("verdict", In.API, default=None),
     SpanField("created_at", _SHOWN),
     SpanField("updated_at", _SHOWN),
 )

@@ -63,7 +63,8 @@ class VerdictRow:
     updated_at: datetime
 
 
-# What the export reads of a span's verdict, joined to the span's row (after its own values).
+# What the export reads of a span's verdict (its desk claim's), joined to the span's row (after
+# its own values).
 VERDICT_SOURCES = (
     "id",
     "rating",
@@ -74,16 +75,21 @@ VERDICT_SOURCES = (
     "reviewed_at",
     "updated_at",
 )
+# And of its desk claim, besides its id (a span field): the canonical wording.
+DESK_CLAIM_SOURCES = ("desk_claim__wording",)
 # Where each value sits in a span row, the tuple the export's SQL returns (see
 # annotations.selectors.export_groups): the span's exported fields first (so a format can zip
-# them with their names), then its document's id, then its verdict's.
+# them with their names), then its document's id, then its verdict's, then its desk claim's.
 SPAN_COLUMNS = (
     *span_domain.EXPORT_FIELDS,
     "document_id",
     *(f"verdict_{source.split('__')[0]}" for source in VERDICT_SOURCES),
+    "desk_claim_wording",
 )
 DOCUMENT_ID = SPAN_COLUMNS.index("document_id")
 _VERDICT = SPAN_COLUMNS.index("verdict_id")
+_VERDICT_END = _VERDICT + len(VERDICT_SOURCES)
+_WORDING = SPAN_COLUMNS.index("desk_claim_wording")
 
 
 class SpanRow(tuple):
@@ -92,7 +98,8 @@ class SpanRow(tuple):
     A tuple rather than a dataclass because an export handles a million of them: building a
     dataclass a row cost more than reading the row did. Its fields are properties made from
     SPAN_COLUMNS below (the origin shown, not the suggestion id stored); the verdict is built
-    when it is read."""
+    when it is read. `desk_claim` is the id of the desk claim a CLAIM is a mention of,
+    `desk_claim_wording` its wording."""
 
     __slots__ = ()
 
@@ -104,7 +111,9 @@ class SpanRow(tuple):
     def verdict(self) -> VerdictRow | None:
         if self[_VERDICT] is None:
             return None
-        rating, rationale, links, author, status, reviewed_at, updated_at = self[_VERDICT + 1 :]
+        rating, rationale, links, author, status, reviewed_at, updated_at = self[
+            _VERDICT + 1 : _VERDICT_END
+        ]
         if isinstance(links, str):
             links = json.loads(links)
         return VerdictRow(rating, rationale, links, author, status, reviewed_at, updated_at)
@@ -119,6 +128,7 @@ def _column(index: int, derive: Callable[[Any], Any] | None) -> property:
 _DERIVE = {spec.name: spec.derive for spec in span_domain.EXPORT}
 for _index, _name in enumerate(SPAN_COLUMNS[:_VERDICT]):
     setattr(SpanRow, _name, _column(_index, _DERIVE.get(_name)))
+SpanRow.desk_claim_wording = _column(_WORDING, None)  # type: ignore[attr-defined]
 
 
 def span_object_maker() -> Callable[[SpanRow], dict[str, Any]]:
@@ -205,6 +215,9 @@ class ExportContext:
 
     def span_api_url(self, span_id: int) -> str:
         return f"{self.base_url}/api/v1/spans/{span_id}/"
+
+    def desk_claim_api_url(self, desk_claim_id: int) -> str:
+        return f"{self.base_url}/api/v1/desk-claims/{desk_claim_id}/"
 
 
 def check_span(document: DocumentRow, span: SpanRow) -> None:

@@ -6,8 +6,11 @@ one taken out of the file stands alone. Target: the article (`source`: its URL, 
 document's page here when it has none; `scope`: the document's page here), with a
 TextPositionSelector (code points, end exclusive, as the W3C model defines it: the only unit
 this format offers) and a TextQuoteSelector (exact, prefix, suffix). Bodies: the label (purpose
-`tagging`), the speaker (`identifying`), the note (`commenting`), and for a claim with a verdict
-the rating (`assessing`), the rationale (`describing`) and each evidence link (`linking`).
+`tagging`), the speaker (`identifying`), the note (`commenting`); for a CLAIM the desk claim it
+is a mention of, as a SpecificResource whose `source` is the desk claim's API address and whose
+`label` is its wording (purpose `identifying`: it says which claim these words are), and, when
+the desk claim has a verdict, the rating (`assessing`), the rationale (`describing`) and each
+evidence link (`linking`).
 Only terms of the W3C context are used, so a JSON-LD processor drops nothing.
 
 The W3C context ships with the app (data/anno.jsonld, see data/SOURCES.md): document_loader
@@ -70,6 +73,15 @@ def annotation(span: SpanRow, *, source: str, scope: str, context: ExportContext
         bodies.append(_text_body("identifying", span.speaker))
     if span.note:
         bodies.append(_text_body("commenting", span.note))
+    if span.desk_claim is not None:
+        bodies.append(
+            {
+                "type": "SpecificResource",
+                "purpose": "identifying",
+                "source": context.desk_claim_api_url(span.desk_claim),
+                "label": span.desk_claim_wording,
+            }
+        )
     verdict = span.verdict
     if verdict is not None:
         bodies.append(_text_body("assessing", verdict.rating))

@@ -2,7 +2,9 @@
 constraints and triggers check every row as they do for INSERT.
 
 A span row is its ids and times, then its own values (annotations.domain.span.NEW_FIELDS) in
-their order; its history record is the domain's snapshot of the same values."""
+their order; its history record is the domain's snapshot of the same values. The desk claims
+the CLAIMs need (annotations.imports.mentions) go in first, with COPY too, in the same
+transaction; their search vectors are filled by their table's trigger."""
 
 from __future__ import annotations
 
@@ -14,13 +16,30 @@ import orjson
 from django.db import connection, models
 
 from annotations.domain import span as span_domain
-from annotations.models import AuditEvent, Document, Span
+from annotations.imports.mentions import new_desk_claims
+from annotations.models import AuditEvent, DeskClaim, Document, Span
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-SPAN_COLUMNS: tuple[str, ...] = ("id", "document_id", "author_id", "created_at", "updated_at")
+SPAN_COLUMNS: tuple[str, ...] = (
+    "id",
+    "document_id",
+    "author_id",
+    "created_at",
+    "updated_at",
+    "desk_claim_id",
+)
 SPAN_COLUMNS += span_domain.NEW_FIELDS
+DESK_CLAIM_COLUMNS = (
+    "id",
+    "project_id",
+    "wording",
+    "created_by_id",
+    "version",
+    "created_at",
+    "updated_at",
+)
 DOCUMENT_COLUMNS = (
     "id",
     "project_id",
@@ -116,6 +135,28 @@ class _Rows:
             self.lines, self.size = [], 0
 
 
+def _write_desk_claims(
+    cursor: Any, *, project_id: int, actor: User, wordings: list[str], at: str
+) -> list[int]:
+    """The desk claims, and the history record of each; returns their ids in order."""
+    if not wordings:
+        return []
+    ids = next_ids(cursor, DeskClaim, len(wordings))
+    raw, text, dumps = cursor.cursor, _text, orjson.dumps
+    with raw.copy(_copy(DeskClaim, DESK_CLAIM_COLUMNS)) as copy:
+        rows = _Rows(copy)
+        for pk, wording in zip(ids, wordings, strict=True):
+            rows.add(f"{pk}\t{project_id}\t{text(wording)}\t{actor.pk}\t1\t{at}\t{at}\n")
+        rows.flush()
+    with raw.copy(_copy(AuditEvent, AUDIT_COLUMNS)) as copy:
+        rows = _Rows(copy)
+        for pk, wording in zip(ids, wordings, strict=True):
+            after = dumps({"wording": wording, "version": 1}).decode()
+            rows.add(f"{project_id}\tdeskclaim\t{pk}\timport\t{actor.pk}\t{text(after)}\t{at}\n")
+        rows.flush()
+    return ids
+
+
 def write_spans(
     *,
     project_id: int,
@@ -123,24 +164,31 @@ def write_spans(
     spans: Sequence[tuple[int, Sequence[span_domain.NewSpan]]],
     now: datetime,
 ) -> None:
-    """Spans, grouped by document id, and the history record of each."""
+    """Spans, grouped by document id, the desk claims their CLAIMs need, and the history record
+    of each."""
     total = sum(len(group) for _, group in spans)
     if not total:
         return
     fields, text, dumps, snapshot = _fields, _text, orjson.dumps, span_domain.snapshot
     at = now.isoformat()
+    wordings, chosen = new_desk_claims(spans)
     with connection.cursor() as cursor:
+        with connection.wrap_database_errors:
+            claim_ids = _write_desk_claims(
+                cursor, project_id=project_id, actor=actor, wordings=wordings, at=at
+            )
         ids = iter(next_ids(cursor, Span, total))
         raw = cursor.cursor
         audit = []
         with connection.wrap_database_errors:
             with raw.copy(_copy(Span, SPAN_COLUMNS)) as copy:
                 rows = _Rows(copy)
-                for document_id, group in spans:
+                for (document_id, group), indexes in zip(spans, chosen, strict=True):
                     head = f"\t{document_id}\t{actor.pk}\t{at}\t{at}\t"
-                    for span in group:
+                    for span, index in zip(group, indexes, strict=True):
                         pk = next(ids)
-                        rows.add(f"{pk}{head}{fields(span)}\n")
+                        desk_claim = "\\N" if index is None else claim_ids[index]
+                        rows.add(f"{pk}{head}{desk_claim}\t{fields(span)}\n")
                         audit.append(
                             f"{project_id}\tspan\t{pk}\timport\t{actor.pk}\t"
                             f"{text(dumps(snapshot(span)).decode())}\t{at}\n"

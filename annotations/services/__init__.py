@@ -7,6 +7,7 @@ version of what it edits and records who did what in AuditEvent. One module per 
 
 from annotations.domain.span import context as span_context
 from annotations.domain.text import normalize_text
+from annotations.services.claims import desk_claim_create, desk_claim_update
 from annotations.services.common import (
     MAX_EVIDENCE_LINKS,
     MAX_URL_LENGTH,
@@ -28,7 +29,13 @@ from annotations.services.moderation import (
     verdict_review_bulk,
 )
 from annotations.services.people import membership_set, project_get_or_create, user_get_or_create
-from annotations.services.spans import span_create, span_delete, span_restore, span_update
+from annotations.services.spans import (
+    mention_move,
+    span_create,
+    span_delete,
+    span_restore,
+    span_update,
+)
 from annotations.services.suggestions import (
     suggestion_accept,
     suggestion_reject,
@@ -42,7 +49,7 @@ from annotations.services.suggestions import (
     suggestion_runs_sweep,
     suggestions_accept_above,
 )
-from annotations.services.verdicts import verdict_delete, verdict_set
+from annotations.services.verdicts import rating_delete, rating_set, verdict_delete, verdict_set
 
 __all__ = [
     "MAX_EVIDENCE_LINKS",
@@ -52,13 +59,18 @@ __all__ = [
     "LineError",
     "check_storable",
     "check_storable_json",
+    "desk_claim_create",
+    "desk_claim_update",
     "document_import",
     "document_import_jsonl",
     "membership_assign",
     "membership_remove",
     "membership_set",
+    "mention_move",
     "normalize_text",
     "project_get_or_create",
+    "rating_delete",
+    "rating_set",
     "retrain_if_due",
     "span_context",
     "span_create",

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from annotations.domain import span as span_domain
 from annotations.domain.text import unstorable
 from annotations.errors import NON_FIELD, ValidationError
-from annotations.models import AuditEvent, Span, Verdict
+from annotations.models import AuditEvent, ClaimRating, DeskClaim, Span, Verdict
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -88,3 +88,16 @@ def full_clean(obj: Any, **options: Any) -> None:
         raise ValidationError(
             {k if k != "__all__" else NON_FIELD: list(v) for k, v in exc.message_dict.items()}
         ) from None
+
+
+def desk_claim_snapshot(desk_claim: DeskClaim) -> dict[str, Any]:
+    return {"wording": desk_claim.wording, "version": desk_claim.version}
+
+
+def rating_snapshot(rating: ClaimRating) -> dict[str, Any]:
+    return {
+        "rating": rating.rating,
+        "rationale": rating.rationale,
+        "evidence_links": list(rating.evidence_links),
+        "version": rating.version,
+    }

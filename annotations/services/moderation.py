@@ -115,7 +115,7 @@ def verdict_review(
     with transaction.atomic():
         verdict = (
             Verdict.objects.select_for_update(of=("self",))
-            .select_related("span__document")
+            .select_related("desk_claim")
             .get(pk=verdict.pk)
         )
         if version is not None and verdict.version != version:
@@ -124,7 +124,7 @@ def verdict_review(
                 f"it is now version {verdict.version}).",
                 current=verdict_snapshot(verdict),
             )
-        project_id = verdict.span.document.project_id
+        project_id = verdict.desk_claim.project_id
         if not policy.can_review(actor, project_id):
             raise NotAllowed("Only a moderator of the project can review its verdicts.")
         if verdict.review_status == status and verdict.review_reason == reason:
@@ -266,7 +266,7 @@ def verdict_review_bulk(
         rows = list(
             Verdict.objects.select_for_update(of=("self",))
             .filter(pk__in=ids)
-            .annotate(project_id=F("span__document__project_id"))
+            .annotate(project_id=F("desk_claim__project_id"))
             .order_by("pk")
         )
         _check_projects(actor, {row.project_id for row in rows}, "verdicts")
@@ -316,7 +316,8 @@ def membership_assign(*, project: Project, user: User, role: str, actor: User) -
 
 
 def membership_remove(*, membership: Membership, actor: User) -> None:
-    """Take a user out of a project. Their spans and verdicts stay (authors are PROTECTed)."""
+    """Take a user out of a project. Their spans, ratings and verdicts stay (authors are
+    PROTECTed)."""
     if not policy.can_manage_people(actor):
         raise NotAllowed("Only a superuser can change who belongs to a project.")
     with transaction.atomic():

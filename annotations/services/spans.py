@@ -1,5 +1,6 @@
-"""Spans: create, edit (versioned), soft-delete and restore. The rules of a valid span are the
-domain's (annotations.domain.span); their refusals become ValidationErrors here."""
+"""Spans: create, edit (versioned), soft-delete and restore, and move a CLAIM (a mention) to
+another desk claim. The rules of a valid span are the domain's (annotations.domain.span); their
+refusals become ValidationErrors here. A CLAIM's desk claim is decided by services.claims."""
 
 from __future__ import annotations
 
@@ -13,7 +14,13 @@ from django.utils import timezone
 from annotations import policy
 from annotations.domain import span as rules
 from annotations.errors import NON_FIELD, Conflict, NotAllowed, ValidationError
-from annotations.models import Document, Label, ReviewStatus, Span, Suggestion
+from annotations.models import DeskClaim, Document, Label, ReviewStatus, Span, Suggestion
+from annotations.services.claims import (
+    check_mention_target,
+    desk_claim_of_new_mention,
+    desk_claim_of_text,
+    lock_desk_claim,
+)
 from annotations.services.common import UNSET, full_clean, record_event, span_snapshot
 
 if TYPE_CHECKING:
@@ -46,10 +53,15 @@ def span_create(
     speaker: str = "",
     note: str = "",
     suggestion: Suggestion | None = None,
+    desk_claim: DeskClaim | None = None,
 ) -> Span:
-    """A new span by `actor`; `suggestion` is the machine suggestion it was accepted from."""
+    """A new span by `actor`; `suggestion` is the machine suggestion it was accepted from.
+
+    A CLAIM is a mention of `desk_claim` (one of the project's), or, without one, of the desk
+    claim of a live CLAIM on the same words, else of a new desk claim worded as its text."""
     if not policy.can_annotate(actor, document.project_id):
         raise NotAllowed("Only members of the project can add spans.")
+    check_mention_target(desk_claim, label=label, project_id=document.project_id)
     with _refusals():
         new = rules.check_span(
             document.text,
@@ -68,6 +80,10 @@ def span_create(
     span = Span(document=document, author=actor, suggestion=suggestion, **new._asdict())
     try:
         with transaction.atomic():
+            if label == Label.CLAIM:
+                span.desk_claim = desk_claim or desk_claim_of_new_mention(
+                    document=document, actor=actor, start=start, end=end, text=text
+                )
             span.save()
             record_event(
                 project_id=document.project_id,
@@ -80,9 +96,6 @@ def span_create(
     except IntegrityError:
         # Two identical creates raced past the check above; the constraint kept one.
         raise ValidationError(_duplicate_message(label, start, end)) from None
-    # A new span has no verdict: known here, so reading span.verdict (the API's answer does)
-    # costs no query.
-    Span.verdict.related.set_cached_value(span, None)
     return span
 
 
@@ -118,15 +131,11 @@ def span_update(
         if not policy.can_edit_span(actor, span):
             raise NotAllowed("Only the span's author or a moderator of the project can edit it.")
         before = span_snapshot(span)
+        desk_claim_before = span.desk_claim_id
 
         new_label = span.label if label is UNSET else label
         with _refusals():
             rules.check_label(new_label)
-        if new_label != Label.CLAIM and hasattr(span, "verdict"):
-            raise ValidationError(
-                "This claim has a verdict; delete the verdict before changing the label.",
-                field="label",
-            )
         range_given = [v is not UNSET for v in (start, end, text)]
         if any(range_given):
             if not all(range_given):
@@ -148,12 +157,24 @@ def span_update(
             with _refusals():
                 rules.check_storable(note, "note")
             span.note = note
+        became_claim = new_label == Label.CLAIM and span.label != Label.CLAIM
         span.label = new_label
 
         if span_snapshot(span) | {"version": 0} == before | {"version": 0}:
             return span  # nothing changed: no new version, no history row
         if _live_twin_exists(span):
             raise ValidationError(_duplicate_message(span.label, span.start, span.end))
+        if new_label != Label.CLAIM:
+            # It leaves its desk claim, which stays (with its verdict and its other mentions).
+            span.desk_claim = None
+        elif became_claim or span.desk_claim_id is None:
+            span.desk_claim = desk_claim_of_new_mention(
+                document=span.document,
+                actor=actor,
+                start=span.start,
+                end=span.end,
+                text=span.text,
+            )
         if span.review_status == ReviewStatus.APPROVED:
             # What a moderator approved is no longer what the span says.
             span.review_status = ReviewStatus.PENDING
@@ -161,13 +182,20 @@ def span_update(
         span.version += 1
         full_clean(span)
         span.save()
+        after = span_snapshot(span)
+        if span.desk_claim_id != desk_claim_before:
+            # The label took it out of its desk claim, or made it a mention of one.
+            before, after = (
+                before | {"desk_claim": desk_claim_before},
+                after | {"desk_claim": span.desk_claim_id},
+            )
         record_event(
             project_id=span.document.project_id,
             obj=span,
             action="update",
             actor=actor,
             before=before,
-            after=span_snapshot(span),
+            after=after,
         )
     return span
 
@@ -194,6 +222,46 @@ def span_restore(*, span: Span, actor: User) -> Span:
         if _live_twin_exists(span):
             raise Conflict("An identical span was made since this one was deleted.")
         _set_deleted(span, actor, None, action="restore")
+    return span
+
+
+def mention_move(
+    *, span: Span, actor: User, desk_claim: DeskClaim | None, version: int | None = None
+) -> Span:
+    """Make a CLAIM a mention of another desk claim of its project (any member may: the desk
+    claims are the desk's), or, with `desk_claim` None, of a new one worded as its text. The
+    desk claim it leaves stays, with its verdict and its other mentions."""
+    with transaction.atomic():
+        span = lock_span(span, version)
+        project_id = span.document.project_id
+        if not policy.can_edit_desk_claim(actor, project_id):
+            raise NotAllowed("Only members of the project can move its claims.")
+        if span.deleted_at is not None:
+            raise Conflict("This span was deleted.", current=span_snapshot(span))
+        if span.label != Label.CLAIM:
+            raise ValidationError(
+                f"Only a CLAIM is a mention of a desk claim; this span is a {span.label}.",
+                field="desk_claim",
+            )
+        check_mention_target(desk_claim, label=span.label, project_id=project_id)
+        if desk_claim is not None:
+            if desk_claim.pk == span.desk_claim_id:
+                return span
+            desk_claim = lock_desk_claim(desk_claim)  # not merged into something going away
+        before = {"desk_claim": span.desk_claim_id, "version": span.version}
+        if desk_claim is None:
+            desk_claim = desk_claim_of_text(project_id=project_id, actor=actor, text=span.text)
+        span.desk_claim = desk_claim
+        span.version += 1
+        span.save(update_fields=["desk_claim", "version", "updated_at"])
+        record_event(
+            project_id=project_id,
+            obj=span,
+            action="move",
+            actor=actor,
+            before=before,
+            after={"desk_claim": span.desk_claim_id, "version": span.version},
+        )
     return span
 
 

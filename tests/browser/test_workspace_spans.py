@@ -124,8 +124,8 @@ def test_verdict_with_rationale_and_two_links_then_changed_shows_both_in_history
     expect(history.nth(1)).to_contain_text("rita updated")
     expect(history.nth(1)).to_contain_text("True; rationale “The ministry confirmed 253.”")
     claim.refresh_from_db()
-    assert claim.verdict.rating == "true"
-    assert claim.verdict.evidence_links == [
+    assert claim.desk_claim.verdict.rating == "true"
+    assert claim.desk_claim.verdict.evidence_links == [
         "https://example.org/police-statement",
         "https://example.org/hospital-count",
     ]

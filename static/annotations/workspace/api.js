@@ -55,8 +55,19 @@ export function createApi({ root, csrfToken }) {
     updateSpan: (id, fields) => request("PATCH", `spans/${id}/`, fields),
     deleteSpan: (id, version) => request("DELETE", `spans/${id}/?version=${version}`),
     restoreSpan: (id) => request("POST", `spans/${id}/restore/`, {}),
-    getVerdict: (id) => request("GET", `spans/${id}/verdict/`),
-    setVerdict: (id, fields) => request("PUT", `spans/${id}/verdict/`, fields),
+    // Desk claims: a CLAIM's desk claim, its ratings and the desk's verdict.
+    getDeskClaim: (id) => request("GET", `desk-claims/${id}/`),
+    updateDeskClaim: (id, fields) => request("PATCH", `desk-claims/${id}/`, fields),
+    setRating: (id, fields) => request("PUT", `desk-claims/${id}/ratings/`, fields),
+    deleteRating: (id, version) => request("DELETE", `desk-claims/${id}/ratings/?version=${version}`),
+    setVerdict: (id, fields) => request("PUT", `desk-claims/${id}/verdict/`, fields),
+    moveMention: (spanId, deskClaimId, version) =>
+      request("PUT", `spans/${spanId}/desk-claim/`, { desk_claim: deskClaimId, version }),
+    proposals: (documentId, start, end, exclude) => {
+      const query = new URLSearchParams({ start, end });
+      for (const id of exclude) query.append("exclude", id);
+      return request("GET", `documents/${documentId}/desk-claim-proposals/?${query}`);
+    },
     // Machine suggestions.
     acceptSuggestion: (id) => request("POST", `suggestions/${id}/accept/`, {}),
     rejectSuggestion: (id) => request("POST", `suggestions/${id}/reject/`, {}),

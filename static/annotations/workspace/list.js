@@ -3,7 +3,7 @@
 
 const SNIPPET = 90;
 
-export function createList({ listEl, countEl, labelFilter, statusFilter, store, labelNames, statusNames, onOpen }) {
+export function createList({ listEl, countEl, labelFilter, statusFilter, store, labelNames, statusNames, verdictWords, onOpen }) {
   let current = null;
   const items = new Map(); // span id -> <li>
 
@@ -36,7 +36,7 @@ export function createList({ listEl, countEl, labelFilter, statusFilter, store, 
     const meta = document.createElement("span");
     meta.className = "muted entry-meta";
     const bits = [span.author, statusNames[span.review_status] || span.review_status];
-    if (span.verdict) bits.push(`verdict: ${span.verdict.rating.replace("_", " ")}`);
+    if (span.verdict) bits.push(`verdict: ${verdictWords(span.verdict)}`);
     if (typeof span.id === "string") bits.push("saving…");
     meta.textContent = bits.join(" · ");
     button.append(meta);

@@ -2,7 +2,9 @@
 //   offsets.js  UTF-16 <-> code points, DOM points <-> offsets (the only place)
 //   paint.js    highlights as nested <mark> elements     store.js    the spans the page knows
 //   select.js   selection and the tag menu                caret.js    a caret for keyboard work
-//   panel.js    the span panel and verdict                list.js     the span list and filters
+//   panel.js    the span panel                            list.js     the span list and filters
+//   claim.js    a CLAIM's desk claim in the panel: wording, proposals, other mentions, ratings,
+//               the desk's verdict (shown on every mention: a mark on the highlight and the list)
 //   keyboard.js every shortcut, in one place              api.js      the REST API
 //   suggestions.js machine suggestions: their layer, list, A/X/N and accept above a score
 //   runs.js     the suggestion run's state and the Suggest button
@@ -48,9 +50,14 @@ const announce = (message) => {
 let current = null; // the span J/K and Enter act on
 const painter = createPainter(container, text, offsets);
 
+function verdictWords(verdict) {
+  return `${choices.ratings[verdict.rating] || verdict.rating}, ${(choices.statuses[verdict.review_status] || verdict.review_status).toLowerCase()}`;
+}
+
 function spanTitle(span) {
   const name = choices.labels[span.label] || span.label;
-  return span.speaker ? `${name}: ${span.speaker}` : name;
+  const title = span.speaker ? `${name}: ${span.speaker}` : name;
+  return span.verdict ? `${title} · verdict: ${verdictWords(span.verdict)}` : title;
 }
 
 function spanItem(span) {
@@ -63,9 +70,15 @@ function spanItem(span) {
       let cls = `hl hl-${span.label.toLowerCase()}`;
       if (typeof span.id === "string") cls += " hl-pending";
       if (String(span.id) === String(current)) cls += " is-current";
+      // The desk's verdict marks every mention of the claim, here and in every other article.
+      if (span.verdict) cls += ` has-verdict verdict-${span.verdict.review_status}`;
       mark.className = cls;
       mark.dataset.spanId = span.id;
       mark.dataset.label = span.label;
+      if (span.verdict) {
+        mark.dataset.verdict = span.verdict.rating;
+        mark.dataset.verdictStatus = span.verdict.review_status;
+      }
       mark.title = spanTitle(span);
     },
   };
@@ -103,6 +116,7 @@ const list = createList({
   store,
   labelNames: choices.labels,
   statusNames: choices.statuses,
+  verdictWords,
   onOpen: (id) => openSpan(id),
 });
 
@@ -112,6 +126,8 @@ const panel = createPanel({
   api,
   notify,
   choices,
+  me: data.me.username,
+  documentId: data.document.id,
   names: () => speakerNames(text, store.all()),
   onOpen: (id, alsoHere) => openSpan(id, alsoHere),
   onClose: () => {
@@ -172,7 +188,7 @@ function setCurrent(id, { scroll = true } = {}) {
   list.setCurrent(current, { scroll });
 }
 
-function openSpan(id, alsoHere = []) {
+function openSpan(id, alsoHere = [], options = {}) {
   const span = store.get(id);
   if (!span) return;
   if (typeof span.id === "string") {
@@ -180,7 +196,7 @@ function openSpan(id, alsoHere = []) {
     return;
   }
   setCurrent(span.id);
-  panel.open(span.id, alsoHere);
+  panel.open(span.id, alsoHere, options);
 }
 
 async function createSpan({ label, start, end, text: selected, endUnits }) {
@@ -194,6 +210,9 @@ async function createSpan({ label, start, end, text: selected, endUnits }) {
     setCurrent(saved.id, { scroll: false });
     if (caret.focused()) caret.placeAt(endUnits);
     notify.say(`${choices.labels[label]} saved: “${selected.slice(0, 60)}”.`);
+    // A new CLAIM shows its desk claim and the ones it may belong to, beside the work: the
+    // keyboard stays where it was.
+    if (label === "CLAIM") openSpan(saved.id, [], { focus: false });
   } catch (error) {
     store.remove(draftId);
     notify.error(`The ${choices.labels[label]} was not saved, so its highlight was removed: ${error.message}`);
@@ -311,11 +330,19 @@ for (const [key, [direction, granularity]] of Object.entries(ARROWS)) {
 }
 listen();
 
+// A link to one span of this page ("Also in", the review page): #span-<id> opens it.
+function openFromHash() {
+  const found = /^#span-(\d+)$/.exec(window.location.hash);
+  if (found && store.get(found[1])) openSpan(found[1]);
+}
+window.addEventListener("hashchange", openFromHash);
+
 // --- first paint -----------------------------------------------------------------------------
 
 painter.paint(items());
 list.render();
 suggestions.render();
+openFromHash();
 container.dataset.painted = "true"; // tests and benchmarks wait for this
 performance.mark("workspace-painted");
 // After the next frame the highlights are on screen: benchmarks/workspace_speed.py reads this.

@@ -1,7 +1,10 @@
 // The span panel: change the label, write a note, name a QUOTE's speaker, delete (with undo),
-// and for a CLAIM its verdict (rating, rationale, evidence links) with the verdict's history.
-// A save that meets someone else's newer version (409) shows theirs and asks; nothing is
-// overwritten without the reviewer choosing so, and their own input stays in the form.
+// and for a CLAIM its desk claim (claim.js: wording, proposals, other mentions, ratings and the
+// desk's verdict with its history). A save that meets someone else's newer version (409) shows
+// theirs and asks; nothing is overwritten without the reviewer choosing so, and their own input
+// stays in the form.
+
+import { createClaimSection } from "./claim.js";
 
 const $ = (root, selector) => root.querySelector(selector);
 
@@ -17,48 +20,29 @@ function el(tag, className, content) {
   return node;
 }
 
-// Evidence links: one a line, each an http(s) address. Returns [links, error].
-export function parseLinks(value) {
-  const links = [];
-  const lines = value.split("\n").map((l) => l.trim()).filter(Boolean);
-  for (const [i, line] of lines.entries()) {
-    let url = null;
-    try {
-      url = new URL(line);
-    } catch {
-      url = null;
-    }
-    if (!url || !["http:", "https:"].includes(url.protocol) || !url.hostname) {
-      return [null, `Link ${i + 1} (“${line.slice(0, 80)}”) is not an http or https address.`];
-    }
-    links.push(line);
-  }
-  return [links, null];
-}
-
-export function createPanel({ root, store, api, notify, names, choices, onClose, onOpen, onDeleted }) {
+export function createPanel({ root, store, api, notify, names, choices, me, documentId, onClose, onOpen, onDeleted }) {
   const form = $(root, "#span-form");
-  const verdictSection = $(root, "#verdict-section");
-  const verdictForm = $(root, "#verdict-form");
   const speakerField = $(root, "#speaker-field");
   const speakerInput = $(root, "#span-speaker");
   const noteInput = $(root, "#span-note");
   const errorEl = $(root, "#panel-error");
   const conflictEl = $(root, "#panel-conflict");
-  const verdictError = $(root, "#verdict-error");
-  const verdictConflict = $(root, "#verdict-conflict");
-  const ratingInput = $(root, "#verdict-rating");
-  const rationaleInput = $(root, "#verdict-rationale");
-  const linksInput = $(root, "#verdict-links");
-  const historyEl = $(root, "#verdict-history");
   const datalist = $(root, "#speaker-names");
+  const claim = createClaimSection({
+    root,
+    store,
+    api,
+    notify,
+    choices,
+    me,
+    documentId,
+    onOpenSpan: (id) => onOpen(id, []),
+  });
 
   let spanId = null;
-  let verdict = null; // the verdict as last read from the server (null: none yet)
 
   const span = () => (spanId === null ? null : store.get(spanId));
   const labelName = (v) => choices.labels[v] || v;
-  const ratingName = (v) => choices.ratings[v] || v;
   const statusName = (v) => choices.statuses[v] || v;
 
   function showError(target, message) {
@@ -105,7 +89,12 @@ export function createPanel({ root, store, api, notify, names, choices, onClose,
     speakerInput.value = s.speaker || "";
     noteInput.value = s.note || "";
     syncFields();
-    verdictSection.hidden = s.label !== "CLAIM";
+  }
+
+  // A CLAIM shows its desk claim; again whenever it becomes another one (a label, a move).
+  function showClaim(s, options) {
+    if (s.label !== "CLAIM") claim.close();
+    else claim.open(s, options);
   }
 
   function fillNames() {
@@ -118,7 +107,9 @@ export function createPanel({ root, store, api, notify, names, choices, onClose,
     );
   }
 
-  async function open(id, alsoHere = []) {
+  // `focus`: false when the panel opens beside the reviewer's work (a CLAIM just tagged shows
+  // its proposals) and the keyboard stays in the text.
+  async function open(id, alsoHere = [], { focus = true } = {}) {
     const s = store.get(id);
     if (!s) return;
     spanId = String(s.id);
@@ -128,16 +119,15 @@ export function createPanel({ root, store, api, notify, names, choices, onClose,
     fillHeader(s, alsoHere);
     fillForm(s);
     fillNames();
-    $(root, "#span-panel-title").focus({ preventScroll: true });
+    if (focus) $(root, "#span-panel-title").focus({ preventScroll: true });
     root.scrollIntoView({ block: "nearest" });
-    verdict = null;
-    fillVerdict(null);
-    if (s.label === "CLAIM" && s.verdict) await loadVerdict();
+    await showClaim(s);
   }
 
   function close() {
     spanId = null;
     root.hidden = true;
+    claim.close();
     onClose();
   }
 
@@ -169,7 +159,7 @@ export function createPanel({ root, store, api, notify, names, choices, onClose,
       conflictEl.hidden = true;
       store.put(saved);
       fillForm(saved);
-      verdictSection.hidden = saved.label !== "CLAIM";
+      if (saved.label !== s.label || saved.desk_claim !== s.desk_claim) showClaim(saved);
       notify.say(`${labelName(saved.label)} saved.`);
     } catch (error) {
       if (error.status === 409 && error.body.current) showConflict(error.body, fields);
@@ -242,112 +232,6 @@ export function createPanel({ root, store, api, notify, names, choices, onClose,
     onDeleted(s);
   });
   $(root, "#panel-close").addEventListener("click", close);
-
-  // --- the verdict ----------------------------------------------------------------------
-
-  function fillVerdict(v) {
-    ratingInput.value = v ? v.rating : "";
-    rationaleInput.value = v ? v.rationale : "";
-    linksInput.value = v ? v.evidence_links.join("\n") : "";
-    linksInput.removeAttribute("aria-invalid");
-    showError(verdictError, "");
-    verdictConflict.hidden = true;
-    let status = "No verdict yet.";
-    if (v) {
-      status = `${ratingName(v.rating)} · by ${v.author} · version ${v.version} · review: ${statusName(v.review_status)}`;
-      if (v.review_status === "rejected" && v.review_reason) status += ` — reason: ${v.review_reason}`;
-    }
-    text($(root, "#verdict-status"), status);
-    renderHistory(v ? v.history || [] : []);
-  }
-
-  function describeVerdict(v) {
-    if (!v) return "no verdict";
-    const links = v.evidence_links.length ? v.evidence_links.join(", ") : "no links";
-    return `${ratingName(v.rating)}; rationale “${v.rationale}”; evidence: ${links}`;
-  }
-
-  function renderHistory(entries) {
-    historyEl.replaceChildren();
-    for (const entry of entries) {
-      const li = el("li");
-      const when = el("time", "", new Date(entry.at).toLocaleString());
-      when.dateTime = entry.at;
-      li.append(when, ` ${entry.actor || "someone"} ${entry.action}d: `);
-      li.append(el("span", "history-after", entry.after ? describeVerdict(entry.after) : "deleted the verdict"));
-      if (entry.before) li.append(el("span", "history-before muted", ` (was ${describeVerdict(entry.before)})`));
-      historyEl.append(li);
-    }
-    if (!entries.length) historyEl.append(el("li", "muted", "No changes yet."));
-  }
-
-  async function loadVerdict() {
-    const id = spanId;
-    try {
-      const loaded = await api.getVerdict(id);
-      if (id !== spanId) return;
-      verdict = loaded;
-    } catch (error) {
-      if (id !== spanId) return;
-      verdict = null;
-      if (error.status !== 404) showError(verdictError, `The verdict could not be loaded: ${error.message}`);
-    }
-    fillVerdict(verdict);
-  }
-
-  async function saveVerdict(fields, version) {
-    const s = span();
-    showError(verdictError, "");
-    try {
-      verdict = await api.setVerdict(s.id, { ...fields, version });
-      fillVerdict(verdict);
-      const { history, ...summary } = verdict;
-      store.put({ ...s, verdict: summary });
-      notify.say(`Verdict saved: ${ratingName(verdict.rating)}.`);
-    } catch (error) {
-      if (error.status === 409 && error.body.current) showVerdictConflict(error.body.current, fields);
-      else showError(verdictError, `Verdict not saved: ${error.message}`);
-    }
-  }
-
-  function showVerdictConflict(current, fields) {
-    verdictConflict.replaceChildren();
-    verdictConflict.append(
-      el("p", "", `Someone else changed this verdict since you opened it (it is now version ${current.version}). Nothing was overwritten.`),
-    );
-    const list = el("dl", "compare");
-    list.append(el("dt", "", "Their verdict"), el("dd", "theirs", describeVerdict(current)));
-    list.append(el("dt", "", "Your verdict"), el("dd", "yours", describeVerdict(fields)));
-    verdictConflict.append(list);
-    const keep = el("button", "", "Keep their verdict");
-    keep.type = "button";
-    keep.addEventListener("click", loadVerdict);
-    const overwrite = el("button", "", "Save my verdict over theirs");
-    overwrite.type = "button";
-    overwrite.addEventListener("click", () => saveVerdict(fields, current.version));
-    verdictConflict.append(keep, " ", overwrite);
-    verdictConflict.hidden = false;
-    keep.focus();
-  }
-
-  verdictForm.addEventListener("submit", (event) => {
-    event.preventDefault();
-    if (!ratingInput.value) {
-      showError(verdictError, "Choose a rating.");
-      ratingInput.focus();
-      return;
-    }
-    const [links, problem] = parseLinks(linksInput.value);
-    if (problem) {
-      linksInput.setAttribute("aria-invalid", "true");
-      showError(verdictError, problem);
-      linksInput.focus();
-      return;
-    }
-    linksInput.removeAttribute("aria-invalid");
-    const fields = { rating: ratingInput.value, rationale: rationaleInput.value, evidence_links: links };
-    saveVerdict(fields, verdict ? verdict.version : null);
-  });
 
   return {
     open,
