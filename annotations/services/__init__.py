@@ -29,6 +29,19 @@ from annotations.services.moderation import (
 )
 from annotations.services.people import membership_set, project_get_or_create, user_get_or_create
 from annotations.services.spans import span_create, span_delete, span_restore, span_update
+from annotations.services.stories import (
+    ProposalResult,
+    story_confirm,
+    story_merge,
+    story_move,
+    story_proposals_enqueue,
+    story_proposals_fan_out,
+    story_proposals_sweep,
+    story_propose,
+    story_rename,
+    story_signatures_rebuild,
+    story_split,
+)
 from annotations.services.suggestions import (
     suggestion_accept,
     suggestion_reject,
@@ -50,6 +63,7 @@ __all__ = [
     "UNSET",
     "ImportReport",
     "LineError",
+    "ProposalResult",
     "check_storable",
     "check_storable_json",
     "document_import",
@@ -68,6 +82,16 @@ __all__ = [
     "span_review_bulk",
     "span_snapshot",
     "span_update",
+    "story_confirm",
+    "story_merge",
+    "story_move",
+    "story_proposals_enqueue",
+    "story_proposals_fan_out",
+    "story_proposals_sweep",
+    "story_propose",
+    "story_rename",
+    "story_signatures_rebuild",
+    "story_split",
     "suggester_retrain",
     "suggester_train",
     "suggestion_accept",
