@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from rest_framework.request import Request
 
 from annotations import selectors
-from annotations.models import Document, Project, Span, Suggestion
+from annotations.models import Document, Project, Span, Story, Suggestion
 
 
 def project_for(request: Request, project_id: int) -> Project:
@@ -28,3 +28,9 @@ def span_for(request: Request, span_id: int) -> Span:
 
 def suggestion_for(request: Request, suggestion_id: int) -> Suggestion:
     return get_object_or_404(selectors.suggestions_for(request.user), pk=suggestion_id)
+
+
+def story_for(request: Request, story_id: int) -> Story:
+    return get_object_or_404(
+        selectors.stories_for(request.user).select_related("project"), pk=story_id
+    )
