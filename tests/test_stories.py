@@ -262,14 +262,30 @@ def test_moving_a_document_to_a_new_story_then_to_another(desk, reviewer, ferry)
     assert (event.before["story"], event.after["story"]) == (ferry_story.pk, budget_story.pk)
 
 
-def test_a_story_left_with_one_unconfirmed_document_is_dissolved(desk, reviewer, ferry):
+def test_a_story_emptied_by_moves_is_deleted(desk, reviewer, ferry):
     story = ferry["courier"].story
-    services.story_move(document=ferry["herald"], actor=reviewer, to=None)
+    for name in ("herald", "gazette"):
+        services.story_move(document=ferry[name], actor=reviewer, to=None)
+    assert story.documents.count() == 1  # what a reviewer leaves is theirs to judge
+    services.story_move(document=ferry["courier"], actor=reviewer, to=None)
+    assert not Story.objects.filter(pk=story.pk).exists()
+    assert AuditEvent.objects.filter(object_type="story", object_id=story.pk, action="delete")
+
+
+def test_a_story_the_job_leaves_with_one_proposed_document_is_dissolved(
+    desk, reviewer, ferry, monkeypatch
+):
+    from annotations.compare import stories as scoring
+
+    story = ferry["courier"].story
     services.story_move(document=ferry["gazette"], actor=reviewer, to=None)
+    # The job now finds nothing alike (say the others' signatures changed): the herald leaves.
+    monkeypatch.setattr(scoring, "propose", lambda *args, **kwargs: scoring.Proposal("alone"))
+    services.story_propose(document_id=ferry["herald"].pk)
     assert not Story.objects.filter(pk=story.pk).exists()
     courier = Document.objects.get(pk=ferry["courier"].pk)
     assert (courier.story_id, courier.story_status) == (None, "")
-    assert AuditEvent.objects.filter(object_type="story", object_id=story.pk, action="delete")
+    assert AuditEvent.objects.filter(object_id=courier.pk, action="story_dissolve").exists()
 
 
 def test_merge_moves_every_document_and_deletes_the_merged_story(desk, reviewer, ferry):

@@ -133,7 +133,9 @@ class MergeSerializer(serializers.Serializer):
 
 class SplitSerializer(serializers.Serializer):
     documents = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=MAX_IDS
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        min_length=1,
+        max_length=MAX_IDS,
     )
     title = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 

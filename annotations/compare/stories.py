@@ -63,8 +63,10 @@ _CALENDAR = frozenset(
 )
 # Ranks and roles written before a name that the quote matcher's TITLES spells short.
 _MORE_TITLES = frozenset(
-    ["captain", "colonel", "sergeant", "lieutenant", "professor", "detective", "inspector"]
-    + ["councillor", "councilman", "councilwoman"]
+    [
+        *("captain", "colonel", "sergeant", "lieutenant", "professor", "detective"),
+        *("inspector", "councillor", "councilman", "councilwoman"),
+    ]
 )
 _SENTENCE_END = re.compile(r"[.!?:;\"“”‘’()\[\]\n]\s*$")
 

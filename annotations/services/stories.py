@@ -13,7 +13,8 @@ Reviewers confirm, move, merge, split and rename. Members of the project do all 
 (actions story_*), a story's creation, renaming, merging, splitting and removal under the story.
 
 One rule keeps the list of stories meaningful: a story left with no document is deleted, and a
-story left with one document that nobody confirmed is dissolved (it was only ever a proposal).
+story the job leaves with one document that nobody confirmed is dissolved (it was only ever a
+proposal).
 """
 
 from __future__ import annotations
@@ -398,12 +399,13 @@ def _record_move(
 
 
 def _tidy(story_id: int, *, actor: User | None) -> None:
-    """Delete a story left empty; dissolve one left with a single unconfirmed document."""
+    """Delete a story left empty. The job (no actor) also dissolves a story it leaves with a
+    single unconfirmed document; after a reviewer's move what is left is theirs to judge."""
     story = Story.objects.filter(pk=story_id).first()
     if story is None:
         return
     rest = list(story.documents.select_for_update(of=("self",)).only(*_STORY_FIELDS)[:2])
-    if len(rest) == 1 and rest[0].story_status == StoryStatus.PROPOSED:
+    if actor is None and len(rest) == 1 and rest[0].story_status == StoryStatus.PROPOSED:
         before = _story_state(rest[0])
         _place(rest[0], None, StoryStatus.NONE, None, "")
         _record_move(rest[0], "story_dissolve", actor, before)

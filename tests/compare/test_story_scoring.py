@@ -47,9 +47,7 @@ def test_a_signature_survives_its_json():
     assert stories.Signature.from_json(sig.to_json()) == sig
 
 
-def test_reports_of_the_same_event_score_above_the_threshold_and_others_far_below(
-    signed, rarity
-):
+def test_reports_of_the_same_event_score_above_the_threshold_and_others_far_below(signed, rarity):
     same = [("courier", "herald"), ("courier", "gazette"), ("herald", "gazette")]
     for a, b in same:
         assert stories.score(signed[a], signed[b], rarity).score >= stories.THRESHOLD + 0.2
