@@ -374,18 +374,22 @@ def _apply(document: Document, proposal: scoring.Proposal) -> int | None:
     """Write the job's decision; returns the document's story id."""
     before = _story_state(document)
     left = document.story_id
-    if proposal.action == "join":
-        story = Story.objects.get(pk=proposal.story)
-        _place(document, story, StoryStatus.PROPOSED, proposal.score, proposal.reason)
-        story.save(update_fields=["updated_at"])
-    elif proposal.action == "pair":
+    other = None
+    if proposal.action == "pair":
         other = (
             Document.objects.select_for_update(of=("self",))
             .only(*_STORY_FIELDS)
             .get(pk=proposal.document)
         )
-        # Read under the project's story lock, so still in no story; checked all the same.
-        assert other.story_id is None, "a paired document was in a story"
+    if proposal.action == "join" or (other is not None and other.story_id is not None):
+        # (A paired article was read in no story under the project's story lock, so it still
+        # is; should it not be, the document joins the story it is in.)
+        story_id = proposal.story if other is None else other.story_id
+        story = Story.objects.get(pk=story_id)
+        if document.story_id != story.pk:
+            story.save(update_fields=["updated_at"])
+        _place(document, story, StoryStatus.PROPOSED, proposal.score, proposal.reason)
+    elif other is not None:
         first = min((document, other), key=_first_key)
         story = Story.objects.create(project_id=document.project_id, title=first.title)
         record_event(
@@ -418,9 +422,19 @@ def _first_key(document: Document) -> tuple[date, datetime, int]:
 def _place(
     document: Document, story: Story | None, status: str, score: float | None, reason: str
 ) -> None:
+    """Put the document in the story (None: in none), written only if something changed."""
+    score = None if score is None else min(1.0, max(0.0, score))
+    now = (story.pk if story else None, status, score, reason)
+    if now == (
+        document.story_id,
+        document.story_status,
+        document.story_score,
+        document.story_reason,
+    ):
+        return
     document.story = story
     document.story_status = status
-    document.story_score = None if score is None else min(1.0, max(0.0, score))
+    document.story_score = score
     document.story_reason = reason
     document.save(update_fields=["story", "story_status", "story_score", "story_reason"])
 
