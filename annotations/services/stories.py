@@ -381,11 +381,11 @@ def _apply(document: Document, proposal: scoring.Proposal) -> int | None:
             .only(*_STORY_FIELDS)
             .get(pk=proposal.document)
         )
-    if proposal.action == "join" or (other is not None and other.story_id is not None):
-        # (A paired article was read in no story under the project's story lock, so it still
-        # is; should it not be, the document joins the story it is in.)
-        story_id = proposal.story if other is None else other.story_id
-        story = Story.objects.get(pk=story_id)
+    # A paired article was read in no story under the project's story lock, so it still is;
+    # should it not be, the document joins the story it is in.
+    join: int | None = proposal.story if other is None else other.story_id
+    if join is not None:
+        story = Story.objects.get(pk=join)
         if document.story_id != story.pk:
             story.save(update_fields=["updated_at"])
         _place(document, story, StoryStatus.PROPOSED, proposal.score, proposal.reason)
