@@ -31,6 +31,12 @@ class Label(models.TextChoices):
     OPINION = "OPINION", "Opinion"
 
 
+class StoryStatus(models.TextChoices):
+    NONE = "", "In no story"
+    PROPOSED = "proposed", "Proposed"
+    CONFIRMED = "confirmed", "Confirmed"
+
+
 class ReviewStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     APPROVED = "approved", "Approved"
@@ -121,6 +127,17 @@ class Document(models.Model):
         blank=True,
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # --- its story (annotations.services.stories): proposed by the job, confirmed by a person.
+    # db_default: the bulk import's COPY leaves these columns out.
+    story = models.ForeignKey(
+        "Story", on_delete=models.SET_NULL, null=True, blank=True, related_name="documents"
+    )
+    story_status = models.CharField(
+        max_length=10, choices=StoryStatus.choices, blank=True, default="", db_default=""
+    )
+    story_score = models.FloatField(null=True, blank=True)
+    story_reason = models.TextField(blank=True, default="", db_default="")
+    # --- end of its story
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -134,6 +151,14 @@ class Document(models.Model):
             models.CheckConstraint(
                 condition=Q(text_length=Length("text")), name="document_text_length_matches_text"
             ),
+            models.CheckConstraint(
+                condition=Q(story_status__in=StoryStatus.values), name="document_story_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(story_score__isnull=True)
+                | (Q(story_score__gte=0) & Q(story_score__lte=1)),
+                name="document_story_score_in_unit_range",
+            ),
         ]
         indexes = [
             models.Index(fields=["project", "-created_at"], name="document_project_recent"),
@@ -143,6 +168,101 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- Stories: the documents that report one event ----------------------------------------------
+
+
+class Story(models.Model):
+    """The documents that report one event, from one outlet or many. The story job proposes
+    them (Document.story_status "proposed"); a reviewer confirms, moves, merges or splits.
+    Its changes are kept in AuditEvent (object_type 'story'; a document's moves under its own)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="stories")
+    title = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "stories"
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="story_title_not_empty"),
+        ]
+        # the project page's list of stories, latest first
+        indexes = [models.Index(fields=["project", "-updated_at"], name="story_project_recent")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class StorySignature(models.Model):
+    """What the story job computed of a document (annotations.compare.stories.Signature), kept
+    so a new article is compared with it without reading its text again. No row: the job has
+    not run for the document yet (the sweep enqueues it)."""
+
+    document = models.OneToOneField(
+        Document, on_delete=models.CASCADE, primary_key=True, related_name="story_signature"
+    )
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveSmallIntegerField()
+    data = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        # the count of signed documents of a project (rarity's n)
+        indexes = [models.Index(fields=["project"], name="story_signature_project")]
+
+    def __str__(self) -> str:
+        return f"signature v{self.version} of document {self.document_id}"
+
+
+class StoryKey(models.Model):
+    """The inverted index of signatures: a document has this name or figure. The story job
+    looks up a new article's rarest keys here to find the few articles worth scoring."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    # The document's, so the lookup skips articles published long before or after in the index.
+    published_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "key"], name="story_key_unique_per_document"
+            )
+        ]
+        # the lookup: project, key and date window in, documents out (an index-only scan)
+        indexes = [
+            models.Index(
+                fields=["project", "key", "published_on", "document"], name="story_key_lookup"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} in document {self.document_id}"
+
+
+class StoryVocabulary(models.Model):
+    """How many signed documents of a project have each key (a word's stem, a name, a figure):
+    what makes a shared word rare or common. Written only under the project's story lock."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    documents = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name_plural = "story vocabulary"
+        constraints = [
+            models.UniqueConstraint(fields=["project", "key"], name="story_vocabulary_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} in {self.documents} documents"
+
+
+# --- end of stories
 
 
 class Span(models.Model):

@@ -112,6 +112,12 @@ def can_restore_span(user, span: Span) -> bool:
     return can_edit_span(user, span)
 
 
+def can_edit_stories(user, project) -> bool:
+    """Confirm, move, merge, split and rename stories: any member. A story is how the desk files
+    its articles, not something it publishes, so moderators have no extra say over it."""
+    return can_annotate(user, project)
+
+
 def can_export(user, project, *, include_unreviewed: bool = False) -> bool:
     """Members export a project's approved data; pending and rejected work stays with the
     moderators, who are the ones who decide what the desk stands behind."""

@@ -15,7 +15,7 @@ from typing import cast
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
-from django.db.models import Count, FilteredRelation, Q, QuerySet
+from django.db.models import Count, F, FilteredRelation, Max, Min, Q, QuerySet
 
 from annotations.domain import span as span_domain
 from annotations.export.rows import (
@@ -36,6 +36,8 @@ from annotations.models import (
     Project,
     ReviewStatus,
     Span,
+    Story,
+    StoryStatus,
     Suggestion,
     SuggestionRun,
 )
@@ -87,6 +89,56 @@ def document_overview(user, *, project: Project, search: str = "") -> QuerySet[D
     if search:
         documents = documents.filter(Q(title__icontains=search) | Q(outlet__icontains=search))
     return documents
+
+
+# --- stories ----------------------------------------------------------------------------------
+
+
+def stories_for(user) -> QuerySet[Story]:
+    if not user.is_authenticated:
+        return Story.objects.none()
+    return Story.objects.filter(project__memberships__user=user)
+
+
+def project_stories(user, *, project: Project) -> QuerySet[Story]:
+    """A project's stories, latest activity first, with how many documents (and outlets) each
+    has, how many are still only proposed, and the dates they span."""
+    return (
+        stories_for(user)
+        .filter(project=project)
+        .annotate(
+            document_count=Count("documents", distinct=True),
+            outlet_count=Count("documents__outlet", distinct=True, filter=~Q(documents__outlet="")),
+            proposed_count=Count(
+                "documents", distinct=True, filter=Q(documents__story_status=StoryStatus.PROPOSED)
+            ),
+            first_published=Min("documents__published_on"),
+            last_published=Max("documents__published_on"),
+        )
+        .order_by("-updated_at", "-id")
+    )
+
+
+def story_documents(user, *, story: Story) -> QuerySet[Document]:
+    """The story's documents by outlet, then date (undated last), with the counts the project
+    page shows of each (document_overview)."""
+    return (
+        document_overview(user, project=story.project)
+        .filter(story=story)
+        .order_by("outlet", F("published_on").asc(nulls_last=True), "created_at", "id")
+    )
+
+
+def story_history(story: Story, *, document_ids: list[int]) -> QuerySet[AuditEvent]:
+    """What happened to the story and to its documents' place in stories, newest first."""
+    return (
+        AuditEvent.objects.filter(
+            Q(object_type="story", object_id=story.pk)
+            | Q(object_type="document", object_id__in=document_ids, action__startswith="story_")
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )
 
 
 def spans_for(user) -> QuerySet[Span]:

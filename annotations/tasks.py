@@ -95,3 +95,39 @@ def retrain_suggester(self, project_id: int, label: str) -> int | None:
     except TRANSIENT as exc:
         raise self.retry(exc=exc, countdown=min(60, 2 ** (self.request.retries + 1))) from exc
     return row.version if row is not None else None
+
+
+@shared_task(
+    base=EnqueueTask,
+    bind=True,
+    name="annotations.propose_story",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=MAX_RETRIES,
+)
+def propose_story(self, document_id: int) -> dict | None:
+    """The story job of one document: what it did, or None (document gone, or failed: logged,
+    and the sweep tries a document with no signature again)."""
+    try:
+        result = services.story_propose(document_id=document_id)
+    except TRANSIENT as exc:
+        if self.request.retries >= MAX_RETRIES:
+            raise
+        raise self.retry(exc=exc, countdown=min(60, 2 ** (self.request.retries + 1))) from exc
+    except SoftTimeLimitExceeded:
+        log.warning("Story proposal for document %s took longer than the time limit", document_id)
+        return None
+    if result is None:
+        return None
+    return {"action": result.action, "story": result.story_id, "score": result.score}
+
+
+@shared_task(base=EnqueueTask, name="annotations.enqueue_story_proposals", acks_late=True)
+def enqueue_story_proposals(document_ids: list[int]) -> int:
+    """A bulk import's batch as one message; the worker enqueues each document's job."""
+    return services.story_proposals_fan_out(document_ids=document_ids)
+
+
+@shared_task(base=EnqueueTask, name="annotations.sweep_story_proposals", acks_late=True)
+def sweep_story_proposals() -> list[int]:
+    return services.story_proposals_sweep()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations import document_views, views
+from annotations import document_views, story_views, views
 
 urlpatterns = [
     # Projects
@@ -17,4 +17,11 @@ urlpatterns = [
     ),
     # The reviewer's workspace
     path("documents/<id:document_id>/", views.document_detail, name="document-detail"),
+    # Stories: the documents that report one event
+    path("stories/<id:story_id>/", story_views.story_detail, name="story-detail"),
+    path("stories/<id:story_id>/rename/", story_views.story_rename, name="story-rename"),
+    path("stories/<id:story_id>/confirm/", story_views.story_confirm, name="story-confirm"),
+    path("stories/<id:story_id>/move/", story_views.story_move, name="story-move"),
+    path("stories/<id:story_id>/merge/", story_views.story_merge, name="story-merge"),
+    path("stories/<id:story_id>/split/", story_views.story_split, name="story-split"),
 ]

@@ -12,6 +12,7 @@ from annotations import policy, presenters, selectors
 from annotations.models import Label, Rating, ReviewStatus
 
 MAX_SEARCH_LENGTH = 200
+MAX_STORIES = 100  # the latest stories on the project page
 
 
 @login_required
@@ -25,13 +26,19 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     project = get_object_or_404(selectors.projects_for(request.user), pk=project_id)
     search = request.GET.get("q", "")[:MAX_SEARCH_LENGTH]
     documents = selectors.document_overview(request.user, project=project, search=search)
+    storyless = request.GET.get("story") == "none"
+    if storyless:
+        documents = documents.filter(story__isnull=True)
     return render(
         request,
         "annotations/project_detail.html",
         {
             "project": project,
-            "documents": documents,
+            "documents": documents.select_related("story"),
             "search": search,
+            "storyless": storyless,
+            "storyless_count": project.documents.filter(story__isnull=True).count(),
+            "stories": selectors.project_stories(request.user, project=project)[:MAX_STORIES],
             "role": policy.role_in(request.user, project),
         },
     )
@@ -44,7 +51,7 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
     The queries are the same whatever the number of spans and open suggestions
     (tests/test_workspace.py, tests/test_workspace_suggestions.py)."""
     document = get_object_or_404(
-        selectors.documents_for(request.user).select_related("project"), pk=document_id
+        selectors.documents_for(request.user).select_related("project", "story"), pk=document_id
     )
     spans = selectors.document_spans(document)
     # Machine suggestions: the open ones and the latest run, one query each.

@@ -228,6 +228,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "annotations.sweep_suggestion_runs",
         "schedule": env.float("SUGGESTION_SWEEP_SECONDS", default=60.0),
     },
+    # Re-queue the story job of documents it never signed (broker down, worker killed).
+    "sweep-story-proposals": {
+        "task": "annotations.sweep_story_proposals",
+        "schedule": env.float("SUGGESTION_SWEEP_SECONDS", default=60.0),
+    },
 }
 # A queued run handed to the broker this long ago and still not started is handed over again.
 SUGGESTION_RUN_LOST_AFTER = env.int("SUGGESTION_RUN_LOST_AFTER", default=600)

@@ -177,3 +177,13 @@ def test_on_the_site_make_run_serves_a_reviewer_logs_in_tags_a_span_and_exports_
     exported = {s["id"]: s for line in lines for s in line["spans"]}
     assert exported[span["id"]]["text"] == text[:end]
     assert exported[span["id"]]["label"] == "CLAIM"
+
+    # The story job ran in-process after the seeds' import: the two reports form one story,
+    # listed on the project page, its page showing both articles.
+    (story,) = site.api("GET", f"projects/{project['id']}/stories/", token=reviewer)["results"]
+    assert story["document_count"] == 2
+    _, project_page = site.page(f"/projects/{project['id']}/")
+    assert f'href="/stories/{story["id"]}/"' in project_page
+    _, story_page = site.page(f"/stories/{story['id']}/")
+    for listed in documents:
+        assert f'href="/documents/{listed["id"]}/"' in story_page

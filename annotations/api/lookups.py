@@ -8,7 +8,7 @@ from rest_framework.request import Request
 
 from annotations import selectors
 from annotations.errors import ValidationError
-from annotations.models import DeskClaim, Document, Project, Span, Suggestion
+from annotations.models import DeskClaim, Document, Project, Span, Story, Suggestion
 
 
 def project_for(request: Request, project_id: int) -> Project:
@@ -49,3 +49,9 @@ def desk_claim_named(
     if found is None:
         raise ValidationError(f"There is no desk claim {desk_claim_id} among yours.", field=field)
     return found
+
+
+def story_for(request: Request, story_id: int) -> Story:
+    return get_object_or_404(
+        selectors.stories_for(request.user).select_related("project"), pk=story_id
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations.api import claims, exports, moderation, views
+from annotations.api import claims, exports, moderation, stories, views
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
@@ -104,6 +104,21 @@ urlpatterns = [
         exports.DocumentImportView.as_view(),
         name="api-project-documents-import",
     ),
+    # Stories: the documents that report one event
+    path(
+        "projects/<id:project_id>/stories/",
+        stories.ProjectStoriesView.as_view(),
+        name="api-project-stories",
+    ),
+    path("stories/<id:story_id>/", stories.StoryDetailView.as_view(), name="api-story"),
+    path(
+        "stories/<id:story_id>/confirm/",
+        stories.StoryConfirmView.as_view(),
+        name="api-story-confirm",
+    ),
+    path("stories/<id:story_id>/move/", stories.StoryMoveView.as_view(), name="api-story-move"),
+    path("stories/<id:story_id>/merge/", stories.StoryMergeView.as_view(), name="api-story-merge"),
+    path("stories/<id:story_id>/split/", stories.StorySplitView.as_view(), name="api-story-split"),
     # Moderation
     path("spans/<id:span_id>/review/", moderation.SpanReviewView.as_view(), name="api-span-review"),
     path(

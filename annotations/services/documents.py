@@ -12,14 +12,19 @@ from django.db import transaction
 from annotations import policy
 from annotations.domain.text import normalize_text
 from annotations.errors import NotAllowed, ValidationError
-from annotations.models import MAX_DOCUMENT_LENGTH, Document, Project
+from annotations.models import MAX_DOCUMENT_LENGTH, Document, Project, SuggestionRun
 from annotations.services.common import (
     check_storable,
     check_storable_json,
     full_clean,
     record_event,
 )
-from annotations.services.suggestions import suggestion_run_request
+from annotations.services.stories import story_proposals_enqueue
+from annotations.services.suggestions import (
+    suggestion_run_enqueue,
+    suggestion_run_request,
+    suggestion_runs_enqueue,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -65,10 +70,31 @@ def document_import(
             before=None,
             after=document_import_event(document),
         )
-        # Enqueued after commit: the worker must find the document, and a broker that is down
-        # leaves a visibly queued run instead of failing the import.
-        suggestion_run_request(document=document)
+        run = suggestion_run_request(document=document, enqueue=False)
+        import_jobs_request(runs=[run], documents=[document], bulk=False)
     return document
+
+
+def import_jobs_request(
+    *, runs: list[SuggestionRun], documents: list[Document], bulk: bool
+) -> None:
+    """Hand an import's background work to the queue in one callback after the commit: the
+    worker must find the documents, and a broker that is down leaves visibly queued runs (and
+    documents the story sweep picks up) instead of failing the import. ``bulk``: the runs go as
+    one message the worker fans out (a batch of a JSONL import), else one message each."""
+    run_ids = [run.pk for run in runs]
+    document_ids = [document.pk for document in documents]
+
+    def enqueue() -> None:
+        if bulk:
+            suggestion_runs_enqueue(run_ids=run_ids)
+        else:
+            for run_id in run_ids:
+                suggestion_run_enqueue(run_id=run_id)
+        story_proposals_enqueue(document_ids=document_ids)
+
+    if document_ids:
+        transaction.on_commit(enqueue)
 
 
 def document_import_event(document: Document) -> dict[str, Any]:

@@ -28,7 +28,12 @@ from annotations.imports import CheckedLine, LineRefused, copy_writer, orm_write
 from annotations.imports.merge import StoredSpan, spans_to_add
 from annotations.models import Document, Project
 from annotations.services.common import full_clean
-from annotations.services.documents import document_build, document_import, document_import_event
+from annotations.services.documents import (
+    document_build,
+    document_import,
+    document_import_event,
+    import_jobs_request,
+)
 from annotations.services.suggestions import suggestion_runs_request
 
 if TYPE_CHECKING:
@@ -370,7 +375,8 @@ def _write_batch(
         now=now,
     )
     # Enqueued together after commit, as document_import does one by one.
-    suggestion_runs_request(documents=documents)
+    runs = suggestion_runs_request(documents=documents, enqueue=False)
+    import_jobs_request(runs=runs, documents=documents, bulk=True)
     copy_writer.write_spans(
         project_id=project.pk,
         actor=actor,

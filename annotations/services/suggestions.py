@@ -52,8 +52,11 @@ OWNED_SUGGESTERS = frozenset(
 # --- requesting a run -------------------------------------------------------------------------
 
 
-def suggestion_run_request(*, document: Document, actor: User | None = None) -> SuggestionRun:
-    """Create a queued run and enqueue it once the current transaction commits.
+def suggestion_run_request(
+    *, document: Document, actor: User | None = None, enqueue: bool = True
+) -> SuggestionRun:
+    """Create a queued run and enqueue it once the current transaction commits (``enqueue``
+    False: the caller does, as an import hands all its background work over at once).
 
     If the broker cannot be reached, the run stays queued with the reason; the periodic sweep
     enqueues it again when the broker is back. Nothing waits on the run."""
@@ -64,18 +67,21 @@ def suggestion_run_request(*, document: Document, actor: User | None = None) -> 
     run = document.suggestion_runs.filter(status=Status.QUEUED).order_by("-id").first()
     if run is None:
         run = SuggestionRun.objects.create(document=document, requested_by=actor)
-    transaction.on_commit(lambda: suggestion_run_enqueue(run_id=run.pk))
+    if enqueue:
+        transaction.on_commit(lambda: suggestion_run_enqueue(run_id=run.pk))
     return run
 
 
-def suggestion_runs_request(*, documents: list[Document]) -> list[SuggestionRun]:
+def suggestion_runs_request(
+    *, documents: list[Document], enqueue: bool = True
+) -> list[SuggestionRun]:
     """suggestion_run_request for many new documents at once (the bulk import): one INSERT for
     the runs, and one connection to the broker after commit for all of them."""
     runs = SuggestionRun.objects.bulk_create(
         [SuggestionRun(document=document) for document in documents]
     )
     run_ids = [run.pk for run in runs]
-    if run_ids:
+    if run_ids and enqueue:
         transaction.on_commit(lambda: suggestion_runs_enqueue(run_ids=run_ids))
     return runs
 
