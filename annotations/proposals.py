@@ -4,8 +4,8 @@ desk claim"; choosing one moves the mention.
 
 Candidates come from sources, then are scored the same way:
 
-- context: every desk claim mentioned in the same story (Document.story, once documents are
-  grouped into stories), else in the same article;
+- context: every desk claim mentioned in the same story (Document.story), else, for a document
+  in no story, in the same article;
 - lexical: on PostgreSQL, full-text search over the wordings (DeskClaim.search_vector, GIN
   indexed) for any of the text's QUERY_TERMS rarest lexemes, the best LEXICAL_CANDIDATES by
   ts_rank; on SQLite (local mode) the project's newest wordings;
@@ -68,11 +68,8 @@ _CONTEXT_REASONS = {
 
 def _context(document: Document) -> tuple[list[int], str]:
     """The documents whose desk claims come first, and what they are to this one."""
-    # Stories arrive in their own change: until then a document has no story_id.
-    story_id = getattr(document, "story_id", None)
-    if story_id is not None:
-        story = {"story_id": story_id}
-        ids = list(Document.objects.filter(**story).values_list("pk", flat=True))
+    if document.story_id is not None:
+        ids = list(Document.objects.filter(story_id=document.story_id).values_list("pk", flat=True))
         return ids, "same story"
     return [document.pk], "same article"
 

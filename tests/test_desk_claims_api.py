@@ -241,6 +241,33 @@ def test_proposals_put_the_same_articles_desk_claims_first(api, document, claim,
     assert len(body["proposals"]) == 2
 
 
+def test_proposals_put_the_same_storys_desk_claims_before_other_articles(
+    api, document, claim, reviewer, desk
+):
+    # Another report of the event, in the same story, names the toll differently; a third
+    # article outside the story has a desk claim with nearer words.
+    report = make_document(
+        desk, actor=reviewer, title="Report", text="The attack killed more than 250 people."
+    )
+    nearer = "The attack killed more than 250 people."
+    elsewhere = make_document(desk, actor=reviewer, title="Elsewhere", text=f"Also: {nearer}")
+    make_span(elsewhere, reviewer, nearer)
+    story = services.story_move(document=document, actor=reviewer, to=None, title="The attack")
+    services.story_move(document=report, actor=reviewer, to=story)
+    body = (
+        api(reviewer)
+        .post(
+            f"/api/v1/documents/{report.pk}/desk-claim-proposals/",
+            {"text": "The attack killed more than 250 people."},
+            format="json",
+        )
+        .json()
+    )
+    first = body["proposals"][0]
+    assert (first["desk_claim"]["id"], first["found_in"]) == (claim.desk_claim_id, "same story")
+    assert "mentioned in the same story" in first["reason"]
+
+
 def test_the_project_lists_desk_claims_with_no_mentions_left(api, document, claim, reviewer, desk):
     services.span_update(span=claim, actor=reviewer, version=1, label="OPINION")
     body = (
