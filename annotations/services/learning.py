@@ -33,6 +33,7 @@ from django.db.models import Func, Max, Q, QuerySet, Subquery, Value
 from annotations.errors import ValidationError
 from annotations.models import Document, Label, Project, Span, SuggesterModel, Suggestion
 from annotations.suggest import Candidate, suggest_claims, suggest_opinions, suggest_quotes
+from annotations.suggest.people import canonical_speakers
 from annotations.suggest.sentences import sentence_spans
 
 if TYPE_CHECKING:
@@ -103,7 +104,8 @@ def candidates_for(document: Document) -> list[Candidate]:
                 )
             )
     out.sort(key=lambda c: (c.start, c.end, c.label))
-    return out
+    # Whichever suggester found a quote, its speaker is one person across the article.
+    return canonical_speakers(text, out)
 
 
 # --- the desk's decisions: counted, and as training data ---------------------------------

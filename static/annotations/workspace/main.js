@@ -112,7 +112,7 @@ const panel = createPanel({
   api,
   notify,
   choices,
-  names: () => speakerNames(text, store.all()),
+  names: () => speakerNames(data.people || [], store.all()),
   onOpen: (id, alsoHere) => openSpan(id, alsoHere),
   onClose: () => {
     marksOf(current)[0]?.scrollIntoView({ block: "nearest" });
