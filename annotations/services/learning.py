@@ -160,8 +160,9 @@ def retrain_due(*, project_id: int, label: str) -> bool:
     return now - learned >= settings.RETRAIN_AFTER_DECISIONS
 
 
-def training_sentences(*, project: Project, label: str) -> tuple[list[str], list[bool]]:
-    """One yes/no per sentence of the documents where the desk worked on `label`.
+def training_sentences(*, project: Project, label: str) -> tuple[list[str], list[bool], list[int]]:
+    """One yes/no per sentence of the documents where the desk worked on `label`, and the
+    document of each (validation holds out whole documents).
 
     Yes: a live span of the label (not rejected by a moderator) overlaps the sentence.
     No: every other sentence of those documents; a rejected suggestion is an explicit no.
@@ -178,12 +179,14 @@ def training_sentences(*, project: Project, label: str) -> tuple[list[str], list
     worked_on = set(positives) | set(rejected.values_list("document_id", flat=True))
     sentences: list[str] = []
     labels: list[bool] = []
+    documents: list[int] = []
     for document in Document.objects.filter(pk__in=worked_on).only("id", "text").iterator():
         ranges = positives.get(document.pk, [])
         for s, e in sentence_spans(document.text):
             sentences.append(document.text[s:e])
             labels.append(any(start < e and end > s for start, end in ranges))
-    return sentences, labels
+            documents.append(document.pk)
+    return sentences, labels, documents
 
 
 # --- training ---------------------------------------------------------------------------------
@@ -269,8 +272,9 @@ def _train_sentences(
 ) -> tuple[SentenceModel, dict, int, int]:
     from annotations.suggest import learned  # scikit-learn: see the docstring
 
+    groups: list[int] | None = None
     if sentences is None:
-        sentences, labels = training_sentences(project=project, label=label)
+        sentences, labels, groups = training_sentences(project=project, label=label)
     assert labels is not None
     yes = sum(map(bool, labels))
     if len(sentences) < MIN_SENTENCES or min(yes, len(labels) - yes) < MIN_PER_CLASS:
@@ -280,7 +284,7 @@ def _train_sentences(
             field="label",
         )
     model, heldout = learned.train_with_heldout(
-        sentences, labels, label=label, heldout=HELDOUT_SHARE
+        sentences, labels, label=label, heldout=HELDOUT_SHARE, groups=groups
     )
     return model, heldout, len(sentences), yes
 

@@ -12,6 +12,7 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from .. import quotes as rules
+from ..calibration import IDENTITY, Calibration
 from ..candidates import Candidate, make
 from .features import (
     Context,
@@ -43,6 +44,9 @@ class QuoteModel:
     threshold: float
     version: str
     trained_on: int
+    # The keep probability as the share of kept regions that are quotations (out of fold);
+    # the threshold stays on the filter's own probability.
+    calibration: Calibration = IDENTITY
 
     name = NAME
 
@@ -89,7 +93,8 @@ class QuoteModel:
         for (q, p), picked in zip(kept, self._speakers(ctx, [q for q, _ in kept]), strict=True):
             speaker = name = None
             reason = (
-                f"learned model: quotation probability {p:.2f} (threshold {self.threshold:.2f})"
+                f"learned model: quotation probability {self.calibration(p):.2f}"
+                f" (kept at {self.threshold:.2f} of the filter's own)"
             )
             if picked is not None:
                 (s, e), sp = picked
@@ -114,7 +119,7 @@ class QuoteModel:
                     "QUOTE",
                     q.start,
                     q.end,
-                    score=p,
+                    score=self.calibration(p),
                     reason=reason,
                     suggester=NAME,
                     version=self.version,
@@ -177,6 +182,7 @@ class QuoteModel:
                 "version": self.version,
                 "threshold": self.threshold,
                 "trained_on": self.trained_on,
+                "calibration": self.calibration.to_dict(),
                 "filter_vec": self.filter_vec,
                 "filter_clf": self.filter_clf,
                 "speaker_vec": self.speaker_vec,
@@ -203,4 +209,5 @@ def load(path: str | os.PathLike) -> QuoteModel:
         data["threshold"],
         data["version"],
         data["trained_on"],
+        Calibration.from_dict(data.get("calibration")),
     )

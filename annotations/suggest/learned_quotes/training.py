@@ -11,6 +11,7 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedGroupKFold, cross_val_predict, train_test_split
 
+from ..calibration import IDENTITY, isotonic
 from .features import (
     Context,
     Example,
@@ -92,10 +93,15 @@ def _article_folds(y: np.ndarray, articles: np.ndarray, folds: int) -> list | No
 
 
 def _cv_counts(
-    prepared: Sequence[Prepared], folds: int, cs: Sequence[float], c_speaker: Sequence[float]
+    prepared: Sequence[Prepared],
+    folds: int,
+    cs: Sequence[float],
+    c_speaker: Sequence[float],
+    groups: Sequence | None = None,
 ) -> tuple[dict[float, list[np.ndarray]], dict[float, float]]:
     """Out-of-fold keep probabilities per article for each filter setting, and the out-of-fold
-    share of quotations whose top-ranked speaker is right for each ranker setting.
+    share of quotations whose top-ranked speaker is right for each ranker setting. Folds keep
+    each article whole, or each of ``groups`` (one a prepared article: its outlet, say).
 
     The feature vocabulary is built once over all articles (it sees no labels); each fold fits
     the classifiers on the other folds' articles only.
@@ -103,14 +109,15 @@ def _cv_counts(
     qvec = DictVectorizer()
     qx = matrix(qvec, [f for p in prepared for f in p.quote_x], fit=True)
     qy = np.array([v for p in prepared for v in p.quote_y])
-    q_art = np.array([i for i, p in enumerate(prepared) for _ in p.quote_x])
+    unit = list(range(len(prepared))) if groups is None else list(groups)
+    q_art = np.array([unit[i] for i, p in enumerate(prepared) for _ in p.quote_x])
     svec = DictVectorizer()
     sx = matrix(svec, [f for p in prepared for fs, _ in p.speaker_groups for f in fs], fit=True)
     sy = np.array([v for p in prepared for _, ys in p.speaker_groups for v in ys])
     s_group = np.array(
         [g for g, ys in enumerate(ys for p in prepared for _, ys in p.speaker_groups) for _ in ys]
     )
-    group_art = np.array([i for i, p in enumerate(prepared) for _ in p.speaker_groups])
+    group_art = np.array([unit[i] for i, p in enumerate(prepared) for _ in p.speaker_groups])
     s_art = group_art[s_group] if len(s_group) else np.zeros(0, dtype=int)
     q_folds = _article_folds(qy, q_art, folds)
     if q_folds is None:
@@ -143,6 +150,7 @@ def _f1_at(prepared: Sequence[Prepared], probs: Sequence[np.ndarray], t: float) 
 def train(
     examples: Iterable[Example],
     *,
+    groups: Sequence | None = None,
     c: float | None = None,
     c_speaker: float | None = None,
     threshold: float | None = None,
@@ -153,17 +161,22 @@ def train(
     """Train the filter and the speaker ranker from (text, quote spans, speaker spans) triples.
 
     Settings left as None (regularisation of each classifier, the keep threshold) are chosen by
-    ``folds``-fold cross-validation over the examples (articles), never on data judged later.
-    ``report``, when given, receives the cross-validated figures.
+    ``folds``-fold cross-validation over the examples, never on data judged later: each article
+    stays whole in its fold, and so does each of ``groups`` when given (one an example: its
+    outlet, so that settings are chosen for outlets the model has not read). The out-of-fold keep
+    probabilities also calibrate the score (isotonic): the share of kept regions that are
+    quotations. ``report``, when given, receives the cross-validated figures.
     """
     prepared = [prepare(ex) for ex in examples]
-    folds = max(2, min(folds, len(prepared)))
+    units = len(prepared) if groups is None else len(set(groups))
+    folds = max(2, min(folds, units))
     c_grid = [c] if c is not None else [0.1, 0.3, 1.0]
     s_grid = [c_speaker] if c_speaker is not None else [0.1, 0.3, 1.0]
     best = (-1.0, c_grid[0], 0.5 if threshold is None else threshold)
     accuracy = {s_grid[0]: float("nan")}
+    calibration = IDENTITY
     if len(c_grid) > 1 or len(s_grid) > 1 or threshold is None:
-        probs, accuracy = _cv_counts(prepared, folds, c_grid, s_grid)
+        probs, accuracy = _cv_counts(prepared, folds, c_grid, s_grid, groups)
         grid = [threshold] if threshold is not None else np.arange(0.2, 0.81, 0.025)
         for ci in c_grid:
             for t in grid:
@@ -171,6 +184,12 @@ def train(
                 if f > best[0] + 1e-9:
                     best = (f, ci, float(t))
     cf, tf = best[1], best[2]
+    if len(c_grid) > 1 or len(s_grid) > 1 or threshold is None:
+        raw = np.concatenate(probs[cf]) if probs[cf] else np.zeros(0)
+        kept = raw >= tf
+        labels = np.array([v for p in prepared for v in p.quote_y])
+        if kept.any():
+            calibration = isotonic(raw[kept].tolist(), labels[kept].astype(bool).tolist())
     cs = max(accuracy, key=lambda k: (accuracy[k], -k))
     if report is not None:
         report.update(
@@ -185,7 +204,9 @@ def train(
         )
     fvec, fclf = _fit_filter(prepared, cf)
     svec, sclf = _fit_speaker(prepared, cs)
-    return QuoteModel(fvec, fclf, svec, sclf, round(tf, 3), version, len(prepared))
+    return QuoteModel(
+        fvec, fclf, svec, sclf, round(tf, 3), version, len(prepared), calibration=calibration
+    )
 
 
 def train_with_heldout(
@@ -201,7 +222,7 @@ def train_with_heldout(
 def polnear_examples(articles) -> list[Example]:
     """PolNeAR articles as training triples: each direct quote (as the benchmark counts them) with
     its Source, one triple per content range."""
-    from .scoring import gold_direct_quotes
+    from ..scoring import gold_direct_quotes
 
     out: list[Example] = []
     for art in articles:
