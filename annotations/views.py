@@ -74,6 +74,8 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
         "suggestions": [presenters.suggestion_data(suggestion) for suggestion in suggestions],
         # Who may be quoted: the panel offers these as speakers.
         "people": names_in(document.text),
+        # Suggestions scoring below it are hidden until the reviewer shows them.
+        "suggestion_threshold": selectors.suggestion_display_threshold(document.project),
         "run": None if run is None else presenters.run_data(run),
     }
     return render(

@@ -30,6 +30,7 @@ from annotations.services.moderation import (
 from annotations.services.people import membership_set, project_get_or_create, user_get_or_create
 from annotations.services.spans import span_create, span_delete, span_restore, span_update
 from annotations.services.suggestions import (
+    project_suggestion_threshold_set,
     suggestion_accept,
     suggestion_reject,
     suggestion_run_enqueue,
@@ -59,6 +60,7 @@ __all__ = [
     "membership_set",
     "normalize_text",
     "project_get_or_create",
+    "project_suggestion_threshold_set",
     "retrain_if_due",
     "span_context",
     "span_create",

@@ -33,6 +33,7 @@ from django.db.models import Func, Max, Q, QuerySet, Subquery, Value
 from annotations.errors import ValidationError
 from annotations.models import Document, Label, Project, Span, SuggesterModel, Suggestion
 from annotations.suggest import Candidate, suggest_claims, suggest_opinions, suggest_quotes
+from annotations.suggest.calibration import IDENTITY, Calibration, platt
 from annotations.suggest.people import canonical_speakers
 from annotations.suggest.sentences import sentence_spans
 
@@ -80,8 +81,59 @@ def _load(row: SuggesterModel) -> SentenceModel | QuoteModel | None:
     return model
 
 
+# A desk's own calibration of a label's scores needs this many decided suggestions of it, with at
+# least MIN_EACH_OUTCOME accepted and as many rejected; until then scores are the suggesters' own
+# (a learned model's calibrated on held-out data when it was trained).
+MIN_CALIBRATION_DECISIONS = 100
+MIN_EACH_OUTCOME = 10
+CALIBRATION_WINDOW = 2000  # the latest decisions: a desk's habits change
+
+
+def desk_calibration(*, project_id: int, label: str) -> Calibration:
+    """How the desk's decisions map a suggester's score of `label` to the share it accepts:
+    Platt scaling fitted on its latest decided suggestions (their raw scores), or the identity
+    before it has decided MIN_CALIBRATION_DECISIONS."""
+    decided = (
+        Suggestion.objects.filter(document__project_id=project_id, label=label)
+        .exclude(status=Suggestion.Status.OPEN)
+        .order_by("-decided_at", "-id")
+        .values_list("score", "raw_score", "status")[:CALIBRATION_WINDOW]
+    )
+    rows = [(raw if raw is not None else score, status) for score, raw, status in decided]
+    accepted = sum(1 for _, status in rows if status == Suggestion.Status.ACCEPTED)
+    if len(rows) < MIN_CALIBRATION_DECISIONS or min(accepted, len(rows) - accepted) < (
+        MIN_EACH_OUTCOME
+    ):
+        return IDENTITY
+    return platt([s for s, _ in rows], [status == Suggestion.Status.ACCEPTED for _, status in rows])
+
+
+def _calibrated(candidates: list[Candidate], project_id: int) -> list[Candidate]:
+    fits = {
+        label: desk_calibration(project_id=project_id, label=label)
+        for label in {c.label for c in candidates}
+    }
+    out = []
+    for c in candidates:
+        fit = fits[c.label]
+        if fit is IDENTITY:
+            out.append(c)
+            continue
+        score = round(fit(c.score), 3)
+        out.append(
+            replace(
+                c,
+                score=score,
+                raw_score=c.score,
+                reason=f"{c.reason}; score {c.score:.2f} calibrated to this desk's "
+                f"{fit.fitted_on} decisions",
+            )
+        )
+    return out
+
+
 def candidates_for(document: Document) -> list[Candidate]:
-    """What a suggestion run proposes for this document."""
+    """What a suggestion run proposes for this document, scored as the desk's decisions say."""
     text = document.text
     out: list[Candidate] = []
     active = {
@@ -105,7 +157,7 @@ def candidates_for(document: Document) -> list[Candidate]:
             )
     out.sort(key=lambda c: (c.start, c.end, c.label))
     # Whichever suggester found a quote, its speaker is one person across the article.
-    return canonical_speakers(text, out)
+    return _calibrated(canonical_speakers(text, out), document.project_id)
 
 
 # --- the desk's decisions: counted, and as training data ---------------------------------
@@ -284,7 +336,12 @@ def _train_sentences(
             field="label",
         )
     model, heldout = learned.train_with_heldout(
-        sentences, labels, label=label, heldout=HELDOUT_SHARE, groups=groups
+        sentences,
+        labels,
+        label=label,
+        heldout=HELDOUT_SHARE,
+        groups=groups,
+        features=settings.SUGGESTER_FEATURES,
     )
     return model, heldout, len(sentences), yes
 

@@ -26,7 +26,7 @@ PolNeAR articles into that form (the direct quotes only, as the benchmark counts
 
 from .features import Example, Span
 from .model import FORMAT, NAME, VERSION, QuoteModel, load
-from .training import polnear_examples, train, train_with_heldout
+from .training import polnear_examples, prepare_all, train, train_prepared, train_with_heldout
 
 __all__ = [
     "FORMAT",
@@ -37,6 +37,8 @@ __all__ = [
     "Span",
     "load",
     "polnear_examples",
+    "prepare_all",
     "train",
+    "train_prepared",
     "train_with_heldout",
 ]

@@ -81,6 +81,11 @@ class QuoteModel:
             pos += len(cands)
         return out
 
+    def raw_scores(self, text: str) -> list[float]:
+        """The filter's own keep probability of each region ``suggest`` keeps, in its order."""
+        ctx = Context(text)
+        return [p for p in self._keep_probs(ctx) if p >= self.threshold]
+
     def suggest(self, text: str) -> list[Candidate]:
         """QUOTE candidates for ``text``, in text order, each with its most likely speaker."""
         ctx = Context(text)

@@ -147,8 +147,19 @@ def _f1_at(prepared: Sequence[Prepared], probs: Sequence[np.ndarray], t: float) 
     return overlap_prf(kept, [[quote for quote, _ in p.gold] for p in prepared])[2]
 
 
-def train(
-    examples: Iterable[Example],
+def prepare_all(examples: Iterable[Example]) -> list[Prepared]:
+    """The features of each example, computed once for several trainings (the benchmark's
+    folds)."""
+    return [prepare(ex) for ex in examples]
+
+
+def train(examples: Iterable[Example], **options) -> QuoteModel:
+    """``train_prepared`` on (text, quote spans, speaker spans) triples."""
+    return train_prepared(prepare_all(examples), **options)
+
+
+def train_prepared(
+    prepared: Sequence[Prepared],
     *,
     groups: Sequence | None = None,
     c: float | None = None,
@@ -167,7 +178,6 @@ def train(
     probabilities also calibrate the score (isotonic): the share of kept regions that are
     quotations. ``report``, when given, receives the cross-validated figures.
     """
-    prepared = [prepare(ex) for ex in examples]
     units = len(prepared) if groups is None else len(set(groups))
     folds = max(2, min(folds, units))
     c_grid = [c] if c is not None else [0.1, 0.3, 1.0]
