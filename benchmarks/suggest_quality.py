@@ -122,7 +122,10 @@ def quote_rows(
         f"{len(dev)} articles, {q.gold} gold direct quotes, {q.found} found, "
         f"{q.suggested} suggested"
     )
-    rows.append(("QUOTE", "rules", "dev", _quote_figures(q), note))
+    scores, right = _quote_outcomes(dev, suggest_quotes)
+    rows.append(
+        ("QUOTE", "rules", "dev", _quote_figures(q) | {"ECE": reliability(scores, right).ece}, note)
+    )
     scores, right = _quote_outcomes(train, suggest_quotes)
     q = score_quotes(train, suggest_quotes)
     rows.append(
@@ -229,6 +232,17 @@ def _quote_model_outcomes(model, art: Article) -> tuple[list[float], list[float]
 # --- CLAIM and OPINION ---------------------------------------------------------------------------
 
 
+def _rule_ece(sents: Sequence[LabeledSentence], suggest: Callable, label: str) -> float:
+    """ECE of the rules' suggestions: each sentence they suggest, its best score against gold."""
+    scores, right = [], []
+    for s in sents:
+        found = [c.score for c in suggest(s.text) if c.label == label]
+        if found:
+            scores.append(max(found))
+            right.append(s.label)
+    return reliability(scores, right).ece
+
+
 def _predict(model: learned.SentenceModel, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     raw = model.raw_proba(texts)
     return raw, np.array([model.calibration(float(p)) for p in raw])
@@ -257,7 +271,8 @@ def claim_rows(
         note = f"{len(sents)} sentences, {sum(gold)} Yes"
         if column == "held-out":
             note += f"; the latest {len(late)} debates of train (2016)"
-        rows.append(("CLAIM", "rules", column, _sentence_figures(c, "CLAIM"), note))
+        ece = {"ECE": _rule_ece(sents, suggest_claims, "CLAIM")}
+        rows.append(("CLAIM", "rules", column, _sentence_figures(c, "CLAIM") | ece, note))
     calib: dict[str, tuple[Reliability, Reliability]] = {}
     trained: dict[str, learned.SentenceModel] = {}
     for column, fit_at, sents in (
@@ -326,7 +341,7 @@ def _opinion_rules(train: list[LabeledSentence], dev: list[LabeledSentence]) -> 
             "OPINION",
             "rules",
             "dev",
-            _sentence_figures(o, "OPINION"),
+            _sentence_figures(o, "OPINION") | {"ECE": _rule_ece(dev, suggest_opinions, "OPINION")},
             f"{len(dev)} sentences, {sum(gold)} SUBJ",
         )
     )
@@ -336,7 +351,8 @@ def _opinion_rules(train: list[LabeledSentence], dev: list[LabeledSentence]) -> 
             "OPINION",
             "rules",
             "held-out",
-            _sentence_figures(o, "OPINION"),
+            _sentence_figures(o, "OPINION")
+            | {"ECE": _rule_ece(train, suggest_opinions, "OPINION")},
             f"all {len(train)} train sentences, {int(y.sum())} SUBJ",
         )
     )
