@@ -121,7 +121,8 @@ def platt(
     scores: Sequence[float], outcomes: Sequence[bool], *, iterations: int = 50
 ) -> Calibration:
     """Platt scaling on the score's log-odds, with Platt's smoothed targets (so a handful of
-    decisions cannot push a score to 0 or 1), fitted by Newton's method."""
+    decisions cannot push a score to 0 or 1) and a weak pull towards the identity (so decisions
+    that all share one score still give one answer), fitted by Newton's method."""
     n = len(scores)
     if n == 0:
         return IDENTITY
@@ -129,27 +130,44 @@ def platt(
     hi, lo = (pos + 1) / (pos + 2), 1 / (n - pos + 2)
     xs = [_logit(s) for s in scores]
     ts = [hi if y else lo for y in outcomes]
+    ridge = 1.0
+
+    def loss(a: float, b: float) -> float:
+        total = ridge / 2 * ((a - 1.0) ** 2 + b**2)
+        for x, t in zip(xs, ts, strict=True):
+            z = a * x + b
+            # log(1 + e^z) - t z, written so it never overflows
+            total += max(z, 0.0) + math.log1p(math.exp(-abs(z))) - t * z
+        return total
+
     a, b = 1.0, 0.0
+    current = loss(a, b)
     for _ in range(iterations):
-        ga = gb = haa = hab = hbb = 0.0
+        ga, gb = ridge * (a - 1.0), ridge * b
+        haa = hbb = ridge
+        hab = 0.0
         for x, t in zip(xs, ts, strict=True):
             p = _sigmoid(a * x + b)
             d = p - t
-            w = max(p * (1 - p), 1e-12)
+            w = p * (1 - p)
             ga += d * x
             gb += d
             haa += w * x * x
             hab += w * x
             hbb += w
-        haa += 1e-9
-        hbb += 1e-9
         det = haa * hbb - hab * hab
         if abs(det) < 1e-18:
             break
         da = (hbb * ga - hab * gb) / det
         db = (haa * gb - hab * ga) / det
-        a, b = a - da, b - db
-        if abs(da) < 1e-9 and abs(db) < 1e-9:
+        step = 1.0
+        while step > 1e-6:  # halve the Newton step until the loss goes down
+            trial = loss(a - step * da, b - step * db)
+            if trial <= current:
+                break
+            step /= 2
+        a, b, current = a - step * da, b - step * db, min(current, trial)
+        if abs(step * da) < 1e-9 and abs(step * db) < 1e-9:
             break
     return Calibration("platt", a=a, b=b, fitted_on=n)
 
