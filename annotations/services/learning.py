@@ -250,12 +250,16 @@ def suggester_train(
     label: str,
     sentences: Sequence[str] | None = None,
     labels: Sequence[bool] | None = None,
+    groups: Sequence[int | str] | None = None,
+    features: str | None = None,
     source: str = "project",
 ) -> SuggesterModel:
     """Train a new version of the project's `label` model, keep its held-out score beside it
     and make it the active one. Without sentences, they come from the desk's own decisions
-    (QUOTE always does: it learns from whole articles the desk annotated)."""
-    row = _train(project, label, sentences, labels, source=source)
+    (QUOTE always does: it learns from whole articles the desk annotated). `groups` name the
+    document (or debate) of each given sentence: validation holds out whole ones. `features`:
+    settings.SUGGESTER_FEATURES when None."""
+    row = _train(project, label, sentences, labels, source=source, groups=groups, features=features)
     assert row is not None
     return row
 
@@ -282,6 +286,8 @@ def _train(
     *,
     source: str,
     only_if_new: bool = False,
+    groups: Sequence[int | str] | None = None,
+    features: str | None = None,
 ) -> SuggesterModel | None:
     if label not in LEARNABLE:
         raise ValidationError(
@@ -292,7 +298,9 @@ def _train(
     if label == Label.QUOTE:
         model, heldout, units, positives = _train_quotes(project)
     else:
-        model, heldout, units, positives = _train_sentences(project, label, sentences, labels)
+        model, heldout, units, positives = _train_sentences(
+            project, label, sentences, labels, groups, features
+        )
     with transaction.atomic():
         # Serialise trainings of one project so versions do not collide.
         Project.objects.select_for_update().filter(pk=project.pk).values("pk").first()
@@ -320,11 +328,15 @@ def _train(
 
 
 def _train_sentences(
-    project: Project, label: str, sentences: Sequence[str] | None, labels: Sequence[bool] | None
+    project: Project,
+    label: str,
+    sentences: Sequence[str] | None,
+    labels: Sequence[bool] | None,
+    groups: Sequence[int | str] | None = None,
+    features: str | None = None,
 ) -> tuple[SentenceModel, dict, int, int]:
     from annotations.suggest import learned  # scikit-learn: see the docstring
 
-    groups: list[int] | None = None
     if sentences is None:
         sentences, labels, groups = training_sentences(project=project, label=label)
     assert labels is not None
@@ -341,7 +353,7 @@ def _train_sentences(
         label=label,
         heldout=HELDOUT_SHARE,
         groups=groups,
-        features=settings.SUGGESTER_FEATURES,
+        features=features or settings.SUGGESTER_FEATURES,
     )
     return model, heldout, len(sentences), yes
 

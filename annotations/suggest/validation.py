@@ -27,8 +27,12 @@ DEBATE_GAP = 20
 
 
 def debate_groups(ids: Sequence[str | int], *, gap: int = DEBATE_GAP) -> list[int]:
-    """A debate number for each sentence id (0 = the debate with the lowest ids)."""
-    numbers = np.array([int(i) for i in ids])
+    """A debate number for each sentence id (0 = the debate with the lowest ids); ids that are
+    not numbers make each sentence its own group."""
+    try:
+        numbers = np.array([int(i) for i in ids])
+    except ValueError:
+        return list(range(len(ids)))
     order = np.argsort(numbers, kind="stable")
     jumps = np.diff(numbers[order]) >= gap
     debate_sorted = np.concatenate([[0], np.cumsum(jumps)])
