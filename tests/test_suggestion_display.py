@@ -83,9 +83,7 @@ def test_a_moderator_sets_the_display_threshold_and_it_is_recorded(desk, moderat
     assert selectors.suggestion_display_threshold(desk)["source"] == "default"
 
 
-def test_the_workspace_page_carries_the_threshold_and_the_articles_people(
-    client, desk, reviewer
-):
+def test_the_workspace_page_carries_the_threshold_and_the_articles_people(client, desk, reviewer):
     text = (
         "Spokeswoman Rita Katz said the attack on Easter Sunday was planned. "
         "Mr Modi’s Hindu nationalist party denied it."

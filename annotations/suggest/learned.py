@@ -261,7 +261,9 @@ def measure_of(label: str) -> str:
     return "f1" if label == "CLAIM" else "macro"
 
 
-def best_threshold(labels: Sequence[bool], probs: Sequence[float], measure: str) -> float:
+def best_threshold(
+    labels: Sequence[bool] | np.ndarray, probs: Sequence[float] | np.ndarray, measure: str
+) -> float:
     """The threshold on ``probs`` that maximises ``measure`` ("f1" of yes, or "macro"-F1)."""
     y, p = np.asarray(labels, dtype=bool), np.asarray(probs)
     best, best_t = -1.0, 0.5
@@ -278,7 +280,7 @@ def best_threshold(labels: Sequence[bool], probs: Sequence[float], measure: str)
 
 def out_of_fold(
     sentences: Sequence[str],
-    labels: Sequence[bool],
+    labels: Sequence[bool] | np.ndarray,
     groups: Sequence,
     *,
     label: str,

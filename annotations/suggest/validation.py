@@ -85,10 +85,10 @@ def group_folds(
     each fold where the groups allow it."""
     from sklearn.model_selection import StratifiedGroupKFold
 
-    groups = np.asarray(groups)
-    n = min(folds, len(np.unique(groups)))
+    units = np.asarray(groups)
+    n = min(folds, len(np.unique(units)))
     if n < 2:
         raise ValueError("grouped validation needs at least two groups")
-    y = np.asarray(y, dtype=int)
+    answers = np.asarray(y, dtype=int)
     splitter = StratifiedGroupKFold(n_splits=n, shuffle=True, random_state=seed)
-    return list(splitter.split(np.zeros(len(y)), y, groups=groups))
+    return list(splitter.split(np.zeros(len(answers)), answers, groups=units))
