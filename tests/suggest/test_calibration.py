@@ -56,3 +56,44 @@ def test_the_display_threshold_is_where_the_desk_starts_accepting_most():
     threshold, n = acceptance_threshold(decisions)
     assert n == 400 and 0.5 <= threshold <= 0.6
     assert acceptance_threshold(decisions[:10]) == (0.5, 10)  # too few: the default
+
+
+def test_a_learned_models_scores_on_heldout_sentences_are_within_a_tenth_of_their_share_right():
+    from annotations.suggest import learned
+
+    rng = random.Random(5)
+    facts = [
+        "The ministry said {n} people died in the floods in {y}.",
+        "Exports rose by {n} percent in {y}, the statistics office reported.",
+        "The court fined the company {n} million dollars in {y}.",
+    ]
+    talk = [
+        "I want to thank {name} for being here tonight.",
+        "We will see what the future brings for {name}.",
+        "Let me say how much I admire {name} and the team.",
+    ]
+    names = ["Anna", "Ben", "Chloe", "David", "Emma", "Farid", "Grace", "Hugo"]
+
+    def sample(n: int, offset: int):
+        sentences, labels, groups = [], [], []
+        for i in range(n):
+            fact = rng.random() < 0.5
+            template = rng.choice(facts if fact else talk)
+            sentences.append(
+                template.format(
+                    n=rng.randint(2, 900), y=rng.randint(1950, 2030), name=rng.choice(names)
+                )
+            )
+            # the gold is noisy: four in five facts are check-worthy, one in five of the rest
+            labels.append(rng.random() < (0.8 if fact else 0.2))
+            groups.append(offset + i // 20)  # documents of twenty sentences
+        return sentences, labels, groups
+
+    x, y, g = sample(600, 0)
+    model = learned.train(x, y, label="CLAIM", groups=g, features="tfidf", c=1.0)
+    hx, hy, _ = sample(600, 1000)
+    table = reliability(model.predict_proba(hx), hy)
+    for b in table.bins:
+        if b.count >= 40:
+            assert abs(b.rate - b.mean_score) <= 0.1, b
+    assert table.ece < 0.08
