@@ -504,7 +504,45 @@ def simulate_sentences(
     if generic is not None:
         parts.append(f"generic learned {fig(generic.predict(texts)):.3f}")
     parts.append(f"desk's own model {fig(model.predict(texts)):.3f}")
+    if generic is not None:
+        # the desk started from the generic model: its own model builds on it
+        built = learned.train(
+            [s.text for s in seen],
+            [s.label for s in seen],
+            label=label,
+            groups=[i // doc_size for i in range(len(seen))],
+            features=features,
+            base=generic,
+        )
+        parts.append(f"desk's own model built on the generic one {fig(built.predict(texts)):.3f}")
+        parts.append(_desk_calibration(generic, seen, later))
     return ", ".join(parts)
+
+
+def _desk_calibration(
+    generic: learned.SentenceModel,
+    seen: Sequence[LabeledSentence],
+    later: Sequence[LabeledSentence],
+) -> str:
+    """The desk's own calibration (services.learning.desk_calibration: Platt on its decided
+    suggestions) of the generic model's scores, fitted on the suggestions of the first
+    documents and measured on the later ones."""
+    from annotations.suggest.calibration import platt
+
+    def suggested(sents):
+        p = np.array(generic.predict_proba([s.text for s in sents]))
+        kept = p >= generic.threshold
+        return p[kept].tolist(), [s.label for s, k in zip(sents, kept, strict=True) if k]
+
+    fit_scores, fit_right = suggested(seen)
+    scores, right = suggested(later)
+    fit = platt(fit_scores, fit_right)
+    before = reliability(scores, right).ece
+    after = reliability([fit(s) for s in scores], right).ece
+    return (
+        f"ECE of the generic model's suggestions {before:.3f}, after the desk's own calibration "
+        f"on its {len(fit_scores)} decisions {after:.3f}"
+    )
 
 
 def simulate_quotes(articles: Sequence[Article]) -> str:

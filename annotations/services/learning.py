@@ -337,8 +337,13 @@ def _train_sentences(
 ) -> tuple[SentenceModel, dict, int, int]:
     from annotations.suggest import learned  # scikit-learn: see the docstring
 
+    base = None
     if sentences is None:
         sentences, labels, groups = training_sentences(project=project, label=label)
+        # A desk that started from a model trained on labeled files builds on it: measured
+        # better on a desk's later items than starting again from its first decisions alone
+        # (benchmarks/suggest_quality.py, "after 200 decisions").
+        base = _file_model(project, label)
     assert labels is not None
     yes = sum(map(bool, labels))
     if len(sentences) < MIN_SENTENCES or min(yes, len(labels) - yes) < MIN_PER_CLASS:
@@ -354,8 +359,23 @@ def _train_sentences(
         heldout=HELDOUT_SHARE,
         groups=groups,
         features=features or settings.SUGGESTER_FEATURES,
+        base=base,
     )
     return model, heldout, len(sentences), yes
+
+
+def _file_model(project: Project, label: str) -> SentenceModel | None:
+    """The project's latest `label` model trained on labeled files, if it has one."""
+    from annotations.suggest.learned import SentenceModel
+
+    row = (
+        project.suggester_models.filter(label=label)
+        .exclude(source="project")
+        .order_by("-version")
+        .first()
+    )
+    model = _load(row) if row is not None else None
+    return model if isinstance(model, SentenceModel) else None
 
 
 # --- QUOTE: whole articles, quotes and their speakers ------------------------------------------
