@@ -75,10 +75,29 @@ class Project(models.Model):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="projects"
     )
+    # Suggestions scoring below it are hidden in the workspace until the reviewer shows them.
+    # Empty: the score above which the desk accepts most suggestions, from its decisions
+    # (selectors.suggestion_display_threshold).
+    suggestion_threshold = models.FloatField(
+        null=True,
+        blank=True,
+        help_text=(
+            "Suggestions scoring below this are hidden in the workspace until the reviewer "
+            "shows them. Leave empty to use the score above which this desk accepts most "
+            "suggestions (0.5 until it has decided 30)."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(suggestion_threshold__isnull=True)
+                | (Q(suggestion_threshold__gte=0) & Q(suggestion_threshold__lte=1)),
+                name="project_suggestion_threshold_in_unit_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -463,6 +482,9 @@ class Suggestion(models.Model):
     end = models.IntegerField()
     text = models.TextField()
     score = models.FloatField()
+    # The suggester's own score, before this desk's calibration changed it into `score`: what
+    # the next calibration is fitted on.
+    raw_score = models.FloatField(null=True, blank=True)
     reason = models.CharField(max_length=500)
     suggester = models.CharField(max_length=100)
     suggester_version = models.CharField(max_length=50)

@@ -15,7 +15,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from annotations import agreement
+from annotations import agreement, selectors
 from annotations.models import (
     RATING_VALUES,
     ClaimRating,
@@ -27,6 +27,7 @@ from annotations.models import (
     Span,
     Verdict,
 )
+from annotations.suggest.calibration import reliability
 
 
 def _span_rows(spans) -> list[agreement.SpanRow]:
@@ -196,4 +197,29 @@ def dashboard(project: Project, *, weeks: int = 12) -> dict:
         "ratings_by_rating": ratings,
         "throughput": {"weeks": [w.isoformat() for w in week_list], "by_author": throughput},
         "agreement": project_agreement(project),
+        "suggestions": suggestion_reliability(project),
+    }
+
+
+def suggestion_reliability(project: Project) -> dict:
+    """How the scores of the desk's decided suggestions compare with what it accepted: the
+    reliability table (score bins: count, mean score, share accepted), its expected calibration
+    error, and the display threshold the workspace uses."""
+    decisions = selectors.suggestion_decisions(project.pk)
+    table = reliability([s for s, _ in decisions], [a for _, a in decisions])
+    return {
+        "decisions": len(decisions),
+        "accepted": sum(1 for _, a in decisions if a),
+        "ece": table.ece,
+        "bins": [
+            {
+                "lo": b.lo,
+                "hi": b.hi,
+                "count": b.count,
+                "mean_score": b.mean_score,
+                "accepted": b.rate,
+            }
+            for b in table.bins
+        ],
+        "threshold": selectors.suggestion_display_threshold(project),
     }

@@ -41,6 +41,7 @@ from annotations.models import (
     Suggestion,
     SuggestionRun,
 )
+from annotations.suggest.calibration import MIN_DECISIONS, acceptance_threshold
 
 
 def projects_for(user) -> QuerySet[Project]:
@@ -255,6 +256,37 @@ def document_suggestions(
 
 def document_runs(document: Document) -> QuerySet[SuggestionRun]:
     return document.suggestion_runs.order_by("-created_at", "-id")
+
+
+# The latest decisions say what a desk accepts now: its habits and its suggesters change.
+DECISION_WINDOW = 2000
+
+
+def suggestion_decisions(project_id: int) -> list[tuple[float, bool]]:
+    """The desk's latest decided suggestions: (the score it saw, accepted?)."""
+    rows = (
+        Suggestion.objects.filter(document__project_id=project_id)
+        .exclude(status=Suggestion.Status.OPEN)
+        .order_by("-decided_at", "-id")
+        .values_list("score", "status")[:DECISION_WINDOW]
+    )
+    return [(score, status == Suggestion.Status.ACCEPTED) for score, status in rows]
+
+
+def suggestion_display_threshold(project: Project) -> dict:
+    """The score below which the workspace hides suggestions until the reviewer shows them: the
+    moderators' setting, else the score above which the desk accepts most suggestions (its
+    decisions), else calibration's default. ``source`` says which; ``decisions`` how many."""
+    decisions = suggestion_decisions(project.pk)
+    if project.suggestion_threshold is not None:
+        return {
+            "value": project.suggestion_threshold,
+            "source": "project",
+            "decisions": len(decisions),
+        }
+    value, n = acceptance_threshold(decisions)
+    source = "decisions" if n >= MIN_DECISIONS else "default"
+    return {"value": value, "source": source, "decisions": n}
 
 
 # Exports. They read two server-side cursors side by side, both ordered by document id: the spans

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from annotations import policy, presenters, selectors
 from annotations.models import Label, Rating, ReviewStatus
+from annotations.suggest.people import names_in
 
 MAX_SEARCH_LENGTH = 200
 MAX_STORIES = 100  # the latest stories on the project page
@@ -78,6 +79,10 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
             "accept_above": reverse("api-document-suggestions-accept", args=[document.pk]),
         },
         "suggestions": [presenters.suggestion_data(suggestion) for suggestion in suggestions],
+        # Who may be quoted: the panel offers these as speakers.
+        "people": names_in(document.text),
+        # Suggestions scoring below it are hidden until the reviewer shows them.
+        "suggestion_threshold": selectors.suggestion_display_threshold(document.project),
         "run": None if run is None else presenters.run_data(run),
     }
     return render(

@@ -241,6 +241,12 @@ SUGGESTION_RUN_LOST_AFTER = env.int("SUGGESTION_RUN_LOST_AFTER", default=600)
 # decisions (spans, accepted or rejected suggestions) of a label trigger a retrain.
 SUGGESTER_MODEL_DIR = Path(env.str("SUGGESTER_MODEL_DIR", default=str(BASE_DIR / "var" / "models")))
 RETRAIN_AFTER_DECISIONS = env.int("RETRAIN_AFTER_DECISIONS", default=50)
+# What CLAIM and OPINION models learn from: "tfidf", or "tfidf+embeddings" (needs the ml extra;
+# better on held-out debates and articles, but encoding a 5,000-character article costs about
+# half a second of worker CPU, the whole budget of a run: benchmarks/suggest_quality.py).
+SUGGESTER_FEATURES = env.str("SUGGESTER_FEATURES", default="tfidf")
+if SUGGESTER_FEATURES not in ("tfidf", "tfidf+embeddings"):
+    raise ImproperlyConfigured("SUGGESTER_FEATURES is 'tfidf' or 'tfidf+embeddings'.")
 
 LOGGING = {
     "version": 1,

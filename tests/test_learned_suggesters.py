@@ -188,3 +188,29 @@ def test_quote_learning_needs_enough_annotated_articles(desk, reviewer):
         services.suggester_train(project=desk, label="QUOTE")
     with pytest.raises(CommandError, match="leave out --data"):
         call_command("train_suggesters", desk.name, label="QUOTE", data=Path("/nowhere"))
+
+
+def test_a_desk_that_started_from_labeled_files_builds_its_own_model_on_that_one(
+    labelled_desk, settings, tmp_path
+):
+    from annotations.services import learning
+    from annotations.suggest import learned
+
+    settings.SUGGESTER_MODEL_DIR = tmp_path
+    sentences = [f.format(n=i, year=1990 + i) for i in range(10) for f in FACTS] + [
+        f"{j} Number {i}." for i in range(10) for j in JUDGEMENTS
+    ]
+    labels = [True] * 40 + [False] * 40
+    from_files = services.suggester_train(
+        project=labelled_desk,
+        label="CLAIM",
+        sentences=sentences,
+        labels=labels,
+        source="files/checkworthiness-en/train.tsv",
+    )
+    own = services.suggester_train(project=labelled_desk, label="CLAIM")
+    assert (from_files.version, own.version) == (1, 2)
+    model = learned.load(tmp_path / own.path)
+    assert model.settings["base"] is True
+    assert "base" in dict(model.pipeline.named_steps["features"].transformer_list)
+    learning._loaded.clear()

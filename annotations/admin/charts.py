@@ -133,3 +133,46 @@ def line_chart(
     if not series:
         body.append(f'<text class="axis" x="{left + 10}" y="{top + 30}">No spans yet.</text>')
     return _svg(title, height, body)
+
+
+def reliability_chart(title: str, bins: Sequence[dict]) -> SafeString:
+    """The reliability curve of scores: each score bin's share accepted (y) over its mean score
+    (x), both 0 to 1, against the diagonal where a score means what it says; a point's area
+    grows with the bin's count. `bins`: dicts with mean_score, accepted, count, lo, hi."""
+    left, top, size = 60, 16, 300
+    height = top + size + 44
+    x = lambda v: left + v * size  # noqa: E731 - two small scales read better inline
+    y = lambda v: top + size - v * size  # noqa: E731
+    body = [
+        f'<line class="grid" x1="{x(0)}" y1="{y(0)}" x2="{x(1)}" y2="{y(0)}"/>',
+        f'<line class="grid" x1="{x(0)}" y1="{y(0)}" x2="{x(0)}" y2="{y(1)}"/>',
+        f'<line class="grid diagonal" x1="{x(0)}" y1="{y(0)}" x2="{x(1)}" y2="{y(1)}">'
+        "<title>where a score means what it says</title></line>",
+    ]
+    for v in (0, 0.5, 1):
+        body.append(
+            f'<text class="axis" x="{x(v):.1f}" y="{y(0) + 16}" text-anchor="middle">{v:g}</text>'
+            f'<text class="axis" x="{x(0) - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{v:g}</text>'
+        )
+    body.append(
+        f'<text class="axis" x="{x(0.5)}" y="{height - 6}" text-anchor="middle">score</text>'
+        f'<text class="axis" x="{x(1) + 10}" y="{y(1) + 12}">share accepted</text>'
+    )
+    if bins:
+        peak = max(b["count"] for b in bins) or 1
+        points = " ".join(f"{x(b['mean_score']):.1f},{y(b['accepted']):.1f}" for b in bins)
+        body.append(f'<polyline class="line c0" points="{points}"/>')
+        for b in bins:
+            r = 3 + 7 * (b["count"] / peak) ** 0.5
+            scores = escape(f"scores {b['lo']:.1f}-{b['hi']:.1f}")
+            body.append(
+                f'<circle class="c0" cx="{x(b["mean_score"]):.1f}" cy="{y(b["accepted"]):.1f}" '
+                f'r="{r:.1f}"><title>{scores}: '
+                f"{b['count']} decided, mean score {b['mean_score']:.2f}, "
+                f"{b['accepted']:.0%} accepted</title></circle>"
+            )
+    else:
+        body.append(
+            f'<text class="axis" x="{x(0) + 10}" y="{y(0.5)}">No decided suggestions yet.</text>'
+        )
+    return _svg(title, height, body)

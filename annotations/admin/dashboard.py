@@ -2,25 +2,56 @@
 
 from __future__ import annotations
 
+from django import forms
+from django.contrib import messages
 from django.contrib.admin import ModelAdmin
 from django.contrib.admin.utils import unquote
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.safestring import SafeString
 
-from annotations import policy, reports
+from annotations import policy, reports, services
 from annotations.admin import charts
+from annotations.errors import DomainError
 from annotations.models import Label, Project, Rating
 
 
-def dashboard_page(
-    model_admin: ModelAdmin, request: HttpRequest, object_id: str
-) -> TemplateResponse:
-    """The page, for a moderator of the project (404 for anyone else)."""
+class ThresholdForm(forms.Form):
+    suggestion_threshold = forms.FloatField(
+        required=False,
+        min_value=0.0,
+        max_value=1.0,
+        label="Display threshold",
+        help_text=(
+            "Suggestions scoring below it are hidden in the workspace until the reviewer shows "
+            "them. Leave empty for the score above which this desk accepts most suggestions."
+        ),
+        widget=forms.NumberInput(attrs={"step": "0.05", "min": "0", "max": "1"}),
+    )
+
+
+def dashboard_page(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> HttpResponse:
+    """The page, for a moderator of the project (404 for anyone else). It also takes the
+    project's display threshold for suggestions (POST)."""
     project = get_object_or_404(Project, pk=unquote(object_id))
     if not policy.can_view_dashboard(request.user, project):
         raise Http404("No such project among those you moderate.")
+    form = ThresholdForm(initial={"suggestion_threshold": project.suggestion_threshold})
+    if request.method == "POST":
+        form = ThresholdForm(request.POST)
+        if form.is_valid():
+            try:
+                services.project_suggestion_threshold_set(
+                    project=project,
+                    threshold=form.cleaned_data["suggestion_threshold"],
+                    actor=policy.actor_of(request),
+                )
+            except DomainError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, "The display threshold is saved.")
+                return HttpResponseRedirect(request.path)
     data = reports.dashboard(project)
     context = {
         **model_admin.admin_site.each_context(request),
@@ -30,6 +61,7 @@ def dashboard_page(
         "data": data,
         "media": model_admin.media,
         "charts": dashboard_charts(data),
+        "threshold_form": form,
         "labels": Label.values,
         "rating_labels": {r: Rating(r).label for r in Rating.values},
     }
@@ -43,6 +75,10 @@ def dashboard_charts(data: dict) -> dict[str, SafeString]:
     ratings = data["verdicts_by_rating"]
     span_agreement = data["agreement"]["spans"]["labels"]
     return {
+        "reliability": charts.reliability_chart(
+            "Suggestion scores against the share the desk accepted",
+            data["suggestions"]["bins"],
+        ),
         "documents": charts.bar_chart(
             "Documents by state",
             list(states.items()),

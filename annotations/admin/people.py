@@ -9,8 +9,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import BooleanField, Case, Count, QuerySet, Value, When
 from django.forms import BaseInlineFormSet, ModelForm
-from django.http import HttpRequest
-from django.template.response import TemplateResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -39,7 +38,7 @@ class ProjectAdmin(ProjectPermissions, admin.ModelAdmin):
     deletable = False  # a project's history is kept; empty it of members instead
     list_display = ["name", "links", "member_count", "document_count", "created_at"]
     search_fields = ["name"]
-    fields = ["name", "description"]
+    fields = ["name", "description", "suggestion_threshold"]
     inlines = [MembershipInline]
 
     class Media:
@@ -129,7 +128,7 @@ class ProjectAdmin(ProjectPermissions, admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def dashboard_view(self, request: HttpRequest, object_id: str) -> TemplateResponse:
+    def dashboard_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         return dashboard_page(self, request, object_id)
 
 

@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import combinations
 
+from annotations.suggest.people import People
+
 from .claims import Similarity, match_claims, sentence_units
 from .lexicon import Term
 from .loaded import match_loaded
@@ -36,7 +38,6 @@ from .matches import (
 )
 from .numbers import match_numbers, mentions
 from .quotes import match_quotes, quotations
-from .speakers import People
 from .text import Document, Idf
 
 __all__ = [

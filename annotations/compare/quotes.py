@@ -19,10 +19,10 @@ from difflib import SequenceMatcher
 
 from rapidfuzz import fuzz
 
+from annotations.suggest.people import People
 from annotations.suggest.quotes import RuleQuote
 
 from .matches import Difference, QuoteMatch, Side
-from .speakers import People
 from .text import Document, Word, word_list, words
 
 MIN_WORDS = 4  # a shared quotation has at least this many words on each side

@@ -31,9 +31,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+from annotations.suggest.people import TITLES
+
 from .figures import figures
 from .places import NOT_PLACES, PLACE_WORDS, PLACES
-from .speakers import TITLES
 from .text import STOPWORDS, content_stems, cosine, words
 
 SIGNATURE_VERSION = 1

@@ -50,6 +50,7 @@ from annotations.services.stories import (
     story_split,
 )
 from annotations.services.suggestions import (
+    project_suggestion_threshold_set,
     suggestion_accept,
     suggestion_reject,
     suggestion_run_enqueue,
@@ -83,6 +84,7 @@ __all__ = [
     "mention_move",
     "normalize_text",
     "project_get_or_create",
+    "project_suggestion_threshold_set",
     "rating_delete",
     "rating_set",
     "retrain_if_due",

@@ -33,6 +33,8 @@ from django.db.models import Func, Max, Q, QuerySet, Subquery, Value
 from annotations.errors import ValidationError
 from annotations.models import Document, Label, Project, Span, SuggesterModel, Suggestion
 from annotations.suggest import Candidate, suggest_claims, suggest_opinions, suggest_quotes
+from annotations.suggest.calibration import IDENTITY, Calibration, platt
+from annotations.suggest.people import canonical_speakers
 from annotations.suggest.sentences import sentence_spans
 
 if TYPE_CHECKING:
@@ -79,8 +81,59 @@ def _load(row: SuggesterModel) -> SentenceModel | QuoteModel | None:
     return model
 
 
+# A desk's own calibration of a label's scores needs this many decided suggestions of it, with at
+# least MIN_EACH_OUTCOME accepted and as many rejected; until then scores are the suggesters' own
+# (a learned model's calibrated on held-out data when it was trained).
+MIN_CALIBRATION_DECISIONS = 100
+MIN_EACH_OUTCOME = 10
+CALIBRATION_WINDOW = 2000  # the latest decisions: a desk's habits change
+
+
+def desk_calibration(*, project_id: int, label: str) -> Calibration:
+    """How the desk's decisions map a suggester's score of `label` to the share it accepts:
+    Platt scaling fitted on its latest decided suggestions (their raw scores), or the identity
+    before it has decided MIN_CALIBRATION_DECISIONS."""
+    decided = (
+        Suggestion.objects.filter(document__project_id=project_id, label=label)
+        .exclude(status=Suggestion.Status.OPEN)
+        .order_by("-decided_at", "-id")
+        .values_list("score", "raw_score", "status")[:CALIBRATION_WINDOW]
+    )
+    rows = [(raw if raw is not None else score, status) for score, raw, status in decided]
+    accepted = sum(1 for _, status in rows if status == Suggestion.Status.ACCEPTED)
+    if len(rows) < MIN_CALIBRATION_DECISIONS or min(accepted, len(rows) - accepted) < (
+        MIN_EACH_OUTCOME
+    ):
+        return IDENTITY
+    return platt([s for s, _ in rows], [status == Suggestion.Status.ACCEPTED for _, status in rows])
+
+
+def _calibrated(candidates: list[Candidate], project_id: int) -> list[Candidate]:
+    fits = {
+        label: desk_calibration(project_id=project_id, label=label)
+        for label in {c.label for c in candidates}
+    }
+    out = []
+    for c in candidates:
+        fit = fits[c.label]
+        if fit is IDENTITY:
+            out.append(c)
+            continue
+        score = round(fit(c.score), 3)
+        out.append(
+            replace(
+                c,
+                score=score,
+                raw_score=c.score,
+                reason=f"{c.reason}; score {c.score:.2f} calibrated to this desk's "
+                f"{fit.fitted_on} decisions",
+            )
+        )
+    return out
+
+
 def candidates_for(document: Document) -> list[Candidate]:
-    """What a suggestion run proposes for this document."""
+    """What a suggestion run proposes for this document, scored as the desk's decisions say."""
     text = document.text
     out: list[Candidate] = []
     active = {
@@ -103,7 +156,8 @@ def candidates_for(document: Document) -> list[Candidate]:
                 )
             )
     out.sort(key=lambda c: (c.start, c.end, c.label))
-    return out
+    # Whichever suggester found a quote, its speaker is one person across the article.
+    return _calibrated(canonical_speakers(text, out), document.project_id)
 
 
 # --- the desk's decisions: counted, and as training data ---------------------------------
@@ -158,8 +212,9 @@ def retrain_due(*, project_id: int, label: str) -> bool:
     return now - learned >= settings.RETRAIN_AFTER_DECISIONS
 
 
-def training_sentences(*, project: Project, label: str) -> tuple[list[str], list[bool]]:
-    """One yes/no per sentence of the documents where the desk worked on `label`.
+def training_sentences(*, project: Project, label: str) -> tuple[list[str], list[bool], list[int]]:
+    """One yes/no per sentence of the documents where the desk worked on `label`, and the
+    document of each (validation holds out whole documents).
 
     Yes: a live span of the label (not rejected by a moderator) overlaps the sentence.
     No: every other sentence of those documents; a rejected suggestion is an explicit no.
@@ -176,12 +231,14 @@ def training_sentences(*, project: Project, label: str) -> tuple[list[str], list
     worked_on = set(positives) | set(rejected.values_list("document_id", flat=True))
     sentences: list[str] = []
     labels: list[bool] = []
+    documents: list[int] = []
     for document in Document.objects.filter(pk__in=worked_on).only("id", "text").iterator():
         ranges = positives.get(document.pk, [])
         for s, e in sentence_spans(document.text):
             sentences.append(document.text[s:e])
             labels.append(any(start < e and end > s for start, end in ranges))
-    return sentences, labels
+            documents.append(document.pk)
+    return sentences, labels, documents
 
 
 # --- training ---------------------------------------------------------------------------------
@@ -193,12 +250,16 @@ def suggester_train(
     label: str,
     sentences: Sequence[str] | None = None,
     labels: Sequence[bool] | None = None,
+    groups: Sequence[int | str] | None = None,
+    features: str | None = None,
     source: str = "project",
 ) -> SuggesterModel:
     """Train a new version of the project's `label` model, keep its held-out score beside it
     and make it the active one. Without sentences, they come from the desk's own decisions
-    (QUOTE always does: it learns from whole articles the desk annotated)."""
-    row = _train(project, label, sentences, labels, source=source)
+    (QUOTE always does: it learns from whole articles the desk annotated). `groups` name the
+    document (or debate) of each given sentence: validation holds out whole ones. `features`:
+    settings.SUGGESTER_FEATURES when None."""
+    row = _train(project, label, sentences, labels, source=source, groups=groups, features=features)
     assert row is not None
     return row
 
@@ -225,6 +286,8 @@ def _train(
     *,
     source: str,
     only_if_new: bool = False,
+    groups: Sequence[int | str] | None = None,
+    features: str | None = None,
 ) -> SuggesterModel | None:
     if label not in LEARNABLE:
         raise ValidationError(
@@ -235,7 +298,9 @@ def _train(
     if label == Label.QUOTE:
         model, heldout, units, positives = _train_quotes(project)
     else:
-        model, heldout, units, positives = _train_sentences(project, label, sentences, labels)
+        model, heldout, units, positives = _train_sentences(
+            project, label, sentences, labels, groups, features
+        )
     with transaction.atomic():
         # Serialise trainings of one project so versions do not collide.
         Project.objects.select_for_update().filter(pk=project.pk).values("pk").first()
@@ -263,12 +328,22 @@ def _train(
 
 
 def _train_sentences(
-    project: Project, label: str, sentences: Sequence[str] | None, labels: Sequence[bool] | None
+    project: Project,
+    label: str,
+    sentences: Sequence[str] | None,
+    labels: Sequence[bool] | None,
+    groups: Sequence[int | str] | None = None,
+    features: str | None = None,
 ) -> tuple[SentenceModel, dict, int, int]:
     from annotations.suggest import learned  # scikit-learn: see the docstring
 
+    base = None
     if sentences is None:
-        sentences, labels = training_sentences(project=project, label=label)
+        sentences, labels, groups = training_sentences(project=project, label=label)
+        # A desk that started from a model trained on labeled files builds on it: measured
+        # better on a desk's later items than starting again from its first decisions alone
+        # (benchmarks/suggest_quality.py, "after 200 decisions").
+        base = _file_model(project, label)
     assert labels is not None
     yes = sum(map(bool, labels))
     if len(sentences) < MIN_SENTENCES or min(yes, len(labels) - yes) < MIN_PER_CLASS:
@@ -278,9 +353,29 @@ def _train_sentences(
             field="label",
         )
     model, heldout = learned.train_with_heldout(
-        sentences, labels, label=label, heldout=HELDOUT_SHARE
+        sentences,
+        labels,
+        label=label,
+        heldout=HELDOUT_SHARE,
+        groups=groups,
+        features=features or settings.SUGGESTER_FEATURES,
+        base=base,
     )
     return model, heldout, len(sentences), yes
+
+
+def _file_model(project: Project, label: str) -> SentenceModel | None:
+    """The project's latest `label` model trained on labeled files, if it has one."""
+    from annotations.suggest.learned import SentenceModel
+
+    row = (
+        project.suggester_models.filter(label=label)
+        .exclude(source="project")
+        .order_by("-version")
+        .first()
+    )
+    model = _load(row) if row is not None else None
+    return model if isinstance(model, SentenceModel) else None
 
 
 # --- QUOTE: whole articles, quotes and their speakers ------------------------------------------

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from annotations import policy
 from annotations.errors import Conflict, NotAllowed, ValidationError
-from annotations.models import Document, Label, Span, Suggestion, SuggestionRun
+from annotations.models import Document, Label, Project, Span, Suggestion, SuggestionRun
 from annotations.services import learning
 from annotations.services.common import record_event
 from annotations.services.spans import span_create
@@ -237,6 +237,7 @@ def _upsert(document: Document, run: SuggestionRun, candidates: Iterable[Candida
         if row is not None:
             fresh = (
                 c.score,
+                c.raw_score,
                 c.reason[:500],
                 (c.speaker or "")[:300],
                 c.speaker_start,
@@ -244,12 +245,20 @@ def _upsert(document: Document, run: SuggestionRun, candidates: Iterable[Candida
             )
             if row.status == Open and fresh != (
                 row.score,
+                row.raw_score,
                 row.reason,
                 row.speaker,
                 row.speaker_start,
                 row.speaker_end,
             ):
-                row.score, row.reason, row.speaker, row.speaker_start, row.speaker_end = fresh
+                (
+                    row.score,
+                    row.raw_score,
+                    row.reason,
+                    row.speaker,
+                    row.speaker_start,
+                    row.speaker_end,
+                ) = fresh
                 row.run = run
                 update.append(row)
             continue
@@ -265,6 +274,7 @@ def _upsert(document: Document, run: SuggestionRun, candidates: Iterable[Candida
                 end=c.end,
                 text=c.text,
                 score=c.score,
+                raw_score=c.raw_score,
                 reason=c.reason[:500],
                 suggester=c.suggester,
                 suggester_version=c.version,
@@ -282,7 +292,8 @@ def _upsert(document: Document, run: SuggestionRun, candidates: Iterable[Candida
         counts["removed"] = Suggestion.objects.filter(pk__in=stale, status=Open).delete()[0]
     if update:
         Suggestion.objects.bulk_update(
-            update, ["score", "reason", "run", "speaker", "speaker_start", "speaker_end"]
+            update,
+            ["score", "raw_score", "reason", "run", "speaker", "speaker_start", "speaker_end"],
         )
     # ignore_conflicts: a concurrent writer that slipped past the document lock cannot make a
     # duplicate; the unique constraint on the natural key keeps one row.
@@ -370,3 +381,31 @@ def _decide(suggestion: Suggestion, actor: User, status: str) -> None:
     learning.retrain_check_on_commit(
         project_id=suggestion.document.project_id, label=suggestion.label
     )
+
+
+# --- what the workspace shows -------------------------------------------------------------------
+
+
+def project_suggestion_threshold_set(
+    *, project: Project, threshold: float | None, actor: User
+) -> Project:
+    """Set the score below which the project's workspace hides suggestions until the reviewer
+    shows them; None goes back to the score above which the desk accepts most of them."""
+    if not policy.can_moderate(actor, project):
+        raise NotAllowed("Only moderators of the project set its suggestion threshold.")
+    if threshold is not None and not 0.0 <= threshold <= 1.0:
+        raise ValidationError("A score is between 0 and 1.", field="suggestion_threshold")
+    with transaction.atomic():
+        before = project.suggestion_threshold
+        project.suggestion_threshold = threshold
+        project.full_clean()
+        project.save(update_fields=["suggestion_threshold"])
+        record_event(
+            project_id=project.pk,
+            obj=project,
+            action="suggestion-threshold",
+            actor=actor,
+            before={"suggestion_threshold": before},
+            after={"suggestion_threshold": threshold},
+        )
+    return project

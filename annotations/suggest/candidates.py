@@ -32,6 +32,8 @@ class Candidate:
     speaker: str | None = None
     speaker_start: int | None = None
     speaker_end: int | None = None
+    # The suggester's own score when ``score`` has been calibrated to a desk's decisions.
+    raw_score: float | None = None
 
     def __post_init__(self) -> None:
         if self.label not in LABELS:

@@ -89,8 +89,9 @@ def test_suggestions_are_dashed_with_reason_and_score_on_hover_and_keep_text_and
     )
     assert page.locator("#document-text").text_content() == ARTICLE
     entries = page.locator("#suggestion-list li")
-    expect(entries.first).to_contain_text("0.95")
-    expect(entries.first).to_contain_text("said Rita Katz")
+    # The list goes by score: the rules' 1.00 CLAIM first, then the 0.95 QUOTE.
+    expect(entries.nth(1)).to_contain_text("0.95")
+    expect(entries.nth(1)).to_contain_text("said Rita Katz")
     expect(page.locator("#suggestion-count")).to_have_text("3")
     assert page_errors == []
 
@@ -236,4 +237,73 @@ def test_suggest_shows_the_run_state_and_its_new_suggestions_without_a_reload(
     newest = document.suggestion_runs.latest("created_at")
     services.suggestion_run_fail(run_id=newest.pk, reason="The worker ran out of memory.")
     expect(state).to_have_text("Failed: The worker ran out of memory.", timeout=15_000)
+    assert page_errors == []
+
+
+def test_a_project_threshold_hides_low_suggestions_and_the_toggle_shows_them(
+    live_server, page, page_errors, suggested, moderator
+):
+    services.project_suggestion_threshold_set(
+        project=suggested.project, threshold=0.9, actor=moderator
+    )
+    police = _suggestion(suggested, "Police dismissed")
+    assert police.score < 0.9
+    high = set(suggested.suggestions.filter(score__gte=0.9).values_list("pk", flat=True))
+    log_in(page, live_server.url, "rita")
+    open_document(page, live_server.url, suggested)
+
+    expect(page.locator("#suggestion-list li")).to_have_count(2)
+    assert _shown(page) == high
+    expect(page.locator("#suggestion-count")).to_have_text("2")
+    expect(page.locator("#suggestion-hidden")).to_have_text("1")
+    expect(page.locator(".suggestion-view")).to_contain_text("the project's display threshold")
+
+    page.get_by_label("Show those scoring below 0.90").check()
+    expect(page.locator("#suggestion-list li")).to_have_count(3)
+    expect(_mark(page, police)).to_have_count(1)
+    expect(page.locator("#suggestion-count")).to_have_text("3")
+    expect(page.locator("#suggestion-hidden")).to_have_text("0")
+    # highest score first, the low one last
+    expect(page.locator("#suggestion-list li").last).to_contain_text("Police dismissed")
+
+    page.get_by_label("Show suggestions").uncheck()
+    expect(page.locator("mark[data-suggestion-id]")).to_have_count(0)
+    expect(page.locator("#suggestion-hidden")).to_have_text("3")
+    page.get_by_label("Show suggestions").check()
+    expect(page.locator("mark[data-suggestion-id]")).to_have_count(3)
+    assert page.locator("#document-text").text_content() == ARTICLE
+    assert page_errors == []
+
+
+def test_clicking_a_span_that_covers_an_open_suggestion_opens_the_span(
+    live_server, page, page_errors, suggested, reviewer
+):
+    police = _suggestion(suggested, "Police dismissed")
+    # An OPINION span over exactly the words of the CLAIM suggestion, and one inside it.
+    over = make_span(suggested, reviewer, police.text, label="OPINION")
+    log_in(page, live_server.url, "rita")
+    open_document(page, live_server.url, suggested)
+
+    expect(_mark(page, police)).to_have_count(1)
+    page.locator(f'mark[data-span-id="{over.pk}"]').first.click()
+    expect(page.locator("#span-panel").get_by_role("heading", name="Opinion")).to_be_visible()
+    expect(_mark(page, police)).not_to_have_class("hl-suggestion hl-suggestion-claim is-current")
+    expect(page.locator("#suggestion-list li[aria-current=true]")).to_have_count(0)
+    assert page_errors == []
+
+
+def test_a_suggestion_on_exactly_the_words_of_a_span_of_its_label_is_not_shown_again(
+    live_server, page, page_errors, suggested, reviewer
+):
+    police = _suggestion(suggested, "Police dismissed")
+    log_in(page, live_server.url, "rita")
+    open_document(page, live_server.url, suggested)
+    expect(_mark(page, police)).to_have_count(1)
+
+    make_span(suggested, reviewer, police.text, label="CLAIM")  # tagged in another tab
+    page.reload()
+    expect(page.locator("mark[data-span-id]")).to_have_count(1)
+    expect(_mark(page, police)).to_have_count(0)
+    expect(page.locator("#suggestion-count")).to_have_text("2")
+    expect(page.locator("#suggestion-hidden")).to_have_text("1")
     assert page_errors == []

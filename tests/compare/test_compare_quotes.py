@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from annotations.compare import QuoteMatch, compare_documents
-from annotations.compare.speakers import People
+from annotations.suggest.people import People
 
 
 def quotes(a: str, b: str) -> list[QuoteMatch]:

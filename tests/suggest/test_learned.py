@@ -64,3 +64,22 @@ def test_evaluate_scores_held_out_sentences(model):
 def test_train_needs_both_classes():
     with pytest.raises(ValueError):
         learned.train(POS, [True] * len(POS))
+
+
+def test_sentence_embeddings_join_the_features_where_the_ml_extra_is_installed(tmp_path):
+    if not learned.embeddings_available():
+        pytest.skip("the ml extra is not installed")
+    model = learned.train(
+        POS + NEG,
+        [True] * len(POS) + [False] * len(NEG),
+        label="CLAIM",
+        folds=3,
+        c=1.0,
+        features="tfidf+embeddings",
+    )
+    assert model.features == "tfidf+embeddings"
+    text = "Thank you all for coming tonight. Exports fell by 12 percent in 2019."
+    assert [c.text for c in model.suggest(text)] == ["Exports fell by 12 percent in 2019."]
+    model.save(tmp_path / "claim.joblib")
+    again = learned.load(tmp_path / "claim.joblib")
+    assert again.predict_proba(POS[:2]) == pytest.approx(model.predict_proba(POS[:2]))

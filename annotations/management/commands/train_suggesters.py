@@ -6,6 +6,7 @@ from annotations import services
 from annotations.errors import ValidationError
 from annotations.models import Project
 from annotations.suggest.datasets import load_split
+from annotations.suggest.validation import debate_groups, topic_groups
 
 # Which labeled-sentence files teach which label (the layout of shared/data). QUOTE learns only
 # from the desk's own QUOTE spans: the public attribution corpus is for evaluation only.
@@ -26,8 +27,13 @@ class Command(BaseCommand):
         parser.add_argument("--label", choices=[*LABELS, "all"], default="all")
         parser.add_argument("--data", type=Path, help="A directory of labeled sentence files.")
         parser.add_argument("--split", default="train")
+        parser.add_argument(
+            "--features",
+            choices=["tfidf", "tfidf+embeddings"],
+            help="What CLAIM and OPINION learn from (default: settings.SUGGESTER_FEATURES).",
+        )
 
-    def handle(self, *args, project, label, data, split, **options):
+    def handle(self, *args, project, label, data, split, features, **options):
         found = Project.objects.filter(name=project).first()
         if found is None and project.isdigit():
             found = Project.objects.filter(pk=int(project)).first()
@@ -39,7 +45,7 @@ class Command(BaseCommand):
         if data is not None and "QUOTE" in names:
             raise CommandError("QUOTE learns from the project's own spans: leave out --data.")
         for name in names:
-            sentences = labels = None
+            sentences = labels = groups = None
             source = "project"
             if data is not None:
                 try:
@@ -47,11 +53,24 @@ class Command(BaseCommand):
                 except FileNotFoundError as exc:
                     raise CommandError(f"No labeled sentences for {name}: {exc}") from None
                 sentences, labels = [r.text for r in rows], [r.label for r in rows]
+                # Validation holds out whole debates, or clusters of sentences on one topic
+                # (the subjectivity files do not say which article a sentence is from).
+                groups = (
+                    debate_groups([r.id for r in rows])
+                    if TASKS[name] == "checkworthiness"
+                    else topic_groups(sentences)
+                )
                 source = f"{data / (TASKS[name] + '-en') / (split + '.tsv')}"
             self.stdout.write(f"Training {name} for {found.name!r} from {source} ...")
             try:
                 row = services.suggester_train(
-                    project=found, label=name, sentences=sentences, labels=labels, source=source
+                    project=found,
+                    label=name,
+                    sentences=sentences,
+                    labels=labels,
+                    groups=groups,
+                    features=features,
+                    source=source,
                 )
             except ValidationError as exc:
                 if label == "all":

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from ..people import is_name_like
 from .phrases import LEAD_WORDS, NOT_NAMES, NOT_SPEAKER_START, PERSONAL, PRONOUNS
 
 NAME_RE = re.compile(
@@ -85,11 +86,13 @@ class Names:
         return i < 0 or self.text[i] in ".!?\n:"
 
     def before(self, pos: int, window: int = 1500) -> tuple[int, int] | None:
+        """The last name before ``pos`` that can name a person: "she" after "on Easter Sunday"
+        or "Mr Modi's Hindu nationalists" still means the person named before those."""
         best = None
         for s, e in self.spans():
             if e > pos:
                 break
-            if pos - e <= window:
+            if pos - e <= window and is_name_like(self.text[s:e]):
                 best = (s, e)
         return best
 

@@ -96,6 +96,10 @@ const suggestions = createSuggestions({
   marksOf: (key) => painter.marksOf(key),
   listEl: byId("suggestion-list"),
   countEl: byId("suggestion-count"),
+  hiddenEl: byId("suggestion-hidden"),
+  threshold: data.suggestion_threshold,
+  showLowEl: byId("suggestions-low"),
+  showAllEl: byId("suggestions-on"),
   acceptForm: byId("accept-above"),
   acceptHintEl: byId("accept-above-hint"),
 });
@@ -128,7 +132,7 @@ const panel = createPanel({
   choices,
   me: data.me.username,
   documentId: data.document.id,
-  names: () => speakerNames(text, store.all()),
+  names: () => speakerNames(data.people || [], store.all()),
   onOpen: (id, alsoHere) => openSpan(id, alsoHere),
   onClose: () => {
     marksOf(current)[0]?.scrollIntoView({ block: "nearest" });
@@ -229,13 +233,16 @@ async function restore(span) {
   }
 }
 
-// Clicking a highlight opens its span (the innermost); the panel offers the others there.
-// If the innermost highlight is a suggestion, it becomes the current one (A, X act on it).
+// Clicking a highlight opens its span (the innermost); the panel offers the others there. A span
+// wins over a suggestion on the same words, inside it or around it: the reviewer's own work is
+// what a click opens. Only a click on a suggestion with no span there makes it the current one
+// (A, X act on it); the list and N reach the others.
 container.addEventListener("click", (event) => {
   const chosen = document.getSelection();
   if (chosen && !chosen.isCollapsed && chosen.toString().trim()) return; // a drag, not a click
   const innermost = event.target.closest("mark");
-  if (innermost?.dataset.suggestionId && container.contains(innermost)) {
+  const underSpan = event.target.closest("mark[data-span-id]");
+  if (!underSpan && innermost?.dataset.suggestionId && container.contains(innermost)) {
     suggestions.setCurrent(innermost.dataset.suggestionId, { scroll: false });
     return;
   }

@@ -3,14 +3,23 @@
 // next (N), and accept all above a score. Accepting turns the suggestion into a span at once
 // (a pending highlight, replaced by the span the API answers with); if the server refuses, the
 // suggestion comes back and the reason is shown, as for spans.
+//
+// Fewer, better first: a suggestion scoring below the project's display threshold is hidden
+// until the reviewer shows those too, one on exactly the words of a span of its label is not
+// shown again, a switch hides them all, and the list goes by score, then text order.
 
 import { SpanStore, draftSpan } from "./store.js";
 
 const SNIPPET = 90;
 
-// The order N walks and the store sorts by: text order, then the id.
+// Text order, then the id: the store's order, and the tie-break of the list's.
 function compare(a, b) {
   return a.start - b.start || a.end - b.end || String(a.id).localeCompare(String(b.id));
+}
+
+// The list's order: the highest score first, then text order. N walks the text in reading order.
+function byScore(a, b) {
+  return Number(b.score) - Number(a.score) || compare(a, b);
 }
 
 export function createSuggestions({
@@ -25,10 +34,15 @@ export function createSuggestions({
   marksOf,
   listEl,
   countEl,
+  hiddenEl,
+  threshold,
+  showLowEl,
+  showAllEl,
   acceptForm,
   acceptHintEl,
 }) {
   const store = new SpanStore(initial);
+  const below = Number(threshold?.value ?? 0);
   let current = null; // the suggestion A and X act on (a string id)
   let cursor = null; // where N goes on from once the current one is decided
   const entries = new Map(); // suggestion id -> <li>
@@ -37,10 +51,22 @@ export function createSuggestions({
   const score = (s) => Number(s.score).toFixed(2);
   const snippet = (text) => (text.length > SNIPPET ? `${text.slice(0, SNIPPET)}…` : text);
 
+  // --- which are shown ----------------------------------------------------------------------
+
+  function shown() {
+    if (showAllEl && !showAllEl.checked) return [];
+    const low = showLowEl?.checked;
+    const tagged = new Set(spans.all().map((sp) => `${sp.label}:${sp.start}:${sp.end}`));
+    return store
+      .all()
+      .filter((s) => (low || Number(s.score) >= below) && !tagged.has(`${s.label}:${s.start}:${s.end}`))
+      .sort(byScore);
+  }
+
   // --- painting: one item a suggestion, for paint.js --------------------------------------
 
   function items() {
-    return store.all().map((s) => ({
+    return shown().map((s) => ({
       key: `suggestion:${s.id}`,
       start: s.start,
       end: s.end,
@@ -108,14 +134,22 @@ export function createSuggestions({
   function render() {
     entries.clear();
     const fragment = document.createDocumentFragment();
-    for (const s of store.all()) {
+    const visible = shown();
+    for (const s of visible) {
       const li = entry(s);
       entries.set(String(s.id), li);
       fragment.append(li);
     }
     listEl.replaceChildren(fragment);
-    countEl.textContent = String(store.all().length);
+    countEl.textContent = String(visible.length);
+    if (hiddenEl) hiddenEl.textContent = String(store.all().length - visible.length);
+    if (current !== null && !entries.has(current)) current = null;
     hintAbove();
+  }
+
+  // A switch changed what is shown: paint every suggestion's words again, and the list.
+  function showAgain() {
+    store.changed({ kind: "bulk", spans: store.all() });
   }
 
   // --- the current suggestion ---------------------------------------------------------------
@@ -138,9 +172,9 @@ export function createSuggestions({
   }
 
   function next() {
-    const all = store.all();
+    const all = shown().sort(compare);
     if (!all.length) {
-      notify.say("No open suggestions.");
+      notify.say(store.all().length ? "No suggestions shown: the others are hidden." : "No open suggestions.");
       return;
     }
     const at = cursor === null ? -1 : all.findIndex((s) => compare(s, cursor) > 0);
@@ -272,6 +306,11 @@ export function createSuggestions({
     }
   }
 
+  showLowEl?.addEventListener("change", showAgain);
+  showAllEl?.addEventListener("change", showAgain);
+  // A span on exactly a suggestion's words (made by hand, or accepted elsewhere) hides it.
+  spans.onChange(() => render());
+
   listEl.addEventListener("click", (event) => {
     const li = event.target.closest("li[data-suggestion-id]");
     if (!li) return;
@@ -292,6 +331,6 @@ export function createSuggestions({
     accept: () => accept(),
     reject: () => reject(),
     reload,
-    hasCurrent: () => current !== null && store.get(current) !== undefined,
+    hasCurrent: () => current !== null && store.get(current) !== undefined && entries.has(current),
   };
 }
