@@ -77,6 +77,10 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
             "suggestions": reverse("api-document-suggestions", args=[document.pk]),
             "accept_above": reverse("api-document-suggestions-accept", args=[document.pk]),
         },
+        # The comparison page of its story ("where else it appears" links to it), if any.
+        "compare": reverse("story-compare", args=[document.story_id])
+        if document.story_id
+        else None,
         "suggestions": [presenters.suggestion_data(suggestion) for suggestion in suggestions],
         "run": None if run is None else presenters.run_data(run),
     }

@@ -8,6 +8,7 @@
 //   keyboard.js every shortcut, in one place              api.js      the REST API
 //   suggestions.js machine suggestions: their layer, list, A/X/N and accept above a score
 //   runs.js     the suggestion run's state and the Suggest button
+//   matches.js  where else a QUOTE's or CLAIM's words appear in the story (outlet matches)
 // Machine suggestions are a second layer in `layers` below, with their own store.
 
 import { createApi } from "./api.js";
@@ -128,6 +129,7 @@ const panel = createPanel({
   choices,
   me: data.me.username,
   documentId: data.document.id,
+  compareUrl: data.compare,
   names: () => speakerNames(text, store.all()),
   onOpen: (id, alsoHere) => openSpan(id, alsoHere),
   onClose: () => {
