@@ -139,7 +139,7 @@ def match_data(match: OutletMatch) -> dict[str, Any]:
         "b": _match_side(match, "b"),
         "details": match.details,
         "comparer_version": match.comparer_version,
-        "decided_by": match.decided_by.get_username() if match.decided_by_id else None,
+        "decided_by": None if match.decided_by is None else match.decided_by.get_username(),
         "decided_at": None if match.decided_at is None else _datetime(match.decided_at),
         "created_at": _datetime(match.created_at),
         "updated_at": _datetime(match.updated_at),

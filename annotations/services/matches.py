@@ -28,7 +28,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -55,8 +55,10 @@ from annotations.services.common import record_event
 from annotations.services.spans import mention_move, span_create
 
 if TYPE_CHECKING:
+    import numpy as np
     from django.contrib.auth.models import User
 
+    from annotations.compare import Similarity
     from annotations.compare.semantic import SentenceSimilarity
 
 log = logging.getLogger(__name__)
@@ -175,7 +177,11 @@ def story_comparison_run(*, story_id: int) -> ComparisonResult | None:
     documents = _documents(story_id)
     similarity, encoder = _similarity(documents) if len(documents) >= 2 else (None, "")
     found = (
-        compare_documents([(str(pk), text) for pk, text in documents], similarity=similarity)
+        compare_documents(
+            [(str(pk), text) for pk, text in documents],
+            # its matrices are numpy arrays: rows of floats, as the hook asks
+            similarity=cast("Similarity | None", similarity),
+        )
         if len(documents) >= 2
         else []
     )
@@ -185,7 +191,7 @@ def story_comparison_run(*, story_id: int) -> ComparisonResult | None:
         story = Story.objects.filter(pk=story_id).only("pk", "project_id").first()
         if comparison is None or story is None:
             return None
-        counts = _write(story, [pk for pk, _ in documents], found, version)
+        counts: dict[str, Any] = {**_write(story, [pk for pk, _ in documents], found, version)}
         counts |= {
             "documents": len(documents),
             "found": len(found),
@@ -292,7 +298,9 @@ def _similarity(documents: list[tuple[int, str]]) -> tuple[SentenceSimilarity | 
     return similarity, name
 
 
-def _keep_vectors(document_id: int, encoder: str, dimension: int, keys: list[str], vectors) -> None:
+def _keep_vectors(
+    document_id: int, encoder: str, dimension: int, keys: list[str], vectors: np.ndarray
+) -> None:
     try:
         with transaction.atomic():
             SentenceVectors.objects.update_or_create(
@@ -348,7 +356,9 @@ def _write(story: Story, compared: list[int], found: list[Match], version: str) 
         if m.status != OutletMatch.Status.OPEN:
             decided[(m.kind, m.document_a_id, m.document_b_id)].append(m)
 
-    def already_decided(kind: str, doc_a: int, a: tuple[int, int], doc_b: int, b: tuple[int, int]):
+    def already_decided(
+        kind: str, doc_a: int, a: tuple[int, int], doc_b: int, b: tuple[int, int]
+    ) -> bool:
         for m in decided.get((kind, doc_a, doc_b), ()):
             if overlaps(*a, m.a_start, m.a_end) and overlaps(*b, m.b_start, m.b_end):
                 return True
@@ -514,13 +524,12 @@ def _join_claims(match: OutletMatch, actor: User) -> tuple[Span, Span]:
     document_b = Document.objects.only("pk", "project_id", "text").get(pk=match.document_b_id)
     span_a = _claim_over(document_a, match.a_start, match.a_end)
     span_b = _claim_over(document_b, match.b_start, match.b_end)
-    present = [s for s in (span_a, span_b) if s is not None and s.desk_claim_id is not None]
+    present = [s.desk_claim_id for s in (span_a, span_b) if s is not None and s.desk_claim_id]
     target: DeskClaim | None = None
     if present:
-        claims = [
-            DeskClaim.objects.select_related("verdict").get(pk=s.desk_claim_id) for s in present
-        ]
-        target = max(claims, key=_verdict_rank)  # max keeps side a's of equals
+        found = DeskClaim.objects.select_related("verdict").in_bulk(present)
+        claims = [found[pk] for pk in present]  # side a's first
+        target = max(claims, key=_verdict_rank)  # max keeps the first of equals
     if span_a is None:
         span_a = _new_claim(document_a, match.a_start, match.a_end, match.a_text, actor, target)
     target = target or span_a.desk_claim
