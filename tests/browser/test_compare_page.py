@@ -6,6 +6,7 @@ verdict of one article's claim to the other's."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -170,4 +171,35 @@ def test_the_workspace_says_where_else_a_quote_appears_and_links_to_the_comparis
     expect(
         page.locator(f"#text-{seeded.second.pk} mark.cm-quote.is-current").first
     ).to_be_in_viewport()
+    assert page_errors == []
+
+
+AXE_DIR = Path(__file__).resolve().parents[2] / "var" / "test-assets"
+
+
+def test_the_comparison_page_has_no_serious_accessibility_violations(live_server, browser, seeded):
+    found = sorted(AXE_DIR.glob("axe-core-*.min.js"))
+    if not found:
+        pytest.skip("axe-core is not in var/test-assets (make test-assets fetches it with npm)")
+    # The page's Content-Security-Policy allows its own scripts only: the test's engine is let
+    # in by the browser, not by the site.
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    page_errors: list[str] = []
+    page.on("pageerror", lambda e: page_errors.append(str(e)))
+    log_in(page, live_server.url, "rita")
+    open_compare(page, live_server.url, seeded)
+    page.keyboard.press("j")  # a match chosen: its detail and current highlights shown too
+    expect(page.locator("#match-detail")).to_be_visible()
+    page.add_script_tag(content=found[-1].read_text(encoding="utf-8"))
+    violations = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+    )
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+    context.close()
+    assert serious == []
     assert page_errors == []
