@@ -387,6 +387,7 @@ def _write(story: Story, compared: list[int], found: list[Match], version: str) 
             now = (match.score, match.reason, details, version)
             if now != (row.score, row.reason, row.details, row.comparer_version):
                 row.score, row.reason, row.details, row.comparer_version = now
+                row.updated_at = timezone.now()  # bulk_update does not touch auto_now fields
                 changed.append(row)
             continue
         if already_decided(match.kind, doc_a, a, doc_b, b):
@@ -414,7 +415,8 @@ def _write(story: Story, compared: list[int], found: list[Match], version: str) 
         for key, m in existing.items()
         if m.status == OutletMatch.Status.OPEN and key not in seen
     ]
-    removed, _ = OutletMatch.objects.filter(pk__in=stale).delete()
+    # Still open: a reviewer may have decided one since it was read (that decision stays).
+    removed, _ = OutletMatch.objects.filter(pk__in=stale, status=OutletMatch.Status.OPEN).delete()
     # A run between our read and this write is excluded by the comparison's row lock; the
     # conflict clause is for a match written by a run of an older version of this code.
     OutletMatch.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
