@@ -123,13 +123,13 @@ const list = createList({
 
 const panel = createPanel({
   root: byId("span-panel"),
+  compareUrl: data.compare, // where else a QUOTE's or CLAIM's words appear links there
   store,
   api,
   notify,
   choices,
   me: data.me.username,
   documentId: data.document.id,
-  compareUrl: data.compare,
   names: () => speakerNames(text, store.all()),
   onOpen: (id, alsoHere) => openSpan(id, alsoHere),
   onClose: () => {
