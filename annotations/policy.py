@@ -118,6 +118,13 @@ def can_edit_stories(user, project) -> bool:
     return can_annotate(user, project)
 
 
+def can_decide_matches(user, project) -> bool:
+    """Confirm, dismiss or reopen a match between two articles, and ask for a story's
+    comparison again: any member (confirming a claim match joins desk claims, which any member
+    may do)."""
+    return can_annotate(user, project)
+
+
 def can_export(user, project, *, include_unreviewed: bool = False) -> bool:
     """Members export a project's approved data; pending and rejected work stays with the
     moderators, who are the ones who decide what the desk stands behind."""

@@ -19,7 +19,7 @@ from rest_framework.fields import DateTimeField
 from annotations.domain import span as span_domain
 from annotations.domain import suggestion as suggestion_domain
 from annotations.domain import verdict as verdict_domain
-from annotations.models import Document, Span, Suggestion, SuggestionRun, Verdict
+from annotations.models import Document, OutletMatch, Span, Suggestion, SuggestionRun, Verdict
 
 Reader = Callable[[Any], Any]
 
@@ -109,3 +109,38 @@ def suggestion_data(suggestion: Suggestion) -> dict[str, Any]:
 
 def run_data(run: SuggestionRun) -> dict[str, Any]:
     return {name: read(run) for name, read in _RUN}
+
+
+# --- outlet matches: one JSON for the comparison page, the workspace and the API ---------------
+
+
+def _match_side(match: OutletMatch, side: str) -> dict[str, Any]:
+    document = getattr(match, f"document_{side}")
+    return {
+        "document": document.pk,
+        "title": document.title,
+        "outlet": document.outlet,
+        "start": getattr(match, f"{side}_start"),
+        "end": getattr(match, f"{side}_end"),
+        "text": getattr(match, f"{side}_text"),
+        "span": getattr(match, f"span_{side}_id"),
+    }
+
+
+def match_data(match: OutletMatch) -> dict[str, Any]:
+    """A match as the API answers it (MatchSerializer documents this shape)."""
+    return {
+        "id": match.pk,
+        "kind": match.kind,
+        "status": match.status,
+        "score": match.score,
+        "reason": match.reason,
+        "a": _match_side(match, "a"),
+        "b": _match_side(match, "b"),
+        "details": match.details,
+        "comparer_version": match.comparer_version,
+        "decided_by": None if match.decided_by is None else match.decided_by.get_username(),
+        "decided_at": None if match.decided_at is None else _datetime(match.decided_at),
+        "created_at": _datetime(match.created_at),
+        "updated_at": _datetime(match.updated_at),
+    }

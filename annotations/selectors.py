@@ -7,7 +7,7 @@ for that user (views answer 404, not 403).
 from __future__ import annotations
 
 import json
-from collections.abc import Generator, Iterator
+from collections.abc import Collection, Generator, Iterator
 from contextlib import ExitStack
 from itertools import chain, groupby, islice
 from operator import itemgetter
@@ -17,6 +17,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.models import Count, F, FilteredRelation, Max, Min, Q, QuerySet
 
+from annotations.domain import match as match_domain
 from annotations.domain import span as span_domain
 from annotations.export.rows import (
     DESK_CLAIM_SOURCES,
@@ -33,6 +34,7 @@ from annotations.models import (
     ClaimRating,
     DeskClaim,
     Document,
+    OutletMatch,
     Project,
     ReviewStatus,
     Span,
@@ -139,6 +141,78 @@ def story_history(story: Story, *, document_ids: list[int]) -> QuerySet[AuditEve
         )
         .select_related("actor")
         .order_by("-created_at", "-id")
+    )
+
+
+# --- outlet matches: the same quote, claim or number in two articles of a story --------------
+
+_MATCH_DOCUMENT_FIELDS = ("id", "title", "outlet", "published_on", "story", "project")
+
+
+def _with_documents(
+    matches: QuerySet[OutletMatch], *, extra: tuple[str, ...] = ()
+) -> QuerySet[OutletMatch]:
+    """The two articles' titles and outlets (what a match shows of them), not their texts."""
+    fields = (*_MATCH_DOCUMENT_FIELDS, *extra)
+    return matches.select_related("document_a", "document_b", "decided_by").only(
+        *(f"{side}__{name}" for side in ("document_a", "document_b") for name in fields),
+        *(f.name for f in OutletMatch._meta.concrete_fields),
+        "decided_by__username",
+    )
+
+
+def outlet_matches_for(user) -> QuerySet[OutletMatch]:
+    if not user.is_authenticated:
+        return OutletMatch.objects.none()
+    return OutletMatch.objects.filter(project__memberships__user=user)
+
+
+def story_matches(
+    story: Story, *, documents: Collection[int] | None = None
+) -> QuerySet[OutletMatch]:
+    """The matches between articles of the story (both still in it), optionally only among
+    ``documents``, in reading order: by kind, then by place in the earlier article."""
+    matches = OutletMatch.objects.filter(document_a__story=story, document_b__story=story)
+    if documents is not None:
+        matches = matches.filter(document_a_id__in=documents, document_b_id__in=documents)
+    return _with_documents(matches).order_by(
+        "kind", "document_a_id", "a_start", "document_b_id", "b_start", "id"
+    )
+
+
+def span_matches(span: Span) -> list[OutletMatch]:
+    """The matches of the span's article (within its story, not dismissed) one side of which
+    is the span's words (overlapping by half of the shorter at least), best first."""
+    document = span.document
+    if document.story_id is None:
+        return []
+    near = OutletMatch.objects.filter(
+        Q(document_a=document, a_start__lt=span.end, a_end__gt=span.start)
+        | Q(document_b=document, b_start__lt=span.end, b_end__gt=span.start),
+        document_a__story_id=document.story_id,
+        document_b__story_id=document.story_id,
+    ).exclude(status=OutletMatch.Status.DISMISSED)
+
+    def shared(match: OutletMatch) -> float:
+        if match.document_a_id == document.pk:
+            return match_domain.closeness(match.a_start, match.a_end, span.start, span.end)
+        return match_domain.closeness(match.b_start, match.b_end, span.start, span.end)
+
+    found = [(shared(m), m) for m in _with_documents(near).order_by("id")]
+    return [m for score, m in sorted(found, key=lambda x: (-x[0], -x[1].score, x[1].pk)) if score]
+
+
+def match_export_rows(project: Project, *, kinds: Collection[str] = (), story: int | None = None):
+    """A project's confirmed matches for the export, oldest first, streamed in chunks."""
+    matches = OutletMatch.objects.filter(project=project, status=OutletMatch.Status.CONFIRMED)
+    if kinds:
+        matches = matches.filter(kind__in=list(kinds))
+    if story is not None:
+        matches = matches.filter(document_a__story_id=story, document_b__story_id=story)
+    return (
+        _with_documents(matches, extra=("external_id", "source_url"))
+        .order_by("id")
+        .iterator(chunk_size=2000)
     )
 
 

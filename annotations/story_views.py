@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from annotations import policy, selectors, services
+from annotations.comparison_views import comparison_state
 from annotations.errors import DomainError, NotAllowed, ValidationError
 from annotations.models import AuditEvent, Story, StoryStatus
 
@@ -85,6 +86,7 @@ def story_detail(request: HttpRequest, story_id: int) -> HttpResponse:
             "history": [_history_line(event, titles) for event in events],
             "can_edit": policy.can_edit_stories(request.user, story.project_id),
             "new_story": NEW_STORY,
+            "comparison": comparison_state(story),
         },
     )
 

@@ -131,3 +131,40 @@ def enqueue_story_proposals(document_ids: list[int]) -> int:
 @shared_task(base=EnqueueTask, name="annotations.sweep_story_proposals", acks_late=True)
 def sweep_story_proposals() -> list[int]:
     return services.story_proposals_sweep()
+
+
+@shared_task(
+    base=EnqueueTask,
+    bind=True,
+    name="annotations.compare_story",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=MAX_RETRIES,
+)
+def compare_story(self, story_id: int) -> dict | None:
+    """The comparison of one story's articles: what it found, or None (story gone, skipped as
+    covered by another run, or failed: the state says why)."""
+    try:
+        result = services.story_comparison_run(story_id=story_id)
+    except TRANSIENT as exc:
+        if self.request.retries >= MAX_RETRIES:
+            services.story_comparison_fail(
+                story_id=story_id, reason=f"Gave up after retries: {exc}"
+            )
+            raise
+        raise self.retry(exc=exc, countdown=min(60, 2 ** (self.request.retries + 1))) from exc
+    except SoftTimeLimitExceeded:
+        services.story_comparison_fail(story_id=story_id, reason="Took longer than the time limit.")
+        return None
+    except Exception as exc:
+        log.exception("Comparison of story %s failed", story_id)
+        services.story_comparison_fail(story_id=story_id, reason=f"{type(exc).__name__}: {exc}")
+        return None
+    if result is None or result.skipped:
+        return None
+    return result.counts
+
+
+@shared_task(base=EnqueueTask, name="annotations.sweep_story_comparisons", acks_late=True)
+def sweep_story_comparisons() -> list[int]:
+    return services.story_comparisons_sweep()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations import document_views, story_views, views
+from annotations import comparison_views, document_views, story_views, views
 
 urlpatterns = [
     # Projects
@@ -24,4 +24,11 @@ urlpatterns = [
     path("stories/<id:story_id>/move/", story_views.story_move, name="story-move"),
     path("stories/<id:story_id>/merge/", story_views.story_merge, name="story-merge"),
     path("stories/<id:story_id>/split/", story_views.story_split, name="story-split"),
+    # Two or three articles of a story side by side, with what the comparison found
+    path("stories/<id:story_id>/compare/", comparison_views.story_compare, name="story-compare"),
+    path(
+        "stories/<id:story_id>/compare/run/",
+        comparison_views.story_compare_run,
+        name="story-compare-run",
+    ),
 ]

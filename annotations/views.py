@@ -78,6 +78,10 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
             "suggestions": reverse("api-document-suggestions", args=[document.pk]),
             "accept_above": reverse("api-document-suggestions-accept", args=[document.pk]),
         },
+        # The comparison page of its story ("where else it appears" links to it), if any.
+        "compare": reverse("story-compare", args=[document.story_id])
+        if document.story_id
+        else None,
         "suggestions": [presenters.suggestion_data(suggestion) for suggestion in suggestions],
         # Who may be quoted: the panel offers these as speakers.
         "people": names_in(document.text),

@@ -233,7 +233,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "annotations.sweep_story_proposals",
         "schedule": env.float("SUGGESTION_SWEEP_SECONDS", default=60.0),
     },
+    # Ask again for story comparisons never done (broker down, worker killed).
+    "sweep-story-comparisons": {
+        "task": "annotations.sweep_story_comparisons",
+        "schedule": env.float("SUGGESTION_SWEEP_SECONDS", default=60.0),
+    },
 }
+# Compare claims across articles with the sentence encoder too (when the ml extra is installed):
+# on by default in a worker; off when tasks run in the web process (local mode), which must not
+# load the model.
+COMPARE_WITH_ENCODER = env_bool("COMPARE_WITH_ENCODER", default=not CELERY_TASK_ALWAYS_EAGER)
 # A queued run handed to the broker this long ago and still not started is handed over again.
 SUGGESTION_RUN_LOST_AFTER = env.int("SUGGESTION_RUN_LOST_AFTER", default=600)
 

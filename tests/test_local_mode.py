@@ -187,3 +187,11 @@ def test_on_the_site_make_run_serves_a_reviewer_logs_in_tags_a_span_and_exports_
     _, story_page = site.page(f"/stories/{story['id']}/")
     for listed in documents:
         assert f'href="/documents/{listed["id"]}/"' in story_page
+
+    # The comparison ran in-process when the second report joined the story: the Rita Katz
+    # quote with its differing words, and the comparison page shows both reports.
+    quotes = site.api("GET", f"stories/{story['id']}/matches/?kind=quote", token=reviewer)
+    differing = [[(d["a"], d["b"]) for d in m["details"]["differences"]] for m in quotes["results"]]
+    assert [("jihadists", "militants"), ("Isil", "IS")] in differing
+    _, compare_page = site.page(f"/stories/{story['id']}/compare/")
+    assert "compare-data" in compare_page

@@ -8,7 +8,15 @@ from rest_framework.request import Request
 
 from annotations import selectors
 from annotations.errors import ValidationError
-from annotations.models import DeskClaim, Document, Project, Span, Story, Suggestion
+from annotations.models import (
+    DeskClaim,
+    Document,
+    OutletMatch,
+    Project,
+    Span,
+    Story,
+    Suggestion,
+)
 
 
 def project_for(request: Request, project_id: int) -> Project:
@@ -54,4 +62,13 @@ def desk_claim_named(
 def story_for(request: Request, story_id: int) -> Story:
     return get_object_or_404(
         selectors.stories_for(request.user).select_related("project"), pk=story_id
+    )
+
+
+def match_for(request: Request, match_id: int) -> OutletMatch:
+    return get_object_or_404(
+        selectors.outlet_matches_for(request.user)
+        .select_related("document_a", "document_b", "decided_by")
+        .defer("document_a__text", "document_b__text"),
+        pk=match_id,
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations.api import claims, exports, moderation, stories, views
+from annotations.api import claims, exports, matches, moderation, stories, views
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
@@ -119,6 +119,37 @@ urlpatterns = [
     path("stories/<id:story_id>/move/", stories.StoryMoveView.as_view(), name="api-story-move"),
     path("stories/<id:story_id>/merge/", stories.StoryMergeView.as_view(), name="api-story-merge"),
     path("stories/<id:story_id>/split/", stories.StorySplitView.as_view(), name="api-story-split"),
+    # Outlet matches: the same quote, claim or number in two articles of a story
+    path(
+        "stories/<id:story_id>/matches/",
+        matches.StoryMatchesView.as_view(),
+        name="api-story-matches",
+    ),
+    path(
+        "stories/<id:story_id>/comparison/",
+        matches.StoryComparisonView.as_view(),
+        name="api-story-comparison",
+    ),
+    path("spans/<id:span_id>/matches/", matches.SpanMatchesView.as_view(), name="api-span-matches"),
+    path("matches/<id:match_id>/", matches.MatchDetailView.as_view(), name="api-match"),
+    path(
+        "matches/<id:match_id>/confirm/",
+        matches.MatchConfirmView.as_view(),
+        name="api-match-confirm",
+    ),
+    path(
+        "matches/<id:match_id>/dismiss/",
+        matches.MatchDismissView.as_view(),
+        name="api-match-dismiss",
+    ),
+    path(
+        "matches/<id:match_id>/reopen/", matches.MatchReopenView.as_view(), name="api-match-reopen"
+    ),
+    path(
+        "projects/<id:project_id>/matches/export/",
+        matches.ProjectMatchesExportView.as_view(),
+        name="api-project-matches-export",
+    ),
     # Moderation
     path("spans/<id:span_id>/review/", moderation.SpanReviewView.as_view(), name="api-span-review"),
     path(

@@ -44,6 +44,7 @@ __all__ = [
     "DEFAULT_THRESHOLDS",
     "KINDS",
     "SEMANTIC_THRESHOLDS",
+    "VERSION",
     "ClaimMatch",
     "Difference",
     "LoadedMatch",
@@ -55,6 +56,10 @@ __all__ = [
     "Value",
     "compare_documents",
 ]
+
+# Stored with every match the product keeps: a change to what the matchers find or how they
+# score it gets a new version.
+VERSION = "1"
 
 # The lowest score each kind reports, chosen on the development events by leave-one-event-out
 # (benchmarks/compare_quality.py and compare_tune.py print how the choice does on events held

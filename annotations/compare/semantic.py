@@ -43,6 +43,13 @@ class SentenceSimilarity:
             self._cache.popitem(last=False)
         return out
 
+    def remember(self, texts: Sequence[str], vectors: np.ndarray) -> None:
+        """Take vectors computed earlier (stored with a document) instead of encoding them."""
+        for t, v in zip(texts, vectors, strict=True):
+            self._cache[t] = v
+        while len(self._cache) > self.max_cached:
+            self._cache.popitem(last=False)
+
     def prepare(self, texts: Sequence[str]) -> None:
         """Encode ``texts`` now, in one batch (a whole story's sentences)."""
         self.vectors(texts)
@@ -53,6 +60,15 @@ class SentenceSimilarity:
         if not a or not b:
             return np.zeros((len(a), len(b)), dtype=np.float32)
         return np.clip(self.vectors(a) @ self.vectors(b).T, 0.0, 1.0)
+
+
+def compared_sentences(text: str) -> list[str]:
+    """The sentences of ``text`` a comparison asks the similarity about: what to encode (and
+    keep) for a document ahead of comparing its story."""
+    from .claims import MIN_STEMS, sentence_units
+    from .text import Document
+
+    return [u.text for u in sentence_units(Document("", text)) if len(u.stems) >= MIN_STEMS]
 
 
 _shared: SentenceSimilarity | None = None

@@ -20,6 +20,16 @@ from annotations.services.common import (
 from annotations.services.documents import document_import
 from annotations.services.imports import ImportReport, LineError, document_import_jsonl
 from annotations.services.learning import retrain_if_due, suggester_retrain, suggester_train
+from annotations.services.matches import (
+    match_confirm,
+    match_dismiss,
+    match_reopen,
+    story_comparison_enqueue,
+    story_comparison_fail,
+    story_comparison_request,
+    story_comparison_run,
+    story_comparisons_sweep,
+)
 from annotations.services.moderation import (
     membership_assign,
     membership_remove,
@@ -78,6 +88,9 @@ __all__ = [
     "desk_claim_update",
     "document_import",
     "document_import_jsonl",
+    "match_confirm",
+    "match_dismiss",
+    "match_reopen",
     "membership_assign",
     "membership_remove",
     "membership_set",
@@ -96,6 +109,11 @@ __all__ = [
     "span_review_bulk",
     "span_snapshot",
     "span_update",
+    "story_comparison_enqueue",
+    "story_comparison_fail",
+    "story_comparison_request",
+    "story_comparison_run",
+    "story_comparisons_sweep",
     "story_confirm",
     "story_merge",
     "story_move",

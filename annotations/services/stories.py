@@ -12,6 +12,9 @@ Reviewers confirm, move, merge, split and rename. Members of the project do all 
 (policy.can_edit_stories); each is recorded in history: a document's moves under the document
 (actions story_*), a story's creation, renaming, merging, splitting and removal under the story.
 
+Whenever an article joins a story (the job's join or pair, a move, a merge, a split), the
+story's comparison (services.matches) is asked for, to run after the commit.
+
 One rule keeps the list of stories meaningful: a story left with no document is deleted, and a
 story the job leaves with one document that nobody confirmed is dissolved (it was only ever a
 proposal).
@@ -42,6 +45,7 @@ from annotations.models import (
     StoryVocabulary,
 )
 from annotations.services.common import check_storable, full_clean, record_event
+from annotations.services.matches import story_comparison_request
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -175,7 +179,10 @@ def story_propose(*, document_id: int) -> ProposalResult | None:
         candidates = _candidates(document, signature, rarity)
         _add_rarity(rarity, candidates, document.project_id)
         proposal = scoring.propose(signature, candidates, rarity)
+        was_in = document.story_id
         story_id = _apply(document, proposal)
+        if story_id is not None and story_id != was_in:
+            story_comparison_request(story=story_id)
     return ProposalResult(
         document.pk, proposal.action, story_id, proposal.score, proposal.reason, len(candidates)
     )
@@ -571,6 +578,8 @@ def story_move(*, document: Document, actor: User, to: Story | None, title: str 
         _place(document, target, StoryStatus.CONFIRMED, None, "")
         _record_move(document, "story_move", actor, before)
         target.save(update_fields=["updated_at"])
+        if left != target.pk:
+            story_comparison_request(story=target.pk, actor=actor)
         if left is not None and left != target.pk:
             _tidy(left, actor=actor)
     return target
@@ -605,6 +614,8 @@ def story_merge(*, story: Story, into: Story, actor: User) -> Story:
         )
         into.save(update_fields=["updated_at"])
         _tidy(story.pk, actor=actor)
+        if moved:
+            story_comparison_request(story=into.pk, actor=actor)
     return into
 
 
@@ -651,6 +662,7 @@ def story_split(
         )
         story.save(update_fields=["updated_at"])
         _tidy(story.pk, actor=actor)
+        story_comparison_request(story=new.pk, actor=actor)
     return new
 
 

@@ -75,5 +75,8 @@ export function createApi({ root, csrfToken }) {
     openSuggestions: (url) => request("GET", `${url}?status=open`),
     requestRun: (url) => request("POST", url, {}),
     runs: (url) => request("GET", url),
+    // Outlet matches: where else a span's words appear; a reviewer's decision on a match.
+    spanMatches: (spanId) => request("GET", `spans/${spanId}/matches/`),
+    decideMatch: (id, decision) => request("POST", `matches/${id}/${decision}/`, {}),
   };
 }

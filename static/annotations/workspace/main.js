@@ -8,6 +8,7 @@
 //   keyboard.js every shortcut, in one place              api.js      the REST API
 //   suggestions.js machine suggestions: their layer, list, A/X/N and accept above a score
 //   runs.js     the suggestion run's state and the Suggest button
+//   matches.js  where else a QUOTE's or CLAIM's words appear in the story (outlet matches)
 // Machine suggestions are a second layer in `layers` below, with their own store.
 
 import { createApi } from "./api.js";
@@ -126,6 +127,7 @@ const list = createList({
 
 const panel = createPanel({
   root: byId("span-panel"),
+  compareUrl: data.compare, // where else a QUOTE's or CLAIM's words appear links there
   store,
   api,
   notify,

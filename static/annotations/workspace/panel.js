@@ -5,6 +5,7 @@
 // stays in the form.
 
 import { createClaimSection } from "./claim.js";
+import { createMatchSection } from "./matches.js";
 
 const $ = (root, selector) => root.querySelector(selector);
 
@@ -20,7 +21,7 @@ function el(tag, className, content) {
   return node;
 }
 
-export function createPanel({ root, store, api, notify, names, choices, me, documentId, onClose, onOpen, onDeleted }) {
+export function createPanel({ root, store, api, notify, names, choices, me, documentId, compareUrl, onClose, onOpen, onDeleted }) {
   const form = $(root, "#span-form");
   const speakerField = $(root, "#speaker-field");
   const speakerInput = $(root, "#span-speaker");
@@ -38,6 +39,9 @@ export function createPanel({ root, store, api, notify, names, choices, me, docu
     documentId,
     onOpenSpan: (id) => onOpen(id, []),
   });
+
+  // Where else a QUOTE's or CLAIM's words appear in the story (matches.js).
+  const elsewhere = createMatchSection({ root, api, compareUrl, documentId });
 
   let spanId = null;
 
@@ -121,6 +125,7 @@ export function createPanel({ root, store, api, notify, names, choices, me, docu
     fillNames();
     if (focus) $(root, "#span-panel-title").focus({ preventScroll: true });
     root.scrollIntoView({ block: "nearest" });
+    elsewhere.open(s);
     await showClaim(s);
   }
 
@@ -128,6 +133,7 @@ export function createPanel({ root, store, api, notify, names, choices, me, docu
     spanId = null;
     root.hidden = true;
     claim.close();
+    elsewhere.close();
     onClose();
   }
 
@@ -160,6 +166,7 @@ export function createPanel({ root, store, api, notify, names, choices, me, docu
       store.put(saved);
       fillForm(saved);
       if (saved.label !== s.label || saved.desk_claim !== s.desk_claim) showClaim(saved);
+      if (saved.label !== s.label) elsewhere.open(saved);
       notify.say(`${labelName(saved.label)} saved.`);
     } catch (error) {
       if (error.status === 409 && error.body.current) showConflict(error.body, fields);
