@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("annotations", "0009_stories"),
+        ("annotations", "0010_project_suggestion_threshold"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
