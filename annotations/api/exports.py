@@ -402,7 +402,7 @@ Blank lines are skipped; line numbers count every line from 1."""
 
 def _import_documents(request: Request, project) -> Documents:
     """The project's documents, as the W3C import finds them by address."""
-    documents = project.documents
+    documents = selectors.project_documents(request.user, project=project)
 
     def by_id(pk: int) -> tuple[int, str] | None:
         return documents.filter(pk=pk).values_list("pk", "text").first()

@@ -12,6 +12,11 @@ urlpatterns = [
         name="api-project-documents",
     ),
     path("documents/<id:document_id>/", views.DocumentDetailView.as_view(), name="api-document"),
+    path(
+        "documents/<id:document_id>/restore/",
+        views.DocumentRestoreView.as_view(),
+        name="api-document-restore",
+    ),
     # Spans and verdicts
     path(
         "documents/<id:document_id>/spans/",
