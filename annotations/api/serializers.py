@@ -227,6 +227,13 @@ class VerdictWriteSerializer(serializers.Serializer):
         required=False,
         default=list,
     )
+    review_url = serializers.URLField(
+        max_length=MAX_URL_LENGTH,
+        required=False,
+        allow_blank=True,
+        help_text="The desk's published fact-check article on the claim (ClaimReview's url). "
+        "Left out, it stays as it was; changing it does not reopen an approved verdict.",
+    )
     version = serializers.IntegerField(
         min_value=1,
         max_value=MAX_VERSION,
@@ -376,6 +383,7 @@ class DeskClaimUpdateSerializer(serializers.Serializer):
 
 
 class RatingWriteSerializer(VerdictWriteSerializer):
+    review_url = None  # type: ignore[assignment]  # a rating is not published
     version = serializers.IntegerField(
         min_value=1,
         max_value=MAX_VERSION,
