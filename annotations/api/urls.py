@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations.api import claims, exports, moderation, stories, views
+from annotations.api import backup, claims, exports, moderation, stories, views
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
@@ -108,6 +108,17 @@ urlpatterns = [
         "projects/<id:project_id>/documents/import/",
         exports.DocumentImportView.as_view(),
         name="api-project-documents-import",
+    ),
+    # A project moves whole
+    path(
+        "projects/<id:project_id>/backup/",
+        backup.ProjectBackupView.as_view(),
+        name="api-project-backup",
+    ),
+    path(
+        "projects/<id:project_id>/restore/",
+        backup.ProjectRestoreView.as_view(),
+        name="api-project-restore",
     ),
     # Stories: the documents that report one event
     path(
