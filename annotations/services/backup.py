@@ -119,12 +119,16 @@ def project_restore(*, project: Project, actor: User, lines: Iterable[bytes]) ->
     return report
 
 
+def _field(model: type[models.Model], name: str) -> models.Field:
+    found = model._meta.get_field(name)
+    assert isinstance(found, models.Field)
+    return found
+
+
 def _clean(model: type[models.Model], name: str, value: Any) -> Any:
     """The value through its model field's own conversion and checks (type, length, choices,
     URL ...), as a form would; DjangoValidationError says what is wrong."""
-    found = model._meta.get_field(name)
-    assert isinstance(found, models.Field)
-    return found.clean(value, None)
+    return _field(model, name).clean(value, None)
 
 
 def _restore_times(kind: Kind, created: list[models.Model], rows: list[dict[str, Any]]) -> None:
@@ -139,13 +143,15 @@ def _restore_times(kind: Kind, created: list[models.Model], rows: list[dict[str,
         model._default_manager.bulk_update(created, list(kind.times), batch_size=500)
         return
     quote = connection.ops.quote_name
-    columns = [quote(model._meta.get_field(name).column) for name in kind.times]
+    columns = [quote(_field(model, name).column or name) for name in kind.times]
+    pk = model._meta.pk
+    assert pk.column is not None
     arrays = ", ".join(["%s::bigint[]", *("%s::timestamptz[]" for _ in columns)])
     sql = (
         f"UPDATE {quote(model._meta.db_table)} AS t "  # noqa: S608 (names from the models)
         f"SET {', '.join(f'{c} = v.{c}' for c in columns)} "
         f"FROM unnest({arrays}) AS v(id, {', '.join(columns)}) "
-        f"WHERE t.{quote(model._meta.pk.column)} = v.id"
+        f"WHERE t.{quote(pk.column)} = v.id"
     )
     params = [[obj.pk for obj in created], *([row[n] for row in rows] for n in kind.times)]
     with connection.cursor() as cursor:
@@ -387,11 +393,11 @@ class _Restorer:
         return kind.model(**row)
 
     def _new_id(self, kind: str | None, source_id: Any) -> Any:
-        """The restored object's id; an object the backup does not have keeps its events under
-        its negated id, which no object has."""
-        if not isinstance(source_id, int) or isinstance(source_id, bool) or kind is None:
+        """The restored object's id; an object the backup does not have (or of a type it does
+        not know) keeps its events under its negated id, which no object has."""
+        if not isinstance(source_id, int) or isinstance(source_id, bool):
             return source_id
-        found = self.new_ids[kind].get(source_id)
+        found = None if kind is None else self.new_ids[kind].get(source_id)
         return found if found is not None else -source_id
 
     def _state(self, state: Any) -> Any:
