@@ -1,4 +1,6 @@
-"""Getting articles in: the add-document form and the upload page (.txt files, JSONL).
+"""Getting articles in (the add-document form and the upload page: .txt files, JSONL), and
+correcting them (the details form: title, outlet, author, URL and date, never the text; a
+moderator's delete).
 
 Thin like the other pages: a form validates, a service writes, the page shows what happened.
 The upload page works without JavaScript; static/annotations/upload.js adds a progress bar by
@@ -16,9 +18,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from annotations import policy, selectors, services
-from annotations.errors import NON_FIELD, ValidationError
+from annotations.errors import NON_FIELD, Conflict, DomainError, ValidationError
 from annotations.imports import iter_lines
 from annotations.models import MAX_DOCUMENT_LENGTH
 
@@ -36,6 +39,20 @@ class DocumentForm(forms.Form):
     published_on = forms.DateField(
         required=False, label="Date", widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class DocumentDetailsForm(forms.Form):
+    """What describes an article; its text is not here, as it never changes."""
+
+    title = forms.CharField(max_length=500)
+    outlet = forms.CharField(max_length=200, required=False)
+    author = forms.CharField(max_length=200, required=False)
+    source_url = forms.URLField(max_length=2000, required=False, label="URL", assume_scheme="https")
+    published_on = forms.DateField(
+        required=False, label="Date", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    # The version the form was filled from: a correction made meanwhile is not overwritten.
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
 
 class UploadForm(forms.Form):
@@ -151,3 +168,78 @@ def document_upload(request: HttpRequest, project_id: int) -> HttpResponse:
         "annotations/document_upload.html",
         {"project": project, "form": form, "results": results, "problem": problem},
     )
+
+
+def _document_for_writing(request: HttpRequest, document_id: int):
+    document = get_object_or_404(
+        selectors.documents_for(request.user).select_related("project").defer("text"),
+        pk=document_id,
+    )
+    if not policy.can_edit_document(request.user, document.project_id):
+        raise PermissionDenied("Only members of the project can correct its documents.")
+    return document
+
+
+@login_required
+def document_details(request: HttpRequest, document_id: int) -> HttpResponse:
+    """Correct a document's title, outlet, author, URL and date."""
+    document = _document_for_writing(request, document_id)
+    initial = {
+        "title": document.title,
+        "outlet": document.outlet,
+        "author": document.author,
+        "source_url": document.source_url,
+        "published_on": document.published_on,
+        "version": document.version,
+    }
+    form = DocumentDetailsForm(request.POST if request.method == "POST" else None, initial=initial)
+    conflict, typed = "", {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.document_update(
+                document=document, actor=policy.actor_of(request), **form.cleaned_data
+            )
+        except Conflict as exc:
+            # The form starts again from what is stored now; what was typed is shown beside it.
+            conflict = str(exc)
+            typed = form.cleaned_data
+            document = _document_for_writing(request, document_id)
+            form = DocumentDetailsForm(initial={k: getattr(document, k) for k in initial})
+        except ValidationError as exc:
+            for name, reasons in exc.errors.items():
+                form.add_error(name if name in form.fields and name != NON_FIELD else None, reasons)
+        else:
+            messages.success(request, "The document's details were saved.")
+            return redirect("document-detail", document.pk)
+    return render(
+        request,
+        "annotations/document_details.html",
+        {
+            "document": document,
+            "project": document.project,
+            "form": form,
+            "conflict": conflict,
+            "typed": typed,
+            "can_delete": policy.can_delete_document(request.user, document.project_id),
+        },
+    )
+
+
+@login_required
+@require_POST
+def document_delete(request: HttpRequest, document_id: int) -> HttpResponse:
+    """A moderator's soft delete, from the details page."""
+    document = get_object_or_404(
+        selectors.documents_for(request.user).select_related("project").defer("text"),
+        pk=document_id,
+    )
+    try:
+        services.document_delete(document=document, actor=policy.actor_of(request))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect("document-details", document.pk)
+    messages.success(
+        request,
+        f"Deleted “{document.title}”. A moderator can restore it from the admin's documents.",
+    )
+    return redirect("project-detail", document.project_id)

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
 
+from annotations.domain import publishing
 from annotations.domain.span import PREFIX_SUFFIX_LENGTH
 
 MAX_DOCUMENT_LENGTH = 2_000_000  # code points; a long report is ~100k
@@ -69,6 +71,13 @@ RATING_VALUES: dict[str, int | None] = {
 }
 
 
+def validate_review_url_template(value: str) -> None:
+    try:
+        publishing.check_review_url_template(value)
+    except publishing.TemplateInvalid as exc:
+        raise DjangoValidationError(str(exc)) from None
+
+
 class Project(models.Model):
     name = models.CharField(max_length=200, unique=True)
     description = models.TextField(blank=True)
@@ -88,6 +97,19 @@ class Project(models.Model):
         ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # --- who publishes the desk's fact checks (the ClaimReview export). Empty: the
+    # installation's settings (CLAIMREVIEW_*), else the project's name and our own pages.
+    publisher_name = models.CharField(max_length=200, blank=True)
+    publisher_url = models.URLField(max_length=2000, blank=True)
+    publisher_logo = models.URLField(max_length=2000, blank=True)
+    # The fact-check article of a desk claim whose verdict names none, e.g.
+    # https://desk.example.org/checks/{desk_claim_id} (annotations.domain.publishing).
+    review_url_template = models.CharField(
+        max_length=publishing.MAX_URL_LENGTH,
+        blank=True,
+        validators=[validate_review_url_template],
+    )
+    # --- end of publishing
 
     class Meta:
         ordering = ["name"]
@@ -124,7 +146,8 @@ class Membership(models.Model):
 
 
 class Document(models.Model):
-    """An article. Its text is normalised on import (NFC, \\n line ends) and never changes."""
+    """An article. Its text is normalised on import (NFC, \\n line ends) and never changes; its
+    title, outlet, author, address and date can be corrected (services.documents)."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField(max_length=500)
@@ -157,6 +180,11 @@ class Document(models.Model):
     story_score = models.FloatField(null=True, blank=True)
     story_reason = models.TextField(blank=True, default="", db_default="")
     # --- end of its story
+    # Corrections bump it; a correction naming an older version is refused.
+    version = models.PositiveIntegerField(default=1, db_default=1)
+    # Soft delete, by a moderator: the document leaves every list, page, export, story and match
+    # (the selectors leave it out) until a moderator restores it.
+    deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -540,6 +568,9 @@ class Verdict(models.Model):
     rating = models.CharField(max_length=20, choices=Rating.choices)
     rationale = models.TextField(blank=True)
     evidence_links = models.JSONField(default=list, blank=True)
+    # The desk's published fact-check article on the claim (ClaimReview's url); empty: the
+    # project's template makes it.
+    review_url = models.URLField(max_length=publishing.MAX_URL_LENGTH, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verdicts"
     )

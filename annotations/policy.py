@@ -112,6 +112,18 @@ def can_restore_span(user, span: Span) -> bool:
     return can_edit_span(user, span)
 
 
+def can_edit_document(user, project) -> bool:
+    """Correct what describes a document (title, outlet, author, address, date): any member,
+    as any member adds documents. Its text never changes."""
+    return can_annotate(user, project)
+
+
+def can_delete_document(user, project) -> bool:
+    """Soft-delete a document and restore it: moderators. It takes everyone's work on the
+    article out of sight."""
+    return can_moderate(user, project)
+
+
 def can_edit_stories(user, project) -> bool:
     """Confirm, move, merge, split and rename stories: any member. A story is how the desk files
     its articles, not something it publishes, so moderators have no extra say over it."""
@@ -131,6 +143,12 @@ def can_export(user, project, *, include_unreviewed: bool = False) -> bool:
     if include_unreviewed:
         return can_moderate(user, project)
     return can_view_project(user, project)
+
+
+def can_back_up(user, project) -> bool:
+    """Take a project's full backup, or restore one into an empty project: moderators. A
+    backup holds unreviewed work and the whole history."""
+    return can_moderate(user, project)
 
 
 def can_view_dashboard(user, project) -> bool:

@@ -25,10 +25,11 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from annotations.domain import claim as claim_domain
 from annotations.models import DeskClaim, Document
+from annotations.selectors import LIVE_MENTION
 
 LIMIT = 5
 LEXICAL_CANDIDATES = 50
@@ -69,7 +70,11 @@ _CONTEXT_REASONS = {
 def _context(document: Document) -> tuple[list[int], str]:
     """The documents whose desk claims come first, and what they are to this one."""
     if document.story_id is not None:
-        ids = list(Document.objects.filter(story_id=document.story_id).values_list("pk", flat=True))
+        ids = list(
+            Document.objects.filter(
+                story_id=document.story_id, deleted_at__isnull=True
+            ).values_list("pk", flat=True)
+        )
         return ids, "same story"
     return [document.pk], "same article"
 
@@ -167,7 +172,7 @@ def desk_claim_proposals(
     kept.sort(key=lambda i: (i in in_context and scores[i] >= CONTEXT_FLOOR, scores[i], i))
     best = kept[::-1][:limit]
     loaded = DeskClaim.objects.select_related("verdict__author").annotate(
-        mention_count=Count("mentions", filter=Q(mentions__deleted_at__isnull=True), distinct=True),
+        mention_count=Count("mentions", filter=LIVE_MENTION, distinct=True),
         rating_count=Count("ratings", distinct=True),
     )
     by_id = {claim.pk: claim for claim in loaded.filter(pk__in=best)}

@@ -72,7 +72,9 @@ def project_agreement(project: Project) -> dict:
     """Span F1 pooled over the project's documents that two or more annotators worked on, with
     the figures of each such document; the verdict alpha over every rating of the project's
     desk claims."""
-    rows = _span_rows(Span.objects.filter(document__project=project))
+    rows = _span_rows(
+        Span.objects.filter(document__project=project, document__deleted_at__isnull=True)
+    )
     by_document: dict[int, list[agreement.SpanRow]] = defaultdict(list)
     for row in rows:
         by_document[row.document_id].append(row)
@@ -123,17 +125,13 @@ DOCUMENT_STATES = ("not annotated", "awaiting review", "reviewed")
 
 def dashboard(project: Project, *, weeks: int = 12) -> dict:
     live = Q(spans__deleted_at__isnull=True)
-    documents = Document.objects.filter(project=project).aggregate(
-        total=Count("pk"),
-    )
-    per_document = (
-        Document.objects.filter(project=project)
-        .annotate(
-            n=Count("spans", filter=live),
-            pending=Count("spans", filter=live & Q(spans__review_status="pending")),
-        )
-        .values_list("n", "pending")
-    )
+    # A deleted document is out of the figures, as it is out of every list.
+    live_documents = Document.objects.filter(project=project, deleted_at__isnull=True)
+    documents = live_documents.aggregate(total=Count("pk"))
+    per_document = live_documents.annotate(
+        n=Count("spans", filter=live),
+        pending=Count("spans", filter=live & Q(spans__review_status="pending")),
+    ).values_list("n", "pending")
     states = dict.fromkeys(DOCUMENT_STATES, 0)
     for n, pending in per_document:
         if n == 0:
@@ -143,7 +141,9 @@ def dashboard(project: Project, *, weeks: int = 12) -> dict:
         else:
             states["reviewed"] += 1
 
-    spans = Span.objects.filter(document__project=project, deleted_at__isnull=True)
+    spans = Span.objects.filter(
+        document__project=project, deleted_at__isnull=True, document__deleted_at__isnull=True
+    )
     by_outlet: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(Label.values, 0))
     for outlet, label, n in (
         spans.values_list("document__outlet", "label").annotate(n=Count("pk")).order_by()

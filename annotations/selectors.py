@@ -1,7 +1,9 @@
 """Reads shared by the pages and the API, scoped to what the user may see.
 
 Every queryset here starts from the user's memberships: an object outside them does not exist
-for that user (views answer 404, not 403).
+for that user (views answer 404, not 403). A soft-deleted document, and everything on it, does
+not exist for them either (documents_for, spans_for ... leave it out), except where a moderator
+restores it (documents_with_deleted_for).
 """
 
 from __future__ import annotations
@@ -52,10 +54,27 @@ def projects_for(user) -> QuerySet[Project]:
     return Project.objects.filter(memberships__user=user)
 
 
+# A live mention: the span is not deleted and neither is its article.
+LIVE_MENTION = Q(mentions__deleted_at__isnull=True, mentions__document__deleted_at__isnull=True)
+
+
 def documents_for(user) -> QuerySet[Document]:
+    """Live (not deleted) documents in the user's projects."""
+    if not user.is_authenticated:
+        return Document.objects.none()
+    return Document.objects.filter(project__memberships__user=user, deleted_at__isnull=True)
+
+
+def documents_with_deleted_for(user) -> QuerySet[Document]:
+    """Documents in the user's projects, soft-deleted ones included: what a restore may find."""
     if not user.is_authenticated:
         return Document.objects.none()
     return Document.objects.filter(project__memberships__user=user)
+
+
+def project_documents(user, *, project: Project) -> QuerySet[Document]:
+    """A project's live documents."""
+    return documents_for(user).filter(project=project)
 
 
 def document_list(user, *, project: Project) -> QuerySet[Document]:
@@ -106,17 +125,22 @@ def stories_for(user) -> QuerySet[Story]:
 def project_stories(user, *, project: Project) -> QuerySet[Story]:
     """A project's stories, latest activity first, with how many documents (and outlets) each
     has, how many are still only proposed, and the dates they span."""
+    live = Q(documents__deleted_at__isnull=True)
     return (
         stories_for(user)
         .filter(project=project)
         .annotate(
-            document_count=Count("documents", distinct=True),
-            outlet_count=Count("documents__outlet", distinct=True, filter=~Q(documents__outlet="")),
-            proposed_count=Count(
-                "documents", distinct=True, filter=Q(documents__story_status=StoryStatus.PROPOSED)
+            document_count=Count("documents", distinct=True, filter=live),
+            outlet_count=Count(
+                "documents__outlet", distinct=True, filter=live & ~Q(documents__outlet="")
             ),
-            first_published=Min("documents__published_on"),
-            last_published=Max("documents__published_on"),
+            proposed_count=Count(
+                "documents",
+                distinct=True,
+                filter=live & Q(documents__story_status=StoryStatus.PROPOSED),
+            ),
+            first_published=Min("documents__published_on", filter=live),
+            last_published=Max("documents__published_on", filter=live),
         )
         .order_by("-updated_at", "-id")
     )
@@ -130,6 +154,12 @@ def story_documents(user, *, story: Story) -> QuerySet[Document]:
         .filter(story=story)
         .order_by("outlet", F("published_on").asc(nulls_last=True), "created_at", "id")
     )
+
+
+def story_members(story: Story) -> QuerySet[Document]:
+    """The story's live documents (a deleted one stays in its story, out of sight, so that a
+    restore brings it back where it was): what the story's forms may name."""
+    return story.documents.filter(deleted_at__isnull=True)
 
 
 def story_history(story: Story, *, document_ids: list[int]) -> QuerySet[AuditEvent]:
@@ -221,17 +251,20 @@ def spans_for(user) -> QuerySet[Span]:
     if not user.is_authenticated:
         return Span.objects.none()
     return Span.objects.filter(
-        document__project__memberships__user=user, deleted_at__isnull=True
+        document__project__memberships__user=user,
+        deleted_at__isnull=True,
+        document__deleted_at__isnull=True,
     ).select_related("document")
 
 
 def spans_with_deleted_for(user) -> QuerySet[Span]:
-    """Spans in the user's projects, soft-deleted ones included: what an undo may restore."""
+    """Spans of live documents in the user's projects, soft-deleted ones included: what an
+    undo may restore."""
     if not user.is_authenticated:
         return Span.objects.none()
-    return Span.objects.filter(document__project__memberships__user=user).select_related(
-        "document__project"
-    )
+    return Span.objects.filter(
+        document__project__memberships__user=user, document__deleted_at__isnull=True
+    ).select_related("document__project")
 
 
 def document_spans(document: Document) -> QuerySet[Span]:
@@ -250,7 +283,9 @@ def project_spans(user, *, project: Project) -> QuerySet[Span]:
     filter applied on top (api/filters.py) can reach another project's rows."""
     if not user.is_authenticated or not projects_for(user).filter(pk=project.pk).exists():
         return Span.objects.none()
-    return Span.objects.filter(document__project=project, deleted_at__isnull=True)
+    return Span.objects.filter(
+        document__project=project, deleted_at__isnull=True, document__deleted_at__isnull=True
+    )
 
 
 # --- desk claims ---------------------------------------------------------------------------
@@ -272,9 +307,7 @@ def project_desk_claims(
         .filter(project=project)
         .select_related("verdict__author")
         .annotate(
-            mention_count=Count(
-                "mentions", filter=Q(mentions__deleted_at__isnull=True), distinct=True
-            ),
+            mention_count=Count("mentions", filter=LIVE_MENTION, distinct=True),
             rating_count=Count("ratings", distinct=True),
         )
     )
@@ -292,7 +325,7 @@ def desk_claim_mentions(desk_claim: DeskClaim) -> QuerySet[Span]:
     """A desk claim's live mentions with their article's title, outlet and date, in one query,
     the earliest article first."""
     return (
-        desk_claim.mentions.filter(deleted_at__isnull=True)
+        desk_claim.mentions.filter(deleted_at__isnull=True, document__deleted_at__isnull=True)
         .select_related("author", "document")
         .defer("document__text", "document__metadata")
         .order_by("document__published_on", "document__created_at", "document_id", "start", "id")
@@ -314,9 +347,9 @@ def object_history(*, object_type: str, object_id: int) -> QuerySet[AuditEvent]:
 def suggestions_for(user) -> QuerySet[Suggestion]:
     if not user.is_authenticated:
         return Suggestion.objects.none()
-    return Suggestion.objects.filter(document__project__memberships__user=user).select_related(
-        "document"
-    )
+    return Suggestion.objects.filter(
+        document__project__memberships__user=user, document__deleted_at__isnull=True
+    ).select_related("document")
 
 
 def document_suggestions(

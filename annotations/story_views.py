@@ -173,7 +173,7 @@ def story_confirm(request: HttpRequest, story_id: int) -> HttpResponse:
     wanted = form.cleaned_data["document"]
     documents = None
     if wanted is not None:
-        documents = list(story.documents.filter(pk=wanted))
+        documents = list(selectors.story_members(story).filter(pk=wanted))
         if not documents:
             messages.error(request, "That document is not in this story.")
             return redirect("story-detail", story.pk)
@@ -196,7 +196,7 @@ def story_move(request: HttpRequest, story_id: int) -> HttpResponse:
     form = MoveForm(request.POST)
     if not form.is_valid():
         return _form_error(request, story.pk, form)
-    document = story.documents.filter(pk=form.cleaned_data["document"]).first()
+    document = selectors.story_members(story).filter(pk=form.cleaned_data["document"]).first()
     if document is None:
         messages.error(request, "That document is not in this story.")
         return redirect("story-detail", story.pk)
@@ -242,11 +242,12 @@ def story_merge(request: HttpRequest, story_id: int) -> HttpResponse:
 def story_split(request: HttpRequest, story_id: int) -> HttpResponse:
     story = _story(request, story_id)
     form = SplitForm(
-        request.POST, story_documents=list(story.documents.values_list("pk", flat=True))
+        request.POST,
+        story_documents=list(selectors.story_members(story).values_list("pk", flat=True)),
     )
     if not form.is_valid():
         return _form_error(request, story.pk, form)
-    documents = list(story.documents.filter(pk__in=form.cleaned_data["documents"]))
+    documents = list(selectors.story_members(story).filter(pk__in=form.cleaned_data["documents"]))
 
     def action():
         new = services.story_split(

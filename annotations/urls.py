@@ -17,6 +17,16 @@ urlpatterns = [
     ),
     # The reviewer's workspace
     path("documents/<id:document_id>/", views.document_detail, name="document-detail"),
+    path(
+        "documents/<id:document_id>/details/",
+        document_views.document_details,
+        name="document-details",
+    ),
+    path(
+        "documents/<id:document_id>/delete/",
+        document_views.document_delete,
+        name="document-delete",
+    ),
     # Stories: the documents that report one event
     path("stories/<id:story_id>/", story_views.story_detail, name="story-detail"),
     path("stories/<id:story_id>/rename/", story_views.story_rename, name="story-rename"),

@@ -38,7 +38,9 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
             "documents": documents.select_related("story"),
             "search": search,
             "storyless": storyless,
-            "storyless_count": project.documents.filter(story__isnull=True).count(),
+            "storyless_count": selectors.project_documents(request.user, project=project)
+            .filter(story__isnull=True)
+            .count(),
             "stories": selectors.project_stories(request.user, project=project)[:MAX_STORIES],
             "role": policy.role_in(request.user, project),
         },

@@ -12,9 +12,12 @@ serving with DEBUG on.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+
+from annotations.domain.publishing import TemplateInvalid, check_review_url_template
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -32,6 +35,23 @@ def env_bool(name: str, *, default: bool) -> bool:
     if raw in _TRUE | _FALSE:
         return raw in _TRUE
     raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean; use true or false.")
+
+
+def env_url(name: str) -> str:
+    """An http(s) address, or "" when unset; anything else stops start-up."""
+    raw = env.str(name, default="").strip()
+    parts = urlsplit(raw)
+    if raw and (parts.scheme not in ("http", "https") or not parts.netloc):
+        raise ImproperlyConfigured(f"{name}={raw!r} is not an http or https address.")
+    return raw
+
+
+def env_review_url_template(name: str) -> str:
+    """A fact-check article address template (annotations.domain.publishing), or ""."""
+    try:
+        return check_review_url_template(env.str(name, default=""))
+    except TemplateInvalid as exc:
+        raise ImproperlyConfigured(f"{name}: {exc}") from None
 
 
 # Read from the real environment only: whether to read .env depends on it.
@@ -256,6 +276,14 @@ RETRAIN_AFTER_DECISIONS = env.int("RETRAIN_AFTER_DECISIONS", default=50)
 SUGGESTER_FEATURES = env.str("SUGGESTER_FEATURES", default="tfidf")
 if SUGGESTER_FEATURES not in ("tfidf", "tfidf+embeddings"):
     raise ImproperlyConfigured("SUGGESTER_FEATURES is 'tfidf' or 'tfidf+embeddings'.")
+
+# ClaimReview: who publishes the desk's fact checks, and where each one's article is. A
+# project's own fields win over these; with neither, the export names the project and points
+# at our own (login-only) pages, which a publisher cannot post.
+CLAIMREVIEW_PUBLISHER_NAME = env.str("CLAIMREVIEW_PUBLISHER_NAME", default="").strip()
+CLAIMREVIEW_PUBLISHER_URL = env_url("CLAIMREVIEW_PUBLISHER_URL")
+CLAIMREVIEW_PUBLISHER_LOGO = env_url("CLAIMREVIEW_PUBLISHER_LOGO")
+CLAIMREVIEW_REVIEW_URL_TEMPLATE = env_review_url_template("CLAIMREVIEW_REVIEW_URL_TEMPLATE")
 
 LOGGING = {
     "version": 1,

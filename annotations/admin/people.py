@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import BooleanField, Case, Count, QuerySet, Value, When
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse
@@ -19,6 +20,8 @@ from annotations.admin.dashboard import dashboard_page
 from annotations.admin.permissions import ProjectPermissions, moderated_ids
 from annotations.errors import DomainError
 from annotations.models import Membership, Project
+
+PUBLISHING_FIELDS = ("publisher_name", "publisher_url", "publisher_logo", "review_url_template")
 
 
 class MembershipInline(ProjectPermissions, admin.TabularInline):
@@ -38,8 +41,21 @@ class ProjectAdmin(ProjectPermissions, admin.ModelAdmin):
     deletable = False  # a project's history is kept; empty it of members instead
     list_display = ["name", "links", "member_count", "document_count", "created_at"]
     search_fields = ["name"]
-    fields = ["name", "description", "suggestion_threshold"]
+    fieldsets = [
+        (None, {"fields": ["name", "description", "suggestion_threshold"]}),
+        (
+            "Publishing fact checks (ClaimReview)",
+            {
+                "fields": list(PUBLISHING_FIELDS),
+                "description": "Who publishes the desk's fact checks, and the address of each "
+                "one's article, e.g. https://desk.example.org/checks/{desk_claim_id} (a "
+                "verdict's own article address wins). Empty: the installation's settings "
+                "(CLAIMREVIEW_*), else the project's name and this app's own pages.",
+            },
+        ),
+    ]
     inlines = [MembershipInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     class Media:
         css = {"all": ("annotations/moderation.css",)}
@@ -88,6 +104,9 @@ class ProjectAdmin(ProjectPermissions, admin.ModelAdmin):
             super().save_model(request, obj, form, change)
         else:
             project, _ = services.project_get_or_create(name=obj.name, description=obj.description)
+            Project.objects.filter(pk=project.pk).update(
+                **{name: form.cleaned_data[name] for name in PUBLISHING_FIELDS}
+            )
             obj.pk = project.pk
 
     def save_formset(

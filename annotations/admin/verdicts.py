@@ -64,6 +64,7 @@ class VerdictAdmin(ReviewedAdmin):
         "rating",
         "rationale",
         "evidence",
+        "review_url",
         "author",
         "ratings",
         "review_status",

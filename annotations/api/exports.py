@@ -8,6 +8,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import asdict
 
+from django.conf import settings
+from django.db.models import Q
 from django.http import JsonResponse, StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -32,6 +34,7 @@ from annotations.export import (
     OFFSET_UNIT_TEXT,
     ExportContext,
     ExportMismatch,
+    Publisher,
     offset_units,
     with_suggestions,
 )
@@ -40,7 +43,7 @@ from annotations.export import (
 )
 from annotations.imports import MAX_LINE_BYTES, iter_lines
 from annotations.imports.files import FILE_FORMATS, JSONL, Documents, FileRefused, lines_of
-from annotations.models import ReviewStatus
+from annotations.models import Label, Project, ReviewStatus
 from annotations.services.imports import MAX_REPORTED_ERRORS, ON_EXISTING, REFUSE
 
 log = logging.getLogger(__name__)
@@ -76,9 +79,16 @@ With `offset_unit=utf16` (JavaScript, the browser, doccano's editor) or `offset_
   the verdict as an `assessing` body, the
   rationale (`describing`) and evidence links (`linking`) as bodies.
 - `claimreview`: a JSON array of schema.org ClaimReview objects, one per desk claim whose
-  verdict is approved: `claimReviewed` its wording, `itemReviewed.appearance` every article
-  whose mentions pass the filters, `itemReviewed.firstAppearance` the earliest (by published
-  date, else import time); no offsets.
+  verdict is approved, with the fields Google's fact-check markup requires and recommends:
+  `url` the fact-check article (the verdict's `review_url`, else the project's or the
+  installation's template; else our own page, counted in `X-ClaimReview-Reviews-Without-Article`),
+  `author` the publishing organisation (name, url, logo), `claimReviewed` the wording,
+  `reviewRating` (alternateName always; ratingValue 5 best to 1 worst except for
+  unverifiable), `itemReviewed` the Claim: its `author` (the speaker of a QUOTE it sits in,
+  else the article's byline or outlet), `datePublished` (its earliest appearance's),
+  `appearance` every article whose mentions pass the filters (with its URL; an article
+  without one is listed without it and counted in `X-ClaimReview-Appearances-Without-Url`),
+  `firstAppearance` the earliest (by published date, else import time); no offsets.
 - `conll`: CoNLL-2003 as `spacy convert` reads it: `-DOCSTART- -X- O O` before each document,
   a blank line between sentences, one token a line (token, start, end, BIO tag), no comments.
   Lossy: when spans overlap, the one that starts first wins (then the longer, then CLAIM, QUOTE,
@@ -103,8 +113,19 @@ Every span is checked against its document while the export is written
 client sees an incomplete download, never a complete-looking file with a wrong offset."""
 
 
+def publisher_of(project: Project) -> Publisher:
+    """Who publishes the project's fact checks: each of the project's own fields, else the
+    installation's setting."""
+    return Publisher(
+        name=project.publisher_name or settings.CLAIMREVIEW_PUBLISHER_NAME,
+        url=project.publisher_url or settings.CLAIMREVIEW_PUBLISHER_URL,
+        logo=project.publisher_logo or settings.CLAIMREVIEW_PUBLISHER_LOGO,
+        review_url_template=project.review_url_template or settings.CLAIMREVIEW_REVIEW_URL_TEMPLATE,
+    )
+
+
 def _export_context(
-    request: Request, project, *, offset_unit: str, spreadsheet_safe: bool
+    request: Request, project: Project, *, offset_unit: str, spreadsheet_safe: bool
 ) -> ExportContext:
     base = request.build_absolute_uri("/").rstrip("/")
     return ExportContext(
@@ -114,6 +135,8 @@ def _export_context(
         offset_unit=offset_unit,
         spreadsheet_safe=spreadsheet_safe,
         export_url=request.build_absolute_uri(),
+        project_id=project.pk,
+        publisher=publisher_of(project),
     )
 
 
@@ -239,8 +262,14 @@ class ProjectExportView(APIView):
                 "project's moderators (ask for status=approved)."
             )
         if fmt == "claimreview":
+            # The claims with an approved verdict, and the QUOTEs with a speaker in their
+            # articles: a claim inside one is the speaker's (the claim's author).
+            claims = spans.filter(
+                label=Label.CLAIM, desk_claim__verdict__review_status=ReviewStatus.APPROVED
+            )
             spans = spans.filter(
-                label="CLAIM", desk_claim__verdict__review_status=ReviewStatus.APPROVED
+                Q(pk__in=claims.values("pk"))
+                | Q(label=Label.QUOTE, document__in=claims.values("document_id")) & ~Q(speaker="")
             )
         module = FORMATS[fmt]
         groups = selectors.export_groups(
@@ -261,6 +290,8 @@ class ProjectExportView(APIView):
         )
         response["Content-Disposition"] = f'attachment; filename="{_file_name(project, fmt)}"'
         response["X-Offset-Unit"] = unit
+        for name, count in sorted(context.tally.items()):  # counted before the first chunk
+            response[f"X-ClaimReview-{name.replace('_', '-').title()}"] = str(count)
         response["Cache-Control"] = "no-store"
         return response
 
@@ -402,7 +433,7 @@ Blank lines are skipped; line numbers count every line from 1."""
 
 def _import_documents(request: Request, project) -> Documents:
     """The project's documents, as the W3C import finds them by address."""
-    documents = project.documents
+    documents = selectors.project_documents(request.user, project=project)
 
     def by_id(pk: int) -> tuple[int, str] | None:
         return documents.filter(pk=pk).values_list("pk", "text").first()

@@ -4,6 +4,9 @@ lists come from annotations.domain, which the workspace's presenters read too.""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -61,6 +64,38 @@ class DocumentCreateSerializer(serializers.Serializer):
     metadata = serializers.DictField(required=False, default=dict)
 
 
+class DocumentUpdateSerializer(serializers.Serializer):
+    """A correction of what describes an article. Its text never changes."""
+
+    version = serializers.IntegerField(
+        min_value=1, max_value=MAX_VERSION, help_text="The version you read; a stale one gets 409."
+    )
+    title = serializers.CharField(max_length=500, required=False)
+    outlet = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    author = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    source_url = serializers.URLField(max_length=MAX_URL_LENGTH, required=False, allow_blank=True)
+    published_on = serializers.DateField(required=False, allow_null=True)
+
+    TEXT_REFUSED = (
+        "A document's text never changes (spans point into it). Correct its title, outlet, "
+        "author, source_url or published_on here; import an edited article as a new document."
+    )
+
+    def to_internal_value(self, data: Any) -> dict:
+        # Said even when other fields are wrong too: it is the one thing that cannot be fixed.
+        refused = (
+            {"text": [self.TEXT_REFUSED]} if isinstance(data, Mapping) and "text" in data else {}
+        )
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            detail = exc.detail if isinstance(exc.detail, dict) else {}
+            raise serializers.ValidationError({**refused, **detail}) from None
+        if refused:
+            raise serializers.ValidationError(refused)
+        return value
+
+
 class DocumentListSerializer(serializers.ModelSerializer):
     span_count = serializers.IntegerField(read_only=True)
     claim_count = serializers.IntegerField(read_only=True)
@@ -80,6 +115,7 @@ class DocumentListSerializer(serializers.ModelSerializer):
             "external_id",
             "text_length",
             "metadata",
+            "version",
             "created_at",
             "span_count",
             "claim_count",
@@ -130,6 +166,7 @@ class DocumentDetailSerializer(serializers.ModelSerializer):
             "text",
             "text_length",
             "metadata",
+            "version",
             "created_at",
             "spans",
         ]
@@ -189,6 +226,13 @@ class VerdictWriteSerializer(serializers.Serializer):
         max_length=MAX_EVIDENCE_LINKS,
         required=False,
         default=list,
+    )
+    review_url = serializers.URLField(
+        max_length=MAX_URL_LENGTH,
+        required=False,
+        allow_blank=True,
+        help_text="The desk's published fact-check article on the claim (ClaimReview's url). "
+        "Left out, it stays as it was; changing it does not reopen an approved verdict.",
     )
     version = serializers.IntegerField(
         min_value=1,
@@ -339,6 +383,7 @@ class DeskClaimUpdateSerializer(serializers.Serializer):
 
 
 class RatingWriteSerializer(VerdictWriteSerializer):
+    review_url = None  # type: ignore[assignment]  # a rating is not published
     version = serializers.IntegerField(
         min_value=1,
         max_value=MAX_VERSION,

@@ -155,7 +155,7 @@ def _detail(request: Request, story_id: int, *, status_code: int = status.HTTP_2
 
 
 def _documents(story: Story, ids: list[int], *, field: str) -> list[Document]:
-    found = list(story.documents.filter(pk__in=ids))
+    found = list(selectors.story_members(story).filter(pk__in=ids))
     if len(found) != len(set(ids)):
         raise ValidationError("Some of these documents are not in the story.", field=field)
     return found

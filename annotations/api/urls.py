@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations.api import claims, exports, matches, moderation, stories, views
+from annotations.api import backup, claims, exports, matches, moderation, stories, views
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
@@ -12,6 +12,11 @@ urlpatterns = [
         name="api-project-documents",
     ),
     path("documents/<id:document_id>/", views.DocumentDetailView.as_view(), name="api-document"),
+    path(
+        "documents/<id:document_id>/restore/",
+        views.DocumentRestoreView.as_view(),
+        name="api-document-restore",
+    ),
     # Spans and verdicts
     path(
         "documents/<id:document_id>/spans/",
@@ -103,6 +108,17 @@ urlpatterns = [
         "projects/<id:project_id>/documents/import/",
         exports.DocumentImportView.as_view(),
         name="api-project-documents-import",
+    ),
+    # A project moves whole
+    path(
+        "projects/<id:project_id>/backup/",
+        backup.ProjectBackupView.as_view(),
+        name="api-project-backup",
+    ),
+    path(
+        "projects/<id:project_id>/restore/",
+        backup.ProjectRestoreView.as_view(),
+        name="api-project-restore",
     ),
     # Stories: the documents that report one event
     path(

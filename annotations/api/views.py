@@ -25,7 +25,7 @@ from annotations.api.lookups import (
     suggestion_for,
 )
 from annotations.errors import ValidationError
-from annotations.models import Verdict
+from annotations.models import Document, Verdict
 
 
 class NewestFirst(CursorPagination):
@@ -93,12 +93,54 @@ class ProjectDocumentsView(APIView):
         return Response(s.DocumentListSerializer(document).data, status=status.HTTP_201_CREATED)
 
 
+def document_detail(document: Document) -> dict:
+    spans = selectors.document_spans(document)
+    return s.DocumentDetailSerializer(document, context={"spans": spans}).data
+
+
 class DocumentDetailView(APIView):
     @extend_schema(responses=s.DocumentDetailSerializer)
     def get(self, request: Request, document_id: int) -> Response:
+        return Response(document_detail(document_for(request, document_id)))
+
+    @extend_schema(
+        summary="Correct a document's title, outlet, author, URL or date (never its text)",
+        request=s.DocumentUpdateSerializer,
+        responses=s.DocumentDetailSerializer,
+    )
+    def patch(self, request: Request, document_id: int) -> Response:
         document = document_for(request, document_id)
-        spans = selectors.document_spans(document)
-        return Response(s.DocumentDetailSerializer(document, context={"spans": spans}).data)
+        data = _valid(s.DocumentUpdateSerializer, request)
+        services.document_update(document=document, actor=policy.actor_of(request), **data)
+        return Response(document_detail(document_for(request, document_id)))
+
+    @extend_schema(
+        summary="Soft-delete a document (moderators; restorable)",
+        parameters=[
+            OpenApiParameter(
+                "version", int, description="If given, the delete is refused (409) when stale."
+            )
+        ],
+        responses={204: None},
+    )
+    def delete(self, request: Request, document_id: int) -> Response:
+        document = document_for(request, document_id)
+        services.document_delete(
+            document=document, actor=policy.actor_of(request), version=_version_param(request)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class DocumentRestoreView(APIView):
+    """Bring a soft-deleted document back (moderators)."""
+
+    @extend_schema(request=None, responses=s.DocumentDetailSerializer)
+    def post(self, request: Request, document_id: int) -> Response:
+        document = get_object_or_404(
+            selectors.documents_with_deleted_for(request.user), pk=document_id
+        )
+        services.document_restore(document=document, actor=policy.actor_of(request))
+        return Response(document_detail(document_for(request, document_id)))
 
 
 class DocumentSpansView(APIView):

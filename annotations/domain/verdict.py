@@ -6,6 +6,7 @@ API_FIELDS = (
     "rating",
     "rationale",
     "evidence_links",
+    "review_url",
     "author",
     "review_status",
     "review_reason",

@@ -61,6 +61,8 @@ class VerdictRow:
     review_status: str
     reviewed_at: datetime | None
     updated_at: datetime
+    # The desk's published fact-check article on the claim, "" when it names none.
+    review_url: str = ""
 
 
 # What the export reads of a span's verdict (its desk claim's), joined to the span's row (after
@@ -74,6 +76,7 @@ VERDICT_SOURCES = (
     "review_status",
     "reviewed_at",
     "updated_at",
+    "review_url",
 )
 # And of its desk claim, besides its id (a span field): the canonical wording.
 DESK_CLAIM_SOURCES = ("desk_claim__wording",)
@@ -111,12 +114,14 @@ class SpanRow(tuple):
     def verdict(self) -> VerdictRow | None:
         if self[_VERDICT] is None:
             return None
-        rating, rationale, links, author, status, reviewed_at, updated_at = self[
+        rating, rationale, links, author, status, reviewed_at, updated_at, review_url = self[
             _VERDICT + 1 : _VERDICT_END
         ]
         if isinstance(links, str):
             links = json.loads(links)
-        return VerdictRow(rating, rationale, links, author, status, reviewed_at, updated_at)
+        return VerdictRow(
+            rating, rationale, links, author, status, reviewed_at, updated_at, review_url
+        )
 
 
 def _column(index: int, derive: Callable[[Any], Any] | None) -> property:
@@ -193,6 +198,19 @@ class Group:
 
 
 @dataclass(frozen=True, slots=True)
+class Publisher:
+    """Who publishes the desk's fact checks, and where (ClaimReview): from the project's fields,
+    else the installation's settings. Empty values: not configured."""
+
+    name: str = ""
+    url: str = ""
+    logo: str = ""
+    # The fact-check article of a desk claim whose verdict names none
+    # (annotations.domain.publishing).
+    review_url_template: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ExportContext:
     """What a format needs besides the rows: absolute addresses and names."""
 
@@ -206,6 +224,11 @@ class ExportContext:
     spreadsheet_safe: bool = True
     # The address this export was asked at: the W3C collection's id.
     export_url: str = ""
+    project_id: int = 0
+    publisher: Publisher = field(default_factory=Publisher)
+    # What a format counts as it goes, for the response's headers (the ClaimReview export's
+    # appearances without an address): filled before the format's first byte.
+    tally: dict[str, int] = field(default_factory=dict, compare=False)
 
     def document_url(self, document_id: int) -> str:
         return f"{self.base_url}/documents/{document_id}/"

@@ -17,7 +17,12 @@ from annotations.services.common import (
     span_snapshot,
     verdict_snapshot,
 )
-from annotations.services.documents import document_import
+from annotations.services.documents import (
+    document_delete,
+    document_import,
+    document_restore,
+    document_update,
+)
 from annotations.services.imports import ImportReport, LineError, document_import_jsonl
 from annotations.services.learning import retrain_if_due, suggester_retrain, suggester_train
 from annotations.services.matches import (
@@ -86,8 +91,11 @@ __all__ = [
     "check_storable_json",
     "desk_claim_create",
     "desk_claim_update",
+    "document_delete",
     "document_import",
     "document_import_jsonl",
+    "document_restore",
+    "document_update",
     "match_confirm",
     "match_dismiss",
     "match_reopen",

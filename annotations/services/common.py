@@ -69,7 +69,7 @@ def span_snapshot(span: Span) -> dict[str, Any]:
 
 
 def verdict_snapshot(verdict: Verdict) -> dict[str, Any]:
-    return {
+    snapshot = {
         "rating": verdict.rating,
         "rationale": verdict.rationale,
         "evidence_links": list(verdict.evidence_links),
@@ -77,6 +77,10 @@ def verdict_snapshot(verdict: Verdict) -> dict[str, Any]:
         "review_reason": verdict.review_reason,
         "version": verdict.version,
     }
+    # Only once it has one: the records of verdicts that never had an article keep their shape.
+    if verdict.review_url:
+        snapshot["review_url"] = verdict.review_url
+    return snapshot
 
 
 def full_clean(obj: Any, **options: Any) -> None:

@@ -1,4 +1,10 @@
-"""Getting articles in. A document's text is normalised here, once, and never changes."""
+"""Getting articles in, correcting them, and taking them out.
+
+A document's text is normalised here, once, and never changes: an edited article is a new
+document. What can be corrected is what describes it (title, outlet, author, address, date),
+versioned and recorded in history. A moderator soft-deletes a document (it leaves every list,
+page, export, story and match: the selectors leave it out) and can restore it.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +14,14 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.db import transaction
+from django.utils import timezone
 
 from annotations import policy
 from annotations.domain.text import normalize_text
-from annotations.errors import NotAllowed, ValidationError
+from annotations.errors import Conflict, NotAllowed, ValidationError
 from annotations.models import MAX_DOCUMENT_LENGTH, Document, Project, SuggestionRun
 from annotations.services.common import (
+    UNSET,
     check_storable,
     check_storable_json,
     full_clean,
@@ -152,3 +160,157 @@ def document_build(
         metadata=metadata or {},
         created_by=actor,
     )
+
+
+# --- corrections and soft delete ---------------------------------------------------------------
+
+# What a correction may change: what describes the article, never its text.
+CORRECTABLE_FIELDS = ("title", "outlet", "author", "source_url", "published_on")
+# What the story job reads of a document besides its text: a change means signing it again.
+_STORY_INPUTS = ("title", "outlet", "published_on")
+
+
+def document_snapshot(document: Document) -> dict[str, Any]:
+    """What history keeps of a document before and after a correction, delete or restore."""
+    return {
+        "title": document.title,
+        "outlet": document.outlet,
+        "author": document.author,
+        "source_url": document.source_url,
+        "published_on": document.published_on.isoformat() if document.published_on else None,
+        "deleted": document.deleted_at is not None,
+        "version": document.version,
+    }
+
+
+def lock_document(document: Document, version: int | None = None) -> Document:
+    """Re-read the document (without its text) under a row lock; refuse a stale version."""
+    locked = Document.objects.select_for_update().defer("text", "metadata").get(pk=document.pk)
+    if version is not None and locked.version != version:
+        raise Conflict(
+            f"This document was changed by someone else (you had version {version}, "
+            f"it is now version {locked.version}).",
+            current=document_snapshot(locked),
+        )
+    return locked
+
+
+def _corrected(
+    *,
+    title: str,
+    outlet: str,
+    author: str,
+    source_url: str,
+) -> dict[str, str]:
+    for field, value in (
+        ("title", title),
+        ("outlet", outlet),
+        ("author", author),
+        ("source_url", source_url),
+    ):
+        check_storable(value, field=field)
+    errors: dict[str, list[str]] = {}
+    title = title.strip()
+    if not title:
+        errors["title"] = ["A document needs a title."]
+    source_url = source_url.strip()
+    if source_url and urlsplit(source_url).scheme not in ("http", "https"):
+        errors["source_url"] = ["Give an http or https address."]
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "title": title,
+        "outlet": outlet.strip(),
+        "author": author.strip(),
+        "source_url": source_url,
+    }
+
+
+def document_update(
+    *,
+    document: Document,
+    actor: User,
+    version: int,
+    title: str = UNSET,
+    outlet: str = UNSET,
+    author: str = UNSET,
+    source_url: str = UNSET,
+    published_on: date | None = UNSET,
+) -> Document:
+    """Correct what describes an article (any member of its project). Its text never changes:
+    there is no way to give one here. `version` is the one the caller read."""
+    with transaction.atomic():
+        document = lock_document(document, version)
+        if not policy.can_edit_document(actor, document.project_id):
+            raise NotAllowed("Only members of the project can correct its documents.")
+        if document.deleted_at is not None:
+            raise Conflict("This document was deleted.", current=document_snapshot(document))
+        given = {
+            "title": document.title if title is UNSET else title,
+            "outlet": document.outlet if outlet is UNSET else outlet,
+            "author": document.author if author is UNSET else author,
+            "source_url": document.source_url if source_url is UNSET else source_url,
+        }
+        values: dict[str, Any] = _corrected(**given)
+        values["published_on"] = document.published_on if published_on is UNSET else published_on
+        before = document_snapshot(document)
+        changed = [name for name in CORRECTABLE_FIELDS if getattr(document, name) != values[name]]
+        if not changed:
+            return document
+        for name in changed:
+            setattr(document, name, values[name])
+        document.version += 1
+        full_clean(document, exclude=["text", "metadata"], validate_constraints=False)
+        document.save(update_fields=[*changed, "version"])
+        record_event(
+            project_id=document.project_id,
+            obj=document,
+            action="update",
+            actor=actor,
+            before=before,
+            after=document_snapshot(document),
+        )
+        if any(name in _STORY_INPUTS for name in changed):
+            # Its story signature reads these: the job signs it again (and proposes, unless a
+            # reviewer confirmed its story).
+            document_ids = [document.pk]
+            transaction.on_commit(lambda: story_proposals_enqueue(document_ids=document_ids))
+    return document
+
+
+def document_delete(*, document: Document, actor: User, version: int | None = None) -> Document:
+    """Soft delete (moderators): the document leaves every list, page, export, story and match
+    until it is restored. Its spans, suggestions and history stay as they are."""
+    return _set_deleted(document, actor, version, deleted=True)
+
+
+def document_restore(*, document: Document, actor: User) -> Document:
+    """Bring a soft-deleted document back, as it was (moderators)."""
+    return _set_deleted(document, actor, None, deleted=False)
+
+
+def _set_deleted(
+    document: Document, actor: User, version: int | None, *, deleted: bool
+) -> Document:
+    with transaction.atomic():
+        document = lock_document(document, version)
+        if not policy.can_delete_document(actor, document.project_id):
+            raise NotAllowed(
+                "Only moderators of the project can "
+                + ("delete its documents." if deleted else "restore its documents.")
+            )
+        if (document.deleted_at is not None) == deleted:
+            return document
+        before = document_snapshot(document)
+        document.deleted_at = timezone.now() if deleted else None
+        document.version += 1
+        document.save(update_fields=["deleted_at", "version"])
+        record_event(
+            project_id=document.project_id,
+            obj=document,
+            action="delete" if deleted else "restore",
+            actor=actor,
+            before=before,
+            after=document_snapshot(document),
+        )
+    return document

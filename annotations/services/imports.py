@@ -156,13 +156,19 @@ class _Options:
 def _existing(project: Project, line: CheckedLine, options: _Options) -> Document | None:
     """The project's document the line's spans go to, if any."""
     if line.existing is not None:
-        document = project.documents.filter(pk=line.existing).first()
+        document = project.documents.filter(pk=line.existing, deleted_at__isnull=True).first()
         if document is None:
             raise LineRefused(f"This project has no document {line.existing}.")
         return document
     external_id = line.document["external_id"]
     if options.update and external_id:
-        return project.documents.filter(external_id=external_id).first()
+        document = project.documents.filter(external_id=external_id).first()
+        if document is not None and document.deleted_at is not None:
+            # Its id stays taken while it is deleted, so that a restore brings it back whole.
+            raise LineRefused(
+                f"The document with id {external_id!r} was deleted; a moderator can restore it."
+            )
+        return document
     return None
 
 

@@ -133,7 +133,9 @@ def story_proposals_sweep(*, now: datetime | None = None) -> list[int]:
     now = now or timezone.now()
     lost = (
         Document.objects.filter(
-            story_signature__isnull=True, created_at__lt=now - PROPOSAL_LOST_AFTER
+            story_signature__isnull=True,
+            created_at__lt=now - PROPOSAL_LOST_AFTER,
+            deleted_at__isnull=True,
         )
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)[:SWEEP_LIMIT]
@@ -151,11 +153,11 @@ def story_propose(*, document_id: int) -> ProposalResult | None:
     """The job's body: sign the document, then join, pair or leave it alone. None if the
     document is gone."""
     found = (
-        Document.objects.filter(pk=document_id)
+        Document.objects.filter(pk=document_id, deleted_at__isnull=True)
         .only("pk", "project_id", "title", "outlet", "published_on", "text")
         .first()
     )
-    if found is None:
+    if found is None:  # gone, or deleted: a deleted document takes no part in stories
         return None
     signature = scoring.signature(
         found.text, title=found.title, outlet=found.outlet, published_on=found.published_on
@@ -353,13 +355,15 @@ def _candidates(
             Q(published_on__isnull=True) | Q(published_on__range=(day - window, day + window))
         )
     chosen = scoring.shortlist(postings.values_list("key", "document_id"), rarity)
-    stories_of = dict(Document.objects.filter(pk__in=chosen).values_list("pk", "story_id"))
+    # A deleted document keeps its index rows (a restore needs nothing) but is never a match.
+    live = Document.objects.filter(deleted_at__isnull=True)
+    stories_of = dict(live.filter(pk__in=chosen).values_list("pk", "story_id"))
     story_ids: set[int] = {s for s in stories_of.values() if s}
     if document.story_id is not None:
         story_ids.add(document.story_id)
     members: dict[int, list[int]] = {}
     for pk, story_id in (
-        Document.objects.filter(story_id__in=story_ids).exclude(pk=document.pk)
+        live.filter(story_id__in=story_ids).exclude(pk=document.pk)
         .order_by("-pk").values_list("pk", "story_id")
     ):  # fmt: skip
         members.setdefault(story_id, []).append(pk)

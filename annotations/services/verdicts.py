@@ -25,6 +25,7 @@ from annotations.services.claims import lock_desk_claim
 from annotations.services.common import (
     MAX_EVIDENCE_LINKS,
     MAX_URL_LENGTH,
+    UNSET,
     check_storable,
     full_clean,
     rating_snapshot,
@@ -36,6 +37,22 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 
+def _http_address(link: str) -> bool:
+    parts = urlsplit(link)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and len(link) <= MAX_URL_LENGTH
+
+
+def _clean_review_url(review_url: str) -> str:
+    review_url = review_url.strip()
+    check_storable(review_url, field="review_url")
+    if review_url and not _http_address(review_url):
+        raise ValidationError(
+            "The fact-check article's address must be an http or https address.",
+            field="review_url",
+        )
+    return review_url
+
+
 def _clean_evidence_links(links: list[str]) -> list[str]:
     if len(links) > MAX_EVIDENCE_LINKS:
         raise ValidationError(
@@ -44,8 +61,7 @@ def _clean_evidence_links(links: list[str]) -> list[str]:
     cleaned: list[str] = []
     for position, link in enumerate(links, start=1):
         link = link.strip()
-        parts = urlsplit(link)
-        if parts.scheme not in ("http", "https") or not parts.netloc or len(link) > MAX_URL_LENGTH:
+        if not _http_address(link):
             raise ValidationError(
                 f"Link {position} ({link[:80]!r}) is not an http or https address.",
                 field="evidence_links",
@@ -197,12 +213,20 @@ def verdict_set(
     span: Span | None = None,
     rationale: str = "",
     evidence_links: list[str] | None = None,
+    review_url: str = UNSET,
     version: int | None = None,
 ) -> Verdict:
     """Create or replace the desk's verdict on a desk claim (or on the desk claim `span` is a
     mention of). Changing an existing verdict needs the version the caller read, so two
-    fact-checkers cannot silently overwrite each other; changing an approved one reopens it."""
+    fact-checkers cannot silently overwrite each other; changing the judgement of an approved
+    one (rating, rationale, evidence) reopens it.
+
+    `review_url` is the desk's published fact-check article on the claim (ClaimReview's url);
+    left out, it stays as it was. Giving it, or changing it, leaves the review as it is: it
+    says where the judgement is published, not what it is."""
     rating, rationale, links = _clean_judgement(rating, rationale, evidence_links)
+    if review_url is not UNSET:
+        review_url = _clean_review_url(review_url)
     desk_claim = _desk_claim_of(desk_claim, span)
     with transaction.atomic():
         desk_claim = lock_desk_claim(desk_claim)
@@ -228,12 +252,16 @@ def verdict_set(
                 )
             before = verdict_snapshot(verdict)
             action = "update"
+        judgement = (verdict.rating, verdict.rationale, list(verdict.evidence_links))
         verdict.rating, verdict.rationale, verdict.evidence_links = rating, rationale, links
+        if review_url is not UNSET:
+            verdict.review_url = review_url
         if before is not None:
             if verdict_snapshot(verdict) == before:
                 return verdict
             verdict.version += 1
-            if verdict.review_status == ReviewStatus.APPROVED:
+            rejudged = judgement != (rating, rationale, links)
+            if rejudged and verdict.review_status == ReviewStatus.APPROVED:
                 verdict.review_status = ReviewStatus.PENDING
                 verdict.reviewed_by, verdict.reviewed_at, verdict.review_reason = None, None, ""
         full_clean(verdict, validate_constraints=False)

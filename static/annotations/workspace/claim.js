@@ -98,6 +98,7 @@ export function createClaimSection({ root, store, api, notify, choices, me, docu
   const verdictRating = $(root, "#verdict-rating");
   const verdictRationale = $(root, "#verdict-rationale");
   const verdictLinks = $(root, "#verdict-links");
+  const verdictReviewUrl = $(root, "#verdict-review-url");
   const historyEl = $(root, "#verdict-history");
 
   let spanId = null;
@@ -347,6 +348,8 @@ export function createClaimSection({ root, store, api, notify, choices, me, docu
     verdictRationale.value = start ? start.rationale : "";
     verdictLinks.value = start ? start.evidence_links.join("\n") : "";
     verdictLinks.removeAttribute("aria-invalid");
+    verdictReviewUrl.value = v ? v.review_url || "" : "";
+    verdictReviewUrl.removeAttribute("aria-invalid");
     show(verdictError, "");
     verdictConflict.hidden = true;
     showVerdictState(v);
@@ -449,7 +452,20 @@ export function createClaimSection({ root, store, api, notify, choices, me, docu
       return;
     }
     verdictLinks.removeAttribute("aria-invalid");
-    const fields = { rating: verdictRating.value, rationale: verdictRationale.value, evidence_links: links };
+    const [articles, articleProblem] = parseLinks(verdictReviewUrl.value);
+    if (articleProblem) {
+      verdictReviewUrl.setAttribute("aria-invalid", "true");
+      show(verdictError, articleProblem.replace("Link 1", "The fact-check article"));
+      verdictReviewUrl.focus();
+      return;
+    }
+    verdictReviewUrl.removeAttribute("aria-invalid");
+    const fields = {
+      rating: verdictRating.value,
+      rationale: verdictRationale.value,
+      evidence_links: links,
+      review_url: articles[0] || "",
+    };
     saveVerdict(fields, claim.verdict ? claim.verdict.version : null);
   });
 
