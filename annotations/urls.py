@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations import document_views, story_views, views
+from annotations import document_views, factcheck_views, story_views, views
 
 urlpatterns = [
     # Projects
@@ -14,6 +14,10 @@ urlpatterns = [
         "projects/<id:project_id>/documents/upload/",
         document_views.document_upload,
         name="document-upload",
+    ),
+    # Claims already checked elsewhere (ClaimReview)
+    path(
+        "projects/<id:project_id>/fact-checks/", factcheck_views.fact_checks, name="fact-checks"
     ),
     # The reviewer's workspace
     path("documents/<id:document_id>/", views.document_detail, name="document-detail"),

@@ -233,6 +233,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "annotations.sweep_story_proposals",
         "schedule": env.float("SUGGESTION_SWEEP_SECONDS", default=60.0),
     },
+    # Match the CLAIMs tagged since their document's last claim check.
+    "sweep-claim-checks": {
+        "task": "annotations.sweep_claim_checks",
+        "schedule": env.float("SUGGESTION_SWEEP_SECONDS", default=60.0),
+    },
 }
 # A queued run handed to the broker this long ago and still not started is handed over again.
 SUGGESTION_RUN_LOST_AFTER = env.int("SUGGESTION_RUN_LOST_AFTER", default=600)

@@ -8,7 +8,15 @@ from rest_framework.request import Request
 
 from annotations import selectors
 from annotations.errors import ValidationError
-from annotations.models import DeskClaim, Document, Project, Span, Story, Suggestion
+from annotations.models import (
+    ClaimCheckMatch,
+    DeskClaim,
+    Document,
+    Project,
+    Span,
+    Story,
+    Suggestion,
+)
 
 
 def project_for(request: Request, project_id: int) -> Project:
@@ -49,6 +57,10 @@ def desk_claim_named(
     if found is None:
         raise ValidationError(f"There is no desk claim {desk_claim_id} among yours.", field=field)
     return found
+
+
+def claim_check_for(request: Request, claim_check_id: int) -> ClaimCheckMatch:
+    return get_object_or_404(selectors.claim_checks_for(request.user), pk=claim_check_id)
 
 
 def story_for(request: Request, story_id: int) -> Story:

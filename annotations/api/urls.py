@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations.api import claims, exports, moderation, stories, views
+from annotations.api import checks, claims, exports, moderation, stories, views
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
@@ -56,6 +56,32 @@ urlpatterns = [
         "documents/<id:document_id>/desk-claim-proposals/",
         claims.DocumentDeskClaimProposalsView.as_view(),
         name="api-document-desk-claim-proposals",
+    ),
+    # Already checked: fact-checks from ClaimReview, and the matches of a document's claims
+    path(
+        "projects/<id:project_id>/fact-checks/",
+        checks.ProjectFactChecksView.as_view(),
+        name="api-project-fact-checks",
+    ),
+    path(
+        "documents/<id:document_id>/claim-checks/",
+        checks.DocumentClaimChecksView.as_view(),
+        name="api-document-claim-checks",
+    ),
+    path(
+        "spans/<id:span_id>/claim-checks/",
+        checks.SpanClaimChecksView.as_view(),
+        name="api-span-claim-checks",
+    ),
+    path(
+        "claim-checks/<id:claim_check_id>/confirm/",
+        checks.ClaimCheckConfirmView.as_view(),
+        name="api-claim-check-confirm",
+    ),
+    path(
+        "claim-checks/<id:claim_check_id>/dismiss/",
+        checks.ClaimCheckDismissView.as_view(),
+        name="api-claim-check-dismiss",
     ),
     # Machine suggestions
     path(
