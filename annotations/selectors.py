@@ -282,7 +282,9 @@ def document_claim_checks(
             | Q(suggestion__status=Suggestion.Status.OPEN)
         ).filter(
             Q(fact_check__isnull=False)
-            | Q(desk_claim__verdict__review_status__in=[ReviewStatus.PENDING, ReviewStatus.APPROVED])
+            | Q(
+                desk_claim__verdict__review_status__in=[ReviewStatus.PENDING, ReviewStatus.APPROVED]
+            )
         )
     return (
         checks.select_related("desk_claim__verdict", "fact_check", "decided_by")

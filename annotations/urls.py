@@ -16,9 +16,7 @@ urlpatterns = [
         name="document-upload",
     ),
     # Claims already checked elsewhere (ClaimReview)
-    path(
-        "projects/<id:project_id>/fact-checks/", factcheck_views.fact_checks, name="fact-checks"
-    ),
+    path("projects/<id:project_id>/fact-checks/", factcheck_views.fact_checks, name="fact-checks"),
     # The reviewer's workspace
     path("documents/<id:document_id>/", views.document_detail, name="document-detail"),
     # Stories: the documents that report one event

@@ -85,7 +85,11 @@ def test_rating_scales_and_names():
 
     # schema.org's defaults: best 5, worst 1; numbers may be strings
     assert rating(ratingValue=5) == ("", 1.0, "")
-    assert rating(ratingValue="1", alternateName="Pants on Fire!") == ("Pants on Fire!", 0.0, "false")
+    assert rating(ratingValue="1", alternateName="Pants on Fire!") == (
+        "Pants on Fire!",
+        0.0,
+        "false",
+    )
     assert rating(ratingValue=3, bestRating=10, worstRating=0) == ("", 0.3, "")
     # "not on the scale" values, and a scale with no width, give no number
     assert rating(ratingValue=-1, alternateName="Misleading") == ("Misleading", None, "misleading")
@@ -206,7 +210,6 @@ def test_unstorable_text_is_refused_in_its_place():
 # --- the import --------------------------------------------------------------------------------
 
 
-
 @pytest.mark.django_db
 def test_import_creates_fact_checks_and_a_second_import_changes_nothing(desk, reviewer):
     feed = raw([review(url="https://a.example/1"), review(url="https://a.example/2")])
@@ -257,7 +260,9 @@ def test_refused_items_refuse_the_file_unless_asked_to_keep_the_good_ones(desk, 
     report = services.fact_checks_import(project=desk, actor=reviewer, data=feed)
     assert (report.committed, report.created, FactCheck.objects.count()) == (False, 0, 0)
     assert report.refused[0].position == 2
-    kept = services.fact_checks_import(project=desk, actor=reviewer, data=feed, keep_good_items=True)
+    kept = services.fact_checks_import(
+        project=desk, actor=reviewer, data=feed, keep_good_items=True
+    )
     assert (kept.committed, kept.created, len(kept.refused)) == (True, 1, 1)
 
 
@@ -277,7 +282,9 @@ def test_only_members_import_and_an_unreadable_file_is_a_validation_error(desk, 
 def test_the_api_imports_a_file_and_refuses_bad_items_with_400(desk, reviewer, api):
     client = api(reviewer)
     url = f"/api/v1/projects/{desk.pk}/fact-checks/"
-    bad = raw([review(url="https://a.example/1"), review(url="https://a.example/2", claimReviewed="")])
+    bad = raw(
+        [review(url="https://a.example/1"), review(url="https://a.example/2", claimReviewed="")]
+    )
     response = client.post(url, data=bad, content_type="application/ld+json")
     assert response.status_code == 400
     assert response.json()["refused"] == [
@@ -285,9 +292,7 @@ def test_the_api_imports_a_file_and_refuses_bad_items_with_400(desk, reviewer, a
          "what": "https://a.example/2"}
     ]  # fmt: skip
     assert FactCheck.objects.count() == 0
-    response = client.post(
-        url + "?keep_good_items=true", data=bad, content_type="application/json"
-    )
+    response = client.post(url + "?keep_good_items=true", data=bad, content_type="application/json")
     assert response.status_code == 201, response.content
     assert response.json()["created"] == 1
     response = client.post(url, data=b"\x00garbage", content_type="application/json")
@@ -308,7 +313,10 @@ def test_the_api_takes_a_multipart_upload_and_is_scoped(desk, reviewer, outsider
     assert response.status_code == 201, response.content
     assert FactCheck.objects.get().imported_from == "reviews.json"
     assert api(outsider).get(url).status_code == 404
-    assert api(outsider).post(url, data=raw(REVIEW), content_type="application/json").status_code == 404
+    assert (
+        api(outsider).post(url, data=raw(REVIEW), content_type="application/json").status_code
+        == 404
+    )
     assert api(None).get(url).status_code in (401, 403)
 
 

@@ -29,9 +29,7 @@ from annotations.models import ClaimCheckMatch, Document, FactCheck, Rating
 
 
 class FactCheckSerializer(serializers.ModelSerializer):
-    imported_by = serializers.CharField(
-        source="imported_by.username", default=None, read_only=True
-    )
+    imported_by = serializers.CharField(source="imported_by.username", default=None, read_only=True)
     rating = serializers.ChoiceField(
         choices=["", *Rating.values],
         help_text="The desk's scale when the publisher's rating name says it plainly, else empty.",

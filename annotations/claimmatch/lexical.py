@@ -91,7 +91,9 @@ class BM25Index:
         added = sparse.csr_matrix((weights, (row_ids, col_ids)), shape=(len(documents), width))
         old = self.weights
         if old.shape[1] < width:
-            old = sparse.csr_matrix((old.data, old.indices, old.indptr), shape=(old.shape[0], width))
+            old = sparse.csr_matrix(
+                (old.data, old.indices, old.indptr), shape=(old.shape[0], width)
+            )
         self.weights = sparse.vstack([old, added], format="csr")
         self.size = n
 

@@ -291,9 +291,7 @@ def _http(value: Any) -> str:
 
 
 def _address(node: dict[str, Any]) -> str:
-    return (
-        _http(node.get("url")) or _http(node.get("@id")) or _http(node.get("mainEntityOfPage"))
-    )
+    return _http(node.get("url")) or _http(node.get("@id")) or _http(node.get("mainEntityOfPage"))
 
 
 def _name(value: Any) -> str:

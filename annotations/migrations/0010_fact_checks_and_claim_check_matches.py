@@ -6,128 +6,308 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('annotations', '0009_stories'),
+        ("annotations", "0009_stories"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ClaimCheckRun',
+            name="ClaimCheckRun",
             fields=[
-                ('document', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='claim_check_run', serialize=False, to='annotations.document')),
-                ('started_at', models.DateTimeField()),
-                ('finished_at', models.DateTimeField()),
-                ('counts', models.JSONField(blank=True, default=dict)),
+                (
+                    "document",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="claim_check_run",
+                        serialize=False,
+                        to="annotations.document",
+                    ),
+                ),
+                ("started_at", models.DateTimeField()),
+                ("finished_at", models.DateTimeField()),
+                ("counts", models.JSONField(blank=True, default=dict)),
             ],
         ),
         migrations.CreateModel(
-            name='DeskClaimVector',
+            name="DeskClaimVector",
             fields=[
-                ('desk_claim', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='match_vector', serialize=False, to='annotations.deskclaim')),
-                ('version', models.PositiveIntegerField()),
-                ('model', models.CharField(max_length=100)),
-                ('vector', models.BinaryField()),
+                (
+                    "desk_claim",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="match_vector",
+                        serialize=False,
+                        to="annotations.deskclaim",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField()),
+                ("model", models.CharField(max_length=100)),
+                ("vector", models.BinaryField()),
             ],
         ),
         migrations.CreateModel(
-            name='FactCheck',
+            name="FactCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('claim_reviewed', models.TextField()),
-                ('claim_key', models.CharField(max_length=64)),
-                ('url', models.URLField(max_length=2000)),
-                ('rating_text', models.CharField(blank=True, max_length=200)),
-                ('rating_value', models.FloatField(blank=True, null=True)),
-                ('rating', models.CharField(blank=True, choices=[('true', 'True'), ('mostly_true', 'Mostly true'), ('mixed', 'Mixed'), ('mostly_false', 'Mostly false'), ('false', 'False'), ('misleading', 'Misleading'), ('unverifiable', 'Unverifiable')], max_length=20)),
-                ('publisher', models.CharField(blank=True, max_length=300)),
-                ('published_on', models.DateField(blank=True, null=True)),
-                ('claim_author', models.CharField(blank=True, max_length=300)),
-                ('claim_date', models.DateField(blank=True, null=True)),
-                ('source', models.URLField(blank=True, max_length=2000)),
-                ('imported_from', models.CharField(blank=True, max_length=300)),
-                ('vector', models.BinaryField(blank=True, null=True)),
-                ('vector_model', models.CharField(blank=True, editable=False, max_length=100)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('desk_claims', models.ManyToManyField(blank=True, related_name='fact_checks', to='annotations.deskclaim')),
-                ('imported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fact_checks', to='annotations.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("claim_reviewed", models.TextField()),
+                ("claim_key", models.CharField(max_length=64)),
+                ("url", models.URLField(max_length=2000)),
+                ("rating_text", models.CharField(blank=True, max_length=200)),
+                ("rating_value", models.FloatField(blank=True, null=True)),
+                (
+                    "rating",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("true", "True"),
+                            ("mostly_true", "Mostly true"),
+                            ("mixed", "Mixed"),
+                            ("mostly_false", "Mostly false"),
+                            ("false", "False"),
+                            ("misleading", "Misleading"),
+                            ("unverifiable", "Unverifiable"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("publisher", models.CharField(blank=True, max_length=300)),
+                ("published_on", models.DateField(blank=True, null=True)),
+                ("claim_author", models.CharField(blank=True, max_length=300)),
+                ("claim_date", models.DateField(blank=True, null=True)),
+                ("source", models.URLField(blank=True, max_length=2000)),
+                ("imported_from", models.CharField(blank=True, max_length=300)),
+                ("vector", models.BinaryField(blank=True, null=True)),
+                ("vector_model", models.CharField(blank=True, editable=False, max_length=100)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "desk_claims",
+                    models.ManyToManyField(
+                        blank=True, related_name="fact_checks", to="annotations.deskclaim"
+                    ),
+                ),
+                (
+                    "imported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="fact_checks",
+                        to="annotations.project",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published_on', '-id'],
+                "ordering": ["-published_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ClaimCheckMatch',
+            name="ClaimCheckMatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.IntegerField()),
-                ('end', models.IntegerField()),
-                ('score', models.FloatField()),
-                ('reason', models.CharField(max_length=500)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('confirmed', 'Confirmed'), ('dismissed', 'Dismissed')], default='open', max_length=10)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('desk_claim', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='annotations.deskclaim')),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='claim_checks', to='annotations.document')),
-                ('span', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='claim_checks', to='annotations.span')),
-                ('suggestion', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='claim_checks', to='annotations.suggestion')),
-                ('fact_check', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='matches', to='annotations.factcheck')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start", models.IntegerField()),
+                ("end", models.IntegerField()),
+                ("score", models.FloatField()),
+                ("reason", models.CharField(max_length=500)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("confirmed", "Confirmed"),
+                            ("dismissed", "Dismissed"),
+                        ],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "desk_claim",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="annotations.deskclaim",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="claim_checks",
+                        to="annotations.document",
+                    ),
+                ),
+                (
+                    "span",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="claim_checks",
+                        to="annotations.span",
+                    ),
+                ),
+                (
+                    "suggestion",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="claim_checks",
+                        to="annotations.suggestion",
+                    ),
+                ),
+                (
+                    "fact_check",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="matches",
+                        to="annotations.factcheck",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['start', 'end', '-score', 'id'],
+                "ordering": ["start", "end", "-score", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='factcheck',
-            index=models.Index(fields=['project', '-id'], name='fact_check_project_recent'),
+            model_name="factcheck",
+            index=models.Index(fields=["project", "-id"], name="fact_check_project_recent"),
         ),
         migrations.AddConstraint(
-            model_name='factcheck',
-            constraint=models.UniqueConstraint(fields=('project', 'url', 'claim_key'), name='fact_check_unique_per_project'),
+            model_name="factcheck",
+            constraint=models.UniqueConstraint(
+                fields=("project", "url", "claim_key"), name="fact_check_unique_per_project"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='factcheck',
-            constraint=models.CheckConstraint(condition=models.Q(('claim_reviewed', ''), _negated=True), name='fact_check_claim_not_empty'),
+            model_name="factcheck",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("claim_reviewed", ""), _negated=True),
+                name="fact_check_claim_not_empty",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='factcheck',
-            constraint=models.CheckConstraint(condition=models.Q(('rating', ''), ('rating__in', ['true', 'mostly_true', 'mixed', 'mostly_false', 'false', 'misleading', 'unverifiable']), _connector='OR'), name='fact_check_rating_known'),
+            model_name="factcheck",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("rating", ""),
+                    (
+                        "rating__in",
+                        [
+                            "true",
+                            "mostly_true",
+                            "mixed",
+                            "mostly_false",
+                            "false",
+                            "misleading",
+                            "unverifiable",
+                        ],
+                    ),
+                    _connector="OR",
+                ),
+                name="fact_check_rating_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='factcheck',
-            constraint=models.CheckConstraint(condition=models.Q(('rating_value__isnull', True), models.Q(('rating_value__gte', 0), ('rating_value__lte', 1)), _connector='OR'), name='fact_check_rating_value_in_unit_range'),
+            model_name="factcheck",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("rating_value__isnull", True),
+                    models.Q(("rating_value__gte", 0), ("rating_value__lte", 1)),
+                    _connector="OR",
+                ),
+                name="fact_check_rating_value_in_unit_range",
+            ),
         ),
         migrations.AddIndex(
-            model_name='claimcheckmatch',
-            index=models.Index(fields=['document', 'status'], name='claim_check_document_status'),
+            model_name="claimcheckmatch",
+            index=models.Index(fields=["document", "status"], name="claim_check_document_status"),
         ),
         migrations.AddConstraint(
-            model_name='claimcheckmatch',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('desk_claim__isnull', False), ('fact_check__isnull', True)), models.Q(('desk_claim__isnull', True), ('fact_check__isnull', False)), _connector='OR'), name='claim_check_one_target'),
+            model_name="claimcheckmatch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("desk_claim__isnull", False), ("fact_check__isnull", True)),
+                    models.Q(("desk_claim__isnull", True), ("fact_check__isnull", False)),
+                    _connector="OR",
+                ),
+                name="claim_check_one_target",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claimcheckmatch',
-            constraint=models.CheckConstraint(condition=models.Q(('start__gte', 0), ('start__lt', models.F('end'))), name='claim_check_range_valid'),
+            model_name="claimcheckmatch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("start__gte", 0), ("start__lt", models.F("end"))),
+                name="claim_check_range_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claimcheckmatch',
-            constraint=models.CheckConstraint(condition=models.Q(('score__gte', 0), ('score__lte', 1)), name='claim_check_score_in_unit_range'),
+            model_name="claimcheckmatch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("score__gte", 0), ("score__lte", 1)),
+                name="claim_check_score_in_unit_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claimcheckmatch',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'confirmed', 'dismissed'])), name='claim_check_status_known'),
+            model_name="claimcheckmatch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["open", "confirmed", "dismissed"])),
+                name="claim_check_status_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claimcheckmatch',
-            constraint=models.UniqueConstraint(condition=models.Q(('desk_claim__isnull', False)), fields=('document', 'start', 'end', 'desk_claim'), name='claim_check_unique_desk_claim'),
+            model_name="claimcheckmatch",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("desk_claim__isnull", False)),
+                fields=("document", "start", "end", "desk_claim"),
+                name="claim_check_unique_desk_claim",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claimcheckmatch',
-            constraint=models.UniqueConstraint(condition=models.Q(('fact_check__isnull', False)), fields=('document', 'start', 'end', 'fact_check'), name='claim_check_unique_fact_check'),
+            model_name="claimcheckmatch",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("fact_check__isnull", False)),
+                fields=("document", "start", "end", "fact_check"),
+                name="claim_check_unique_fact_check",
+            ),
         ),
     ]

@@ -257,9 +257,9 @@ def _upsert(document: Document, queries: list[_Query], found: list[list[Any]]) -
                 counts["kept"] += 1  # a reviewer decided it: never proposed again
     stale = [m.pk for key, m in existing.items() if m.status == Status.OPEN and key not in seen]
     if stale:
-        counts["removed"] = ClaimCheckMatch.objects.filter(pk__in=stale, status=Status.OPEN).delete()[
-            0
-        ]
+        counts["removed"] = ClaimCheckMatch.objects.filter(
+            pk__in=stale, status=Status.OPEN
+        ).delete()[0]
     if update:
         ClaimCheckMatch.objects.bulk_update(
             update, ["score", "reason", "span", "suggestion", "updated_at"]
@@ -347,7 +347,9 @@ def claim_check_confirm(*, match: ClaimCheckMatch, actor: User) -> tuple[ClaimCh
                     "decided).",
                     current=before,
                 )
-            span = suggestion_accept(suggestion=suggestion, actor=actor, desk_claim=match.desk_claim)
+            span = suggestion_accept(
+                suggestion=suggestion, actor=actor, desk_claim=match.desk_claim
+            )
         if match.desk_claim is not None:
             _join(match, span, actor)
         else:
@@ -376,7 +378,7 @@ def _join(match: ClaimCheckMatch, span: Span, actor: User) -> None:
     same_words = match.document.spans.filter(
         label=Label.CLAIM, start=match.start, end=match.end, deleted_at__isnull=True
     )
-    movers = [span] + list(same_words.exclude(pk=span.pk).filter(desk_claim_id=old))
+    movers = [span, *list(same_words.exclude(pk=span.pk).filter(desk_claim_id=old))]
     for mover in movers:
         if mover.desk_claim_id != target.pk:
             mention_move(span=mover, actor=actor, desk_claim=target)
@@ -446,11 +448,11 @@ def claim_check_dismiss(*, match: ClaimCheckMatch, actor: User) -> ClaimCheckMat
 
 __all__: Sequence[str] = [
     "MatchResult",
+    "checked_claims_embed",
     "claim_check_confirm",
     "claim_check_dismiss",
     "claim_checks_enqueue",
     "claim_checks_fan_out",
     "claim_checks_match",
     "claim_checks_sweep",
-    "checked_claims_embed",
 ]
