@@ -76,9 +76,15 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
             "runs": reverse("api-document-runs", args=[document.pk]),
             "suggestions": reverse("api-document-suggestions", args=[document.pk]),
             "accept_above": reverse("api-document-suggestions-accept", args=[document.pk]),
+            "claim_checks": reverse("api-document-claim-checks", args=[document.pk]),
         },
         "suggestions": [presenters.suggestion_data(suggestion) for suggestion in suggestions],
         "run": None if run is None else presenters.run_data(run),
+        # Claims here already checked (the matching job's open matches), one query.
+        "checks": [
+            presenters.claim_check_data(match, desk=document.project.name)
+            for match in selectors.document_claim_checks(document, status="open")
+        ],
     }
     return render(
         request,
