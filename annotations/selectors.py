@@ -278,7 +278,7 @@ def document_claim_checks(
         checks = checks.filter(status=status)
     if status == ClaimCheckMatch.Status.OPEN:
         checks = checks.filter(
-            Q(span__deleted_at__isnull=True, span__isnull=False)
+            Q(span__deleted_at__isnull=True, span__label="CLAIM")
             | Q(suggestion__status=Suggestion.Status.OPEN)
         ).filter(
             Q(fact_check__isnull=False)
