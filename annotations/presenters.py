@@ -123,15 +123,16 @@ def claim_check_data(match: ClaimCheckMatch, *, desk: str) -> dict[str, Any]:
     """A match as the workspace and the API show it: "already checked: False, by <desk or
     publisher> on <date>". ``desk``: the project's name, who a desk claim's verdict is by."""
     checked: dict[str, Any]
-    if match.desk_claim_id is not None:
-        verdict = getattr(match.desk_claim, "verdict", None)
+    desk_claim, fact = match.desk_claim, match.fact_check
+    if desk_claim is not None:
+        verdict = getattr(desk_claim, "verdict", None)
         when = None
         if verdict is not None:
             when = (verdict.reviewed_at if verdict.reviewed_at else verdict.updated_at).date()
         checked = {
             "desk_claim": match.desk_claim_id,
             "fact_check": None,
-            "claim": match.desk_claim.wording,
+            "claim": desk_claim.wording,
             "rating": verdict.rating if verdict else "",
             "rating_label": verdict.get_rating_display() if verdict else "",
             "review_status": verdict.review_status if verdict else None,
@@ -141,7 +142,7 @@ def claim_check_data(match: ClaimCheckMatch, *, desk: str) -> dict[str, Any]:
             "claim_author": "",
         }
     else:
-        fact = match.fact_check
+        assert fact is not None  # a match is of a desk claim or of a fact-check (a constraint)
         checked = {
             "desk_claim": None,
             "fact_check": match.fact_check_id,
@@ -165,7 +166,7 @@ def claim_check_data(match: ClaimCheckMatch, *, desk: str) -> dict[str, Any]:
         "score": match.score,
         "reason": match.reason,
         "status": match.status,
-        "decided_by": match.decided_by.get_username() if match.decided_by_id else None,
+        "decided_by": None if match.decided_by is None else match.decided_by.get_username(),
         "decided_at": None if match.decided_at is None else _datetime(match.decided_at),
         "checked": checked,
     }

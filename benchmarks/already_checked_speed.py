@@ -208,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         run = services.suggestion_run_request(document=document, enqueue=False)
         _, run_wall, _ = timed(lambda run=run: services.suggestion_run_execute(run_id=run.pk))
         claims = document.suggestions.filter(label=Label.CLAIM).count()
-        story, story_wall, story_cpu = timed(
+        _, story_wall, story_cpu = timed(
             lambda d=document: services.story_propose(document_id=d.pk)
         )
         result, match_wall, match_cpu = timed(

@@ -135,7 +135,7 @@ class ClaimIndex:
         if not fold:
             self.canonical = np.arange(n)
             self.folded = np.zeros(0, dtype=np.int64)
-            self.duplicates = {}
+            self.duplicates: dict[int, list[int]] = {}
             return
         order = sorted(range(n), key=lambda i: (self.claims[i].date or date.max, i))
         first: dict[str, int] = {}
@@ -145,7 +145,7 @@ class ClaimIndex:
             if key and fold:
                 self.canonical[i] = first.setdefault(key, int(i))
         self.folded = np.flatnonzero(self.canonical != np.arange(n))
-        self.duplicates: dict[int, list[int]] = {}
+        self.duplicates = {}
         for row in self.folded:
             self.duplicates.setdefault(int(self.canonical[row]), []).append(int(row))
 

@@ -48,24 +48,25 @@ _SPACES = re.compile(r"\s+")
 # A publisher's rating name -> the desk's scale (annotations.models.Rating), when it says it
 # plainly. Publishers' own scales ("Four Pinocchios", "Pants on Fire") are common enough to list;
 # anything else keeps its name and number only.
-RATING_WORDS: dict[str, str] = {}
-for _rating, _words in {
-    "true": "true|correct|accurate|verified|confirmed",
-    "mostly_true": "mostly true|mostly correct|mostly accurate|largely true|largely accurate|"
-    "one pinocchio",
-    "mixed": "half true|half-true|mixture|mixed|partly true|partly false|partially true|"
-    "partially false|half right|two pinocchios",
-    "mostly_false": "mostly false|largely false|mostly inaccurate|mostly incorrect|"
-    "three pinocchios",
-    "false": "false|incorrect|inaccurate|wrong|not true|untrue|fake|fabricated|baseless|"
-    "pants on fire|pants on fire!|four pinocchios|hoax|scam|debunked",
-    "misleading": "misleading|missing context|out of context|needs context|lacks context|"
-    "distorts the facts|cherry picks|exaggerated|exaggerates|spin|satire",
-    "unverifiable": "unverifiable|unproven|unsupported|unsubstantiated|no evidence|"
-    "not verifiable|cannot be verified|research in progress|unclear",
-}.items():
-    for _word in _words.split("|"):
-        RATING_WORDS[_word] = _rating
+RATING_WORDS: dict[str, str] = {
+    name: scale
+    for scale, names in {
+        "true": "true|correct|accurate|verified|confirmed",
+        "mostly_true": "mostly true|mostly correct|mostly accurate|largely true|largely accurate|"
+        "one pinocchio",
+        "mixed": "half true|half-true|mixture|mixed|partly true|partly false|partially true|"
+        "partially false|half right|two pinocchios",
+        "mostly_false": "mostly false|largely false|mostly inaccurate|mostly incorrect|"
+        "three pinocchios",
+        "false": "false|incorrect|inaccurate|wrong|not true|untrue|fake|fabricated|baseless|"
+        "pants on fire|pants on fire!|four pinocchios|hoax|scam|debunked",
+        "misleading": "misleading|missing context|out of context|needs context|lacks context|"
+        "distorts the facts|cherry picks|exaggerated|exaggerates|spin|satire",
+        "unverifiable": "unverifiable|unproven|unsupported|unsubstantiated|no evidence|"
+        "not verifiable|cannot be verified|research in progress|unclear",
+    }.items()
+    for name in names.split("|")
+}
 
 
 class FileRefused(ValueError):

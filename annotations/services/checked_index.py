@@ -164,18 +164,19 @@ def stored_vectors(keys: Sequence[Key], stamps: dict[Key, Any], model: str) -> d
     desk = [pk for kind, pk in keys if kind == DESK]
     fact = [pk for kind, pk in keys if kind == FACT]
     for start in range(0, len(desk), 10_000):
-        rows = DeskClaimVector.objects.filter(
+        desk_rows = DeskClaimVector.objects.filter(
             desk_claim_id__in=desk[start : start + 10_000], model=model
         ).values_list("desk_claim_id", "version", "vector")
-        for pk, version, raw in rows:
+        for pk, version, raw in desk_rows:
             if stamps.get((DESK, pk)) == version:
                 out[(DESK, pk)] = _as_vector(raw)
     for start in range(0, len(fact), 10_000):
-        rows = FactCheck.objects.filter(
+        fact_rows = FactCheck.objects.filter(
             pk__in=fact[start : start + 10_000], vector_model=model, vector__isnull=False
         ).values_list("pk", "vector")
-        for pk, raw in rows:
-            out[(FACT, pk)] = _as_vector(raw)
+        for pk, blob in fact_rows:
+            if blob is not None:
+                out[(FACT, pk)] = _as_vector(blob)
     return out
 
 

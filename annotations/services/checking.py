@@ -343,7 +343,9 @@ def claim_check_confirm(*, match: ClaimCheckMatch, actor: User) -> tuple[ClaimCh
         before = _snapshot(match)
         if span is None:
             suggestion = (
-                Suggestion.objects.filter(pk=match.suggestion_id, status=Suggestion.Status.OPEN)
+                Suggestion.objects.filter(
+                    pk=match.suggestion_id or 0, status=Suggestion.Status.OPEN
+                )
                 .select_related("document")
                 .first()
             )
