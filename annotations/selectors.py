@@ -250,7 +250,7 @@ def fact_checks_for(user) -> QuerySet[FactCheck]:
 
 def project_fact_checks(user, *, project: Project, search: str = "") -> QuerySet[FactCheck]:
     checks = fact_checks_for(user).filter(project=project)
-    search = search.strip()
+    search = search.replace("\x00", "").strip()  # PostgreSQL text holds no NUL
     if search:
         checks = checks.filter(Q(claim_reviewed__icontains=search) | Q(publisher__icontains=search))
     return checks

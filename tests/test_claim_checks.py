@@ -109,7 +109,7 @@ def test_importing_the_second_seed_article_proposes_its_sri_lanka_claim_as_alrea
     suggestion = Suggestion.objects.get(pk=match.suggestion_id)
     assert (suggestion.label, suggestion.status) == ("CLAIM", "open")
     assert match.score >= checking.SHOW_THRESHOLD["fused"]
-    assert "Sri" in match.reason or "sri" in match.reason
+    assert "shares" in match.reason and "lanka" in match.reason
     shown = presenters.claim_check_data(match, desk=desk.name)
     verdict = checked_first.verdict
     assert shown["checked"] == {

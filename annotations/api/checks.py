@@ -30,9 +30,10 @@ from annotations.models import ClaimCheckMatch, Document, FactCheck, Rating
 
 class FactCheckSerializer(serializers.ModelSerializer):
     imported_by = serializers.CharField(source="imported_by.username", default=None, read_only=True)
-    rating = serializers.ChoiceField(
-        choices=["", *Rating.values],
-        help_text="The desk's scale when the publisher's rating name says it plainly, else empty.",
+    # Plain strings, not enums: the schema's Rating and status enums keep their names.
+    rating = serializers.CharField(
+        help_text="The desk's scale (" + ", ".join(Rating.values) + ") when the publisher's "
+        "rating name says it plainly, else empty.",
     )
     rating_value = serializers.FloatField(
         allow_null=True, help_text="ratingValue between worstRating (0) and bestRating (1)."
@@ -94,7 +95,7 @@ class CheckedSerializer(serializers.Serializer):
     desk_claim = serializers.IntegerField(allow_null=True)
     fact_check = serializers.IntegerField(allow_null=True)
     claim = serializers.CharField(help_text="The desk claim's wording, or claimReviewed.")
-    rating = serializers.ChoiceField(choices=["", *Rating.values])
+    rating = serializers.CharField(help_text="The desk's scale, or empty.")
     rating_label = serializers.CharField(help_text="As the desk or the publisher names it.")
     review_status = serializers.CharField(
         allow_null=True, help_text="The desk's verdict's review state; null for a fact-check."
@@ -118,10 +119,10 @@ class ClaimCheckSerializer(serializers.Serializer):
     suggestion = serializers.IntegerField(
         allow_null=True, help_text="The CLAIM suggestion showing it, when no span does."
     )
-    kind = serializers.ChoiceField(choices=["desk_claim", "fact_check"])
+    kind = serializers.CharField(help_text="desk_claim or fact_check")
     score = serializers.FloatField(help_text="Calibrated: the chance it is the same claim.")
     reason = serializers.CharField()
-    status = serializers.ChoiceField(choices=ClaimCheckMatch.Status.values)
+    status = serializers.CharField(help_text=", ".join(ClaimCheckMatch.Status.values))
     decided_by = serializers.CharField(allow_null=True)
     decided_at = serializers.DateTimeField(allow_null=True)
     checked = CheckedSerializer()

@@ -310,7 +310,7 @@ class ClaimIndex:
         if shared:
             # Rarest first: those are the words that made the match.
             vocab, idf = self.bm25.vocabulary, self.bm25.idf
-            ranked = sorted(shared, key=lambda w: -idf[vocab[w]] if w in vocab else 0.0)
+            ranked = sorted(shared, key=lambda w: (-idf[vocab[w]] if w in vocab else 0.0, w))
             parts.append("shares " + ", ".join(ranked[:5]))
         return "; ".join(parts) or "no shared words"
 
