@@ -19,7 +19,16 @@ from rest_framework.fields import DateTimeField
 from annotations.domain import span as span_domain
 from annotations.domain import suggestion as suggestion_domain
 from annotations.domain import verdict as verdict_domain
-from annotations.models import Document, OutletMatch, Span, Suggestion, SuggestionRun, Verdict
+from annotations.models import (
+    ClaimCheckMatch,
+    Document,
+    OutletMatch,
+    Rating,
+    Span,
+    Suggestion,
+    SuggestionRun,
+    Verdict,
+)
 
 Reader = Callable[[Any], Any]
 
@@ -143,4 +152,57 @@ def match_data(match: OutletMatch) -> dict[str, Any]:
         "decided_at": None if match.decided_at is None else _datetime(match.decided_at),
         "created_at": _datetime(match.created_at),
         "updated_at": _datetime(match.updated_at),
+    }
+
+
+def claim_check_data(match: ClaimCheckMatch, *, desk: str) -> dict[str, Any]:
+    """A match as the workspace and the API show it: "already checked: False, by <desk or
+    publisher> on <date>". ``desk``: the project's name, who a desk claim's verdict is by."""
+    checked: dict[str, Any]
+    desk_claim, fact = match.desk_claim, match.fact_check
+    if desk_claim is not None:
+        verdict = getattr(desk_claim, "verdict", None)
+        when = None
+        if verdict is not None:
+            when = (verdict.reviewed_at if verdict.reviewed_at else verdict.updated_at).date()
+        checked = {
+            "desk_claim": match.desk_claim_id,
+            "fact_check": None,
+            "claim": desk_claim.wording,
+            "rating": verdict.rating if verdict else "",
+            "rating_label": verdict.get_rating_display() if verdict else "",
+            "review_status": verdict.review_status if verdict else None,
+            "by": desk,
+            "on": when.isoformat() if when else None,
+            "url": None,
+            "claim_author": "",
+        }
+    else:
+        assert fact is not None  # a match is of a desk claim or of a fact-check (a constraint)
+        checked = {
+            "desk_claim": None,
+            "fact_check": match.fact_check_id,
+            "claim": fact.claim_reviewed,
+            "rating": fact.rating,
+            "rating_label": fact.rating_text or (Rating(fact.rating).label if fact.rating else ""),
+            "review_status": None,
+            "by": fact.publisher,
+            "on": fact.published_on.isoformat() if fact.published_on else None,
+            "url": fact.url,
+            "claim_author": fact.claim_author,
+        }
+    return {
+        "id": match.pk,
+        "document": match.document_id,
+        "start": match.start,
+        "end": match.end,
+        "span": match.span_id,
+        "suggestion": match.suggestion_id,
+        "kind": "desk_claim" if match.desk_claim_id is not None else "fact_check",
+        "score": match.score,
+        "reason": match.reason,
+        "status": match.status,
+        "decided_by": None if match.decided_by is None else match.decided_by.get_username(),
+        "decided_at": None if match.decided_at is None else _datetime(match.decided_at),
+        "checked": checked,
     }

@@ -33,9 +33,11 @@ from annotations.export.rows import (
 )
 from annotations.models import (
     AuditEvent,
+    ClaimCheckMatch,
     ClaimRating,
     DeskClaim,
     Document,
+    FactCheck,
     OutletMatch,
     Project,
     ReviewStatus,
@@ -341,6 +343,61 @@ def object_history(*, object_type: str, object_id: int) -> QuerySet[AuditEvent]:
         AuditEvent.objects.filter(object_type=object_type, object_id=object_id)
         .select_related("actor")
         .order_by("created_at", "id")
+    )
+
+
+# --- already checked: fact-checks and the matches of a document's claims ------------------------
+
+
+def fact_checks_for(user) -> QuerySet[FactCheck]:
+    """Fact-checks without their stored vector (a worker's business, 1.5 kB a row)."""
+    if not user.is_authenticated:
+        return FactCheck.objects.none()
+    return FactCheck.objects.filter(project__memberships__user=user).defer("vector")
+
+
+def project_fact_checks(user, *, project: Project, search: str = "") -> QuerySet[FactCheck]:
+    checks = fact_checks_for(user).filter(project=project)
+    search = search.replace("\x00", "").strip()  # PostgreSQL text holds no NUL
+    if search:
+        checks = checks.filter(Q(claim_reviewed__icontains=search) | Q(publisher__icontains=search))
+    return checks
+
+
+def claim_checks_for(user) -> QuerySet[ClaimCheckMatch]:
+    if not user.is_authenticated:
+        return ClaimCheckMatch.objects.none()
+    return ClaimCheckMatch.objects.filter(document__project__memberships__user=user)
+
+
+CLAIM_CHECK_STATUSES = ("open", "confirmed", "dismissed")
+
+
+def document_claim_checks(
+    document: Document, *, status: str | None = "open", span: Span | None = None
+) -> QuerySet[ClaimCheckMatch]:
+    """A document's matches with what they matched, in one query, in text order, best first.
+    Open ones only where they still stand: their claim is a live span or an open suggestion,
+    and a desk claim they name still has a verdict the desk stands behind (not rejected)."""
+    checks = document.claim_checks.all()
+    if span is not None:
+        checks = checks.filter(start=span.start, end=span.end)
+    if status:
+        checks = checks.filter(status=status)
+    if status == ClaimCheckMatch.Status.OPEN:
+        checks = checks.filter(
+            Q(span__deleted_at__isnull=True, span__label="CLAIM")
+            | Q(suggestion__status=Suggestion.Status.OPEN)
+        ).filter(
+            Q(fact_check__isnull=False)
+            | Q(
+                desk_claim__verdict__review_status__in=[ReviewStatus.PENDING, ReviewStatus.APPROVED]
+            )
+        )
+    return (
+        checks.select_related("desk_claim__verdict", "fact_check", "decided_by")
+        .defer("fact_check__vector")
+        .order_by("start", "end", "-score", "id")
     )
 
 

@@ -168,3 +168,53 @@ def compare_story(self, story_id: int) -> dict | None:
 @shared_task(base=EnqueueTask, name="annotations.sweep_story_comparisons", acks_late=True)
 def sweep_story_comparisons() -> list[int]:
     return services.story_comparisons_sweep()
+
+
+@shared_task(
+    base=EnqueueTask,
+    bind=True,
+    name="annotations.match_claim_checks",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=MAX_RETRIES,
+)
+def match_claim_checks(self, document_id: int) -> dict | None:
+    """Match a document's claims against what the desk and fact-checkers checked: its counts,
+    or None (document gone, or failed: logged, and the sweep tries its new CLAIMs again)."""
+    try:
+        result = services.claim_checks_match(document_id=document_id)
+    except TRANSIENT as exc:
+        if self.request.retries >= MAX_RETRIES:
+            raise
+        raise self.retry(exc=exc, countdown=min(60, 2 ** (self.request.retries + 1))) from exc
+    except SoftTimeLimitExceeded:
+        log.warning("Claim checks of document %s took longer than the time limit", document_id)
+        return None
+    return None if result is None else result.counts
+
+
+@shared_task(base=EnqueueTask, name="annotations.enqueue_claim_checks", acks_late=True)
+def enqueue_claim_checks(document_ids: list[int]) -> int:
+    """An import's batch as one message; the worker enqueues each document with claims."""
+    return services.claim_checks_fan_out(document_ids=document_ids)
+
+
+@shared_task(base=EnqueueTask, name="annotations.sweep_claim_checks", acks_late=True)
+def sweep_claim_checks() -> list[int]:
+    return services.claim_checks_sweep()
+
+
+@shared_task(
+    base=EnqueueTask,
+    bind=True,
+    name="annotations.embed_checked_claims",
+    acks_late=True,
+    max_retries=MAX_RETRIES,
+)
+def embed_checked_claims(self, project_id: int) -> int:
+    """Compute the sentence embeddings a project's checked claims lack (stored as it goes, so a
+    killed run keeps what it did and a second one does the rest)."""
+    try:
+        return services.checked_claims_embed(project_id=project_id)
+    except TRANSIENT as exc:
+        raise self.retry(exc=exc, countdown=min(60, 2 ** (self.request.retries + 1))) from exc

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations import comparison_views, document_views, story_views, views
+from annotations import comparison_views, document_views, factcheck_views, story_views, views
 
 urlpatterns = [
     # Projects
@@ -15,6 +15,8 @@ urlpatterns = [
         document_views.document_upload,
         name="document-upload",
     ),
+    # Claims already checked elsewhere (ClaimReview)
+    path("projects/<id:project_id>/fact-checks/", factcheck_views.fact_checks, name="fact-checks"),
     # The reviewer's workspace
     path("documents/<id:document_id>/", views.document_detail, name="document-detail"),
     path(

@@ -79,6 +79,7 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
             "runs": reverse("api-document-runs", args=[document.pk]),
             "suggestions": reverse("api-document-suggestions", args=[document.pk]),
             "accept_above": reverse("api-document-suggestions-accept", args=[document.pk]),
+            "claim_checks": reverse("api-document-claim-checks", args=[document.pk]),
         },
         # The comparison page of its story ("where else it appears" links to it), if any.
         "compare": reverse("story-compare", args=[document.story_id])
@@ -90,6 +91,11 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
         # Suggestions scoring below it are hidden until the reviewer shows them.
         "suggestion_threshold": selectors.suggestion_display_threshold(document.project),
         "run": None if run is None else presenters.run_data(run),
+        # Claims here already checked (the matching job's open matches), one query.
+        "checks": [
+            presenters.claim_check_data(match, desk=document.project.name)
+            for match in selectors.document_claim_checks(document, status="open")
+        ],
     }
     return render(
         request,

@@ -15,6 +15,14 @@ model and the texts), as the product stores one vector per desk claim.
 --scale N times matching against N claims (the collection repeated, with random unit vectors
 where it runs out of real ones): the cost of a query against a desk of that size.
 
+--threshold (run it on train to choose, on dev to see) picks the calibrated score from which the
+product shows "already checked" (annotations/services/checking.py SHOW_THRESHOLD): each query's
+best match is a true match when its verified claim is first, a false one when another claim is;
+and each query is asked once more with its verified claims taken out of the collection, as a
+desk's sentence that nobody checked (every query here has a checked claim to find; a desk's
+sentences mostly do not), where anything shown is a false match. It prints precision and recall
+of the shown matches for each threshold, and the one with the best F1.
+
 --fit (run it on train) re-derives what annotations/claimmatch/matcher.py holds as constants:
 MAP@5 of the fused ranking for each candidate lexical weight on the split's earlier four fifths
 of queries (by id) and on the latest fifth held out, and the logistic calibration of each method's
@@ -128,6 +136,48 @@ def fit(index: ClaimIndex, ds: ClaimRetrievalSet, qvecs: np.ndarray | None) -> N
         )
 
 
+def thresholds(
+    ds: ClaimRetrievalSet, vectors: np.ndarray | None, qvecs: np.ndarray | None, method: str
+) -> None:
+    """Precision and recall of "already checked" shown from each calibrated score."""
+    from annotations.claimmatch import same_claim_key
+
+    index = ClaimIndex(ds.claims, vectors=vectors, fold_duplicates=False)
+    by_key: dict[str, list[int]] = {}
+    for row, claim in enumerate(index.claims):
+        by_key.setdefault(same_claim_key(claim.text), []).append(row)
+    found, alone = [], []  # (score, right) of the best match; the best score with none to find
+    for i, q in enumerate(ds.queries):
+        relevant = ds.relevant.get(q.id, set())
+        if not relevant:
+            continue
+        qv = None if qvecs is None else qvecs[i]
+        [best] = index.match(q.text, limit=1, method=method, query_vector=qv)
+        found.append((best.score, best.claim.id in relevant))
+        rows = [r for c in index.claims if c.id in relevant for r in by_key[same_claim_key(c.text)]]
+        index.retire(rows)
+        [other] = index.match(q.text, limit=1, method=method, query_vector=qv)
+        index.retired[:] = False
+        alone.append(other.score)
+    n = len(found)
+    print(f"\n{method}: {n} queries, each also asked with its verified claims taken out")
+    print(
+        f"{'shown from':>10} {'precision':>9} {'recall':>6} {'F1':>5} {'false, none to find':>20}"
+    )
+    best = (0.0, 0.0)
+    for t in [x / 20 for x in range(1, 20)]:
+        right = sum(1 for score, ok in found if score >= t and ok)
+        wrong = sum(1 for score, ok in found if score >= t and not ok)
+        false_alone = sum(1 for score in alone if score >= t)
+        shown = right + wrong + false_alone
+        precision = right / shown if shown else 1.0
+        recall = right / n
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        best = max(best, (f1, t))
+        print(f"{t:>10.2f} {precision:>9.3f} {recall:>6.3f} {f1:>5.3f} {false_alone / n:>19.1%}")
+    print(f"best F1 {best[0]:.3f} from a score of {best[1]:.2f}")
+
+
 def time_at_scale(ds: ClaimRetrievalSet, n: int, with_vectors: bool) -> None:
     rng = np.random.default_rng(0)
     base = ds.claims
@@ -174,6 +224,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-embeddings", action="store_true", help="lexical only")
     parser.add_argument("--scale", type=int, default=0, help="time queries against N claims")
     parser.add_argument("--fit", action="store_true", help="re-derive the constants (on train)")
+    parser.add_argument(
+        "--threshold", action="store_true", help="precision and recall of shown matches"
+    )
     args = parser.parse_args(argv)
 
     ds = load_claim_retrieval(args.data, args.split)
@@ -203,6 +256,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.fit:
         fit(index, ds, qvecs)
+        return 0
+    if args.threshold:
+        for method in ["lexical"] + (["fused"] if use_embeddings else []):
+            thresholds(ds, vectors, qvecs, method)
         return 0
 
     methods = ["bm25", "lexical"] + (["semantic", "fused"] if use_embeddings else [])

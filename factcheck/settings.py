@@ -258,6 +258,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "annotations.sweep_story_comparisons",
         "schedule": env.float("SUGGESTION_SWEEP_SECONDS", default=60.0),
     },
+    # Match the CLAIMs tagged since their document's last claim check.
+    "sweep-claim-checks": {
+        "task": "annotations.sweep_claim_checks",
+        "schedule": env.float("SUGGESTION_SWEEP_SECONDS", default=60.0),
+    },
 }
 # Compare claims across articles with the sentence encoder too (when the ml extra is installed):
 # on by default in a worker; off when tasks run in the web process (local mode), which must not

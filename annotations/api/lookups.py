@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from annotations import selectors
 from annotations.errors import ValidationError
 from annotations.models import (
+    ClaimCheckMatch,
     DeskClaim,
     Document,
     OutletMatch,
@@ -57,6 +58,10 @@ def desk_claim_named(
     if found is None:
         raise ValidationError(f"There is no desk claim {desk_claim_id} among yours.", field=field)
     return found
+
+
+def claim_check_for(request: Request, claim_check_id: int) -> ClaimCheckMatch:
+    return get_object_or_404(selectors.claim_checks_for(request.user), pk=claim_check_id)
 
 
 def story_for(request: Request, story_id: int) -> Story:

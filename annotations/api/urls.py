@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations.api import backup, claims, exports, matches, moderation, stories, views
+from annotations.api import backup, checks, claims, exports, matches, moderation, stories, views
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
@@ -61,6 +61,32 @@ urlpatterns = [
         "documents/<id:document_id>/desk-claim-proposals/",
         claims.DocumentDeskClaimProposalsView.as_view(),
         name="api-document-desk-claim-proposals",
+    ),
+    # Already checked: fact-checks from ClaimReview, and the matches of a document's claims
+    path(
+        "projects/<id:project_id>/fact-checks/",
+        checks.ProjectFactChecksView.as_view(),
+        name="api-project-fact-checks",
+    ),
+    path(
+        "documents/<id:document_id>/claim-checks/",
+        checks.DocumentClaimChecksView.as_view(),
+        name="api-document-claim-checks",
+    ),
+    path(
+        "spans/<id:span_id>/claim-checks/",
+        checks.SpanClaimChecksView.as_view(),
+        name="api-span-claim-checks",
+    ),
+    path(
+        "claim-checks/<id:claim_check_id>/confirm/",
+        checks.ClaimCheckConfirmView.as_view(),
+        name="api-claim-check-confirm",
+    ),
+    path(
+        "claim-checks/<id:claim_check_id>/dismiss/",
+        checks.ClaimCheckDismissView.as_view(),
+        name="api-claim-check-dismiss",
     ),
     # Machine suggestions
     path(

@@ -89,7 +89,12 @@ class ClaimIndex:
     ``vectors``: the claims' stored embeddings, (n, dimension) unit rows in the order of
     ``claims`` (``claim_vectors`` makes them). Without them the index is lexical, unless
     ``embed=True`` asks to compute them here (the extra must be installed).
-    ``fold_duplicates=False`` ranks claims of the same wording separately (for measuring).
+    ``fold_duplicates=False`` ranks claims of the same wording separately (for measuring, and
+    where each claim is its own record).
+
+    A collection that changes a little between rebuilds is kept with ``extend`` (claims added,
+    weighted by the statistics the index was built with) and ``retire`` (claims that no longer
+    count: never ranked, and no longer the best a relative score is taken against).
     """
 
     def __init__(
@@ -103,6 +108,8 @@ class ClaimIndex:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         self.claims = list(claims)
+        self._fold = fold_duplicates
+        self.retired = np.zeros(len(self.claims), dtype=bool)
         texts = [clean(claim_text(c)) for c in self.claims]
         self.bm25 = BM25Index([words(t) for t in texts])
         self.chars = TfidfVectorizer(
@@ -125,6 +132,11 @@ class ClaimIndex:
 
     def _fold_duplicates(self, fold: bool) -> None:
         n = len(self.claims)
+        if not fold:
+            self.canonical = np.arange(n)
+            self.folded = np.zeros(0, dtype=np.int64)
+            self.duplicates: dict[int, list[int]] = {}
+            return
         order = sorted(range(n), key=lambda i: (self.claims[i].date or date.max, i))
         first: dict[str, int] = {}
         self.canonical = np.arange(n)
@@ -133,13 +145,51 @@ class ClaimIndex:
             if key and fold:
                 self.canonical[i] = first.setdefault(key, int(i))
         self.folded = np.flatnonzero(self.canonical != np.arange(n))
-        self.duplicates: dict[int, list[int]] = {}
+        self.duplicates = {}
         for row in self.folded:
             self.duplicates.setdefault(int(self.canonical[row]), []).append(int(row))
 
     @property
     def semantic(self) -> bool:
         return self.vectors is not None
+
+    def extend(self, claims: Sequence[Claim], *, vectors: np.ndarray | None = None) -> None:
+        """Append claims (with their vectors when the index has vectors), weighted by the
+        statistics the index was built with: a character n-gram it has never seen does not
+        count for them until the next rebuild."""
+        if not claims:
+            return
+        if self.vectors is not None and vectors is None:
+            raise ValueError("this index ranks by meaning: give the new claims' vectors")
+        if self.char_matrix is None:  # nothing to take statistics from: build it anew
+            old = [c for c, gone in zip(self.claims, self.retired, strict=True) if not gone]
+            both = None
+            if self.vectors is not None and vectors is not None:
+                both = np.vstack([self.vectors[~self.retired], vectors])
+            self.__init__(  # type: ignore[misc]
+                [*old, *claims], vectors=both, fold_duplicates=self._fold
+            )
+            return
+        texts = [clean(claim_text(c)) for c in claims]
+        self.bm25.extend([words(t) for t in texts])
+        added = sparse.csc_matrix(self.chars.transform(texts))
+        self.char_matrix = sparse.vstack([self.char_matrix, added], format="csc")
+        if self.vectors is not None and vectors is not None:
+            vectors = np.asarray(vectors, dtype=np.float32)
+            if vectors.shape[0] != len(claims):
+                raise ValueError(f"{vectors.shape[0]} vectors for {len(claims)} claims")
+            self.vectors = np.vstack([self.vectors, vectors])
+        self.claims.extend(claims)
+        self.retired = np.concatenate([self.retired, np.zeros(len(claims), dtype=bool)])
+        self._fold_duplicates(self._fold)
+
+    def retire(self, rows: Sequence[int]) -> None:
+        """Claims (by position) that no longer count."""
+        self.retired[np.asarray(rows, dtype=np.int64)] = True
+
+    @property
+    def live(self) -> int:
+        return int(len(self.claims) - self.retired.sum())
 
     def __len__(self) -> int:
         return len(self.claims)
@@ -165,6 +215,11 @@ class ClaimIndex:
 
                 query_vector = get_encoder().encode([text])[0]
             cosine = self.vectors @ np.asarray(query_vector, dtype=np.float32)
+        if self.retired.any():
+            bm25[self.retired] = 0.0
+            chars[self.retired] = 0.0
+            if cosine is not None:
+                cosine[self.retired] = -1.0
         return Signals(
             lexical=(bm25_abs + chars) / 2,
             lexical_relative=(_relative(bm25) + _relative(chars)) / 2,
@@ -182,6 +237,7 @@ class ClaimIndex:
             method = "fused" if signals.cosine is not None else "lexical"
         values = ranking_values(signals, method)
         self.fold(values)
+        values[self.retired] = -np.inf
         return values, method, signals
 
     def fold(self, values: np.ndarray) -> np.ndarray:
@@ -254,7 +310,7 @@ class ClaimIndex:
         if shared:
             # Rarest first: those are the words that made the match.
             vocab, idf = self.bm25.vocabulary, self.bm25.idf
-            ranked = sorted(shared, key=lambda w: -idf[vocab[w]] if w in vocab else 0.0)
+            ranked = sorted(shared, key=lambda w: (-idf[vocab[w]] if w in vocab else 0.0, w))
             parts.append("shares " + ", ".join(ranked[:5]))
         return "; ".join(parts) or "no shared words"
 

@@ -7,6 +7,16 @@ version of what it edits and records who did what in AuditEvent. One module per 
 
 from annotations.domain.span import context as span_context
 from annotations.domain.text import normalize_text
+from annotations.services.checking import (
+    MatchResult,
+    checked_claims_embed,
+    claim_check_confirm,
+    claim_check_dismiss,
+    claim_checks_enqueue,
+    claim_checks_fan_out,
+    claim_checks_match,
+    claim_checks_sweep,
+)
 from annotations.services.claims import desk_claim_create, desk_claim_update
 from annotations.services.common import (
     MAX_EVIDENCE_LINKS,
@@ -23,6 +33,7 @@ from annotations.services.documents import (
     document_restore,
     document_update,
 )
+from annotations.services.factchecks import FactCheckImportReport, fact_checks_import
 from annotations.services.imports import ImportReport, LineError, document_import_jsonl
 from annotations.services.learning import retrain_if_due, suggester_retrain, suggester_train
 from annotations.services.matches import (
@@ -84,11 +95,20 @@ __all__ = [
     "MAX_EVIDENCE_LINKS",
     "MAX_URL_LENGTH",
     "UNSET",
+    "FactCheckImportReport",
     "ImportReport",
     "LineError",
+    "MatchResult",
     "ProposalResult",
     "check_storable",
     "check_storable_json",
+    "checked_claims_embed",
+    "claim_check_confirm",
+    "claim_check_dismiss",
+    "claim_checks_enqueue",
+    "claim_checks_fan_out",
+    "claim_checks_match",
+    "claim_checks_sweep",
     "desk_claim_create",
     "desk_claim_update",
     "document_delete",
@@ -96,6 +116,7 @@ __all__ = [
     "document_import_jsonl",
     "document_restore",
     "document_update",
+    "fact_checks_import",
     "match_confirm",
     "match_dismiss",
     "match_reopen",

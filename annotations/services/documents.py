@@ -20,6 +20,7 @@ from annotations import policy
 from annotations.domain.text import normalize_text
 from annotations.errors import Conflict, NotAllowed, ValidationError
 from annotations.models import MAX_DOCUMENT_LENGTH, Document, Project, SuggestionRun
+from annotations.services.checking import claim_checks_enqueue
 from annotations.services.common import (
     UNSET,
     check_storable,
@@ -89,7 +90,9 @@ def import_jobs_request(
     """Hand an import's background work to the queue in one callback after the commit: the
     worker must find the documents, and a broker that is down leaves visibly queued runs (and
     documents the story sweep picks up) instead of failing the import. ``bulk``: the runs go as
-    one message the worker fans out (a batch of a JSONL import), else one message each."""
+    one message the worker fans out (a batch of a JSONL import), else one message each. The
+    claim matching of the documents' imported CLAIMs goes too (their suggestions' CLAIMs are
+    matched when their run is done)."""
     run_ids = [run.pk for run in runs]
     document_ids = [document.pk for document in documents]
 
@@ -100,6 +103,7 @@ def import_jobs_request(
             for run_id in run_ids:
                 suggestion_run_enqueue(run_id=run_id)
         story_proposals_enqueue(document_ids=document_ids)
+        claim_checks_enqueue(document_ids=document_ids)
 
     if document_ids:
         transaction.on_commit(enqueue)

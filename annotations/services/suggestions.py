@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from annotations import policy
 from annotations.errors import Conflict, NotAllowed, ValidationError
-from annotations.models import Document, Label, Project, Span, Suggestion, SuggestionRun
+from annotations.models import DeskClaim, Document, Label, Project, Span, Suggestion, SuggestionRun
 from annotations.services import learning
 from annotations.services.common import record_event
 from annotations.services.spans import span_create
@@ -203,7 +203,15 @@ def suggestion_run_execute(*, run_id: int) -> SuggestionRun | None:
         counts["write_ms"] = round((finished - computed).total_seconds() * 1000, 1)
         run.status, run.counts, run.finished_at, run.error = Status.DONE, counts, finished, ""
         run.save(update_fields=["status", "counts", "finished_at", "error"])
+        # Its CLAIM suggestions are there now: are any of them checked already?
+        transaction.on_commit(lambda: _match_claims(document.pk))
     return run
+
+
+def _match_claims(document_id: int) -> None:
+    from annotations.services.checking import claim_checks_enqueue
+
+    claim_checks_enqueue(document_ids=[document_id])
 
 
 def suggestion_run_fail(*, run_id: int, reason: str) -> None:
@@ -313,8 +321,11 @@ def _lock_open(suggestion: Suggestion) -> Suggestion:
     return locked
 
 
-def suggestion_accept(*, suggestion: Suggestion, actor: User) -> Span:
-    """Make the suggestion a span by `actor` that remembers where it came from."""
+def suggestion_accept(
+    *, suggestion: Suggestion, actor: User, desk_claim: DeskClaim | None = None
+) -> Span:
+    """Make the suggestion a span by `actor` that remembers where it came from; a CLAIM as a
+    mention of `desk_claim` when given (a match confirmed: services.checking)."""
     with transaction.atomic():
         suggestion = _lock_open(suggestion)
         document = suggestion.document
@@ -337,6 +348,7 @@ def suggestion_accept(*, suggestion: Suggestion, actor: User) -> Span:
                 text=suggestion.text,
                 speaker=suggestion.speaker if suggestion.label == Label.QUOTE else "",
                 suggestion=suggestion,
+                desk_claim=desk_claim if suggestion.label == Label.CLAIM else None,
             )
         else:
             span = same  # the reviewer tagged it by hand already: accepting adds nothing

@@ -68,6 +68,10 @@ export function createApi({ root, csrfToken }) {
       for (const id of exclude) query.append("exclude", id);
       return request("GET", `documents/${documentId}/desk-claim-proposals/?${query}`);
     },
+    // Already checked: the matches of this article's claims, and a reviewer's decision.
+    claimChecks: (url) => request("GET", url),
+    confirmClaimCheck: (id) => request("POST", `claim-checks/${id}/confirm/`, {}),
+    dismissClaimCheck: (id) => request("POST", `claim-checks/${id}/dismiss/`, {}),
     // Machine suggestions.
     acceptSuggestion: (id) => request("POST", `suggestions/${id}/accept/`, {}),
     rejectSuggestion: (id) => request("POST", `suggestions/${id}/reject/`, {}),

@@ -3,9 +3,13 @@
 //     of (proposed best first, or "a new desk claim"): choosing one moves the mention;
 //   - "Also in": its other mentions, each with its article's title, outlet and date, linked;
 //   - the ratings: mine (editable, withdrawable), the others' listed with their author;
+//   - "Already checked": what the matching job found this claim may repeat (a desk claim with a
+//     verdict, a fact-check; checks.js), to confirm or dismiss;
 //   - the desk's verdict with its review state and history, set from a form prefilled with the
 //     ratings. A save that meets a newer version (409) shows theirs; nothing is overwritten
 //     unasked. The verdict is shown on every mention of the page (the store's spans).
+
+import { pageChecks } from "./checks.js";
 
 const $ = (root, selector) => root.querySelector(selector);
 
@@ -100,6 +104,8 @@ export function createClaimSection({ root, store, api, notify, choices, me, docu
   const verdictLinks = $(root, "#verdict-links");
   const verdictReviewUrl = $(root, "#verdict-review-url");
   const historyEl = $(root, "#verdict-history");
+  const checkedEl = $(root, "#claim-checked");
+  const checkedList = $(root, "#claim-checked-list");
 
   let spanId = null;
   let claim = null; // the desk claim as last read from the server
@@ -132,12 +138,35 @@ export function createClaimSection({ root, store, api, notify, choices, me, docu
     fillRatingForm(null);
     ratingList.replaceChildren();
     fillVerdict(s.verdict ? { ...s.verdict, history: [] } : null);
+    renderChecked();
     if (!s.desk_claim) {
       summaryEl.textContent = "This claim is not a mention of a desk claim yet.";
       return;
     }
     await load();
     if (proposals) await propose();
+  }
+
+  // --- already checked: the matches of this claim's words ---------------------------------------
+
+  let listening = false;
+  function renderChecked() {
+    const checks = pageChecks();
+    const s = span();
+    if (!checks || !s) {
+      checkedEl.hidden = true;
+      return;
+    }
+    if (!listening) {
+      listening = true;
+      checks.onChange(renderChecked);
+    }
+    const found = checks.forRange(s.start, s.end);
+    const onConfirmed = (moved) => {
+      if (spanId === String(moved.id)) open(moved, { proposals: false });
+    };
+    checkedList.replaceChildren(...found.map((m) => checks.entry(m, { onConfirmed })));
+    checkedEl.hidden = found.length === 0;
   }
 
   function close() {

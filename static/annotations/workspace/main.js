@@ -9,10 +9,12 @@
 //   suggestions.js machine suggestions: their layer, list, A/X/N and accept above a score
 //   runs.js     the suggestion run's state and the Suggest button
 //   matches.js  where else a QUOTE's or CLAIM's words appear in the story (outlet matches)
+//   checks.js   claims already checked (a desk verdict, a fact-check): confirm or dismiss
 // Machine suggestions are a second layer in `layers` below, with their own store.
 
 import { createApi } from "./api.js";
 import { createCaret } from "./caret.js";
+import { createChecks } from "./checks.js";
 import { bind, listen } from "./keyboard.js";
 import { createList } from "./list.js";
 import { speakerNames } from "./names.js";
@@ -105,6 +107,20 @@ const suggestions = createSuggestions({
   acceptHintEl: byId("accept-above-hint"),
 });
 
+// Claims of this article already checked; the span panel (claim.js) shows a CLAIM's own.
+const checks = createChecks({
+  initial: data.checks,
+  url: data.api.claim_checks,
+  api,
+  spans: store,
+  suggestions: suggestions.store,
+  notify,
+  listEl: byId("checked-list"),
+  countEl: byId("checked-count"),
+  sectionEl: byId("checked"),
+  onOpenSpan: (id) => openSpan(id),
+});
+
 // Each layer returns the items to paint: spans, then machine suggestions.
 const layers = [() => store.all().map(spanItem), suggestions.items];
 const items = () => layers.flatMap((layer) => layer());
@@ -182,7 +198,10 @@ createRunState({
   urls: data.api,
   initial: data.run,
   notify,
-  onDone: () => suggestions.reload(),
+  onDone: () => {
+    suggestions.reload();
+    checks.afterRun();
+  },
 });
 
 function setCurrent(id, { scroll = true } = {}) {
