@@ -29,6 +29,7 @@ from annotations.api.views import NewestFirst, _valid, _version_param
 from annotations.domain import claim as claim_domain
 from annotations.errors import ValidationError
 from annotations.models import DeskClaim, Verdict
+from annotations.services.common import check_storable
 
 
 def desk_claim_detail(desk_claim: DeskClaim) -> dict:
@@ -81,7 +82,7 @@ class ProjectDeskClaimsView(APIView):
             request.user,
             project=project,
             mentions=mentions,
-            search=request.query_params.get("q", "")[:200],
+            search=_search(request),
         )
         paginator = NewestFirst()
         page = paginator.paginate_queryset(claims, request, view=self)
@@ -288,3 +289,10 @@ class DocumentDeskClaimProposalsView(APIView):
         document = document_for(request, document_id)
         data = _valid(s.ProposalRequestSerializer, request)
         return Response(_proposals(document, data["text"], data["exclude"]))
+
+
+def _search(request: Request) -> str:
+    """The `q` parameter, refused (400) with a NUL in it: PostgreSQL text cannot hold one."""
+    search = request.query_params.get("q", "")[:200]
+    check_storable(search, field="q")
+    return search
