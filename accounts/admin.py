@@ -26,7 +26,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     ]
     list_filter = ["revoked_reason"]
     search_fields = ["user__username", "name", "prefix"]
-    fields = [
+    fields = (
         "prefix_shown",
         "user",
         "name",
@@ -36,7 +36,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "state",
         "revoked_at",
         "revoked_reason",
-    ]
+    )
     readonly_fields = fields
     actions = ["revoke"]
 

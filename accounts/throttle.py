@@ -13,6 +13,7 @@ but logins neither fail nor go uncounted.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import ipaddress
 import logging
@@ -103,10 +104,8 @@ def _key(scope: _Scope, bucket: int) -> str:
 
 
 def _decr(cache: BaseCache, key: str) -> None:
-    try:
+    with contextlib.suppress(ValueError):  # expired meanwhile
         cache.decr(key)
-    except ValueError:  # expired meanwhile
-        pass
 
 
 def _retry_after(counts: dict[int, int], limit: int, now: float) -> int:

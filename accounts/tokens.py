@@ -7,7 +7,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -20,7 +20,7 @@ __all__ = ["key_digest", "password_fingerprint"]  # re-exported for the admin an
 LAST_USED_RESOLUTION = timedelta(minutes=5)
 
 
-def api_token_issue(*, user: AbstractBaseUser, name: str = "") -> tuple[ApiToken, str]:
+def api_token_issue(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     """A new token for `user`, and its key: the only time the key exists outside the client."""
     key = secrets.token_hex(20)  # 40 characters, as DRF's tokens were
     now = timezone.now()
@@ -38,7 +38,7 @@ def api_token_issue(*, user: AbstractBaseUser, name: str = "") -> tuple[ApiToken
     return token, key
 
 
-def api_tokens_live(*, user: AbstractBaseUser) -> QuerySet[ApiToken]:
+def api_tokens_live(*, user: User) -> QuerySet[ApiToken]:
     """The owner's tokens that still open the API, newest first."""
     return ApiToken.objects.filter(
         user=user,
@@ -74,7 +74,7 @@ def api_token_revoke(*, token: ApiToken, reason: str = ApiToken.Revoked.OWNER) -
     )
 
 
-def api_tokens_revoke_all(*, user: AbstractBaseUser, reason: str) -> int:
+def api_tokens_revoke_all(*, user: User, reason: str) -> int:
     """Revoke every token of `user` (at logout); how many were still unrevoked."""
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoked_reason=reason

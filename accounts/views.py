@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import cast
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,6 +23,11 @@ from accounts.tokens import (
     api_tokens_live,
     api_tokens_revoke_all,
 )
+
+
+def _owner(request: HttpRequest) -> User:
+    """The signed-in person (the views require one)."""
+    return cast(User, request.user)
 
 
 def _throttled_page(request: HttpRequest, exc: LoginThrottled, template: str) -> HttpResponse:
@@ -60,7 +67,7 @@ class LogoutView(auth_views.LogoutView):
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.user.is_authenticated:
-            api_tokens_revoke_all(user=request.user, reason=ApiToken.Revoked.LOGOUT)
+            api_tokens_revoke_all(user=_owner(request), reason=ApiToken.Revoked.LOGOUT)
         return super().post(request, *args, **kwargs)
 
 
@@ -74,12 +81,12 @@ def token_list(request: HttpRequest) -> HttpResponse:
     new_key = ""
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        _, new_key = api_token_issue(user=request.user, name=form.cleaned_data["name"])
+        _, new_key = api_token_issue(user=_owner(request), name=form.cleaned_data["name"])
     return render(
         request,
         "accounts/token_list.html",
         {
-            "tokens": api_tokens_live(user=request.user),
+            "tokens": api_tokens_live(user=_owner(request)),
             "form": TokenForm() if new_key else form,
             "new_key": new_key,
         },
@@ -89,7 +96,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    token = get_object_or_404(api_tokens_live(user=request.user), pk=token_id)
+    token = get_object_or_404(api_tokens_live(user=_owner(request)), pk=token_id)
     api_token_revoke(token=token, reason=ApiToken.Revoked.OWNER)
     messages.success(request, f"Token {token.prefix}… revoked.")
     return redirect("token-list")

@@ -123,7 +123,8 @@ def rss_mb(pid: int) -> float:
 
 def insert_api_token(conn: psycopg.Connection, *, user_id: int, key: str) -> None:
     """A live API token with this key for the user, written as the app stores it (hashed)."""
-    (password,) = conn.execute("SELECT password FROM auth_user WHERE id = %s", (user_id,)).fetchone()
+    sql = "SELECT password FROM auth_user WHERE id = %s"
+    (password,) = conn.execute(sql, (user_id,)).fetchone()
     conn.execute(
         "INSERT INTO accounts_apitoken (user_id, name, prefix, digest, password_fingerprint,"
         " created_at, expires_at, revoked_reason)"

@@ -37,9 +37,7 @@ def _opens_the_api(key: str) -> bool:
     return status == 200
 
 
-def test_the_token_endpoint_keeps_its_contract_and_says_when_the_token_expires(
-    reviewer, settings
-):
+def test_the_token_endpoint_keeps_its_contract_and_says_when_the_token_expires(reviewer, settings):
     settings.API_TOKEN_LIFETIME_DAYS = 7
     issued = _issue("rita")
     assert len(issued["token"]) == 40

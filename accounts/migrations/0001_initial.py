@@ -33,11 +33,13 @@ def hash_legacy_tokens(apps, schema_editor):
     ApiToken = apps.get_model("accounts", "ApiToken")
     now = timezone.now()
     expires_at = now + timedelta(days=settings.API_TOKEN_LIFETIME_DAYS)
+    users = apps.get_model(settings.AUTH_USER_MODEL)._meta.db_table
+    query = (  # table names, no input
+        f"SELECT t.key, t.user_id, t.created, u.password FROM {LEGACY_TABLE} t "  # noqa: S608
+        f"JOIN {users} u ON u.id = t.user_id"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT t.key, t.user_id, t.created, u.password FROM {LEGACY_TABLE} t "
-            f"JOIN {apps.get_model(settings.AUTH_USER_MODEL)._meta.db_table} u ON u.id = t.user_id"
-        )
+        cursor.execute(query)
         rows = cursor.fetchall()
     ApiToken.objects.bulk_create(
         ApiToken(
@@ -56,7 +58,6 @@ def hash_legacy_tokens(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -65,25 +66,69 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(blank=True, max_length=100)),
-                ('prefix', models.CharField(help_text="The key's first characters.", max_length=8)),
-                ('digest', models.CharField(help_text='SHA-256 of the key.', max_length=64, unique=True)),
-                ('password_fingerprint', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField()),
-                ('expires_at', models.DateTimeField()),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_reason', models.CharField(blank=True, choices=[('owner', 'revoked by its owner'), ('logout', 'revoked at logout'), ('admin', 'revoked by an administrator')], max_length=10)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=100)),
+                ("prefix", models.CharField(help_text="The key's first characters.", max_length=8)),
+                (
+                    "digest",
+                    models.CharField(help_text="SHA-256 of the key.", max_length=64, unique=True),
+                ),
+                ("password_fingerprint", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField()),
+                ("expires_at", models.DateTimeField()),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "revoked_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("owner", "revoked by its owner"),
+                            ("logout", "revoked at logout"),
+                            ("admin", "revoked by an administrator"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'API token',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['user', 'expires_at'], name='api_token_user_expiry')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('expires_at__gt', models.F('created_at'))), name='api_token_expires_after_created'), models.CheckConstraint(condition=models.Q(models.Q(('revoked_at__isnull', True), ('revoked_reason', '')), models.Q(('revoked_at__isnull', False), models.Q(('revoked_reason', ''), _negated=True)), _connector='OR'), name='api_token_revoked_with_reason')],
+                "verbose_name": "API token",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["user", "expires_at"], name="api_token_user_expiry")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("expires_at__gt", models.F("created_at"))),
+                        name="api_token_expires_after_created",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("revoked_at__isnull", True), ("revoked_reason", "")),
+                            models.Q(
+                                ("revoked_at__isnull", False),
+                                models.Q(("revoked_reason", ""), _negated=True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="api_token_revoked_with_reason",
+                    ),
+                ],
             },
         ),
         # Irreversible in effect: the plain keys are gone, as intended.
