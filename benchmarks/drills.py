@@ -123,13 +123,16 @@ class Server:
         error = ""
         try:
             conn.request(method, path, body=body, headers=sent)
+        except (ConnectionRefusedError, TimeoutError, socket.gaierror) as exc:
+            conn.close()
+            return Answer(0, {}, b"", repr(exc))
         except OSError as exc:  # the server may answer and close while we are still sending
             error = repr(exc)
         try:
             response = conn.getresponse()
             data = response.read()
             return Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, data)
-        except (OSError, http.client.HTTPException) as exc:
+        except (OSError, AttributeError, http.client.HTTPException) as exc:
             return Answer(0, {}, b"", error or repr(exc))
         finally:
             conn.close()
