@@ -75,7 +75,7 @@ def test_no_endpoint_answers_with_a_server_error(
             @given(case=strategy)
             def call(case):
                 auth = token
-                if operation.path in REVOKE_TOKENS:
+                if case.operation.path in REVOKE_TOKENS:
                     auth = f"Token {api_token_issue(user=reviewer)[1]}"
                 response = case.call(headers={"Authorization": auth})
                 try:
