@@ -37,6 +37,7 @@ import contextlib
 import http.client
 import json
 import os
+import random
 import re
 import signal
 import socket
@@ -58,6 +59,27 @@ SENTENCE = (
     "“This was pure propaganda,” said Rita Katz, a director of the group. "
     "Officials claimed the province had fallen, which critics called a shameful lie. "
 )
+
+
+SYLLABLES = ("ka", "lo", "mi", "ren", "tu", "sa", "vel", "dor", "pi", "nu", "ze", "gar", "bo", "ti")
+
+
+def article(seed: int, sentences: int = 40) -> str:
+    """An article of its own words: unlike any other drill article, so no story joins them and
+    no comparison job competes with the suggestion runs the drills watch."""
+    rng = random.Random(seed)
+
+    def word() -> str:
+        return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3)))
+
+    lines = []
+    for i in range(sentences):
+        words = " ".join(word() for _ in range(12))
+        if i % 3 == 0:
+            lines.append(f"“{words.capitalize()},” said {word().capitalize()}.")
+        else:
+            lines.append(f"Officials said {rng.randint(2, 900)} {words}.")
+    return " ".join(lines)
 
 
 # --- talking to the server ---------------------------------------------------------------------
@@ -687,7 +709,7 @@ def drill_redis_stopped(
     procs.stop_redis()
     documents = []
     for i in range(3):
-        answer = import_document(server, project, ledger, SENTENCE * 3, f"Broker-down article {i}")
+        answer = import_document(server, project, ledger, article(100 + i), f"Broker-down {i}")
         report.check(
             d,
             f"an import while Redis is down succeeds ({i + 1} of 3)",
@@ -732,7 +754,7 @@ def drill_worker_killed(
     d = "fault: worker killed"
     documents = []
     for i in range(12):
-        answer = import_document(server, project, ledger, SENTENCE * 60, f"Worker-kill article {i}")
+        answer = import_document(server, project, ledger, article(200 + i, 150), f"Kill {i}")
         if answer.status == 201:
             documents.append(answer.json()["id"])
     report.check(d, "12 articles imported", len(documents) == 12, f"{len(documents)}")
