@@ -169,3 +169,20 @@ def test_failures_counted_in_one_web_process_stop_the_11th_in_another(settings):
     )
     assert done.returncode == 0, done.stderr
     assert '"status": 429' in done.stdout.splitlines()[-1]
+
+
+def test_behind_a_trusted_proxy_each_client_counts_as_its_own_address(reviewer, settings):
+    settings.LOGIN_TRUSTED_PROXIES = 1
+
+    def through_proxy(username: str, forwarded: str):
+        return APIClient(REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_FOR=forwarded).post(
+            TOKEN_URL, {"username": username, "password": "wrong"}, format="json"
+        )
+
+    for i in range(10):
+        assert through_proxy(f"a{i}", "198.51.100.7").status_code == 400
+    assert through_proxy("b", "198.51.100.7").status_code == 429
+    # Another client behind the same proxy is not locked out with it...
+    assert through_proxy("c", "198.51.100.8").status_code == 400
+    # ...and the locked one cannot escape by adding an address of its choosing on the left.
+    assert through_proxy("d", "203.0.113.1, 198.51.100.7").status_code == 429
