@@ -18,6 +18,9 @@ from pathlib import Path
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from accounts.keys import key_digest, password_fingerprint  # noqa: E402 (plain hashing, no Django)
+
 PYTHON = sys.executable
 
 
@@ -116,3 +119,15 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def insert_api_token(conn: psycopg.Connection, *, user_id: int, key: str) -> None:
+    """A live API token with this key for the user, written as the app stores it (hashed)."""
+    sql = "SELECT password FROM auth_user WHERE id = %s"
+    (password,) = conn.execute(sql, (user_id,)).fetchone()
+    conn.execute(
+        "INSERT INTO accounts_apitoken (user_id, name, prefix, digest, password_fingerprint,"
+        " created_at, expires_at, revoked_reason)"
+        " VALUES (%s, 'benchmark', %s, %s, %s, now(), now() + interval '30 days', '')",
+        (user_id, key[:8], key_digest(key), password_fingerprint(password)),
+    )

@@ -20,7 +20,7 @@ import time
 from collections import Counter
 
 import psycopg
-from _common import fresh_database, gunicorn
+from _common import fresh_database, gunicorn, insert_api_token
 
 TEXT_LENGTH = 400_000
 LABELS = ("CLAIM", "OPINION", "QUOTE")
@@ -48,10 +48,7 @@ def setup(url: str, clients: int, text_length: int = TEXT_LENGTH) -> dict:
                 (project_id, user_id),
             )
             token = f"load{i:04d}".ljust(40, "0")
-            conn.execute(
-                "INSERT INTO authtoken_token (key, user_id, created) VALUES (%s, %s, now())",
-                (token, user_id),
-            )
+            insert_api_token(conn, user_id=user_id, key=token)
             document_id = conn.execute(
                 "INSERT INTO annotations_document (project_id, title, outlet, author, source_url,"
                 " external_id, text, text_length, metadata, created_at) VALUES (%s, %s, '', '', "

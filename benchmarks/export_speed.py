@@ -27,7 +27,7 @@ import time
 from datetime import UTC, datetime
 
 import psycopg
-from _common import children, fresh_database, gunicorn, rss_mb
+from _common import children, fresh_database, gunicorn, insert_api_token, rss_mb
 
 WORDS = [
     "the", "minister", "said", "growth", "hit", "percent", "in", "police", "reported", "people",
@@ -72,10 +72,7 @@ def load(url: str, *, documents: int, per_document: int, seed: int = 7) -> dict:
             (project_id, user_id, now),
         )
         token = "bench" + "0" * 35
-        conn.execute(
-            "INSERT INTO authtoken_token (key, user_id, created) VALUES (%s, %s, %s)",
-            (token, user_id, now),
-        )
+        insert_api_token(conn, user_id=user_id, key=token)
         texts = {}
         with conn.cursor().copy(
             "COPY annotations_document (id, project_id, title, outlet, author, source_url, "

@@ -37,6 +37,14 @@ def env_bool(name: str, *, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean; use true or false.")
 
 
+def env_positive_int(name: str, *, default: int) -> int:
+    """A whole number above zero; anything else stops start-up."""
+    raw = env.str(name, default=str(default)).strip()
+    if not raw.isdigit() or int(raw) < 1:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number above zero.")
+    return int(raw)
+
+
 def env_url(name: str) -> str:
     """An http(s) address, or "" when unset; anything else stops start-up."""
     raw = env.str(name, default="").strip()
@@ -93,11 +101,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "annotations",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -153,6 +161,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Every password check counts failed logins (accounts/throttle.py); nothing else logs people in.
+AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledModelBackend"]
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "project-list"
 LOGOUT_REDIRECT_URL = "login"
@@ -194,7 +205,7 @@ CONTENT_SECURITY_POLICY = {
 REST_FRAMEWORK = {
     # Token first: an anonymous API client is told 401 with a WWW-Authenticate challenge.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -221,6 +232,37 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# The cache holds the failed-login counts, so every web process must share it: Redis when
+# REDIS_URL (or CACHE_URL) is set, this process's memory otherwise (local mode: one process).
+# "local" is where the counts go while Redis is unreachable (per process, but never none).
+CACHE_URL = env.str("CACHE_URL", default=env.str("REDIS_URL", default=""))
+if CACHE_URL and urlsplit(CACHE_URL).scheme not in ("redis", "rediss", "unix"):
+    raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r} is not a redis:// address.")
+_LOCAL_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        "KEY_PREFIX": "factcheck",
+        # A stopped or hung Redis costs a login a second at most, never the request.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+    if CACHE_URL
+    else _LOCAL_CACHE | {"LOCATION": "default"},
+    "local": _LOCAL_CACHE | {"LOCATION": "local"},
+}
+
+# Failed logins (wrong password or unknown account) allowed per account and per client address
+# within the window (seconds), on the API token endpoint, the site login and the admin login; the
+# next one is refused (429, Retry-After) before the password is checked. Behind a proxy, say how
+# many proxies append to X-Forwarded-For, or every client counts as the proxy's address.
+LOGIN_FAILURE_LIMIT_PER_ACCOUNT = env_positive_int("LOGIN_FAILURE_LIMIT_PER_ACCOUNT", default=10)
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_positive_int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", default=10)
+LOGIN_FAILURE_WINDOW = env_positive_int("LOGIN_FAILURE_WINDOW", default=60)
+LOGIN_TRUSTED_PROXIES = env.int("LOGIN_TRUSTED_PROXIES", default=0)
+# API tokens expire this many days after they are issued (POST /api/v1/auth/token/).
+API_TOKEN_LIFETIME_DAYS = env_positive_int("API_TOKEN_LIFETIME_DAYS", default=30)
 
 # Celery. With no broker configured (local mode) tasks run in-process, so one command works.
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -4,12 +4,13 @@ a reviewer of the desk, a moderator of the desk, an outsider (a member of anothe
 from __future__ import annotations
 
 import os
+import uuid
 
 import pytest
 from django.conf import settings
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.tokens import api_token_issue
 from annotations import services
 from annotations.models import Role
 from tests.factories import ProjectFactory, UserFactory, make_document, make_span
@@ -24,6 +25,17 @@ def pytest_configure(config):
     # Production hashes passwords with PBKDF2 at a million iterations, on purpose slow; every
     # test user would pay that. Tests check who may log in, not how hard a hash is to break.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _login_counts_of_this_test_only(settings):
+    """Failed-login counts live in the shared cache (Redis under `make test`) for a minute:
+    each test counts under its own key prefix, so one test's failures never lock another's
+    logins."""
+    settings.CACHES = {
+        alias: config | {"KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+        for alias, config in settings.CACHES.items()
+    }
 
 
 @pytest.fixture
@@ -88,8 +100,11 @@ def claim(document, reviewer):
 def api_client_for(user) -> APIClient:
     client = APIClient()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        token, key = api_token_issue(user=user, name="tests")
+        # As if used a moment ago: its first request then writes no last-used time, so the
+        # query counts tests measure are the endpoint's own.
+        type(token).objects.filter(pk=token.pk).update(last_used_at=token.created_at)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 

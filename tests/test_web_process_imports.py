@@ -15,8 +15,8 @@ from urllib.parse import quote
 import pytest
 from django.db import connection
 from redis import Redis
-from rest_framework.authtoken.models import Token
 
+from accounts.tokens import api_token_issue
 from annotations.models import Suggestion
 from factcheck.celery import app as celery_app
 from tests.factories import make_document
@@ -27,8 +27,8 @@ WEB_PROCESS = """
 import json, sys
 import factcheck.wsgi  # django.setup(): apps, the admin's autodiscover
 import factcheck.urls
-from django.contrib.auth import get_user_model
 from django.test import Client
+from accounts.tokens import api_token_authenticate
 
 HEAVY = ("sklearn", "scipy", "joblib")
 document, suggestion, token = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -36,7 +36,7 @@ document, suggestion, token = sys.argv[1], sys.argv[2], sys.argv[3]
 loaded_at_start = sorted(m for m in (*HEAVY, "numpy") if m in sys.modules)
 api = Client(HTTP_AUTHORIZATION=f"Token {token}")
 page = Client()
-page.force_login(get_user_model().objects.get(auth_token__key=token))
+page.force_login(api_token_authenticate(key=token).user)
 status = {
     "page": page.get(f"/documents/{document}/").status_code,
     "admin": page.get("/admin/annotations/span/").status_code,
@@ -78,7 +78,7 @@ def test_a_web_process_serves_pages_api_spans_and_accepts_without_scikit_learn(d
     )
     moderator.is_staff = True  # the admin's lists too
     moderator.save()
-    token = Token.objects.create(user=moderator)
+    _, token = api_token_issue(user=moderator)
     redis = Redis.from_url(celery_app.conf.broker_url)
     mark = f"annotations:retrain-pending:{desk.pk}:CLAIM"
     redis.delete(mark)
@@ -92,7 +92,7 @@ def test_a_web_process_serves_pages_api_spans_and_accepts_without_scikit_learn(d
     }
     try:
         done = subprocess.run(
-            [sys.executable, "-c", WEB_PROCESS, str(document.pk), str(suggestion.pk), token.key],
+            [sys.executable, "-c", WEB_PROCESS, str(document.pk), str(suggestion.pk), token],
             cwd=ROOT,
             env=env,
             capture_output=True,

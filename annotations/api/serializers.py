@@ -262,15 +262,6 @@ class VerdictDetailSerializer(VerdictSerializer):
         return list(HistoryEntrySerializer(self.context["history"], many=True).data)
 
 
-class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=128, trim_whitespace=False)
-
-
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
-
-
 class SuggestionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Suggestion

@@ -3,7 +3,6 @@ from django.urls import path
 from annotations.api import backup, checks, claims, exports, matches, moderation, stories, views
 
 urlpatterns = [
-    path("auth/token/", views.TokenView.as_view(), name="api-token"),
     # Projects and their documents
     path("projects/", views.ProjectListView.as_view(), name="api-projects"),
     path(

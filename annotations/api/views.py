@@ -3,13 +3,10 @@ renders the result. Objects outside the user's projects answer 404."""
 
 from __future__ import annotations
 
-from django.contrib.auth import authenticate
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.authtoken.models import Token
 from rest_framework.pagination import CursorPagination
-from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -39,22 +36,6 @@ def _valid(serializer_class, request: Request, **kwargs) -> dict:
     serializer = serializer_class(data=request.data, **kwargs)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
-
-
-class TokenView(APIView):
-    """Exchange a username and password for an API token (the same token on every call)."""
-
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
-
-    @extend_schema(request=s.TokenRequestSerializer, responses=s.TokenSerializer)
-    def post(self, request: Request) -> Response:
-        data = _valid(s.TokenRequestSerializer, request)
-        user = authenticate(request, username=data["username"], password=data["password"])
-        if user is None or not user.is_active:
-            raise ValidationError("Unable to log in with these credentials.")
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
 
 
 class ProjectListView(APIView):
