@@ -32,8 +32,9 @@ def setup(url: str, clients: int, text_length: int = TEXT_LENGTH) -> dict:
     people = []
     with psycopg.connect(url) as conn:
         project_id = conn.execute(
-            "INSERT INTO annotations_project (name, description, created_at) "
-            "VALUES ('Load desk', '', now()) RETURNING id"
+            "INSERT INTO annotations_project (name, description, created_at, publisher_logo,"
+            " publisher_name, publisher_url, review_url_template)"
+            " VALUES ('Load desk', '', now(), '', '', '', '') RETURNING id"
         ).fetchone()[0]
         for i in range(clients):
             user_id = conn.execute(
