@@ -9,12 +9,12 @@ spans, and serializing them was the slowest part of opening a long document.
 
 from __future__ import annotations
 
-import orjson
 from collections.abc import Callable
 from datetime import tzinfo
 from operator import attrgetter
 from typing import Any
 
+import orjson
 from django.db import models
 from django.utils import timezone
 from rest_framework.fields import DateTimeField

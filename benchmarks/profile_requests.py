@@ -37,7 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _common import django_env, fresh_database  # noqa: E402
+from _common import django_env, fresh_database
 
 EMOJI_TEXT = ("Officials said 🙂 the bridge was closed “at least 253” times, police said. " * 80)[
     :5000
@@ -91,7 +91,7 @@ def _fill(other_spans: int) -> dict:
         )
         if other_spans:
             cur.execute(
-                "INSERT INTO annotations_span (label, start, \"end\", text, prefix, suffix,"
+                'INSERT INTO annotations_span (label, start, "end", text, prefix, suffix,'
                 " speaker, note, review_status, review_reason, version, created_at, updated_at,"
                 " author_id, document_id)"
                 " SELECT (ARRAY['OPINION','QUOTE'])[1 + s %% 2], s * 40, s * 40 + 10,"
@@ -123,7 +123,7 @@ def _fill(other_spans: int) -> dict:
                 [document_id, user_id, project_id, claims, user_id],
             )
             cur.execute(
-                "INSERT INTO annotations_span (label, start, \"end\", text, prefix, suffix,"
+                'INSERT INTO annotations_span (label, start, "end", text, prefix, suffix,'
                 " speaker, note, review_status, review_reason, version, created_at, updated_at,"
                 " author_id, document_id, desk_claim_id)"
                 " SELECT CASE WHEN s < %s THEN 'CLAIM' ELSE 'OPINION' END, s * 50, s * 50 + 20,"
@@ -264,7 +264,9 @@ def measure(make, runs: int) -> dict:
             make()
             total = time.perf_counter() - began
         rows.append((total, phases.sql, phases.broker, phases.queries, phases.messages))
-    total, sql, broker, queries, messages = (statistics.median(col) for col in zip(*rows))
+    total, sql, broker, queries, messages = (
+        statistics.median(col) for col in zip(*rows, strict=True)
+    )
     return {
         "total": total * 1000,
         "sql": sql * 1000,
@@ -286,6 +288,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep the database of a last run")
     parser.add_argument("--cprofile", help="print the hot functions of this request")
     parser.add_argument("--only", help="comma-separated request names")
+    parser.add_argument("--show-queries", help="print the SQL of one such request")
     args = parser.parse_args()
 
     url = f"postgres://postgres@{args.db_host}:5432/{args.database}"
@@ -299,10 +302,22 @@ def main() -> None:
             cur.execute("TRUNCATE annotations_project, auth_user CASCADE")
     began = time.perf_counter()
     data = _fill(args.other_spans)
-    print(f"{data['total_spans']:,} spans in the database (filled in {time.perf_counter() - began:.0f} s)")
+    print(
+        f"{data['total_spans']:,} spans in the database "
+        f"(filled in {time.perf_counter() - began:.0f} s)"
+    )
 
     requests = _requests(data)
     names = args.only.split(",") if args.only else list(requests)
+    if args.show_queries:
+        from django.test.utils import CaptureQueriesContext
+
+        requests[args.show_queries]()
+        with CaptureQueriesContext(connection) as captured:
+            requests[args.show_queries]()
+        for query in captured.captured_queries:
+            print(f"{query['time']:>6} {query['sql'][:300]}")
+        return
     if args.cprofile:
         make = requests[args.cprofile]
         for _ in range(5):
