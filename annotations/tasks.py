@@ -52,14 +52,17 @@ def _drop(connection) -> None:
 
 
 class EnqueueTask(Task):
-    def enqueue(self, *args, countdown: float | None = None):
+    def enqueue(self, *args, countdown: float | None = None, queue: str | None = None):
         """Send to the broker now (to run `countdown` seconds later), failing fast instead of
-        retrying for minutes: callers record the failure and the sweep tries again later. The
+        retrying for minutes: callers record the failure and the sweep tries again later.
+        `queue`: another than the default (settings.BULK_TASK_QUEUE for a bulk import's jobs). The
         thread's connection is reused; a publish that fails on it is tried once on a fresh one
         (the broker restarted since), and a failure there is the caller's."""
         if self.app.conf.task_always_eager:
             return self.apply(args)  # in-process and at once, without a broker connection
-        options = {} if countdown is None else {"countdown": countdown}
+        options: dict = {} if countdown is None else {"countdown": countdown}
+        if queue is not None:
+            options["queue"] = queue
         connection, reused = _broker_connection(self.app)
         try:
             return self._publish(args, connection, options)
