@@ -278,6 +278,29 @@ def measure(make, runs: int) -> dict:
     }
 
 
+def explain(requests: dict, names: list[str]) -> None:
+    """The plan of every SELECT each request makes, as the database ran it (the captured SQL
+    has its parameters in place)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for name in names:
+        requests[name]()
+        with CaptureQueriesContext(connection) as captured:
+            requests[name]()
+        print(f"=== {name}: {len(captured.captured_queries)} queries")
+        for query in captured.captured_queries:
+            sql = query["sql"]
+            if not sql.lstrip().upper().startswith("SELECT"):
+                print(f"--- {sql[:160]}")
+                continue
+            print(f"--- {sql[:400]}")
+            with connection.cursor() as cur:
+                cur.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql)
+                for (line,) in cur.fetchall():
+                    print(f"    {line}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", default="fc_bench_profile")
@@ -289,6 +312,9 @@ def main() -> None:
     parser.add_argument("--cprofile", help="print the hot functions of this request")
     parser.add_argument("--only", help="comma-separated request names")
     parser.add_argument("--show-queries", help="print the SQL of one such request")
+    parser.add_argument(
+        "--explain", action="store_true", help="print EXPLAIN ANALYZE of each request's SELECTs"
+    )
     args = parser.parse_args()
 
     url = f"postgres://postgres@{args.db_host}:5432/{args.database}"
@@ -317,6 +343,9 @@ def main() -> None:
             requests[args.show_queries]()
         for query in captured.captured_queries:
             print(f"{query['time']:>6} {query['sql'][:300]}")
+        return
+    if args.explain:
+        explain(requests, names)
         return
     if args.cprofile:
         make = requests[args.cprofile]
