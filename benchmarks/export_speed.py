@@ -63,8 +63,9 @@ def load(url: str, *, documents: int, per_document: int, seed: int = 7) -> dict:
             (now,),
         ).fetchone()[0]
         project_id = conn.execute(
-            "INSERT INTO annotations_project (name, description, created_at) "
-            "VALUES ('Bench desk', '', %s) RETURNING id",
+            "INSERT INTO annotations_project (name, description, created_at, publisher_logo,"
+            " publisher_name, publisher_url, review_url_template)"
+            " VALUES ('Bench desk', '', %s, '', '', '', '') RETURNING id",
             (now,),
         ).fetchone()[0]
         conn.execute(

@@ -313,7 +313,9 @@ def main() -> None:
     parser.add_argument("--only", help="comma-separated request names")
     parser.add_argument("--show-queries", help="print the SQL of one such request")
     parser.add_argument(
-        "--explain", action="store_true", help="print EXPLAIN ANALYZE of each request's SELECTs"
+        "--explain",
+        action="store_true",
+        help="then print EXPLAIN ANALYZE of each request's SELECTs",
     )
     args = parser.parse_args()
 
@@ -344,9 +346,6 @@ def main() -> None:
         for query in captured.captured_queries:
             print(f"{query['time']:>6} {query['sql'][:300]}")
         return
-    if args.explain:
-        explain(requests, names)
-        return
     if args.cprofile:
         make = requests[args.cprofile]
         for _ in range(5):
@@ -370,6 +369,8 @@ def main() -> None:
             f"{name:<15}{row['total']:>10.1f}{row['sql']:>8.1f}{row['broker']:>8.1f}"
             f"{row['python']:>8.1f}{row['queries']:>9.0f}{row['messages']:>6.0f}"
         )
+    if args.explain:
+        explain(requests, names)
     from redis import Redis
 
     Redis.from_url(args.broker).flushdb()
