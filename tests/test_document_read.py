@@ -61,3 +61,13 @@ def test_a_document_lists_each_span_as_the_span_endpoints_do(api, desk, reviewer
     import json
 
     assert spans == json.loads(json.dumps(expected))
+
+
+def test_metadata_with_an_integer_beyond_64_bits_is_answered_as_stored(api, desk, reviewer):
+    answer = api(reviewer).post(
+        f"/api/v1/projects/{desk.pk}/documents/",
+        {"title": "Big", "text": "Police said 2 left.", "metadata": {"n": 2**70}},
+        format="json",
+    )
+    assert answer.status_code == 201, answer.content[:300]
+    assert answer.json()["metadata"] == {"n": 2**70}

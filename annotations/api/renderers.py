@@ -33,8 +33,13 @@ class ORJSONRenderer(JSONRenderer):
             return super().render(data, accepted_media_type, renderer_context)
         # orjson writes times itself (as DRF does unless told otherwise, but "+00:00" for "Z"):
         # passing them through would change the answers, so they go to DRF's encoder.
-        return orjson.dumps(
-            data,
-            default=_default,
-            option=orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME,
-        )
+        try:
+            return orjson.dumps(
+                data,
+                default=_default,
+                option=orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME,
+            )
+        except orjson.JSONEncodeError:
+            # What orjson refuses and JSON allows (an integer beyond 64 bits in a document's
+            # metadata): the standard library writes it.
+            return super().render(data, accepted_media_type, renderer_context)
