@@ -10,10 +10,13 @@ spans, and serializing them was the slowest part of opening a long document.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import tzinfo
 from operator import attrgetter
 from typing import Any
 
+import orjson
 from django.db import models
+from django.utils import timezone
 from rest_framework.fields import DateTimeField
 
 from annotations.domain import span as span_domain
@@ -29,6 +32,7 @@ from annotations.models import (
     SuggestionRun,
     Verdict,
 )
+from annotations.selectors import value_rows
 
 Reader = Callable[[Any], Any]
 
@@ -96,6 +100,70 @@ _SPAN = tuple(
 
 def span_data(span: Span) -> dict[str, Any]:
     return {name: read(span) for name, read in _SPAN}
+
+
+def _iso(tz: tzinfo) -> Callable[[Any], Any]:
+    """DRF's DateTimeField.to_representation (ISO 8601 in `tz`, UTC as "Z") without its
+    per-value lookups of the current time zone: a tenth of the cost of 10,000 times."""
+
+    def iso(value: Any) -> Any:
+        if value is None:
+            return None
+        text = value.astimezone(tz).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return iso
+
+
+_SPAN_ROW = tuple(spec for spec in span_domain.API if spec.name != "verdict")
+_SPAN_ROW_TIMES = tuple(
+    i
+    for i, spec in enumerate(_SPAN_ROW)
+    if "__" not in spec.source
+    and isinstance(Span._meta.get_field(spec.source), models.DateTimeField)
+)
+_VERDICT_ROW = tuple(
+    f"desk_claim__verdict__{'author__username' if name == 'author' else name}"
+    for name in verdict_domain.API_FIELDS
+)
+_VERDICT_LINKS = verdict_domain.API_FIELDS.index("evidence_links")
+_VERDICT_ROW_TIMES = tuple(
+    i
+    for i, name in enumerate(verdict_domain.API_FIELDS)
+    if isinstance(Verdict._meta.get_field(name), models.DateTimeField)
+)
+
+
+def spans_data(spans: models.QuerySet[Span]) -> list[dict[str, Any]]:
+    """span_data of every span of `spans`, read as rows in one query without building model
+    instances (five a span, with its author, desk claim, verdict and the verdict's author) or
+    Django's converters: a 2,000-span document is read in a tenth of the time. The same objects,
+    in the same order."""
+    iso = _iso(timezone.get_current_timezone())
+    derived = [(i, spec.derive) for i, spec in enumerate(_SPAN_ROW) if spec.derive is not None]
+    verdict_at = len(_SPAN_ROW)
+    # Each API field's place in a row of the span's values, with its verdict's last.
+    order = [
+        verdict_at if name == "verdict" else [spec.name for spec in _SPAN_ROW].index(name)
+        for name in span_domain.API_FIELDS
+    ]
+    columns = [spec.source for spec in _SPAN_ROW] + ["desk_claim__verdict__id", *_VERDICT_ROW]
+    data = []
+    for row in value_rows(spans.values_list(*columns)):
+        values = list(row[: verdict_at + 1])
+        for i in _SPAN_ROW_TIMES:
+            values[i] = iso(values[i])
+        for i, derive in derived:
+            values[i] = derive(values[i])
+        if values[verdict_at] is not None:
+            verdict = list(row[verdict_at + 1 :])
+            if isinstance(links := verdict[_VERDICT_LINKS], str):  # PostgreSQL's jsonb text
+                verdict[_VERDICT_LINKS] = orjson.loads(links)
+            for i in _VERDICT_ROW_TIMES:
+                verdict[i] = iso(verdict[i])
+            values[verdict_at] = dict(zip(verdict_domain.API_FIELDS, verdict, strict=True))
+        data.append(dict(zip(span_domain.API_FIELDS, [values[i] for i in order], strict=True)))
+    return data
 
 
 def span_draft(document: Document, author: str) -> dict[str, Any]:

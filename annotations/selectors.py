@@ -556,6 +556,26 @@ def _with_suggestions(groups: Iterator[Group], rows: Iterator[tuple]) -> Iterato
         yield group
 
 
+def value_rows(queryset: QuerySet) -> list[tuple]:
+    """The rows of a values_list queryset as _row_chunks reads them (PostgreSQL: the driver's
+    tuples, JSON columns as their text, psycopg's C timestamp loader), in one plain query: for
+    a page's read of a few thousand rows, where Django's converters were half its time."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return list(queryset)
+    try:
+        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:
+        return []
+    from psycopg.types.datetime import TimestamptzLoader
+
+    with connection.cursor() as cursor:
+        # The session's time zone is UTC (Django sets it), so psycopg's loader gives UTC times.
+        cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _row_chunks(queryset: QuerySet, size: int, cursors: ExitStack) -> Iterator[list[tuple]]:
     """Lists of the queryset's rows (values_list), `size` at a time, from a server-side cursor.
 

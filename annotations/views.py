@@ -62,7 +62,7 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
     run = selectors.document_runs(document).first()
     workspace = {
         "document": {"id": document.pk, "title": document.title, "text": document.text},
-        "spans": [presenters.span_data(span) for span in spans],
+        "spans": presenters.spans_data(spans),
         # What the page shows of a span it is still saving.
         "draft": presenters.span_draft(document, request.user.get_username()),
         "me": {

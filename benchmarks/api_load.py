@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/api_load.py                # 16 clients, 30 seconds
     .venv/bin/python benchmarks/api_load.py --seconds 5    # quick
+    .venv/bin/python benchmarks/api_load.py --workers 1,2,4   # scaling out: creates/s a process
 
 Serves the site with gunicorn (gthread workers) on loopback against a scratch PostgreSQL
 database (--database, dropped and created again), then runs --clients threads, each with its
@@ -32,8 +33,9 @@ def setup(url: str, clients: int, text_length: int = TEXT_LENGTH) -> dict:
     people = []
     with psycopg.connect(url) as conn:
         project_id = conn.execute(
-            "INSERT INTO annotations_project (name, description, created_at) "
-            "VALUES ('Load desk', '', now()) RETURNING id"
+            "INSERT INTO annotations_project (name, description, created_at, publisher_logo,"
+            " publisher_name, publisher_url, review_url_template)"
+            " VALUES ('Load desk', '', now(), '', '', '', '') RETURNING id"
         ).fetchone()[0]
         for i in range(clients):
             user_id = conn.execute(
@@ -87,25 +89,8 @@ def client(base: str, token: str, document_id: int, text: str, until: float, out
     out["latencies"], out["statuses"] = latencies, statuses
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--seconds", type=float, default=30)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--database", default="fc_bench_load")
-    parser.add_argument(
-        "--text-length",
-        type=int,
-        default=TEXT_LENGTH,
-        help="characters in each client's document (a news article is 3,000-10,000)",
-    )
-    parser.add_argument("--db-host", default="127.0.0.1")
-    args = parser.parse_args()
-
-    url = fresh_database(host=args.db_host, name=args.database)
-    data = setup(url, args.clients, args.text_length)
-    server = ["--workers", str(args.workers), "--threads", str(args.threads), "-k", "gthread"]
+def run(url: str, data: dict, args, workers: int) -> None:
+    server = ["--workers", str(workers), "--threads", str(args.threads), "-k", "gthread"]
     results: list[dict] = [{} for _ in range(args.clients)]
     with gunicorn(url, args=server) as (base, _process):
         until = time.perf_counter() + args.seconds
@@ -125,11 +110,38 @@ def main() -> None:
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
     print(
         f"{args.clients} clients, {args.text_length:,}-character documents, {elapsed:.1f} s, "
-        f"gunicorn {args.workers} workers x "
-        f"{args.threads} threads: {created / elapsed:,.0f} creates/s; latency p50 "
+        f"gunicorn {workers} workers x "
+        f"{args.threads} threads: {created / elapsed:,.0f} creates/s "
+        f"({created / elapsed / workers:,.0f} a process); latency p50 "
         f"{statistics.median(latencies) * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms; "
         f"answers {dict(statuses)}"
     )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument(
+        "--workers",
+        default="2",
+        help="gunicorn processes; several, comma-separated (1,2,4), run one after the other",
+    )
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--database", default="fc_bench_load")
+    parser.add_argument(
+        "--text-length",
+        type=int,
+        default=TEXT_LENGTH,
+        help="characters in each client's document (a news article is 3,000-10,000)",
+    )
+    parser.add_argument("--db-host", default="127.0.0.1")
+    args = parser.parse_args()
+
+    for workers in [int(w) for w in args.workers.split(",")]:
+        url = fresh_database(host=args.db_host, name=args.database)
+        data = setup(url, args.clients, args.text_length)
+        run(url, data, args, workers)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,8 @@
 Loads a project into a scratch PostgreSQL database (COPY), serves the site with one gunicorn
 sync worker on loopback, downloads the JSONL and W3C exports over HTTP and prints spans per
 second, bytes per second and the worker's memory (resident set, sampled every 20 ms), next to
-the time PostgreSQL takes to COPY the same rows to nowhere (the physical floor); with
+the time PostgreSQL takes to COPY the same rows to nowhere (the physical floor); the compact
+JSONL (format=jsonl-compact) and each gzip-compressed (Accept-Encoding: gzip) too; with
 --offset-units, the JSONL export again in each unit given (the texts hold emoji, CJK and
 accented letters, so every document needs converting). Then times the
 JSONL import of --import-documents documents with --import-spans-per-document spans each
@@ -62,8 +63,9 @@ def load(url: str, *, documents: int, per_document: int, seed: int = 7) -> dict:
             (now,),
         ).fetchone()[0]
         project_id = conn.execute(
-            "INSERT INTO annotations_project (name, description, created_at) "
-            "VALUES ('Bench desk', '', %s) RETURNING id",
+            "INSERT INTO annotations_project (name, description, created_at, publisher_logo,"
+            " publisher_name, publisher_url, review_url_template)"
+            " VALUES ('Bench desk', '', %s, '', '', '', '') RETURNING id",
             (now,),
         ).fetchone()[0]
         conn.execute(
@@ -163,11 +165,14 @@ class PeakMemory:
         self._thread.join()
 
 
-def download(base: str, path: str, token: str) -> tuple[float, int, int]:
+def download(base: str, path: str, token: str, *, gzip: bool = False) -> tuple[float, int, int]:
     host, port = base.removeprefix("http://").split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=900)
     started = time.perf_counter()
-    conn.request("GET", path, headers={"Authorization": f"Token {token}"})
+    headers = {"Authorization": f"Token {token}"}
+    if gzip:
+        headers["Accept-Encoding"] = "gzip"
+    conn.request("GET", path, headers=headers)
     response = conn.getresponse()
     assert response.status == 200, (response.status, response.read(500))
     size = 0
@@ -234,17 +239,26 @@ def main() -> None:
         # Warm up (imports, first connection), so the baseline memory is the idle worker's.
         download(base, f"/api/v1/projects/{data['project_id']}/export/?document=1", data["token"])
         units = [u for u in args.offset_units.split(",") if u]
-        runs = [("jsonl", ""), ("w3c", ""), *(("jsonl", unit) for unit in units)]
-        for fmt, unit in runs:
+        runs = [
+            ("jsonl", "", False),
+            ("jsonl", "", True),
+            ("jsonl-compact", "", False),
+            ("jsonl-compact", "utf16", True),
+            ("w3c", "", False),
+            ("w3c", "", True),
+            *(("jsonl", unit, False) for unit in units),
+        ]
+        for fmt, unit, packed in runs:
             path = f"/api/v1/projects/{data['project_id']}/export/?format={fmt}"
             if unit:
                 path += f"&offset_unit={unit}"
             with PeakMemory(process.pid) as memory:
-                elapsed, size, _ = download(base, path, data["token"])
+                elapsed, size, _ = download(base, path, data["token"], gzip=packed)
             rate = data["spans"] / elapsed
             name = f"{fmt} ({unit})" if unit else fmt
+            name += " gzip" if packed else ""
             print(
-                f"{name:5} export: {elapsed:.2f} s, {rate:,.0f} spans/s, "
+                f"{name:24} export: {elapsed:.2f} s, {rate:,.0f} spans/s, "
                 f"{size / elapsed / 1e6:,.1f} MB/s ({size / 1e6:,.1f} MB); "
                 f"{elapsed / floor_s:.1f}x the COPY floor; worker memory "
                 f"{memory.baseline:.0f} MB -> peak {memory.peak:.0f} MB "

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 from annotations.domain.publishing import TemplateInvalid, check_review_url_template
 
@@ -210,7 +211,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "annotations.api.renderers.ORJSONRenderer",
         *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     ],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
@@ -283,6 +284,17 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_TIMEZONE = TIME_ZONE
+# Two queues: "celery" for what a person just did (one article's suggestions, its story, a
+# retrain, the sweeps) and BULK_TASK_QUEUE for the per-document jobs a bulk import fans out (a
+# thousand suggestion runs). A worker started without -Q consumes both; in production run one
+# worker per queue, the bulk one under `nice` (make worker, docker-compose.yml), so the import's
+# jobs take only the CPU the web processes and the interactive jobs leave.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+BULK_TASK_QUEUE = env.str("BULK_TASK_QUEUE", default="bulk")
+CELERY_TASK_QUEUES = (
+    Queue(CELERY_TASK_DEFAULT_QUEUE, routing_key=CELERY_TASK_DEFAULT_QUEUE),
+    Queue(BULK_TASK_QUEUE, routing_key=BULK_TASK_QUEUE),
+)
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE = {
     # Re-queue suggestion runs the broker never got, or whose worker died (`celery beat`).

@@ -449,9 +449,13 @@ def test_the_fan_out_sends_only_documents_with_claims(desk, reviewer, second, mo
 
     plain = make_document(desk, actor=reviewer, text="Nothing to check here.")
     sent = []
-    monkeypatch.setattr(tasks.match_claim_checks, "enqueue", sent.append)
+    monkeypatch.setattr(
+        tasks.match_claim_checks,
+        "enqueue",
+        lambda document_id, queue=None: sent.append((document_id, queue)),
+    )
     assert services.claim_checks_fan_out(document_ids=[plain.pk, second.pk]) == 1
-    assert sent == [second.pk]
+    assert sent == [(second.pk, "bulk")]  # a batch's jobs wait on the bulk queue
 
 
 def test_the_matches_are_scoped_to_the_projects_members(second, outsider, api):

@@ -317,7 +317,7 @@ def test_bad_filters_and_formats_are_400_naming_the_parameter(api, desk, reviewe
     assert export(api, reviewer, desk, format="xml").json() == {
         "format": [
             "Unknown format 'xml'; choose one of "
-            "jsonl, w3c, claimreview, conll, csv, xlsx, labelstudio, spacy."
+            "jsonl, jsonl-compact, w3c, claimreview, conll, csv, xlsx, labelstudio, spacy."
         ]
     }
     assert "status" in export(api, reviewer, desk, status="maybe").json()
@@ -415,7 +415,7 @@ def test_the_schema_documents_the_new_endpoints_with_their_limits_and_swagger_lo
     export_op = schema["paths"]["/api/v1/projects/{project_id}/export/"]["get"]
     params = {p["name"]: p["schema"] for p in export_op["parameters"]}
     assert sorted(params["format"]["enum"]) == [
-        "claimreview", "conll", "csv", "jsonl", "labelstudio", "spacy", "w3c", "xlsx"
+        "claimreview", "conll", "csv", "jsonl", "jsonl-compact", "labelstudio", "spacy", "w3c", "xlsx"
     ]  # fmt: skip
     assert params["status"]["default"] == "approved"
     assert params["reviewer"]["maxLength"] == 150

@@ -203,7 +203,10 @@ def test_the_fan_out_enqueues_only_runs_still_queued(desk, reviewer, monkeypatch
     done = SuggestionRun.objects.create(document=documents[1], status="done")
     enqueued = []
     monkeypatch.setattr(
-        suggestions, "suggestion_run_enqueue", lambda *, run_id: enqueued.append(run_id) or True
+        suggestions,
+        "suggestion_run_enqueue",
+        lambda *, run_id, queue=None: enqueued.append((run_id, queue)) or True,
     )
     assert services.suggestion_runs_fan_out(run_ids=[queued.pk, done.pk]) == 1
-    assert enqueued == [queued.pk]
+    # On the bulk queue, behind nothing a reviewer waits for.
+    assert enqueued == [(queued.pk, "bulk")]

@@ -35,6 +35,7 @@ from annotations.export import (
     ExportContext,
     ExportMismatch,
     Publisher,
+    gzipped,
     offset_units,
     with_suggestions,
 )
@@ -65,12 +66,15 @@ class _FirstRenderer(BaseContentNegotiation):
 EXPORT_DESCRIPTION = f"""Stream the project's spans in one of eight formats. {OFFSET_UNIT_TEXT}
 With `offset_unit=utf16` (JavaScript, the browser, doccano's editor) or `offset_unit=grapheme`
 (extended grapheme clusters) the offsets count that unit instead; every export states its unit
-(the `X-Offset-Unit` header, and in the file as each format says below).
+(the `X-Offset-Unit` header, and in the file as each format says below). A client sending
+`Accept-Encoding: gzip` gets the stream gzip-compressed (`Content-Encoding: gzip`).
 
 - `jsonl`: one document a line: `id`, `text`, `label` as `[[start, end, "CLAIM"], ...]`
   (doccano's layout), `spans` with every span field (speaker, note, `desk_claim`: the id of
   the desk claim a CLAIM is a mention of, its desk claim's verdict ...), `meta` with the
   document's metadata, and `offset_unit`. For doccano, ask for `offset_unit=utf16`.
+- `jsonl-compact`: the same lines without `spans`: `id`, `text`, `label`, `meta` and
+  `offset_unit`, what doccano and spaCy's converters read (a sixth of the bytes).
 - `w3c`: a W3C Web Annotation AnnotationCollection (JSON-LD) with ids on the collection, its
   page and each annotation, `@context` on each annotation, the article's URL as the target's
   `source`: TextPositionSelector (code points, as the W3C model defines it: no other unit) and
@@ -176,6 +180,16 @@ def _stream(first: bytes, rest: Iterator[bytes], *, project_id: int) -> Iterator
     except ExportMismatch:
         log.exception("Export of project %s stopped mid-stream", project_id)
         raise  # the server drops the connection: the chunked body is never finished
+
+
+def _accepts_gzip(request: Request) -> bool:
+    """Whether the client takes a gzip body (Accept-Encoding names gzip without q=0). An export
+    is only data, no secret beside what the client sent, so compressing it leaks nothing."""
+    for item in request.headers.get("Accept-Encoding", "").split(","):
+        coding, _, params = item.strip().partition(";")
+        if coding.strip().lower() in ("gzip", "x-gzip", "*"):
+            return params.replace(" ", "").lower() not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
+    return False
 
 
 def _content_type(media_type: str) -> str:
@@ -284,10 +298,14 @@ class ProjectExportView(APIView):
         except ExportMismatch as exc:
             log.error("Export of project %s stopped: %s", project.pk, exc)
             return JsonResponse({"detail": str(exc)}, status=500)
+        body = _stream(first, chunks, project_id=project.pk)
+        compress = _accepts_gzip(request)
         response = StreamingHttpResponse(
-            _stream(first, chunks, project_id=project.pk),
-            content_type=_content_type(module.MEDIA_TYPE),
+            gzipped(body) if compress else body, content_type=_content_type(module.MEDIA_TYPE)
         )
+        response["Vary"] = "Accept-Encoding"
+        if compress:
+            response["Content-Encoding"] = "gzip"
         response["Content-Disposition"] = f'attachment; filename="{_file_name(project, fmt)}"'
         response["X-Offset-Unit"] = unit
         for name, count in sorted(context.tally.items()):  # counted before the first chunk

@@ -27,7 +27,7 @@ from annotations.models import (
     SuggestionRun,
     Verdict,
 )
-from annotations.presenters import span_verdict
+from annotations.presenters import span_verdict, spans_data
 from annotations.services import MAX_EVIDENCE_LINKS, MAX_URL_LENGTH
 
 MAX_OFFSET = MAX_DOCUMENT_LENGTH
@@ -171,8 +171,11 @@ class DocumentDetailSerializer(serializers.ModelSerializer):
             "spans",
         ]
 
+    @extend_schema_field(SpanSerializer(many=True))
     def get_spans(self, document: Document) -> list[dict]:
-        return list(SpanSerializer(self.context["spans"], many=True).data)
+        # The presenter's reading of SpanSerializer's fields, as rows: DRF's per-field
+        # machinery cost 12 ms of a 50-span document's 30 and 0.7 s at 2,000 spans.
+        return spans_data(self.context["spans"])
 
 
 class SpanCreateSerializer(serializers.Serializer):

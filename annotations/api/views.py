@@ -23,6 +23,7 @@ from annotations.api.lookups import (
 )
 from annotations.errors import ValidationError
 from annotations.models import Document, Verdict
+from annotations.presenters import span_data, spans_data
 
 
 class NewestFirst(CursorPagination):
@@ -128,7 +129,7 @@ class DocumentSpansView(APIView):
     @extend_schema(responses=s.SpanSerializer(many=True))
     def get(self, request: Request, document_id: int) -> Response:
         document = document_for(request, document_id)
-        return Response(s.SpanSerializer(selectors.document_spans(document), many=True).data)
+        return Response(spans_data(selectors.document_spans(document)))
 
     @extend_schema(request=s.SpanCreateSerializer, responses={201: s.SpanSerializer})
     def post(self, request: Request, document_id: int) -> Response:
@@ -136,13 +137,13 @@ class DocumentSpansView(APIView):
         data = _valid(s.SpanCreateSerializer, request)
         data["desk_claim"] = desk_claim_named(request, data["desk_claim"], field="desk_claim")
         span = services.span_create(document=document, actor=policy.actor_of(request), **data)
-        return Response(s.SpanSerializer(span).data, status=status.HTTP_201_CREATED)
+        return Response(span_data(span), status=status.HTTP_201_CREATED)
 
 
 class SpanDetailView(APIView):
     @extend_schema(responses=s.SpanSerializer)
     def get(self, request: Request, span_id: int) -> Response:
-        return Response(s.SpanSerializer(span_for(request, span_id)).data)
+        return Response(span_data(span_for(request, span_id)))
 
     @extend_schema(request=s.SpanUpdateSerializer, responses=s.SpanSerializer)
     def patch(self, request: Request, span_id: int) -> Response:
@@ -150,7 +151,7 @@ class SpanDetailView(APIView):
         data = _valid(s.SpanUpdateSerializer, request)
         span = services.span_update(span=span, actor=policy.actor_of(request), **data)
         span = selectors.document_spans(span.document).get(pk=span.pk)
-        return Response(s.SpanSerializer(span).data)
+        return Response(span_data(span))
 
     @extend_schema(
         parameters=[
@@ -290,7 +291,7 @@ class SuggestionAcceptView(APIView):
         span = services.suggestion_accept(
             suggestion=suggestion_for(request, suggestion_id), actor=policy.actor_of(request)
         )
-        return Response(s.SpanSerializer(span).data, status=status.HTTP_201_CREATED)
+        return Response(span_data(span), status=status.HTTP_201_CREATED)
 
 
 class SuggestionRejectView(APIView):
@@ -313,4 +314,4 @@ class SpanRestoreView(APIView):
         span = get_object_or_404(selectors.spans_with_deleted_for(request.user), pk=span_id)
         span = services.span_restore(span=span, actor=policy.actor_of(request))
         span = selectors.document_spans(span.document).get(pk=span.pk)
-        return Response(s.SpanSerializer(span).data)
+        return Response(span_data(span))

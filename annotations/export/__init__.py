@@ -8,6 +8,7 @@ queries, no settings; the selector feeds them and the API streams them.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable, Iterator
 from types import ModuleType
 
@@ -17,6 +18,7 @@ from annotations.export import (
     conll,
     csvfile,
     jsonl,
+    jsonl_compact,
     labelstudio,
     spacy_docbin,
     w3c,
@@ -38,6 +40,7 @@ from annotations.export.rows import (
 
 FORMATS = {
     "jsonl": jsonl,
+    "jsonl-compact": jsonl_compact,
     "w3c": w3c,
     "claimreview": claimreview,
     "conll": conll,
@@ -74,6 +77,17 @@ def buffered(pieces: Iterable[bytes], size: int = CHUNK_BYTES) -> Iterator[bytes
         yield b"".join(buffer)
 
 
+def gzipped(chunks: Iterable[bytes], level: int = 1) -> Iterator[bytes]:
+    """The chunks as one gzip stream, a compressed piece for each chunk (the client sees bytes
+    as the export goes). Level 1: JSON shrinks five- to sevenfold at a fraction of the CPU of
+    the default 6, which would halve the export's rate."""
+    compressor = zlib.compressobj(level, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    for chunk in chunks:
+        if piece := compressor.compress(chunk):
+            yield piece
+    yield compressor.flush()
+
+
 def stream(module: ModuleType, groups: Iterator[Group], context: ExportContext) -> Iterator[bytes]:
     """The format's bytes in chunks. However it ends (done, a mismatch, the client gone), the
     groups generator is closed here, so its cursors and transaction end with the stream."""
@@ -99,6 +113,7 @@ __all__ = [
     "VerdictRow",
     "buffered",
     "check_span",
+    "gzipped",
     "offset_unit_text",
     "offset_units",
     "stream",

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -113,7 +114,7 @@ def claim_checks_fan_out(*, document_ids: list[int]) -> int:
     )
     sent = 0
     for document_id in with_claims:
-        match_claim_checks.enqueue(document_id)
+        match_claim_checks.enqueue(document_id, queue=settings.BULK_TASK_QUEUE)
         sent += 1
     return sent
 

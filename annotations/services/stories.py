@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -122,7 +123,7 @@ def story_proposals_fan_out(*, document_ids: list[int]) -> int:
 
     sent = 0
     for document_id in sorted(document_ids):
-        propose_story.enqueue(document_id)
+        propose_story.enqueue(document_id, queue=settings.BULK_TASK_QUEUE)
         sent += 1
     return sent
 

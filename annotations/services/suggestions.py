@@ -117,16 +117,21 @@ def suggestion_runs_fan_out(*, run_ids: list[int]) -> int:
     waiting = SuggestionRun.objects.filter(pk__in=run_ids, status=Status.QUEUED)
     sent = 0
     for run_id in waiting.order_by("pk").values_list("pk", flat=True):
-        sent += suggestion_run_enqueue(run_id=run_id)
+        # The bulk queue: a thousand runs must not hold up the next article a reviewer adds.
+        sent += suggestion_run_enqueue(run_id=run_id, queue=settings.BULK_TASK_QUEUE)
     return sent
 
 
-def suggestion_run_enqueue(*, run_id: int) -> bool:
-    """Hand the run to the task queue. Returns False (and records why) if that failed."""
+def suggestion_run_enqueue(*, run_id: int, queue: str | None = None) -> bool:
+    """Hand the run to the task queue (`queue`, else the default one). Returns False (and
+    records why) if that failed."""
     from annotations.tasks import run_suggestions
 
     try:
-        run_suggestions.enqueue(run_id)
+        if queue is None:
+            run_suggestions.enqueue(run_id)
+        else:
+            run_suggestions.enqueue(run_id, queue=queue)
     except Exception as exc:  # any broker failure: the run must stay visibly queued
         reason = (
             f"Waiting for the task queue: it could not be reached at "

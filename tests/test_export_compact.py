@@ -1,0 +1,86 @@
+"""The compact JSONL export (doccano's layout alone) and gzip on the wire for every export."""
+
+from __future__ import annotations
+
+import gzip
+
+import orjson
+import pytest
+
+from tests.export_data import build_project
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def exported(desk, reviewer):
+    return build_project(desk, reviewer)
+
+
+def _get(api, user, project, headers=None, **params):
+    return api(user).get(f"/api/v1/projects/{project.pk}/export/", params, headers=headers or {})
+
+
+def _lines(data: bytes) -> list[dict]:
+    return [orjson.loads(line) for line in data.splitlines()]
+
+
+def test_compact_jsonl_has_the_full_exports_lines_without_the_span_objects(
+    api, desk, reviewer, exported
+):
+    full = _lines(b"".join(_get(api, reviewer, desk, format="jsonl").streaming_content))
+    answer = _get(api, reviewer, desk, format="jsonl-compact")
+    assert answer.status_code == 200
+    assert answer["Content-Type"].startswith("application/x-ndjson")
+    data = b"".join(answer.streaming_content)
+    compact = _lines(data)
+    assert [{k: v for k, v in line.items() if k != "spans"} for line in full] == compact
+    assert all(set(line) == {"id", "text", "label", "meta", "offset_unit"} for line in compact)
+    for line in compact:  # doccano's [start, end, label], each the text it names
+        for start, end, label in line["label"]:
+            assert label in ("CLAIM", "QUOTE", "OPINION")
+            assert line["text"][start:end]
+    assert sum(len(line["label"]) for line in compact) == 9
+    assert len(data) < len(b"".join(_get(api, reviewer, desk).streaming_content)) / 2
+
+
+def test_compact_jsonl_counts_utf16_for_doccano(api, desk, reviewer, exported):
+    full = _lines(
+        b"".join(_get(api, reviewer, desk, format="jsonl", offset_unit="utf16").streaming_content)
+    )
+    compact = _lines(
+        b"".join(
+            _get(api, reviewer, desk, format="jsonl-compact", offset_unit="utf16").streaming_content
+        )
+    )
+    assert [line["label"] for line in compact] == [line["label"] for line in full]
+    emoji = next(line for line in compact if line["meta"]["metadata"]["lang"] == "emoji")
+    encoded = emoji["text"].encode("utf-16-le")
+    for start, end, _label in emoji["label"]:
+        assert encoded[start * 2 : end * 2].decode("utf-16-le")
+    assert {line["offset_unit"] for line in compact} == {"utf16"}
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "jsonl-compact", "csv"])
+def test_an_export_is_gzipped_for_a_client_that_accepts_it(api, desk, reviewer, exported, fmt):
+    plain = _get(api, reviewer, desk, format=fmt)
+    assert "Content-Encoding" not in plain
+    packed = _get(api, reviewer, desk, {"Accept-Encoding": "br, gzip;q=0.8"}, format=fmt)
+    assert packed.status_code == 200
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"]
+    plain_body = b"".join(plain.streaming_content)
+    assert gzip.decompress(b"".join(packed.streaming_content)) == plain_body
+
+
+def test_a_gzipped_w3c_export_is_the_collection(api, desk, reviewer, exported):
+    packed = _get(api, reviewer, desk, {"Accept-Encoding": "gzip"}, format="w3c")
+    collection = orjson.loads(gzip.decompress(b"".join(packed.streaming_content)))
+    assert collection["type"] == "AnnotationCollection"
+    assert len(collection["first"]["items"]) == 9
+
+
+def test_gzip_refused_with_q_zero_is_not_sent(api, desk, reviewer, exported):
+    answer = _get(api, reviewer, desk, {"Accept-Encoding": "gzip;q=0, identity"})
+    assert "Content-Encoding" not in answer
+    assert _lines(b"".join(answer.streaming_content))
