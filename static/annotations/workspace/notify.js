@@ -1,5 +1,19 @@
 // Messages to the reviewer: a polite status line (saved, deleted with Undo) and an alert for
 // failures. Text only: messages come from the server and may quote the article.
+//
+// One message at a time in each place: a new one replaces the last (a success also clears the
+// page's last failure, so "saved" never stands beside an older "not saved"). Panels have their
+// own line (createAreaMessage), replaced the same way.
+
+// At most `max` characters of `text`, cut at a word boundary with an ellipsis, never mid-word
+// nor inside a surrogate pair.
+export function excerpt(text, max = 60) {
+  const chars = Array.from(text.trim());
+  if (chars.length <= max) return chars.join("");
+  const cut = chars.slice(0, max).join("");
+  const space = cut.search(/\s\S*$/u);
+  return `${(space > max / 3 ? cut.slice(0, space) : cut).replace(/[\s,;:.–—-]+$/u, "")}…`;
+}
 
 export function createNotifier(statusEl, alertEl) {
   let timer = null;
@@ -10,9 +24,15 @@ export function createNotifier(statusEl, alertEl) {
     statusEl.hidden = true;
   }
 
+  function clearError() {
+    alertEl.textContent = "";
+    alertEl.hidden = true;
+  }
+
   return {
     say(message, { action, timeout = 4000 } = {}) {
       clear();
+      clearError();
       const text = document.createElement("span");
       text.textContent = message;
       statusEl.append(text);
@@ -33,12 +53,25 @@ export function createNotifier(statusEl, alertEl) {
       }, timeout);
     },
     error(message) {
+      clear();
       alertEl.textContent = message;
       alertEl.hidden = false;
     },
-    clearError() {
-      alertEl.textContent = "";
-      alertEl.hidden = true;
-    },
+    clearError,
+  };
+}
+
+// A panel's own message line: success or failure, the newest replacing the last.
+export function createAreaMessage(el) {
+  function set(message, kind) {
+    el.textContent = message;
+    el.hidden = !message;
+    el.classList.toggle("error", kind === "error");
+    el.classList.toggle("ok", kind === "ok");
+  }
+  return {
+    ok: (message) => set(message, "ok"),
+    fail: (message) => set(message, "error"),
+    clear: () => set("", null),
   };
 }

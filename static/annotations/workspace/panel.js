@@ -21,7 +21,7 @@ function el(tag, className, content) {
   return node;
 }
 
-export function createPanel({ root, store, api, notify, names, choices, me, documentId, compareUrl, onClose, onOpen, onDeleted }) {
+export function createPanel({ root, store, api, notify, undo, names, choices, me, documentId, compareUrl, onClose, onOpen, onDeleted }) {
   const form = $(root, "#span-form");
   const speakerField = $(root, "#speaker-field");
   const speakerInput = $(root, "#span-speaker");
@@ -34,6 +34,7 @@ export function createPanel({ root, store, api, notify, names, choices, me, docu
     store,
     api,
     notify,
+    undo,
     choices,
     me,
     documentId,
@@ -166,12 +167,30 @@ export function createPanel({ root, store, api, notify, names, choices, me, docu
       store.put(saved);
       fillForm(saved);
       if (saved.label !== s.label || saved.desk_claim !== s.desk_claim) showClaim(saved);
-      if (saved.label !== s.label) elsewhere.open(saved);
+      if (saved.label !== s.label) {
+        elsewhere.open(saved);
+        undo?.push(`changing the label to ${labelName(saved.label)}`, () => relabel(s));
+      }
       notify.say(`${labelName(saved.label)} saved.`);
     } catch (error) {
       if (error.status === 409 && error.body.current) showConflict(error.body, fields);
       else showError(errorEl, `Not saved: ${error.message}`);
     }
+  }
+
+  // Undo a label change: the old label (and a QUOTE's speaker) again, and a CLAIM back in the
+  // desk claim it was a mention of (with its ratings and verdict, which stayed there).
+  async function relabel(before) {
+    const now = store.get(before.id);
+    if (!now) throw new Error("the span is no longer here");
+    const fields = { label: before.label, version: now.version };
+    if (before.label === "QUOTE") fields.speaker = before.speaker || "";
+    let back = await api.updateSpan(before.id, fields);
+    if (before.label === "CLAIM" && before.desk_claim && back.desk_claim !== before.desk_claim) {
+      back = await api.moveMention(before.id, before.desk_claim, back.version);
+    }
+    store.put(back);
+    if (spanId === String(back.id)) open(back.id, [], { focus: false });
   }
 
   function describeSpan(v) {
