@@ -109,8 +109,8 @@ export function createClaimSection({ root, store, api, notify, undo, choices, me
   const checkedList = $(root, "#claim-checked-list");
   const verdictRemove = $(root, "#verdict-remove");
   // One message line each for the ratings and the verdict: the newest replaces the last.
-  const ratingMessage = createAreaMessage(ratingError);
-  const verdictMessage = createAreaMessage(verdictError);
+  const ratingMessage = createAreaMessage(ratingError, notify);
+  const verdictMessage = createAreaMessage(verdictError, notify);
 
   let spanId = null;
   let claim = null; // the desk claim as last read from the server
@@ -403,7 +403,7 @@ export function createClaimSection({ root, store, api, notify, undo, choices, me
       if (v.review_status === "rejected" && v.review_reason) status += ` — reason: ${v.review_reason}`;
     }
     const statusEl = $(root, "#verdict-status");
-    verdictRemove.hidden = !v;
+    verdictRemove.hidden = !v || !claim; // usable once the desk claim is read
     statusEl.textContent = status;
     statusEl.className = v ? `review-${v.review_status}` : "muted";
     renderHistory(v ? v.history || [] : []);

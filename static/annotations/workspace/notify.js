@@ -58,20 +58,27 @@ export function createNotifier(statusEl, alertEl) {
       alertEl.hidden = false;
     },
     clearError,
+    hide: clear,
   };
 }
 
-// A panel's own message line: success or failure, the newest replacing the last.
-export function createAreaMessage(el) {
-  function set(message, kind) {
+// A panel's failure line, tied to the page's status line: a success is said in the status line
+// (and clears the panel's failure), a failure shows in the panel (and clears the status line),
+// so "saved" and "not saved" never stand side by side.
+export function createAreaMessage(el, notify) {
+  function set(message) {
     el.textContent = message;
     el.hidden = !message;
-    el.classList.toggle("error", kind === "error");
-    el.classList.toggle("ok", kind === "ok");
   }
   return {
-    ok: (message) => set(message, "ok"),
-    fail: (message) => set(message, "error"),
-    clear: () => set("", null),
+    ok(message, options) {
+      set("");
+      notify.say(message, options);
+    },
+    fail(message) {
+      notify.hide();
+      set(message);
+    },
+    clear: () => set(""),
   };
 }

@@ -51,6 +51,7 @@ export function createPanel({ root, store, api, notify, undo, names, choices, me
   const statusName = (v) => choices.statuses[v] || v;
 
   function showError(target, message) {
+    if (message) notify.hide(); // "not saved" never stands beside an older "saved"
     target.textContent = message;
     target.hidden = !message;
   }
