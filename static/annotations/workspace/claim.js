@@ -513,7 +513,6 @@ export function createClaimSection({ root, store, api, notify, undo, choices, me
 
   verdictForm.addEventListener("submit", (event) => {
     event.preventDefault();
-    if (!claim) return;
     if (!verdictRating.value) {
       verdictMessage.fail("Choose a rating.");
       verdictRating.focus();
@@ -535,6 +534,10 @@ export function createClaimSection({ root, store, api, notify, undo, choices, me
       return;
     }
     verdictReviewUrl.removeAttribute("aria-invalid");
+    if (!claim) {
+      verdictMessage.fail("The desk claim is still being read; save again in a moment.");
+      return;
+    }
     const fields = {
       rating: verdictRating.value,
       rationale: verdictRationale.value,
