@@ -98,7 +98,9 @@ def test_recently_deleted_lists_my_deleted_spans_only_and_a_restore_brings_one_b
     assert restored.status_code == 200
     assert client.get(url).json() == []
     assert Span.objects.get(pk=mine.pk).deleted_at is None
-    assert AuditEvent.objects.filter(object_type="span", object_id=mine.pk, action="restore").exists()
+    assert AuditEvent.objects.filter(
+        object_type="span", object_id=mine.pk, action="restore"
+    ).exists()
 
 
 @pytest.fixture
@@ -166,7 +168,9 @@ def test_the_inbox_lists_rejections_with_their_reasons_first_and_counts_them(
     rejected = make_span(document, reviewer, "pure propaganda", label="OPINION")
     pending = make_span(document, reviewer, "Police dismissed", label="CLAIM")
     theirs = make_span(document, second_reviewer, "Police", label="QUOTE")
-    services.span_review(span=rejected, actor=moderator, status=ReviewStatus.REJECTED, reason="Not an opinion")
+    services.span_review(
+        span=rejected, actor=moderator, status=ReviewStatus.REJECTED, reason="Not an opinion"
+    )
     services.span_review(span=approved, actor=moderator, status=ReviewStatus.APPROVED)
     services.span_review(span=theirs, actor=moderator, status=ReviewStatus.REJECTED, reason="x")
 

@@ -391,9 +391,7 @@ def suggestions_reopen(*, document: Document, actor: User, ids: list[int]) -> li
         )
         missing = set(ids) - {s.pk for s in chosen}
         if missing:
-            raise ValidationError(
-                f"This document has no suggestion {min(missing)}.", field="ids"
-            )
+            raise ValidationError(f"This document has no suggestion {min(missing)}.", field="ids")
         for suggestion in chosen:
             if suggestion.status == Open:
                 continue

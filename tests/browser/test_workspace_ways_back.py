@@ -86,10 +86,14 @@ def test_a_rated_claims_verdict_is_removed_from_the_panel_its_label_changed_and_
     expect(verdict_section.locator("#verdict-status")).to_contain_text("Mostly true")
     verdict_section.get_by_role("button", name="Remove the verdict").click()
     expect(page.get_by_role("status")).to_contain_text("Verdict removed (was Mostly true)")
-    expect(verdict_section.locator("#verdict-status")).to_have_text("No verdict yet: the form holds what the ratings say.")
+    expect(verdict_section.locator("#verdict-status")).to_have_text(
+        "No verdict yet: the form holds what the ratings say."
+    )
     expect(verdict_section.locator("#verdict-history")).to_contain_text("deleted the verdict")
     assert not Verdict.objects.filter(desk_claim=claim.desk_claim).exists()
-    assert AuditEvent.objects.filter(object_type="verdict", object_id=verdict.pk, action="delete").exists()
+    assert AuditEvent.objects.filter(
+        object_type="verdict", object_id=verdict.pk, action="delete"
+    ).exists()
     expect(page.locator(f'mark[data-span-id="{claim.pk}"].has-verdict')).to_have_count(0)
 
     # Now the label: an opinion after all.
@@ -252,7 +256,9 @@ def test_accept_all_asks_first_with_the_count_and_ctrl_z_takes_it_back(
     assert Suggestion.objects.filter(status="open").count() == 3
 
     # Reject one, then bring it back from the rejected list.
-    page.locator("#suggestion-list li", has_text="region").get_by_role("button", name=re.compile("^Reject")).click()
+    page.locator("#suggestion-list li", has_text="region").get_by_role(
+        "button", name=re.compile("^Reject")
+    ).click()
     expect(page.locator("#suggestion-list li")).to_have_count(2)
     page.locator("#rejected-suggestions summary").click()
     page.locator("#rejected-list").get_by_role("button", name=re.compile("Bring back")).click()
@@ -302,8 +308,16 @@ def test_the_workspace_has_no_serious_accessibility_violations(
         document=article
     )
     Suggestion.objects.create(
-        document=article, run=run, label="OPINION", start=0, end=9, text="The group",
-        score=0.9, reason="test", suggester="opinion-rules", suggester_version="1",
+        document=article,
+        run=run,
+        label="OPINION",
+        start=0,
+        end=9,
+        text="The group",
+        score=0.9,
+        reason="test",
+        suggester="opinion-rules",
+        suggester_version="1",
     )
     context = browser.new_context(bypass_csp=True)
     page = context.new_page()
