@@ -45,6 +45,10 @@ export function createPanel({ root, store, api, notify, undo, names, choices, me
   const elsewhere = createMatchSection({ root, api, compareUrl, documentId });
 
   let spanId = null;
+  // The version the reviewer is looking at. Others' changes arrive in the store while the panel
+  // is open (live.js); a save still sends the version the form was filled from, so it meets
+  // their change (409, both shown) instead of silently overwriting it.
+  let seenVersion = null;
 
   const span = () => (spanId === null ? null : store.get(spanId));
   const labelName = (v) => choices.labels[v] || v;
@@ -119,6 +123,7 @@ export function createPanel({ root, store, api, notify, undo, names, choices, me
     const s = store.get(id);
     if (!s) return;
     spanId = String(s.id);
+    seenVersion = s.version;
     root.hidden = false;
     showError(errorEl, "");
     conflictEl.hidden = true;
@@ -146,6 +151,9 @@ export function createPanel({ root, store, api, notify, undo, names, choices, me
       close();
       return;
     }
+    // One span put is this page's own doing (a save, a move, an undo); others' changes arrive
+    // in bulk from live.js and leave the version the reviewer saw as it was.
+    if (change.kind === "put" && String(change.span.id) === spanId) seenVersion = change.span.version;
     const s = span();
     if (s) fillHeader(s, []);
   }
@@ -165,6 +173,7 @@ export function createPanel({ root, store, api, notify, undo, names, choices, me
     try {
       const saved = await api.updateSpan(s.id, { ...fields, version });
       conflictEl.hidden = true;
+      seenVersion = saved.version;
       store.put(saved);
       fillForm(saved);
       if (saved.label !== s.label || saved.desk_claim !== s.desk_claim) showClaim(saved);
@@ -212,7 +221,7 @@ export function createPanel({ root, store, api, notify, undo, names, choices, me
       return;
     }
     conflictEl.append(
-      el("p", "", `Someone else changed this span since you opened it (you had version ${s.version}, it is now version ${current.version}). Nothing was overwritten.`),
+      el("p", "", `Someone else changed this span since you opened it (you had version ${seenVersion}, it is now version ${current.version}). Nothing was overwritten.`),
     );
     const list = el("dl", "compare");
     list.append(el("dt", "", "Their version"), el("dd", "theirs", describeSpan(current)));
@@ -223,6 +232,7 @@ export function createPanel({ root, store, api, notify, undo, names, choices, me
     keep.addEventListener("click", () => {
       const merged = { ...s, ...current, id: s.id, verdict: s.verdict };
       delete merged.deleted;
+      seenVersion = merged.version;
       store.put(merged);
       fillForm(merged);
       conflictEl.hidden = true;
@@ -241,14 +251,14 @@ export function createPanel({ root, store, api, notify, undo, names, choices, me
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    save(mine(), span().version);
+    save(mine(), seenVersion ?? span().version);
   });
 
   $(root, "#span-delete").addEventListener("click", async () => {
     const s = span();
     showError(errorEl, "");
     try {
-      await api.deleteSpan(s.id, s.version);
+      await api.deleteSpan(s.id, seenVersion ?? s.version);
     } catch (error) {
       if (error.status === 409 && error.body.current) showConflict(error.body, { label: s.label, note: s.note, speaker: s.speaker });
       else showError(errorEl, `Not deleted: ${error.message}`);
