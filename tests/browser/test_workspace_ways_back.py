@@ -342,3 +342,27 @@ def test_the_workspace_has_no_serious_accessibility_violations(
     context.close()
     assert serious == []
     assert errors == []
+
+
+def test_a_change_arriving_live_while_the_panel_is_open_is_not_overwritten_by_a_save(
+    live_server, page, page_errors, article, reviewer
+):
+    span = make_span(article, reviewer, "officials said", label="OPINION")
+    log_in(page, live_server.url, "rita")
+    open_document(page, live_server.url, article)
+    page.locator(f'mark[data-span-id="{span.pk}"]').first.click()
+    panel(page).get_by_label("Note").fill("Mine, typed in the panel")
+
+    # The same reviewer, on another device, changes the note meanwhile.
+    services.span_update(span=span, actor=reviewer, version=1, note="From the phone")
+    expect(panel(page).locator("#panel-meta")).to_contain_text("version 2", timeout=10_000)
+    expect(panel(page).get_by_label("Note")).to_have_value("Mine, typed in the panel")
+
+    panel(page).get_by_role("button", name="Save span").click()
+    conflict = panel(page).locator("#panel-conflict")
+    expect(conflict).to_contain_text("you had version 1, it is now version 2")
+    expect(conflict).to_contain_text("From the phone")
+    span.refresh_from_db()
+    assert span.note == "From the phone"
+    # The browser logs the refused save (409) as a failed resource; nothing else went wrong.
+    assert [e for e in page_errors if "409" not in e] == []

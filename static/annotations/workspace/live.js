@@ -24,6 +24,7 @@ export function createLive({ url, tag, store, me, onChanges }) {
   let etag = tag;
   let timer = null;
   let busy = false;
+  let stopped = false;
 
   function apply(spans) {
     const seen = new Set();
@@ -53,6 +54,10 @@ export function createLive({ url, tag, store, me, onChanges }) {
         cache: "no-store",
         headers: { Accept: "application/json", ...(etag ? { "If-None-Match": etag } : {}) },
       });
+      if ([401, 403, 404].includes(response.status)) {
+        stopped = true; // signed out, or the article is gone: a reload says why
+        return;
+      }
       if (response.status === 200) {
         const body = await response.json();
         etag = response.headers.get("ETag") || body.tag;
@@ -68,11 +73,12 @@ export function createLive({ url, tag, store, me, onChanges }) {
 
   function schedule() {
     clearTimeout(timer);
+    if (stopped) return;
     timer = setTimeout(poll, document.hidden ? HIDDEN_EVERY : EVERY);
   }
 
   document.addEventListener("visibilitychange", () => {
-    if (!document.hidden) {
+    if (!document.hidden && !stopped) {
       clearTimeout(timer);
       poll();
     }
