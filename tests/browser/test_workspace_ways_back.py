@@ -86,6 +86,12 @@ def test_a_rated_claims_verdict_is_removed_from_the_panel_its_label_changed_and_
     expect(verdict_section.locator("#verdict-status")).to_contain_text("Mostly true")
     verdict_section.get_by_role("button", name="Remove the verdict").click()
     expect(page.get_by_role("status")).to_contain_text("Verdict removed (was Mostly true)")
+    # The message sits beside the article's column, never over it, however long the article.
+    beside = page.evaluate(
+        """() => document.getElementById("workspace-status").getBoundingClientRect().left >=
+                 document.getElementById("document-text").getBoundingClientRect().right"""
+    )
+    assert beside is True
     expect(verdict_section.locator("#verdict-status")).to_have_text(
         "No verdict yet: the form holds what the ratings say."
     )
