@@ -8,8 +8,11 @@
 // At most `max` characters of `text`, cut at a word boundary with an ellipsis, never mid-word
 // nor inside a surrogate pair.
 export function excerpt(text, max = 60) {
-  const chars = Array.from(text.trim());
-  if (chars.length <= max) return chars.join("");
+  const trimmed = text.trim();
+  if (trimmed.length <= max) return trimmed; // UTF-16 units never undercount code points
+  // Only the start is looked at (the span list shows thousands of excerpts).
+  const chars = Array.from(trimmed.slice(0, 2 * max + 2));
+  if (chars.length <= max && trimmed.length <= 2 * max + 2) return trimmed;
   const cut = chars.slice(0, max).join("");
   const space = cut.search(/\s\S*$/u);
   return `${(space > max / 3 ? cut.slice(0, space) : cut).replace(/[\s,;:.–—-]+$/u, "")}…`;

@@ -56,7 +56,7 @@ export function createSuggestions({
 
   const name = (s) => labelNames[s.label] || s.label;
   const score = (s) => Number(s.score).toFixed(2);
-  const snippet = (text) => (text.length > SNIPPET ? `${text.slice(0, SNIPPET)}…` : text);
+  const snippet = (text) => excerpt(text, SNIPPET);
 
   // --- which are shown ----------------------------------------------------------------------
 
