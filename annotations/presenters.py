@@ -16,6 +16,7 @@ from typing import Any
 from django.db import models
 from rest_framework.fields import DateTimeField
 
+from annotations import workspace_selectors as reads
 from annotations.domain import span as span_domain
 from annotations.domain import suggestion as suggestion_domain
 from annotations.domain import verdict as verdict_domain
@@ -252,8 +253,6 @@ def inbox_entries(spans: Any, verdicts: Any) -> list[dict[str, Any]]:
 def inbox_data(user: Any) -> dict[str, Any]:
     """The inbox as the page and the API show it: the count of standing rejections, and the
     decisions (the latest INBOX_SIZE spans and verdicts)."""
-    from annotations import workspace_selectors as reads
-
     return {
         "rejected": reads.inbox_rejected_count(user),
         "entries": inbox_entries(
