@@ -19,6 +19,7 @@ from django.db import models
 from django.utils import timezone
 from rest_framework.fields import DateTimeField
 
+from annotations import workspace_selectors as reads
 from annotations.domain import span as span_domain
 from annotations.domain import suggestion as suggestion_domain
 from annotations.domain import verdict as verdict_domain
@@ -273,4 +274,57 @@ def claim_check_data(match: ClaimCheckMatch, *, desk: str) -> dict[str, Any]:
         "decided_by": None if match.decided_by is None else match.decided_by.get_username(),
         "decided_at": None if match.decided_at is None else _datetime(match.decided_at),
         "checked": checked,
+    }
+
+
+# --- the reviewer's inbox: moderators' decisions on their work -------------------------------
+
+
+def inbox_entries(spans: Any, verdicts: Any) -> list[dict[str, Any]]:
+    """Decisions on one reviewer's spans and verdicts, rejections first, then the newest: one
+    list for the inbox page and its API."""
+    entries = [
+        {
+            "kind": "span",
+            "id": span.pk,
+            "label": span.label,
+            "text": span.text,
+            "status": span.review_status,
+            "reason": span.review_reason,
+            "reviewed_by": span.reviewed_by.get_username() if span.reviewed_by else None,
+            "reviewed_at": None if span.reviewed_at is None else _datetime(span.reviewed_at),
+            "document": {"id": span.document_id, "title": span.document.title},
+            "url": f"/documents/{span.document_id}/#span-{span.pk}",
+        }
+        for span in spans
+    ] + [
+        {
+            "kind": "verdict",
+            "id": verdict.pk,
+            "label": "VERDICT",
+            "text": verdict.desk_claim.wording,
+            "rating": verdict.rating,
+            "status": verdict.review_status,
+            "reason": verdict.review_reason,
+            "reviewed_by": verdict.reviewed_by.get_username() if verdict.reviewed_by else None,
+            "reviewed_at": None if verdict.reviewed_at is None else _datetime(verdict.reviewed_at),
+            "desk_claim": verdict.desk_claim_id,
+            "url": None,
+        }
+        for verdict in verdicts
+    ]
+    entries.sort(key=lambda e: e["reviewed_at"] or "", reverse=True)
+    entries.sort(key=lambda e: e["status"] != "rejected")  # stable: rejections first
+    return entries
+
+
+def inbox_data(user: Any) -> dict[str, Any]:
+    """The inbox as the page and the API show it: the count of standing rejections, and the
+    decisions (the latest INBOX_SIZE spans and verdicts)."""
+    return {
+        "rejected": reads.inbox_rejected_count(user),
+        "entries": inbox_entries(
+            reads.inbox_spans(user)[: reads.INBOX_SIZE],
+            reads.inbox_verdicts(user)[: reads.INBOX_SIZE],
+        ),
     }

@@ -5,6 +5,7 @@ from annotations import comparison_views, document_views, factcheck_views, story
 urlpatterns = [
     # Projects
     path("", views.project_list, name="project-list"),
+    path("inbox/", views.inbox, name="inbox"),
     path("projects/<id:project_id>/", views.project_detail, name="project-detail"),
     # Getting articles in: one pasted or a file of them
     path(

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from annotations import policy, presenters, selectors
+from annotations import policy, presenters, selectors, workspace_selectors
 from annotations.models import Label, Rating, ReviewStatus
 from annotations.suggest.people import names_in
 
@@ -20,6 +20,12 @@ MAX_STORIES = 100  # the latest stories on the project page
 def project_list(request: HttpRequest) -> HttpResponse:
     projects = selectors.projects_for(request.user).order_by("name")
     return render(request, "annotations/project_list.html", {"projects": projects})
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Moderators' decisions on my work: rejections with their reasons first, then approvals."""
+    return render(request, "annotations/inbox.html", {"inbox": presenters.inbox_data(request.user)})
 
 
 @login_required
@@ -80,7 +86,17 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
             "suggestions": reverse("api-document-suggestions", args=[document.pk]),
             "accept_above": reverse("api-document-suggestions-accept", args=[document.pk]),
             "claim_checks": reverse("api-document-claim-checks", args=[document.pk]),
+            "live": reverse("api-document-live", args=[document.pk]),
+            "deleted": reverse("api-document-deleted-spans", args=[document.pk]),
+            "reopen": reverse("api-document-suggestions-reopen", args=[document.pk]),
         },
+        # The live poll's starting point: unchanged since this page was made, it answers 304.
+        "live_tag": workspace_selectors.document_live_tag(document),
+        # My deleted spans here, restorable from "Recently deleted".
+        "deleted": [
+            presenters.span_data(span) | {"deleted": True}
+            for span in workspace_selectors.my_deleted_spans(document, request.user)
+        ],
         # The comparison page of its story ("where else it appears" links to it), if any.
         "compare": reverse("story-compare", args=[document.story_id])
         if document.story_id

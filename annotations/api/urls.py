@@ -1,6 +1,16 @@
 from django.urls import path
 
-from annotations.api import backup, checks, claims, exports, matches, moderation, stories, views
+from annotations.api import (
+    backup,
+    checks,
+    claims,
+    exports,
+    matches,
+    moderation,
+    stories,
+    views,
+    workspace,
+)
 
 urlpatterns = [
     # Projects and their documents
@@ -23,6 +33,23 @@ urlpatterns = [
         name="api-document-spans",
     ),
     path("spans/<id:span_id>/", views.SpanDetailView.as_view(), name="api-span"),
+    # The workspace: the live poll, recently deleted spans, the inbox
+    path(
+        "documents/<id:document_id>/live/",
+        workspace.DocumentLiveView.as_view(),
+        name="api-document-live",
+    ),
+    path(
+        "documents/<id:document_id>/spans/deleted/",
+        workspace.DocumentDeletedSpansView.as_view(),
+        name="api-document-deleted-spans",
+    ),
+    path(
+        "documents/<id:document_id>/suggestions/reopen/",
+        workspace.SuggestionsReopenView.as_view(),
+        name="api-document-suggestions-reopen",
+    ),
+    path("inbox/", workspace.InboxView.as_view(), name="api-inbox"),
     path("spans/<id:span_id>/restore/", views.SpanRestoreView.as_view(), name="api-span-restore"),
     path("spans/<id:span_id>/verdict/", views.SpanVerdictView.as_view(), name="api-span-verdict"),
     # Desk claims: their mentions, ratings and verdict

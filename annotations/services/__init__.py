@@ -88,6 +88,7 @@ from annotations.services.suggestions import (
     suggestion_runs_request,
     suggestion_runs_sweep,
     suggestions_accept_above,
+    suggestions_reopen,
 )
 from annotations.services.verdicts import rating_delete, rating_set, verdict_delete, verdict_set
 
@@ -166,6 +167,7 @@ __all__ = [
     "suggestion_runs_request",
     "suggestion_runs_sweep",
     "suggestions_accept_above",
+    "suggestions_reopen",
     "user_get_or_create",
     "verdict_delete",
     "verdict_review",

@@ -21,7 +21,7 @@ from annotations.errors import Conflict, NotAllowed, ValidationError
 from annotations.models import DeskClaim, Document, Label, Project, Span, Suggestion, SuggestionRun
 from annotations.services import learning
 from annotations.services.common import record_event
-from annotations.services.spans import span_create
+from annotations.services.spans import span_create, span_delete
 from annotations.suggest import Candidate
 
 if TYPE_CHECKING:
@@ -382,6 +382,45 @@ def suggestions_accept_above(*, document: Document, actor: User, min_score: floa
         for suggestion in chosen.order_by("start", "end", "id"):
             spans.append(suggestion_accept(suggestion=suggestion, actor=actor))
     return spans
+
+
+def suggestions_reopen(*, document: Document, actor: User, ids: list[int]) -> list[Suggestion]:
+    """Take back decisions on the document's suggestions `ids`: a rejected one is open again, an
+    accepted one too once the spans `actor` made from it are deleted (the reviewer's undo of an
+    accept, or of "accept all"). All or nothing; an open one is left as it is."""
+    if not policy.can_annotate(actor, document.project_id):
+        raise NotAllowed("Only members of the project can reopen suggestions.")
+    with transaction.atomic():
+        chosen = list(
+            document.suggestions.select_for_update().filter(pk__in=ids).order_by("start", "id")
+        )
+        missing = set(ids) - {s.pk for s in chosen}
+        if missing:
+            raise ValidationError(f"This document has no suggestion {min(missing)}.", field="ids")
+        for suggestion in chosen:
+            if suggestion.status == Open:
+                continue
+            if suggestion.status == Accepted:
+                made = document.spans.filter(suggestion=suggestion, deleted_at__isnull=True)
+                for span in made:
+                    if span.author_id != actor.pk:
+                        raise Conflict(
+                            f"Someone else's span was made from suggestion {suggestion.pk}; "
+                            "it stays accepted."
+                        )
+                    span_delete(span=span, actor=actor)
+            before = suggestion.status
+            suggestion.status, suggestion.decided_by, suggestion.decided_at = Open, None, None
+            suggestion.save(update_fields=["status", "decided_by", "decided_at"])
+            record_event(
+                project_id=document.project_id,
+                obj=suggestion,
+                action="reopen",
+                actor=actor,
+                before={"status": before},
+                after={"status": Open, "label": suggestion.label, "score": suggestion.score},
+            )
+    return chosen
 
 
 def _decide(suggestion: Suggestion, actor: User, status: str) -> None:

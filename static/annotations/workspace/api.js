@@ -77,6 +77,10 @@ export function createApi({ root, csrfToken }) {
     rejectSuggestion: (id) => request("POST", `suggestions/${id}/reject/`, {}),
     acceptAbove: (url, minScore) => request("POST", url, { min_score: minScore }),
     openSuggestions: (url) => request("GET", `${url}?status=open`),
+    suggestionsWithStatus: (url, status) => request("GET", `${url}?status=${status}`),
+    // Take back decisions: rejected ones open again, accepted ones too (their spans deleted).
+    reopenSuggestions: (url, ids) => request("POST", url, { ids }),
+    deleteVerdict: (id, version) => request("DELETE", `desk-claims/${id}/verdict/?version=${version}`),
     requestRun: (url) => request("POST", url, {}),
     runs: (url) => request("GET", url),
     // Outlet matches: where else a span's words appear; a reviewer's decision on a match.

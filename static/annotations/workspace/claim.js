@@ -10,6 +10,7 @@
 //     unasked. The verdict is shown on every mention of the page (the store's spans).
 
 import { pageChecks } from "./checks.js";
+import { createAreaMessage } from "./notify.js";
 
 const $ = (root, selector) => root.querySelector(selector);
 
@@ -77,7 +78,7 @@ export function fromRatings(ratings) {
   };
 }
 
-export function createClaimSection({ root, store, api, notify, choices, me, documentId, onOpenSpan }) {
+export function createClaimSection({ root, store, api, notify, undo, choices, me, documentId, onOpenSpan }) {
   const section = $(root, "#claim-section");
   const verdictSection = $(root, "#verdict-section");
   const summaryEl = $(root, "#claim-summary");
@@ -106,6 +107,10 @@ export function createClaimSection({ root, store, api, notify, choices, me, docu
   const historyEl = $(root, "#verdict-history");
   const checkedEl = $(root, "#claim-checked");
   const checkedList = $(root, "#claim-checked-list");
+  const verdictRemove = $(root, "#verdict-remove");
+  // One message line each for the ratings and the verdict: the newest replaces the last.
+  const ratingMessage = createAreaMessage(ratingError, notify);
+  const verdictMessage = createAreaMessage(verdictError, notify);
 
   let spanId = null;
   let claim = null; // the desk claim as last read from the server
@@ -129,7 +134,9 @@ export function createClaimSection({ root, store, api, notify, choices, me, docu
     claim = null;
     touched.clear();
     section.hidden = verdictSection.hidden = false;
-    for (const target of [claimError, ratingError, verdictError]) show(target, "");
+    show(claimError, "");
+    ratingMessage.clear();
+    verdictMessage.clear();
     verdictConflict.hidden = true;
     summaryEl.textContent = "Loading the desk claim…";
     proposalsEl.hidden = alsoEl.hidden = true;
@@ -251,7 +258,7 @@ export function createClaimSection({ root, store, api, notify, choices, me, docu
   // The verdict on every mention of this desk claim on the page.
   function spreadVerdict() {
     if (!claim) return;
-    const summary = verdictSummary(claim.verdict);
+    const summary = verdictSummary(claim.verdict) ?? null;
     const changed = store
       .all()
       .filter((s) => s.desk_claim === claim.id && JSON.stringify(s.verdict) !== JSON.stringify(summary))
@@ -330,15 +337,15 @@ export function createClaimSection({ root, store, api, notify, choices, me, docu
 
   ratingForm.addEventListener("submit", async (event) => {
     event.preventDefault();
-    show(ratingError, "");
+    ratingMessage.clear();
     if (!ratingInput.value) {
-      show(ratingError, "Choose a rating.");
+      ratingMessage.fail("Choose a rating.");
       ratingInput.focus();
       return;
     }
     const [links, problem] = parseLinks(ratingLinks.value);
     if (problem) {
-      show(ratingError, problem);
+      ratingMessage.fail(problem);
       ratingLinks.focus();
       return;
     }
@@ -347,12 +354,12 @@ export function createClaimSection({ root, store, api, notify, choices, me, docu
     try {
       await api.setRating(claim.id, { ...fields, version: own ? own.version : null });
       touched.delete(ratingForm);
-      notify.say(`Your rating saved: ${ratingName(fields.rating)}.`);
+      ratingMessage.ok(`Your rating saved: ${ratingName(fields.rating)}.`);
     } catch (error) {
       if (error.status === 409) {
         touched.delete(ratingForm);
-        show(ratingError, "Your rating was changed elsewhere; here it is as it is now.");
-      } else show(ratingError, `Rating not saved: ${error.message}`);
+        ratingMessage.fail("Your rating was changed elsewhere; here it is as it is now.");
+      } else ratingMessage.fail(`Rating not saved: ${error.message}`);
     }
     await load(); // the first rating also made the verdict
   });
@@ -360,11 +367,17 @@ export function createClaimSection({ root, store, api, notify, choices, me, docu
   ratingDelete.addEventListener("click", async () => {
     const own = mine();
     if (!own) return;
+    const deskClaimId = claim.id;
     try {
-      await api.deleteRating(claim.id, own.version);
-      notify.say("Your rating was withdrawn.");
+      await api.deleteRating(deskClaimId, own.version);
+      ratingMessage.ok("Your rating was withdrawn (Ctrl+Z puts it back).");
+      undo?.push(`withdrawing your rating (${ratingName(own.rating)})`, async () => {
+        const { rating, rationale, evidence_links } = own;
+        await api.setRating(deskClaimId, { rating, rationale, evidence_links, version: null });
+        if (claim && claim.id === deskClaimId) await load();
+      });
     } catch (error) {
-      show(ratingError, `Not withdrawn: ${error.message}`);
+      ratingMessage.fail(`Not withdrawn: ${error.message}`);
     }
     await load();
   });
@@ -379,7 +392,6 @@ export function createClaimSection({ root, store, api, notify, choices, me, docu
     verdictLinks.removeAttribute("aria-invalid");
     verdictReviewUrl.value = v ? v.review_url || "" : "";
     verdictReviewUrl.removeAttribute("aria-invalid");
-    show(verdictError, "");
     verdictConflict.hidden = true;
     showVerdictState(v);
   }
@@ -391,6 +403,7 @@ export function createClaimSection({ root, store, api, notify, choices, me, docu
       if (v.review_status === "rejected" && v.review_reason) status += ` — reason: ${v.review_reason}`;
     }
     const statusEl = $(root, "#verdict-status");
+    verdictRemove.hidden = !v || !claim; // usable once the desk claim is read
     statusEl.textContent = status;
     statusEl.className = v ? `review-${v.review_status}` : "muted";
     renderHistory(v ? v.history || [] : []);
@@ -417,19 +430,52 @@ export function createClaimSection({ root, store, api, notify, choices, me, docu
   }
 
   async function saveVerdict(fields, version) {
-    show(verdictError, "");
+    verdictMessage.clear();
     try {
       const saved = await api.setVerdict(claim.id, { ...fields, version });
       claim.verdict = saved;
       touched.delete(verdictForm);
       fillVerdict(saved);
       spreadVerdict();
-      notify.say(`Verdict saved: ${ratingName(saved.rating)}.`);
+      verdictMessage.ok(`Verdict saved: ${ratingName(saved.rating)}.`);
     } catch (error) {
       if (error.status === 409 && error.body.current) showVerdictConflict(error.body.current, fields);
-      else show(verdictError, `Verdict not saved: ${error.message}`);
+      else verdictMessage.fail(`Verdict not saved: ${error.message}`);
     }
   }
+
+  // Removing the desk's verdict: the way out when a claim should not have one (or before
+  // changing a rated claim's label). The history keeps it; Ctrl+Z sets it again.
+  async function removeVerdict() {
+    if (!claim || !claim.verdict) return;
+    const old = claim.verdict;
+    const deskClaimId = claim.id;
+    try {
+      await api.deleteVerdict(deskClaimId, old.version);
+    } catch (error) {
+      if (error.status === 409) {
+        verdictMessage.fail("Someone else changed this verdict since you opened it; here it is as it is now.");
+        await load();
+      } else verdictMessage.fail(`Verdict not removed: ${error.message}`);
+      return;
+    }
+    claim.verdict = null;
+    touched.delete(verdictForm);
+    fillVerdict(null);
+    renderHistory([{ at: new Date().toISOString(), actor: me, action: "delete", before: old, after: null }, ...(old.history || [])]);
+    spreadVerdict();
+    verdictMessage.ok(`Verdict removed (was ${ratingName(old.rating)}). Ctrl+Z sets it again.`);
+    undo?.push(`removing the verdict (${ratingName(old.rating)})`, async () => {
+      const { rating, rationale, evidence_links, review_url } = old;
+      const again = await api.setVerdict(deskClaimId, { rating, rationale, evidence_links, review_url: review_url || "", version: null });
+      const summary = verdictSummary(again);
+      const mentions = store.all().filter((sp) => sp.desk_claim === deskClaimId).map((sp) => ({ ...sp, verdict: summary }));
+      if (mentions.length) store.putAll(mentions);
+      if (claim && claim.id === deskClaimId) await load();
+    });
+  }
+
+  verdictRemove.addEventListener("click", removeVerdict);
 
   function showVerdictConflict(current, fields) {
     verdictConflict.replaceChildren();
@@ -456,7 +502,7 @@ export function createClaimSection({ root, store, api, notify, choices, me, docu
 
   $(root, "#verdict-from-ratings").addEventListener("click", () => {
     if (!claim || !claim.ratings.length) {
-      show(verdictError, "No one has rated this claim yet.");
+      verdictMessage.fail("No one has rated this claim yet.");
       return;
     }
     const start = fromRatings(claim.ratings);
@@ -467,16 +513,15 @@ export function createClaimSection({ root, store, api, notify, choices, me, docu
 
   verdictForm.addEventListener("submit", (event) => {
     event.preventDefault();
-    if (!claim) return;
     if (!verdictRating.value) {
-      show(verdictError, "Choose a rating.");
+      verdictMessage.fail("Choose a rating.");
       verdictRating.focus();
       return;
     }
     const [links, problem] = parseLinks(verdictLinks.value);
     if (problem) {
       verdictLinks.setAttribute("aria-invalid", "true");
-      show(verdictError, problem);
+      verdictMessage.fail(problem);
       verdictLinks.focus();
       return;
     }
@@ -484,11 +529,15 @@ export function createClaimSection({ root, store, api, notify, choices, me, docu
     const [articles, articleProblem] = parseLinks(verdictReviewUrl.value);
     if (articleProblem) {
       verdictReviewUrl.setAttribute("aria-invalid", "true");
-      show(verdictError, articleProblem.replace("Link 1", "The fact-check article"));
+      verdictMessage.fail(articleProblem.replace("Link 1", "The fact-check article"));
       verdictReviewUrl.focus();
       return;
     }
     verdictReviewUrl.removeAttribute("aria-invalid");
+    if (!claim) {
+      verdictMessage.fail("The desk claim is still being read; save again in a moment.");
+      return;
+    }
     const fields = {
       rating: verdictRating.value,
       rationale: verdictRationale.value,

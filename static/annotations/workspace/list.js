@@ -1,6 +1,8 @@
 // The list of the document's spans beside the text, filterable by label and review status.
 // It follows the current span (J/K, clicks in the text) and a click on an entry opens it.
 
+import { excerpt } from "./notify.js";
+
 const SNIPPET = 90;
 
 export function createList({ listEl, countEl, labelFilter, statusFilter, store, labelNames, statusNames, verdictWords, onOpen }) {
@@ -25,7 +27,7 @@ export function createList({ listEl, countEl, labelFilter, statusFilter, store, 
     tag.className = `tag tag-${span.label.toLowerCase()}`;
     tag.textContent = labelNames[span.label] || span.label;
     const quote = document.createElement("q");
-    quote.textContent = span.text.length > SNIPPET ? `${span.text.slice(0, SNIPPET)}…` : span.text;
+    quote.textContent = excerpt(span.text, SNIPPET);
     button.append(tag, " ", quote);
     if (span.speaker) {
       const speaker = document.createElement("span");

@@ -10,6 +10,9 @@
 //   runs.js     the suggestion run's state and the Suggest button
 //   matches.js  where else a QUOTE's or CLAIM's words appear in the story (outlet matches)
 //   checks.js   claims already checked (a desk verdict, a fact-check): confirm or dismiss
+//   words.js    a mouse selection grows to whole words   undo.js     Ctrl+Z: the last actions
+//   live.js     others' spans, verdicts and reviews appear without a reload (polling, ETag)
+//   trash.js    recently deleted spans and rejected suggestions, to bring back
 // Machine suggestions are a second layer in `layers` below, with their own store.
 
 import { createApi } from "./api.js";
@@ -17,8 +20,9 @@ import { createCaret } from "./caret.js";
 import { createChecks } from "./checks.js";
 import { bind, listen } from "./keyboard.js";
 import { createList } from "./list.js";
+import { createLive } from "./live.js";
 import { speakerNames } from "./names.js";
-import { createNotifier } from "./notify.js";
+import { createNotifier, excerpt } from "./notify.js";
 import { OffsetMap } from "./offsets.js";
 import { createPainter } from "./paint.js";
 import { createPanel } from "./panel.js";
@@ -26,6 +30,8 @@ import { createRunState } from "./runs.js";
 import { createSelection } from "./select.js";
 import { SpanStore, draftSpan } from "./store.js";
 import { createSuggestions } from "./suggestions.js";
+import { createRejected, createTrash } from "./trash.js";
+import { createUndo } from "./undo.js";
 
 const data = JSON.parse(document.getElementById("workspace-data").textContent);
 const byId = (id) => document.getElementById(id);
@@ -47,6 +53,7 @@ const notify = createNotifier(byId("workspace-status"), byId("workspace-alert"))
 const announce = (message) => {
   byId("workspace-announce").textContent = message;
 };
+const undo = createUndo({ notify });
 
 // --- painting -------------------------------------------------------------------------------
 
@@ -57,9 +64,16 @@ function verdictWords(verdict) {
   return `${choices.ratings[verdict.rating] || verdict.rating}, ${(choices.statuses[verdict.review_status] || verdict.review_status).toLowerCase()}`;
 }
 
+// A moderator's decision, in words: the highlight's title says it (colour never says it alone).
+function reviewWords(span) {
+  if (span.review_status === "rejected") return `rejected${span.review_reason ? `: ${span.review_reason}` : ""}`;
+  return span.review_status === "approved" ? "approved" : "";
+}
+
 function spanTitle(span) {
   const name = choices.labels[span.label] || span.label;
-  const title = span.speaker ? `${name}: ${span.speaker}` : name;
+  let title = span.speaker ? `${name}: ${span.speaker}` : name;
+  if (reviewWords(span)) title += ` · ${reviewWords(span)}`;
   return span.verdict ? `${title} · verdict: ${verdictWords(span.verdict)}` : title;
 }
 
@@ -75,7 +89,10 @@ function spanItem(span) {
       if (String(span.id) === String(current)) cls += " is-current";
       // The desk's verdict marks every mention of the claim, here and in every other article.
       if (span.verdict) cls += ` has-verdict verdict-${span.verdict.review_status}`;
+      // Rejected: struck through and marked ✗; approved: marked ✓ (css), the title in words.
+      if (span.review_status === "rejected" || span.review_status === "approved") cls += ` review-${span.review_status}`;
       mark.className = cls;
+      mark.dataset.review = span.review_status;
       mark.dataset.spanId = span.id;
       mark.dataset.label = span.label;
       if (span.verdict) {
@@ -105,7 +122,37 @@ const suggestions = createSuggestions({
   showAllEl: byId("suggestions-on"),
   acceptForm: byId("accept-above"),
   acceptHintEl: byId("accept-above-hint"),
+  confirmEl: byId("accept-above-confirm"),
+  undo,
 });
+
+// Ways back: my deleted spans here, and the rejected suggestions.
+const trash = createTrash({
+  initial: data.deleted || [],
+  listEl: byId("deleted-list"),
+  countEl: byId("deleted-count"),
+  labelNames: choices.labels,
+  onRestore: (span) => restore(span),
+});
+const rejected = createRejected({
+  detailsEl: byId("rejected-suggestions"),
+  listEl: byId("rejected-list"),
+  countEl: byId("rejected-count"),
+  api,
+  urls: data.api,
+  labelNames: choices.labels,
+  onBringBack: async (s) => {
+    try {
+      const back = await api.reopenSuggestions(data.api.reopen, [s.id]);
+      suggestions.store.putAll(back);
+      rejected.remove(s.id);
+      notify.say(`${choices.labels[s.label]} suggestion back: “${excerpt(s.text, 50)}”.`);
+    } catch (error) {
+      notify.error(`The suggestion could not be brought back: ${error.message}`);
+    }
+  },
+});
+suggestions.onRejected(() => rejected.load());
 
 // Claims of this article already checked; the span panel (claim.js) shows a CLAIM's own.
 const checks = createChecks({
@@ -147,6 +194,7 @@ const panel = createPanel({
   store,
   api,
   notify,
+  undo,
   choices,
   me: data.me.username,
   documentId: data.document.id,
@@ -155,12 +203,7 @@ const panel = createPanel({
   onClose: () => {
     marksOf(current)[0]?.scrollIntoView({ block: "nearest" });
   },
-  onDeleted: (span) => {
-    notify.say(`${choices.labels[span.label]} deleted.`, {
-      timeout: 8000,
-      action: { label: "Undo", run: () => restore(span) },
-    });
-  },
+  onDeleted: (span) => deleted(span),
 });
 
 const caret = createCaret({ container, wrap, bar: byId("text-caret") });
@@ -224,6 +267,18 @@ function openSpan(id, alsoHere = [], options = {}) {
   panel.open(span.id, alsoHere, options);
 }
 
+// A span of mine deleted (the panel, or an undone tag): listed under "Recently deleted", and
+// restorable from there, from the message's Undo and with Ctrl+Z.
+function deleted(span, { quiet = false } = {}) {
+  trash.add({ ...span, deleted: true });
+  if (quiet) return;
+  notify.say(`${choices.labels[span.label]} deleted: “${excerpt(span.text, 50)}”.`, {
+    timeout: 8000,
+    action: { label: "Undo", run: () => restore(span) },
+  });
+  undo.push(`deleting the ${choices.labels[span.label]} “${excerpt(span.text, 40)}”`, () => restore(span, { strict: true }));
+}
+
 async function createSpan({ label, start, end, text: selected, endUnits }) {
   notify.clearError();
   const draftId = `new-${start}-${end}-${label}`;
@@ -234,7 +289,14 @@ async function createSpan({ label, start, end, text: selected, endUnits }) {
     store.put(saved, { replacing: draftId });
     setCurrent(saved.id, { scroll: false });
     if (caret.focused()) caret.placeAt(endUnits);
-    notify.say(`${choices.labels[label]} saved: “${selected.slice(0, 60)}”.`);
+    notify.say(`${choices.labels[label]} saved: “${excerpt(selected, 60)}”.`);
+    undo.push(`tagging “${excerpt(selected, 40)}” as ${choices.labels[label]}`, async () => {
+      const now = store.get(saved.id);
+      if (!now) return;
+      await api.deleteSpan(now.id, now.version);
+      store.remove(now.id);
+      deleted(now, { quiet: true });
+    });
     // A new CLAIM shows its desk claim and the ones it may belong to, beside the work: the
     // keyboard stays where it was.
     if (label === "CLAIM") openSpan(saved.id, [], { focus: false });
@@ -244,12 +306,14 @@ async function createSpan({ label, start, end, text: selected, endUnits }) {
   }
 }
 
-async function restore(span) {
+async function restore(span, { strict = false } = {}) {
   try {
     const restored = await api.restoreSpan(span.id);
     store.put(restored);
-    notify.say(`${choices.labels[restored.label]} restored.`);
+    trash.remove(restored.id);
+    notify.say(`${choices.labels[restored.label]} restored: “${excerpt(restored.text, 50)}”.`);
   } catch (error) {
+    if (strict) throw error; // Ctrl+Z reports it itself
     notify.error(`The span could not be restored: ${error.message}`);
   }
 }
@@ -322,6 +386,7 @@ bind({
   help: "Reject the current suggestion",
 });
 bind({ keys: ["k"], run: () => step(-1), help: "Previous span" });
+bind({ keys: ["ctrl+z"], run: () => undo.undo(), help: "Undo the last action" });
 bind({
   keys: ["Enter"],
   when: () => current !== null && !selection.isOpen() && (inText() || document.activeElement === document.body),
@@ -372,6 +437,22 @@ list.render();
 suggestions.render();
 openFromHash();
 container.dataset.painted = "true"; // tests and benchmarks wait for this
+
+// Others' work appears as it is saved: their new spans, verdicts and a moderator's decisions.
+createLive({
+  url: data.api.live,
+  tag: data.live_tag,
+  store,
+  me: data.me.username,
+  onChanges: ({ theirs, gone }) => {
+    if (current !== null && !store.get(current)) setCurrent(null, { scroll: false });
+    if (panel.isOpen() && !store.get(panel.currentId())) panel.close();
+    const parts = [];
+    if (theirs) parts.push(`${theirs} span${theirs === 1 ? "" : "s"} changed by others`);
+    if (gone.length) parts.push(`${gone.length} removed`);
+    if (parts.length) announce(`Updated: ${parts.join(", ")}.`);
+  },
+});
 performance.mark("workspace-painted");
 // After the next frame the highlights are on screen: benchmarks/workspace_speed.py reads this.
 requestAnimationFrame(() => setTimeout(() => performance.mark("workspace-shown"), 0));

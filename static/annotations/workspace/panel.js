@@ -21,7 +21,7 @@ function el(tag, className, content) {
   return node;
 }
 
-export function createPanel({ root, store, api, notify, names, choices, me, documentId, compareUrl, onClose, onOpen, onDeleted }) {
+export function createPanel({ root, store, api, notify, undo, names, choices, me, documentId, compareUrl, onClose, onOpen, onDeleted }) {
   const form = $(root, "#span-form");
   const speakerField = $(root, "#speaker-field");
   const speakerInput = $(root, "#span-speaker");
@@ -34,6 +34,7 @@ export function createPanel({ root, store, api, notify, names, choices, me, docu
     store,
     api,
     notify,
+    undo,
     choices,
     me,
     documentId,
@@ -44,12 +45,17 @@ export function createPanel({ root, store, api, notify, names, choices, me, docu
   const elsewhere = createMatchSection({ root, api, compareUrl, documentId });
 
   let spanId = null;
+  // The version the reviewer is looking at. Others' changes arrive in the store while the panel
+  // is open (live.js); a save still sends the version the form was filled from, so it meets
+  // their change (409, both shown) instead of silently overwriting it.
+  let seenVersion = null;
 
   const span = () => (spanId === null ? null : store.get(spanId));
   const labelName = (v) => choices.labels[v] || v;
   const statusName = (v) => choices.statuses[v] || v;
 
   function showError(target, message) {
+    if (message) notify.hide(); // "not saved" never stands beside an older "saved"
     target.textContent = message;
     target.hidden = !message;
   }
@@ -117,6 +123,7 @@ export function createPanel({ root, store, api, notify, names, choices, me, docu
     const s = store.get(id);
     if (!s) return;
     spanId = String(s.id);
+    seenVersion = s.version;
     root.hidden = false;
     showError(errorEl, "");
     conflictEl.hidden = true;
@@ -144,6 +151,9 @@ export function createPanel({ root, store, api, notify, names, choices, me, docu
       close();
       return;
     }
+    // One span put is this page's own doing (a save, a move, an undo); others' changes arrive
+    // in bulk from live.js and leave the version the reviewer saw as it was.
+    if (change.kind === "put" && String(change.span.id) === spanId) seenVersion = change.span.version;
     const s = span();
     if (s) fillHeader(s, []);
   }
@@ -163,15 +173,34 @@ export function createPanel({ root, store, api, notify, names, choices, me, docu
     try {
       const saved = await api.updateSpan(s.id, { ...fields, version });
       conflictEl.hidden = true;
+      seenVersion = saved.version;
       store.put(saved);
       fillForm(saved);
       if (saved.label !== s.label || saved.desk_claim !== s.desk_claim) showClaim(saved);
-      if (saved.label !== s.label) elsewhere.open(saved);
+      if (saved.label !== s.label) {
+        elsewhere.open(saved);
+        undo?.push(`changing the label to ${labelName(saved.label)}`, () => relabel(s));
+      }
       notify.say(`${labelName(saved.label)} saved.`);
     } catch (error) {
       if (error.status === 409 && error.body.current) showConflict(error.body, fields);
       else showError(errorEl, `Not saved: ${error.message}`);
     }
+  }
+
+  // Undo a label change: the old label (and a QUOTE's speaker) again, and a CLAIM back in the
+  // desk claim it was a mention of (with its ratings and verdict, which stayed there).
+  async function relabel(before) {
+    const now = store.get(before.id);
+    if (!now) throw new Error("the span is no longer here");
+    const fields = { label: before.label, version: now.version };
+    if (before.label === "QUOTE") fields.speaker = before.speaker || "";
+    let back = await api.updateSpan(before.id, fields);
+    if (before.label === "CLAIM" && before.desk_claim && back.desk_claim !== before.desk_claim) {
+      back = await api.moveMention(before.id, before.desk_claim, back.version);
+    }
+    store.put(back);
+    if (spanId === String(back.id)) open(back.id, [], { focus: false });
   }
 
   function describeSpan(v) {
@@ -192,7 +221,7 @@ export function createPanel({ root, store, api, notify, names, choices, me, docu
       return;
     }
     conflictEl.append(
-      el("p", "", `Someone else changed this span since you opened it (you had version ${s.version}, it is now version ${current.version}). Nothing was overwritten.`),
+      el("p", "", `Someone else changed this span since you opened it (you had version ${seenVersion}, it is now version ${current.version}). Nothing was overwritten.`),
     );
     const list = el("dl", "compare");
     list.append(el("dt", "", "Their version"), el("dd", "theirs", describeSpan(current)));
@@ -203,6 +232,7 @@ export function createPanel({ root, store, api, notify, names, choices, me, docu
     keep.addEventListener("click", () => {
       const merged = { ...s, ...current, id: s.id, verdict: s.verdict };
       delete merged.deleted;
+      seenVersion = merged.version;
       store.put(merged);
       fillForm(merged);
       conflictEl.hidden = true;
@@ -221,14 +251,14 @@ export function createPanel({ root, store, api, notify, names, choices, me, docu
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    save(mine(), span().version);
+    save(mine(), seenVersion ?? span().version);
   });
 
   $(root, "#span-delete").addEventListener("click", async () => {
     const s = span();
     showError(errorEl, "");
     try {
-      await api.deleteSpan(s.id, s.version);
+      await api.deleteSpan(s.id, seenVersion ?? s.version);
     } catch (error) {
       if (error.status === 409 && error.body.current) showConflict(error.body, { label: s.label, note: s.note, speaker: s.speaker });
       else showError(errorEl, `Not deleted: ${error.message}`);

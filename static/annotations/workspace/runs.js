@@ -28,10 +28,12 @@ export function describeRun(run) {
     case "running":
       return `Running since ${time(run.started_at)}…`;
     case "done":
+      // How many are open now is the Suggestions heading's count (it follows every decision);
+      // the run's own count of open ones went stale with the first decision after it.
       return (
         `Done at ${time(run.finished_at)}: ${plural(c.suggested ?? 0, "candidate")} found, ` +
         `${c.created ?? 0} new, ${c.updated ?? 0} updated, ${c.removed ?? 0} removed, ` +
-        `${c.skipped ?? 0} skipped as already decided; ${c.open ?? 0} open.`
+        `${c.skipped ?? 0} skipped as already decided.`
       );
     case "failed":
       return `Failed: ${run.error || "no reason was recorded."}`;

@@ -7,7 +7,11 @@
 // Fewer, better first: a suggestion scoring below the project's display threshold is hidden
 // until the reviewer shows those too, one on exactly the words of a span of its label is not
 // shown again, a switch hides them all, and the list goes by score, then text order.
+//
+// Every decision can be taken back: Ctrl+Z (undo.js) reopens what was accepted or rejected
+// (the accepted span deleted), and "accept all" first says how many it will accept and asks.
 
+import { excerpt } from "./notify.js";
 import { SpanStore, draftSpan } from "./store.js";
 
 const SNIPPET = 90;
@@ -40,7 +44,10 @@ export function createSuggestions({
   showAllEl,
   acceptForm,
   acceptHintEl,
+  confirmEl,
+  undo,
 }) {
+  const rejectedListeners = [];
   const store = new SpanStore(initial);
   const below = Number(threshold?.value ?? 0);
   let current = null; // the suggestion A and X act on (a string id)
@@ -49,7 +56,7 @@ export function createSuggestions({
 
   const name = (s) => labelNames[s.label] || s.label;
   const score = (s) => Number(s.score).toFixed(2);
-  const snippet = (text) => (text.length > SNIPPET ? `${text.slice(0, SNIPPET)}…` : text);
+  const snippet = (text) => excerpt(text, SNIPPET);
 
   // --- which are shown ----------------------------------------------------------------------
 
@@ -78,9 +85,8 @@ export function createSuggestions({
         mark.dataset.suggestionId = s.id;
         mark.dataset.label = s.label;
         const speaker = s.label === "QUOTE" && s.speaker ? ` (speaker: ${s.speaker})` : "";
+        // The title names it; a <mark> may not carry an aria-label (ARIA forbids naming it).
         mark.title = `Suggested ${name(s)}${speaker}, score ${score(s)}: ${s.reason}`;
-        // The words stay in the name, so reading the article aloud loses nothing.
-        mark.setAttribute("aria-label", `${name(s)} suggestion, score ${score(s)}: ${s.text}`);
       },
     }));
   }
@@ -221,7 +227,8 @@ export function createSuggestions({
     try {
       const span = await api.acceptSuggestion(s.id);
       spans.put(span, { replacing: draftId });
-      notify.say(`${name(s)} accepted: “${s.text.slice(0, 60)}”.`);
+      notify.say(`${name(s)} accepted: “${excerpt(s.text, 60)}”.`);
+      undo?.push(`accepting the ${name(s)} “${excerpt(s.text, 40)}”`, () => reopen([s], [span.id]));
     } catch (error) {
       spans.remove(draftId);
       const back = putBack(s, error);
@@ -236,7 +243,9 @@ export function createSuggestions({
     leave(s);
     try {
       await api.rejectSuggestion(s.id);
-      notify.say(`${name(s)} suggestion rejected.`);
+      notify.say(`${name(s)} suggestion rejected: “${excerpt(s.text, 50)}”.`);
+      undo?.push(`rejecting the ${name(s)} suggestion “${excerpt(s.text, 40)}”`, () => reopen([s], []));
+      for (const listener of rejectedListeners) listener(s);
     } catch (error) {
       const back = putBack(s, error);
       notify.error(`The ${name(s)} suggestion was not rejected: ${error.message}${back}`);
@@ -264,7 +273,16 @@ export function createSuggestions({
         : `${store.all().filter((s) => s.score >= min).length} of ${total} open suggestions score ${min} or more.`;
   }
 
-  async function acceptAbove(event) {
+  // Take decisions back: the suggestions open again (on the page too), the spans made from
+  // accepted ones deleted.
+  async function reopen(decided, spanIds) {
+    const back = await api.reopenSuggestions(urls.reopen, decided.map((s) => s.id));
+    spans.removeAll(spanIds);
+    store.putAll(back);
+  }
+
+  // "Accept all" first says how many it will accept, and asks.
+  function askAbove(event) {
     event.preventDefault();
     const min = minScore();
     if (min === null) {
@@ -272,6 +290,27 @@ export function createSuggestions({
       scoreInput.focus();
       return;
     }
+    const n = store.all().filter((s) => s.score >= min).length;
+    if (!n) {
+      notify.say(`No open suggestion scores ${min} or more: nothing to accept.`);
+      return;
+    }
+    confirmEl.querySelector(".confirm-text").textContent =
+      `Accept ${n} suggestion${n === 1 ? "" : "s"} scoring ${min} or more? Each becomes a span of yours (Ctrl+Z undoes it).`;
+    const yes = confirmEl.querySelector("button[data-confirm=yes]");
+    yes.textContent = `Accept ${n}`;
+    confirmEl.hidden = false;
+    confirmEl.dataset.min = String(min);
+    yes.focus();
+  }
+
+  function closeConfirm() {
+    confirmEl.hidden = true;
+    delete confirmEl.dataset.min;
+  }
+
+  async function acceptAbove(min) {
+    closeConfirm();
     notify.clearError();
     const chosen = store.all().filter((s) => s.score >= min);
     acceptButton.disabled = true;
@@ -285,6 +324,15 @@ export function createSuggestions({
       spans.putAll(result.spans);
       const n = result.accepted;
       notify.say(`${n} suggestion${n === 1 ? "" : "s"} scoring ${min} or more accepted.`);
+      // Undo takes back what this accepted: the spans made from suggestions (one tagged by
+      // hand before stays).
+      const made = result.spans.filter((span) => String(span.origin || "").startsWith("suggestion:"));
+      const decided = made.map((span) => ({ id: Number(span.origin.replace(/^suggestion:/, "")) }));
+      if (made.length) {
+        undo?.push(`accepting ${n} suggestion${n === 1 ? "" : "s"}`, () =>
+          reopen(decided, made.map((span) => span.id)),
+        );
+      }
     } catch (error) {
       notify.error(`Nothing was accepted: ${error.message}`);
     } finally {
@@ -319,7 +367,16 @@ export function createSuggestions({
     else if (action === "reject") reject(li.dataset.suggestionId);
     else setCurrent(li.dataset.suggestionId);
   });
-  acceptForm.addEventListener("submit", acceptAbove);
+  acceptForm.addEventListener("submit", askAbove);
+  confirmEl.addEventListener("click", (event) => {
+    const answer = event.target.closest("button[data-confirm]")?.dataset.confirm;
+    if (answer === "yes") acceptAbove(Number(confirmEl.dataset.min));
+    else if (answer === "no") {
+      closeConfirm();
+      scoreInput.focus();
+    }
+  });
+  scoreInput.addEventListener("input", closeConfirm);
   scoreInput.addEventListener("input", hintAbove);
 
   return {
@@ -331,6 +388,7 @@ export function createSuggestions({
     accept: () => accept(),
     reject: () => reject(),
     reload,
+    onRejected: (listener) => rejectedListeners.push(listener),
     hasCurrent: () => current !== null && store.get(current) !== undefined && entries.has(current),
   };
 }
