@@ -25,7 +25,7 @@ from annotations import policy, selectors, services
 from annotations.api import serializers as s
 from annotations.api.filters import STATUS_ALL, filter_parameters, filter_spans
 from annotations.api.lookups import project_for
-from annotations.api.views import NewestFirst
+from annotations.api.pagination import NewestFirst
 from annotations.domain import offsets
 from annotations.errors import NotAllowed, ValidationError
 from annotations.export import (
@@ -297,18 +297,14 @@ class ProjectExportView(APIView):
 
 
 class ProjectSpansView(APIView):
+    pagination_class = NewestFirst
+
     @extend_schema(
         summary="List the project's spans (cursor pages, filtered)",
         description="Live spans of the project, newest first, with the export's filters. "
         "`status` defaults to `all` here.",
         parameters=[
             *filter_parameters(default_status=STATUS_ALL),
-            OpenApiParameter(
-                "page_size",
-                {"type": "integer", "minimum": 1, "maximum": NewestFirst.max_page_size},
-                description=f"At most {NewestFirst.max_page_size}.",
-            ),
-            OpenApiParameter("cursor", str, description="From the `next` or `previous` link."),
         ],
         responses=s.SpanSerializer(many=True),
     )
@@ -319,7 +315,7 @@ class ProjectSpansView(APIView):
             request.query_params,
             default_status=STATUS_ALL,
         ).select_related("author", "desk_claim__verdict__author")
-        paginator = NewestFirst()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(spans, request, view=self)
         return paginator.get_paginated_response(s.SpanSerializer(page, many=True).data)
 

@@ -17,6 +17,7 @@ from annotations.models import Label, ReviewStatus, Span
 STATUS_ALL = "all"
 STATUS_CHOICES = [*ReviewStatus.choices, (STATUS_ALL, "All")]
 MAX_ID = 10**18  # what the URL converter accepts: 18 digits
+ID_SCHEMA = {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID - 1}
 
 
 class _IdField(forms.IntegerField):
@@ -107,7 +108,7 @@ def filter_parameters(*, default_status: str) -> list[OpenApiParameter]:
         ),
         OpenApiParameter(
             "document",
-            {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID},
+            ID_SCHEMA,
             description="Only this document's spans.",
         ),
     ]

@@ -36,6 +36,49 @@ MAX_RATIONALE_LENGTH = 20_000
 MAX_VERSION = 2**31 - 1
 
 
+def _json_type_error(field: serializers.Field, value: Any) -> str | None:
+    """Why a JSON value is not of the type the schema states for the field (DRF on its own
+    reads `false` as 0, `5` as "5" and "true" as true), or None."""
+    if value is None:
+        return None  # allow_null decides
+    if isinstance(field, serializers.BooleanField):
+        return None if isinstance(value, bool) else "Must be true or false."
+    if isinstance(field, serializers.IntegerField):
+        whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+        return None if whole and not isinstance(value, bool) else "Must be a whole number."
+    if isinstance(field, serializers.FloatField):
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        return None if number else "Must be a number."
+    if isinstance(field, serializers.CharField | serializers.DateField):
+        return None if isinstance(value, str) else "Must be a string."
+    if isinstance(field, serializers.ChoiceField):
+        texts = all(isinstance(choice, str) for choice in field.choices)
+        return None if not texts or isinstance(value, str) else "Must be a string."
+    if isinstance(field, serializers.ListField):
+        if not isinstance(value, list):
+            return "Must be a list."
+        return next(filter(None, (_json_type_error(field.child, item) for item in value)), None)
+    return None
+
+
+class JSONInputSerializer(serializers.Serializer):
+    """A JSON request body: each value must be of the JSON type the schema states, before
+    DRF's lenient conversions run."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            errors = {
+                name: [reason]
+                for name, field in self.fields.items()
+                if not field.read_only
+                and name in data
+                and (reason := _json_type_error(field, data[name])) is not None
+            }
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
 class ProjectSerializer(serializers.ModelSerializer):
     role = serializers.SerializerMethodField()
 
@@ -49,7 +92,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         return role_in(self.context["request"].user, project)
 
 
-class DocumentCreateSerializer(serializers.Serializer):
+class DocumentCreateSerializer(JSONInputSerializer):
     title = serializers.CharField(max_length=500)
     text = serializers.CharField(max_length=MAX_DOCUMENT_LENGTH, trim_whitespace=False)
     outlet = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -64,7 +107,7 @@ class DocumentCreateSerializer(serializers.Serializer):
     metadata = serializers.DictField(required=False, default=dict)
 
 
-class DocumentUpdateSerializer(serializers.Serializer):
+class DocumentUpdateSerializer(JSONInputSerializer):
     """A correction of what describes an article. Its text never changes."""
 
     version = serializers.IntegerField(
@@ -175,7 +218,7 @@ class DocumentDetailSerializer(serializers.ModelSerializer):
         return list(SpanSerializer(self.context["spans"], many=True).data)
 
 
-class SpanCreateSerializer(serializers.Serializer):
+class SpanCreateSerializer(JSONInputSerializer):
     # A field named `label` shadows Field.label (its display name) in the DRF stubs.
     label = serializers.ChoiceField(choices=Label.choices)  # type: ignore[assignment]
     desk_claim = serializers.IntegerField(
@@ -200,7 +243,7 @@ class SpanCreateSerializer(serializers.Serializer):
     )
 
 
-class SpanUpdateSerializer(serializers.Serializer):
+class SpanUpdateSerializer(JSONInputSerializer):
     version = serializers.IntegerField(
         min_value=1, max_value=MAX_VERSION, help_text="The version you read; a stale one gets 409."
     )
@@ -216,7 +259,7 @@ class SpanUpdateSerializer(serializers.Serializer):
     )
 
 
-class VerdictWriteSerializer(serializers.Serializer):
+class VerdictWriteSerializer(JSONInputSerializer):
     rating = serializers.ChoiceField(choices=Rating.choices)
     rationale = serializers.CharField(
         max_length=MAX_RATIONALE_LENGTH, required=False, allow_blank=True, default=""
@@ -262,7 +305,7 @@ class VerdictDetailSerializer(VerdictSerializer):
         return list(HistoryEntrySerializer(self.context["history"], many=True).data)
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class TokenRequestSerializer(JSONInputSerializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, trim_whitespace=False)
 
@@ -283,7 +326,7 @@ class SuggestionRunSerializer(serializers.ModelSerializer):
         fields = list(suggestion_domain.RUN_API_FIELDS)
 
 
-class AcceptAboveSerializer(serializers.Serializer):
+class AcceptAboveSerializer(JSONInputSerializer):
     min_score = serializers.FloatField(min_value=0.0, max_value=1.0)
 
 
@@ -371,11 +414,11 @@ class DeskClaimDetailSerializer(DeskClaimSerializer):
         return list(HistoryEntrySerializer(self.context["history"], many=True).data)
 
 
-class DeskClaimCreateSerializer(serializers.Serializer):
+class DeskClaimCreateSerializer(JSONInputSerializer):
     wording = serializers.CharField(max_length=claim_domain.MAX_WORDING_LENGTH)
 
 
-class DeskClaimUpdateSerializer(serializers.Serializer):
+class DeskClaimUpdateSerializer(JSONInputSerializer):
     wording = serializers.CharField(max_length=claim_domain.MAX_WORDING_LENGTH)
     version = serializers.IntegerField(
         min_value=1, max_value=MAX_VERSION, help_text="The version you read; a stale one gets 409."
@@ -394,7 +437,7 @@ class RatingWriteSerializer(VerdictWriteSerializer):
     )
 
 
-class MentionMoveSerializer(serializers.Serializer):
+class MentionMoveSerializer(JSONInputSerializer):
     desk_claim = serializers.IntegerField(
         min_value=1,
         allow_null=True,
@@ -411,7 +454,7 @@ class MentionMoveSerializer(serializers.Serializer):
     )
 
 
-class ProposalRequestSerializer(serializers.Serializer):
+class ProposalRequestSerializer(JSONInputSerializer):
     text = serializers.CharField(max_length=MAX_DOCUMENT_LENGTH, trim_whitespace=False)
     exclude = serializers.ListField(
         child=serializers.IntegerField(min_value=1),

@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.authtoken.models import Token
-from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,15 +23,9 @@ from annotations.api.lookups import (
     span_for,
     suggestion_for,
 )
+from annotations.api.pagination import NewestFirst
 from annotations.errors import ValidationError
 from annotations.models import Document, Verdict
-
-
-class NewestFirst(CursorPagination):
-    ordering = "-id"
-    page_size = 50
-    max_page_size = 500
-    page_size_query_param = "page_size"
 
 
 def _valid(serializer_class, request: Request, **kwargs) -> dict:
@@ -65,17 +58,18 @@ class ProjectListView(APIView):
 
 
 class ProjectDocumentsView(APIView):
+    pagination_class = NewestFirst
+
     @extend_schema(
         responses=s.DocumentListSerializer(many=True),
         parameters=[
-            OpenApiParameter("page_size", int, description="At most 500."),
             # Documents with at least one span passing these filters.
             *filter_parameters(default_status=STATUS_ALL),
         ],
     )
     def get(self, request: Request, project_id: int) -> Response:
         project = project_for(request, project_id)
-        paginator = NewestFirst()
+        paginator = self.pagination_class()
         documents = filter_documents(
             selectors.document_list(request.user, project=project),
             selectors.project_spans(request.user, project=project),
@@ -116,11 +110,7 @@ class DocumentDetailView(APIView):
 
     @extend_schema(
         summary="Soft-delete a document (moderators; restorable)",
-        parameters=[
-            OpenApiParameter(
-                "version", int, description="If given, the delete is refused (409) when stale."
-            )
-        ],
+        parameters=[version_parameter("If given, the delete is refused (409) when stale.")],
         responses={204: None},
     )
     def delete(self, request: Request, document_id: int) -> Response:
@@ -172,11 +162,7 @@ class SpanDetailView(APIView):
         return Response(s.SpanSerializer(span).data)
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "version", int, description="If given, the delete is refused (409) when stale."
-            )
-        ],
+        parameters=[version_parameter("If given, the delete is refused (409) when stale.")],
         responses={204: None},
     )
     def delete(self, request: Request, span_id: int) -> Response:
@@ -186,12 +172,20 @@ class SpanDetailView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+def version_parameter(description: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        "version",
+        {"type": "integer", "minimum": 1, "maximum": s.MAX_VERSION},
+        description=description,
+    )
+
+
 def _version_param(request: Request) -> int | None:
     raw = request.query_params.get("version")
     if raw in (None, ""):
         return None
-    if not raw.isdigit() or len(raw) > 10:
-        raise ValidationError("Must be a whole number.", field="version")
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= s.MAX_VERSION:
+        raise ValidationError(f"Give a whole number from 1 to {s.MAX_VERSION}.", field="version")
     return int(raw)
 
 
@@ -233,7 +227,7 @@ class SpanVerdictView(APIView):
 
     @extend_schema(
         summary="Remove the verdict of this mention's desk claim (alias)",
-        parameters=[OpenApiParameter("version", int, description="Refused (409) when stale.")],
+        parameters=[version_parameter("Refused (409) when stale.")],
         responses={204: None},
     )
     def delete(self, request: Request, span_id: int) -> Response:
