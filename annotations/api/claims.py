@@ -282,7 +282,7 @@ class DocumentDeskClaimProposalsView(APIView):
                 "exclude",
                 ID_SCHEMA,
                 many=True,
-                description="Desk claims to leave out (repeatable).",
+                description="Desk claims to leave out (repeated).",
             ),
         ],
         responses=s.ProposalsSerializer,

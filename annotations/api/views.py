@@ -34,6 +34,12 @@ def _valid(serializer_class, request: Request, **kwargs) -> dict:
     return dict(serializer.validated_data)
 
 
+def version_parameter(description: str) -> OpenApiParameter:
+    """A `version` query parameter: the version the client read."""
+    schema = {"type": "integer", "minimum": 1, "maximum": s.MAX_VERSION}
+    return OpenApiParameter("version", schema, description=description)
+
+
 class TokenView(APIView):
     """Exchange a username and password for an API token (the same token on every call)."""
 
@@ -170,14 +176,6 @@ class SpanDetailView(APIView):
         version = _version_param(request)
         services.span_delete(span=span, actor=policy.actor_of(request), version=version)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-def version_parameter(description: str) -> OpenApiParameter:
-    return OpenApiParameter(
-        "version",
-        {"type": "integer", "minimum": 1, "maximum": s.MAX_VERSION},
-        description=description,
-    )
 
 
 def _version_param(request: Request) -> int | None:
