@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from annotations import policy, presenters, selectors, services
 from annotations.api.exports import JSONDocumentParser, JSONLDParser
+from annotations.api.filters import search_text
 from annotations.api.lookups import claim_check_for, document_for, project_for, span_for
 from annotations.api.pagination import NewestFirst
 from annotations.api.serializers import SpanSerializer
@@ -174,7 +175,7 @@ class ProjectFactChecksView(APIView):
     def get(self, request: Request, project_id: int) -> Response:
         project = project_for(request, project_id)
         checks = selectors.project_fact_checks(
-            request.user, project=project, search=request.query_params.get("q", "")[:200]
+            request.user, project=project, search=search_text(request.query_params)
         ).select_related("imported_by")
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(checks, request, view=self)

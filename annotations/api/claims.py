@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from annotations import policy, proposals, selectors, services
 from annotations.api import serializers as s
-from annotations.api.filters import ID_SCHEMA, MAX_ID
+from annotations.api.filters import ID_SCHEMA, MAX_ID, search_text
 from annotations.api.lookups import (
     desk_claim_for,
     desk_claim_named,
@@ -31,7 +31,6 @@ from annotations.api.views import _valid, _version_param, version_parameter
 from annotations.domain import claim as claim_domain
 from annotations.errors import ValidationError
 from annotations.models import DeskClaim, Verdict
-from annotations.services.common import check_storable
 
 
 def desk_claim_detail(desk_claim: DeskClaim) -> dict:
@@ -84,7 +83,7 @@ class ProjectDeskClaimsView(APIView):
             request.user,
             project=project,
             mentions=mentions,
-            search=_search(request),
+            search=search_text(request.query_params),
         )
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(claims, request, view=self)
@@ -306,10 +305,3 @@ class DocumentDeskClaimProposalsView(APIView):
         document = document_for(request, document_id)
         data = _valid(s.ProposalRequestSerializer, request)
         return Response(_proposals(document, data["text"], data["exclude"]))
-
-
-def _search(request: Request) -> str:
-    """The `q` parameter, refused (400) with a NUL in it: PostgreSQL text cannot hold one."""
-    search = request.query_params.get("q", "")[:200]
-    check_storable(search, field="q")
-    return search

@@ -221,7 +221,7 @@ class ProjectExportView(APIView):
                 OpenApiTypes.STR, description="JSON Lines (format=jsonl)"
             ),
             (200, "application/ld+json"): OpenApiResponse(
-                OpenApiTypes.STR, description="JSON-LD (format=w3c or claimreview)"
+                OpenApiTypes.ANY, description="JSON-LD (format=w3c or claimreview)"
             ),
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV (format=csv)"),
             (200, "text/plain"): OpenApiResponse(
@@ -231,7 +231,7 @@ class ProjectExportView(APIView):
                 OpenApiTypes.BINARY, description="Excel workbook (format=xlsx)"
             ),
             (200, "application/json"): OpenApiResponse(
-                OpenApiTypes.STR, description="Label Studio tasks (format=labelstudio)"
+                OpenApiTypes.ANY, description="Label Studio tasks (format=labelstudio)"
             ),
             (200, "application/octet-stream"): OpenApiResponse(
                 OpenApiTypes.BINARY, description="spaCy DocBin (format=spacy)"

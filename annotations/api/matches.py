@@ -23,14 +23,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations import policy, presenters, selectors, services
-from annotations.api.filters import ID_SCHEMA
+from annotations.api.filters import ID_SCHEMA, MAX_ID
 from annotations.api.lookups import match_for, project_for, span_for, story_for
 from annotations.domain import offsets
 from annotations.errors import ValidationError
 from annotations.export import matches as match_export
 from annotations.models import Document, MatchKind, OutletMatch, StoryComparison
-
-MAX_ID = 10**18 - 1
 
 KINDS_TEXT = (
     "`quote`: the same words of the same speaker (`details.speaker`, `details.wording` "

@@ -4,6 +4,7 @@ lists come from annotations.domain, which the workspace's presenters read too.""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -49,7 +50,17 @@ def _json_type_error(field: serializers.Field, value: Any) -> str | None:
     if isinstance(field, serializers.FloatField):
         number = isinstance(value, int | float) and not isinstance(value, bool)
         return None if number else "Must be a number."
-    if isinstance(field, serializers.CharField | serializers.DateField):
+    if isinstance(field, serializers.CharField):
+        if not isinstance(value, str):
+            return "Must be a string."
+        # DRF trims before it measures: a blank string of any length would pass.
+        too_long = field.max_length is not None and len(value) > field.max_length
+        return (
+            f"Ensure this field has no more than {field.max_length} characters."
+            if too_long
+            else None
+        )
+    if isinstance(field, serializers.DateField):
         return None if isinstance(value, str) else "Must be a string."
     if isinstance(field, serializers.ChoiceField):
         texts = all(isinstance(choice, str) for choice in field.choices)
@@ -59,6 +70,34 @@ def _json_type_error(field: serializers.Field, value: Any) -> str | None:
             return "Must be a list."
         return next(filter(None, (_json_type_error(field.child, item) for item in value)), None)
     return None
+
+
+# An http(s) address as the schema states it, and as the API checks it: a strict subset of what
+# Django's URLValidator (and so the models) accept, so whatever matches the pattern is stored.
+WEB_ADDRESS = (
+    r"^https?://(?:[a-z0-9](?:[a-z0-9-]{0,40}[a-z0-9])?\.){1,4}[a-z]{2,20}"
+    r"(?:/[!-~]*)?$"
+)
+_WEB_ADDRESS = re.compile(WEB_ADDRESS)
+
+
+@extend_schema_field({"type": "string", "maxLength": MAX_URL_LENGTH, "pattern": WEB_ADDRESS})
+class WebAddressField(serializers.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=MAX_URL_LENGTH, trim_whitespace=False, **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        value = super().to_internal_value(data)
+        if value and not _WEB_ADDRESS.fullmatch(value):
+            raise serializers.ValidationError("Enter an http or https address (lowercase host).")
+        return value
+
+
+class OptionalWebAddressField(WebAddressField):
+    """A web address, or "" for none (the schema says so with a second, empty option)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(allow_blank=True, **kwargs)
 
 
 class JSONInputSerializer(serializers.Serializer):
@@ -97,9 +136,7 @@ class DocumentCreateSerializer(JSONInputSerializer):
     text = serializers.CharField(max_length=MAX_DOCUMENT_LENGTH, trim_whitespace=False)
     outlet = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     author = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    source_url = serializers.URLField(
-        max_length=MAX_URL_LENGTH, required=False, allow_blank=True, default=""
-    )
+    source_url = OptionalWebAddressField(required=False, default="")
     published_on = serializers.DateField(required=False, allow_null=True, default=None)
     external_id = serializers.CharField(
         max_length=200, required=False, allow_blank=True, default=""
@@ -116,7 +153,7 @@ class DocumentUpdateSerializer(JSONInputSerializer):
     title = serializers.CharField(max_length=500, required=False)
     outlet = serializers.CharField(max_length=200, required=False, allow_blank=True)
     author = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    source_url = serializers.URLField(max_length=MAX_URL_LENGTH, required=False, allow_blank=True)
+    source_url = OptionalWebAddressField(required=False)
     published_on = serializers.DateField(required=False, allow_null=True)
 
     TEXT_REFUSED = (
@@ -265,15 +302,13 @@ class VerdictWriteSerializer(JSONInputSerializer):
         max_length=MAX_RATIONALE_LENGTH, required=False, allow_blank=True, default=""
     )
     evidence_links = serializers.ListField(
-        child=serializers.URLField(max_length=MAX_URL_LENGTH),
+        child=WebAddressField(),
         max_length=MAX_EVIDENCE_LINKS,
         required=False,
         default=list,
     )
-    review_url = serializers.URLField(
-        max_length=MAX_URL_LENGTH,
+    review_url = OptionalWebAddressField(
         required=False,
-        allow_blank=True,
         help_text="The desk's published fact-check article on the claim (ClaimReview's url). "
         "Left out, it stays as it was; changing it does not reopen an approved verdict.",
     )
