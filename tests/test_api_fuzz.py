@@ -18,8 +18,6 @@ from django.conf import settings
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.engine import Status, events, from_schema
 
-BODY = ParameterLocation.BODY
-
 from annotations import services
 from tests.conftest import api_client_for
 from tests.export_data import build_project
