@@ -53,6 +53,8 @@ REFUSED_BY_STORED_DATA = {
     "POST /api/v1/stories/{story_id}/merge/",
     "POST /api/v1/stories/{story_id}/split/",
     "POST /api/v1/stories/{story_id}/confirm/",
+    # an external_id must be new to the project
+    "POST /api/v1/projects/{project_id}/documents/",
 }
 
 
