@@ -16,9 +16,10 @@ from rest_framework.settings import api_settings
 
 UNSAFE_METHODS = {"post", "put", "patch", "delete"}
 
-DETAIL = {
+DETAIL_PROPERTY: dict[str, Any] = {"type": "string", "description": "The reason, in words."}
+DETAIL: dict[str, Any] = {
     "type": "object",
-    "properties": {"detail": {"type": "string", "description": "The reason, in words."}},
+    "properties": {"detail": DETAIL_PROPERTY},
     "required": ["detail"],
 }
 
@@ -40,7 +41,7 @@ ERROR_COMPONENTS: dict[str, dict[str, Any]] = {
     "Conflict": {
         **DETAIL,
         "properties": {
-            **DETAIL["properties"],
+            "detail": DETAIL_PROPERTY,
             "current": {
                 "type": "object",
                 "description": "The object as it is now, when a stale version was sent.",
