@@ -252,6 +252,7 @@ def _proposals(document, text: str, exclude: list[int]) -> dict:
     ).data
 
 
+MAX_EXCLUDED = 50
 OFFSET_SCHEMA = {"type": "integer", "minimum": 0, "maximum": s.MAX_OFFSET}
 
 
@@ -279,8 +280,9 @@ class DocumentDeskClaimProposalsView(APIView):
             ),
             OpenApiParameter(
                 "exclude",
-                ID_SCHEMA,
-                many=True,
+                {"type": "array", "items": ID_SCHEMA, "maxItems": MAX_EXCLUDED},
+                style="form",
+                explode=True,
                 description="Desk claims to leave out (repeated).",
             ),
         ],
@@ -294,7 +296,9 @@ class DocumentDeskClaimProposalsView(APIView):
                 f"Give 0 <= start < end <= {document.text_length} (code points).", field="end"
             )
         exclude = _ids(request, "exclude")
-        return Response(_proposals(document, document.text[start:end], exclude[:50]))
+        if len(exclude) > MAX_EXCLUDED:
+            raise ValidationError(f"At most {MAX_EXCLUDED}.", field="exclude")
+        return Response(_proposals(document, document.text[start:end], exclude))
 
     @extend_schema(
         summary="Desk claims a CLAIM with this text may be a mention of, best first",
