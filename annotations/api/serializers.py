@@ -74,9 +74,14 @@ def _json_type_error(field: serializers.Field, value: Any) -> str | None:
 
 # An http(s) address as the schema states it, and as the API checks it: a strict subset of what
 # Django's URLValidator (and so the models) accept, so whatever matches the pattern is stored.
+# A host of ASCII labels (IDN in its xn-- form), an optional port, then anything but white space;
+# the white space is spelled out so that JavaScript's \s and Python's agree on it.
+_NOT_SPACE = (
+    r"[^\x00\t\n\v\f\r \x1c-\x1f\x85\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+)
 WEB_ADDRESS = (
-    r"^https?://(?:[a-z0-9](?:[a-z0-9-]{0,40}[a-z0-9])?\.){1,4}[a-z]{2,20}"
-    r"(?:/[!-~]*)?$"
+    r"^[Hh][Tt][Tt][Pp][Ss]?://(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,40}[A-Za-z0-9])?\.){1,4}"
+    rf"[A-Za-z]{{2,20}}(?::[0-9]{{1,4}})?(?:[/?#]{_NOT_SPACE}*)?$"
 )
 _WEB_ADDRESS = re.compile(WEB_ADDRESS)
 
