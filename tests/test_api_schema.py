@@ -3,6 +3,8 @@ its lists as cursor pages, its bounds; and the API keeps to those bounds."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +92,26 @@ def test_an_empty_or_unreadable_filter_is_refused(api, reviewer, desk, since):
     response = api(reviewer).get(f"/api/v1/projects/{desk.pk}/spans/", {"since": since})
     assert response.status_code == 400
     assert "since" in response.json()
+
+
+@pytest.mark.parametrize(
+    ("link", "taken"),
+    [
+        ("https://de.wikipedia.org/wiki/Köln", True),
+        ("https://www.BBC.co.uk/news/world?id=1#top", True),
+        ("http://archive.example.org:8080/x", True),
+        ("https://example.org/a b", False),
+        ("ftp://example.org/file", False),
+        ("example.org/page", False),
+    ],
+)
+def test_evidence_links_are_taken_as_the_schema_pattern_says(api, reviewer, claim, link, taken):
+    from annotations.api.serializers import WEB_ADDRESS
+
+    response = api(reviewer).put(
+        f"/api/v1/spans/{claim.pk}/verdict/",
+        {"rating": "false", "evidence_links": [link]},
+        format="json",
+    )
+    assert (response.status_code == 200) is taken, response.json()
+    assert bool(re.fullmatch(WEB_ADDRESS, link)) is taken
