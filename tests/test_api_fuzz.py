@@ -15,6 +15,7 @@ from importlib import import_module
 import pytest
 import schemathesis
 from django.conf import settings
+from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.engine import Status, events, from_schema
 
@@ -109,6 +110,9 @@ def test_the_api_conforms_to_its_schema_under_every_check(live_server, desk, rev
     schema.config.phases.update(phases=["examples", "coverage", "fuzzing"])
     # Every run starts afresh: no requests replayed from an earlier run's cache.
     schema.config.cache.enabled = False
+    load_all_checks()
+    checks = [check.__name__ for check in CHECKS.get_all()]
+    assert all(schema.config.checks.get_by_name(name=name).enabled for name in checks), checks
 
     started, cpu_started = time.monotonic(), time.process_time()
     cases = 0
