@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from accounts.models import ApiToken
 from accounts.throttle import LoginThrottled
+from annotations.api.serializers import JSONInputSerializer
 from accounts.tokens import (
     api_token_issue,
     api_token_revoke,
@@ -30,7 +31,7 @@ def _owner(request: Request) -> User:
     return cast(User, request.user)
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class TokenRequestSerializer(JSONInputSerializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, trim_whitespace=False)
     name = serializers.CharField(
@@ -61,7 +62,7 @@ class ApiTokenSerializer(serializers.ModelSerializer):
         return token == self.context["request"].auth
 
 
-class LogoutRequestSerializer(serializers.Serializer):
+class LogoutRequestSerializer(JSONInputSerializer):
     all = serializers.BooleanField(
         default=False, help_text="Revoke every token of yours, not only this request's."
     )

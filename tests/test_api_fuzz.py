@@ -1,21 +1,30 @@
-"""schemathesis against the live OpenAPI schema, in-process through the WSGI app: no endpoint
-may answer with a server error, whatever the schema allows (and what it refuses) is sent.
+"""schemathesis against the live OpenAPI schema with every one of its checks on, the way its
+CLI runs (`st run --checks all`), against a live server on the test database: the examples,
+coverage (every boundary and missing value, undeclared methods) and fuzzing phases, positive
+and negative. The schema must be the API: every status code, content type and body documented,
+valid requests accepted, invalid ones refused, credentials enforced, no server error.
 
-Bounded: a few dozen examples per operation and mode, so it runs in about a minute. The test
-keeps its database connection for the requests (close_old_connections would close it), so the
-requests see the test's data and everything is rolled back afterwards.
-"""
+Not the stateful phase: the unit phases pin the path ids to real objects, and with those pinned
+every chain lands on the same span, so a delete followed by its restore reads to use_after_free
+as a resource that outlived its delete; it would also triple the run. use_after_free and
+ensure_resource_availability (stateful-only checks) therefore have nothing to look at here.
+
+Bounded (ten generated examples per operation, deterministic, no cache between runs): about 2,650
+requests, 40 s of CPU. The server runs in its own threads, so the data is committed (a
+transactional test)."""
 
 from __future__ import annotations
 
+import time
+from collections import defaultdict
+from importlib import import_module
+
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
-from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis.errors import Unsatisfiable
-from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error
+from django.conf import settings
+from schemathesis.checks import CHECKS, load_all_checks
+from schemathesis.core.parameters import ParameterLocation
+from schemathesis.engine import Status, events, from_schema
 
 from accounts.tokens import api_token_issue
 from annotations import services
@@ -23,75 +32,145 @@ from tests.conftest import api_client_for
 from tests.export_data import build_project
 from tests.factories import make_span
 
-pytestmark = pytest.mark.django_db
+EXAMPLES_PER_OPERATION = 10
+BODY = ParameterLocation.BODY
 
-EXAMPLES_PER_OPERATION = 25
+# positive_data_acceptance expects a schema-valid request to succeed. These operations refuse
+# (400, naming the field) requests the schema cannot tell from good ones, by design: the rule
+# depends on stored data, not on the request's shape.
+REFUSED_BY_STORED_DATA = {
+    # a password that matches no user
+    "POST /api/v1/auth/token/",
+    # `text` must be the document's text at start:end; the range must lie inside the document
+    "POST /api/v1/documents/{document_id}/spans/",
+    "PATCH /api/v1/spans/{span_id}/",
+    "GET /api/v1/documents/{document_id}/desk-claim-proposals/",
+    # the version read is required once a verdict or rating exists; a rejection needs a reason
+    "PUT /api/v1/spans/{span_id}/verdict/",
+    "PUT /api/v1/desk-claims/{desk_claim_id}/verdict/",
+    "PUT /api/v1/desk-claims/{desk_claim_id}/ratings/",
+    "POST /api/v1/spans/{span_id}/review/",
+    "POST /api/v1/spans/{span_id}/verdict/review/",
+    "POST /api/v1/desk-claims/{desk_claim_id}/verdict/review/",
+    # the uploaded file's content must parse as the format it claims
+    "POST /api/v1/projects/{project_id}/documents/import/",
+    "POST /api/v1/projects/{project_id}/fact-checks/",
+    "POST /api/v1/projects/{project_id}/restore/",
+    # an id in the body (a desk claim, a story's document) must name one the requester may see
+    "PUT /api/v1/spans/{span_id}/desk-claim/",
+    "POST /api/v1/stories/{story_id}/move/",
+    "POST /api/v1/stories/{story_id}/merge/",
+    "POST /api/v1/stories/{story_id}/split/",
+    "POST /api/v1/stories/{story_id}/confirm/",
+    # an external_id must be new to the project
+    "POST /api/v1/projects/{project_id}/documents/",
+}
+
+
 # These revoke the token they are sent with, or one of its owner's: each call gets a fresh token
 # of another member, so the moderator's token stays good for every other operation.
 REVOKE_TOKENS = {"/api/v1/auth/logout/", "/api/v1/auth/tokens/{token_id}/"}
 
 
-@pytest.fixture
-def requests_keep_the_connection():
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+# negative_data_rejection mutates a body's JSON type; these take the file itself as the body
+# (JSONL, JSON, JSON-LD, a page): any bytes are a file, and whether they parse is the format's
+# concern, reported line by line.
+FILE_BODIES = {
+    "POST /api/v1/projects/{project_id}/documents/import/",
+    "POST /api/v1/projects/{project_id}/fact-checks/",
+    "POST /api/v1/projects/{project_id}/restore/",
+}
 
 
-def test_no_endpoint_answers_with_a_server_error(
-    requests_keep_the_connection, desk, reviewer, moderator
-):
-    from factcheck.wsgi import application
+def _json_404_for_api_clients() -> bool:
+    return getattr(import_module(settings.ROOT_URLCONF), "handler404", None) is not None
 
+
+def _excused(check: str, case, response) -> bool:
+    label = case.operation.label
+    code = response.status_code if response is not None else None
+    if check == "positive_data_acceptance":
+        return code == 400 and label in REFUSED_BY_STORED_DATA
+    if check == "negative_data_rejection":
+        return label in FILE_BODIES and case.meta is not None and case.meta.is_negative_at(BODY)
+    if check == "content_type_conformance" and code == 404:
+        # A path the URL patterns do not match (an id of 19 digits) is answered by Django's
+        # 404 page until the project has JSON answers for API clients outside DRF.
+        return not _json_404_for_api_clients()
+    return False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_api_conforms_to_its_schema_under_every_check(live_server, desk, reviewer, moderator):
     docs = build_project(desk, reviewer)
     span = make_span(docs["emoji"], moderator, "Emoji")
-    token = api_client_for(moderator)._credentials["HTTP_AUTHORIZATION"]
     services.verdict_set(span=make_span(docs["cjk"], moderator, "1400万人"), actor=moderator,
                          rating="true")  # fmt: skip
-    known = {"project_id": desk.pk, "document_id": docs["emoji"].pk, "span_id": span.pk}
+    token = api_client_for(moderator)._credentials["HTTP_AUTHORIZATION"]
 
-    schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
-    server_errors: list[str] = []
-    operations = 0
-    unsatisfiable: list[str] = []
-    for result in schema.get_all_operations():
-        operation = result.ok()
-        operations += 1
-        path_names = {p.name for p in operation.path_parameters}
-        fixed = {k: v for k, v in known.items() if k in path_names}
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            strategy = operation.as_strategy(generation_mode=mode, path_parameters=fixed or None)
+    schema = schemathesis.openapi.from_url(f"{live_server.url}/api/schema/")
+    schema.config.update(
+        workers=1,
+        # Real objects for the unit phases; the stateful phase follows the ids it creates.
+        parameters={"project_id": desk.pk, "document_id": docs["emoji"].pk, "span_id": span.pk},
+    )
+    @schema.auth(refresh_interval=None)
+    class Tokens:
+        def get(self, case, context) -> str:
+            if case.operation.path in REVOKE_TOKENS:
+                return f"Token {api_token_issue(user=reviewer)[1]}"
+            return token
 
-            @settings(
-                max_examples=EXAMPLES_PER_OPERATION,
-                deadline=None,
-                database=None,
-                derandomize=True,
-                phases=[Phase.explicit, Phase.generate],
-                suppress_health_check=list(HealthCheck),
-            )
-            @given(case=strategy)
-            def call(case):
-                auth = token
-                if case.operation.path in REVOKE_TOKENS:
-                    auth = f"Token {api_token_issue(user=reviewer)[1]}"
-                response = case.call(headers={"Authorization": auth})
-                try:
-                    case.validate_response(response, checks=[not_a_server_error])
-                except Exception as failure:
-                    server_errors.append(
-                        f"{case.method} {case.formatted_path} -> {response.status_code}: "
-                        f"{str(failure)[:300]}"
-                    )
+        def set(self, case, data: str, context) -> None:
+            case.headers = {**(case.headers or {}), "Authorization": data}
 
-            try:
-                call()
-            except Unsatisfiable:
-                # Nothing to negate (an operation with no inputs): only the positive mode runs.
-                assert mode is GenerationMode.NEGATIVE, operation.label
-                unsatisfiable.append(operation.label)
-    print("negative mode had nothing to vary for:", unsatisfiable)
-    assert operations >= 12, "the schema lost operations"
-    assert server_errors == []
+    # No NUL in generated text: PostgreSQL cannot store one, and the API refuses it (400) in
+    # every field, which no schema keyword can say of a free-form `metadata` object.
+    schema.config.generation.update(
+        max_examples=EXAMPLES_PER_OPERATION, deterministic=True, allow_x00=False
+    )
+    schema.config.phases.update(phases=["examples", "coverage", "fuzzing"])
+    # Every run starts afresh: no requests replayed from an earlier run's cache.
+    schema.config.cache.enabled = False
+    load_all_checks()
+    checks = [check.__name__ for check in CHECKS.get_all()]
+    assert all(schema.config.checks.get_by_name(name=name).enabled for name in checks), checks
+
+    started, cpu_started = time.monotonic(), time.process_time()
+    cases = 0
+    by_phase: dict[str, int] = defaultdict(int)
+    failures: dict[tuple[str, str], list[str]] = defaultdict(list)
+    errors: list[str] = []
+    for event in from_schema(schema).execute():
+        if isinstance(event, events.NonFatalError | events.FatalError):
+            errors.append(f"{getattr(event, 'label', '')}: {event.value!r}"[:500])
+        if not isinstance(event, events.ScenarioFinished | events.FuzzScenarioFinished):
+            continue
+        recorder = event.recorder
+        cases += len(recorder.cases)
+        by_phase[str(getattr(event, "phase", "fuzz"))] += len(recorder.cases)
+        for case_id, checks in recorder.checks.items():
+            case = recorder.cases[case_id].value
+            interaction = recorder.interactions.get(case_id)
+            response = interaction.response if interaction is not None else None
+            code = response.status_code if response is not None else None
+            for check in checks:
+                if check.status != Status.FAILURE or _excused(check.name, case, response):
+                    continue
+                body = response.content[:200] if response is not None and response.content else b""
+                failure = check.failure_info.failure if check.failure_info else ""
+                failures[(check.name, case.operation.label)].append(
+                    f"{case.method} {case.formatted_path} query={case.query} "
+                    f"body={str(case.body)[:200]} -> {code} {body!r}\n      {failure}"[:900]
+                )
+    print(
+        f"schemathesis: {cases} cases {dict(by_phase)} in {time.monotonic() - started:.0f} s "
+        f"({time.process_time() - cpu_started:.0f} s of CPU in this process, server included)"
+    )
+    for (check, label), found in sorted(failures.items()):
+        print(f"{check} on {label}: {len(found)}")
+        for line in found[:3]:
+            print("   ", line)
+    assert errors == []
+    assert cases > 1000, "the run lost operations or phases"
+    assert sorted(failures) == []

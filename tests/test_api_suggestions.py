@@ -65,13 +65,24 @@ def test_accept_all_above_a_score(api, reviewer, suggested):
     assert response.json()["accepted"] == Span.objects.filter(document=suggested).count() >= 2
 
 
-@pytest.mark.parametrize("body", [{"min_score": 2}, {"min_score": "high"}, {}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"min_score": 2},
+        {"min_score": "high"},
+        {},
+        # JSON false is not the number 0 (which would accept every open suggestion), nor is "0.5"
+        {"min_score": False},
+        {"min_score": "0.5"},
+    ],
+)
 def test_accept_above_with_a_bad_score_is_400(api, reviewer, suggested, body):
     response = api(reviewer).post(
         f"/api/v1/documents/{suggested.pk}/suggestions/accept/", body, format="json"
     )
     assert response.status_code == 400
     assert "min_score" in response.json()
+    assert not Span.objects.filter(document=suggested).exists()
 
 
 def test_a_bad_status_filter_is_400(api, reviewer, suggested):

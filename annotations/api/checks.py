@@ -20,9 +20,10 @@ from rest_framework.views import APIView
 
 from annotations import policy, presenters, selectors, services
 from annotations.api.exports import JSONDocumentParser, JSONLDParser
+from annotations.api.filters import search_text
 from annotations.api.lookups import claim_check_for, document_for, project_for, span_for
+from annotations.api.pagination import NewestFirst
 from annotations.api.serializers import SpanSerializer
-from annotations.api.views import NewestFirst
 from annotations.errors import ValidationError
 from annotations.imports.claimreview import MAX_FILE_BYTES
 from annotations.models import ClaimCheckMatch, Document, FactCheck, Rating
@@ -159,6 +160,7 @@ _STATUS_PARAM = OpenApiParameter(
 
 
 class ProjectFactChecksView(APIView):
+    pagination_class = NewestFirst
     parser_classes = [JSONDocumentParser, JSONLDParser, HTMLPageParser, MultiPartParser]
 
     @extend_schema(
@@ -167,17 +169,15 @@ class ProjectFactChecksView(APIView):
             OpenApiParameter(
                 "q", {"type": "string", "maxLength": 200}, description="Words of claim/publisher."
             ),
-            OpenApiParameter("page_size", int, description="At most 500."),
-            OpenApiParameter("cursor", str, description="From the `next` or `previous` link."),
         ],
         responses=FactCheckSerializer(many=True),
     )
     def get(self, request: Request, project_id: int) -> Response:
         project = project_for(request, project_id)
         checks = selectors.project_fact_checks(
-            request.user, project=project, search=request.query_params.get("q", "")[:200]
+            request.user, project=project, search=search_text(request.query_params)
         ).select_related("imported_by")
-        paginator = NewestFirst()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(checks, request, view=self)
         return paginator.get_paginated_response(FactCheckSerializer(page, many=True).data)
 

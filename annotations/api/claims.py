@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from annotations import policy, proposals, selectors, services
 from annotations.api import serializers as s
+from annotations.api.filters import ID_SCHEMA, MAX_ID, search_text
 from annotations.api.lookups import (
     desk_claim_for,
     desk_claim_named,
@@ -25,11 +26,11 @@ from annotations.api.lookups import (
     span_for,
 )
 from annotations.api.moderation import ReviewSerializer
-from annotations.api.views import NewestFirst, _valid, _version_param
+from annotations.api.pagination import NewestFirst
+from annotations.api.views import _valid, _version_param, version_parameter
 from annotations.domain import claim as claim_domain
 from annotations.errors import ValidationError
 from annotations.models import DeskClaim, Verdict
-from annotations.services.common import check_storable
 
 
 def desk_claim_detail(desk_claim: DeskClaim) -> dict:
@@ -56,6 +57,8 @@ def _fresh(desk_claim: DeskClaim) -> DeskClaim:
 
 
 class ProjectDeskClaimsView(APIView):
+    pagination_class = NewestFirst
+
     @extend_schema(
         summary="The project's desk claims, newest first",
         parameters=[
@@ -68,8 +71,6 @@ class ProjectDeskClaimsView(APIView):
             OpenApiParameter(
                 "q", {"type": "string", "maxLength": 200}, description="Words of the wording."
             ),
-            OpenApiParameter("page_size", int, description="At most 500."),
-            OpenApiParameter("cursor", str, description="From the `next` or `previous` link."),
         ],
         responses=s.DeskClaimSerializer(many=True),
     )
@@ -82,9 +83,9 @@ class ProjectDeskClaimsView(APIView):
             request.user,
             project=project,
             mentions=mentions,
-            search=_search(request),
+            search=search_text(request.query_params),
         )
-        paginator = NewestFirst()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(claims, request, view=self)
         return paginator.get_paginated_response(s.DeskClaimSerializer(page, many=True).data)
 
@@ -145,7 +146,7 @@ class DeskClaimRatingsView(APIView):
 
     @extend_schema(
         summary="Withdraw my rating",
-        parameters=[OpenApiParameter("version", int, description="Refused (409) when stale.")],
+        parameters=[version_parameter("Refused (409) when stale.")],
         responses={204: None},
     )
     def delete(self, request: Request, desk_claim_id: int) -> Response:
@@ -192,7 +193,7 @@ class DeskClaimVerdictView(APIView):
 
     @extend_schema(
         summary="Remove the desk's verdict (its history stays)",
-        parameters=[OpenApiParameter("version", int, description="Refused (409) when stale.")],
+        parameters=[version_parameter("Refused (409) when stale.")],
         responses={204: None},
     )
     def delete(self, request: Request, desk_claim_id: int) -> Response:
@@ -251,21 +252,38 @@ def _proposals(document, text: str, exclude: list[int]) -> dict:
     ).data
 
 
+MAX_EXCLUDED = 50
+OFFSET_SCHEMA = {"type": "integer", "minimum": 0, "maximum": s.MAX_OFFSET}
+
+
 def _offset(request: Request, name: str) -> int:
     raw = request.query_params.get(name, "")
-    if not raw.isdigit() or len(raw) > 10:
-        raise ValidationError("Must be a whole number.", field=name)
+    if not raw.isascii() or not raw.isdigit() or int(raw) > s.MAX_OFFSET:
+        raise ValidationError(f"Give a whole number from 0 to {s.MAX_OFFSET}.", field=name)
     return int(raw)
+
+
+def _ids(request: Request, name: str) -> list[int]:
+    raw = request.query_params.getlist(name)
+    if any(not x.isascii() or not x.isdigit() or not 1 <= int(x) <= MAX_ID for x in raw):
+        raise ValidationError("Give ids.", field=name)
+    return [int(x) for x in raw]
 
 
 class DocumentDeskClaimProposalsView(APIView):
     @extend_schema(
         summary="Desk claims a CLAIM over start:end may be a mention of, best first",
         parameters=[
-            OpenApiParameter("start", int, required=True, description="Code points."),
-            OpenApiParameter("end", int, required=True, description="Code points, exclusive."),
+            OpenApiParameter("start", OFFSET_SCHEMA, required=True, description="Code points."),
             OpenApiParameter(
-                "exclude", int, many=True, description="Desk claims to leave out (repeatable)."
+                "end", OFFSET_SCHEMA, required=True, description="Code points, exclusive."
+            ),
+            OpenApiParameter(
+                "exclude",
+                {"type": "array", "items": ID_SCHEMA, "maxItems": MAX_EXCLUDED},
+                style="form",
+                explode=True,
+                description="Desk claims to leave out (repeated).",
             ),
         ],
         responses=s.ProposalsSerializer,
@@ -277,8 +295,10 @@ class DocumentDeskClaimProposalsView(APIView):
             raise ValidationError(
                 f"Give 0 <= start < end <= {document.text_length} (code points).", field="end"
             )
-        exclude = [int(x) for x in request.query_params.getlist("exclude") if x.isdigit()]
-        return Response(_proposals(document, document.text[start:end], exclude[:50]))
+        exclude = _ids(request, "exclude")
+        if len(exclude) > MAX_EXCLUDED:
+            raise ValidationError(f"At most {MAX_EXCLUDED}.", field="exclude")
+        return Response(_proposals(document, document.text[start:end], exclude))
 
     @extend_schema(
         summary="Desk claims a CLAIM with this text may be a mention of, best first",
@@ -289,10 +309,3 @@ class DocumentDeskClaimProposalsView(APIView):
         document = document_for(request, document_id)
         data = _valid(s.ProposalRequestSerializer, request)
         return Response(_proposals(document, data["text"], data["exclude"]))
-
-
-def _search(request: Request) -> str:
-    """The `q` parameter, refused (400) with a NUL in it: PostgreSQL text cannot hold one."""
-    search = request.query_params.get("q", "")[:200]
-    check_storable(search, field="q")
-    return search

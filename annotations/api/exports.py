@@ -25,7 +25,7 @@ from annotations import policy, selectors, services
 from annotations.api import serializers as s
 from annotations.api.filters import STATUS_ALL, filter_parameters, filter_spans
 from annotations.api.lookups import project_for
-from annotations.api.views import NewestFirst
+from annotations.api.pagination import NewestFirst
 from annotations.domain import offsets
 from annotations.errors import NotAllowed, ValidationError
 from annotations.export import (
@@ -235,7 +235,7 @@ class ProjectExportView(APIView):
                 OpenApiTypes.STR, description="JSON Lines (format=jsonl)"
             ),
             (200, "application/ld+json"): OpenApiResponse(
-                OpenApiTypes.STR, description="JSON-LD (format=w3c or claimreview)"
+                OpenApiTypes.ANY, description="JSON-LD (format=w3c or claimreview)"
             ),
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV (format=csv)"),
             (200, "text/plain"): OpenApiResponse(
@@ -245,7 +245,7 @@ class ProjectExportView(APIView):
                 OpenApiTypes.BINARY, description="Excel workbook (format=xlsx)"
             ),
             (200, "application/json"): OpenApiResponse(
-                OpenApiTypes.STR, description="Label Studio tasks (format=labelstudio)"
+                OpenApiTypes.ANY, description="Label Studio tasks (format=labelstudio)"
             ),
             (200, "application/octet-stream"): OpenApiResponse(
                 OpenApiTypes.BINARY, description="spaCy DocBin (format=spacy)"
@@ -315,18 +315,14 @@ class ProjectExportView(APIView):
 
 
 class ProjectSpansView(APIView):
+    pagination_class = NewestFirst
+
     @extend_schema(
         summary="List the project's spans (cursor pages, filtered)",
         description="Live spans of the project, newest first, with the export's filters. "
         "`status` defaults to `all` here.",
         parameters=[
             *filter_parameters(default_status=STATUS_ALL),
-            OpenApiParameter(
-                "page_size",
-                {"type": "integer", "minimum": 1, "maximum": NewestFirst.max_page_size},
-                description=f"At most {NewestFirst.max_page_size}.",
-            ),
-            OpenApiParameter("cursor", str, description="From the `next` or `previous` link."),
         ],
         responses=s.SpanSerializer(many=True),
     )
@@ -337,7 +333,7 @@ class ProjectSpansView(APIView):
             request.query_params,
             default_status=STATUS_ALL,
         ).select_related("author", "desk_claim__verdict__author")
-        paginator = NewestFirst()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(spans, request, view=self)
         return paginator.get_paginated_response(s.SpanSerializer(page, many=True).data)
 

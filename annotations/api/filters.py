@@ -13,10 +13,12 @@ from drf_spectacular.utils import OpenApiParameter
 
 from annotations.errors import ValidationError
 from annotations.models import Label, ReviewStatus, Span
+from annotations.services.common import check_storable
 
 STATUS_ALL = "all"
 STATUS_CHOICES = [*ReviewStatus.choices, (STATUS_ALL, "All")]
-MAX_ID = 10**18  # what the URL converter accepts: 18 digits
+MAX_ID = 10**18 - 1  # what the URL converter accepts: 18 digits
+ID_SCHEMA = {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID}
 
 
 class _IdField(forms.IntegerField):
@@ -62,6 +64,11 @@ class SpanFilter(django_filters.FilterSet):
 
 def filter_spans(spans: QuerySet[Span], params, *, default_status: str) -> QuerySet[Span]:
     """Apply the filters in `params` (a QueryDict); bad values are a 400 naming the field."""
+    empty = [name for name in SpanFilter.base_filters if params.get(name, None) == ""]
+    if empty:
+        raise ValidationError(
+            {name: ["Give a value or leave the parameter out."] for name in empty}
+        )
     data = params.copy()
     if not data.get("status"):
         data["status"] = default_status
@@ -72,7 +79,7 @@ def filter_spans(spans: QuerySet[Span], params, *, default_status: str) -> Query
 
 
 def span_filters_given(params) -> bool:
-    return any(params.get(name) for name in SpanFilter.base_filters)
+    return any(name in params for name in SpanFilter.base_filters)
 
 
 def filter_documents(documents: QuerySet, spans: QuerySet[Span], params) -> QuerySet:
@@ -81,6 +88,19 @@ def filter_documents(documents: QuerySet, spans: QuerySet[Span], params) -> Quer
         return documents
     matching = filter_spans(spans, params, default_status=STATUS_ALL)
     return documents.filter(Exists(matching.filter(document_id=OuterRef("pk"))))
+
+
+MAX_SEARCH_LENGTH = 200
+
+
+def search_text(params) -> str:
+    """The `q` parameter: refused (400) when longer than the schema says, or with a NUL in it
+    (PostgreSQL text cannot hold one)."""
+    search = params.get("q", "")
+    if len(search) > MAX_SEARCH_LENGTH:
+        raise ValidationError(f"At most {MAX_SEARCH_LENGTH} characters.", field="q")
+    check_storable(search, field="q")
+    return search
 
 
 def filter_parameters(*, default_status: str) -> list[OpenApiParameter]:
@@ -97,7 +117,7 @@ def filter_parameters(*, default_status: str) -> list[OpenApiParameter]:
         OpenApiParameter("label", str, enum=Label.values, description="Only spans of this label."),
         OpenApiParameter(
             "reviewer",
-            {"type": "string", "maxLength": 150},
+            {"type": "string", "minLength": 1, "maxLength": 150},
             description="Only spans made by this user (their username).",
         ),
         OpenApiParameter(
@@ -107,7 +127,7 @@ def filter_parameters(*, default_status: str) -> list[OpenApiParameter]:
         ),
         OpenApiParameter(
             "document",
-            {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID},
+            ID_SCHEMA,
             description="Only this document's spans.",
         ),
     ]

@@ -23,13 +23,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations import policy, presenters, selectors, services
+from annotations.api.filters import ID_SCHEMA, MAX_ID
 from annotations.api.lookups import match_for, project_for, span_for, story_for
 from annotations.domain import offsets
 from annotations.errors import ValidationError
 from annotations.export import matches as match_export
 from annotations.models import Document, MatchKind, OutletMatch, StoryComparison
-
-MAX_ID = 10**18 - 1
 
 KINDS_TEXT = (
     "`quote`: the same words of the same speaker (`details.speaker`, `details.wording` "
@@ -133,7 +132,7 @@ class StoryMatchesView(APIView):
             OpenApiParameter(
                 "status", str, many=True, enum=list(OutletMatch.Status.values), description=""
             ),
-            OpenApiParameter("document", int, description="Only matches with this article."),
+            OpenApiParameter("document", ID_SCHEMA, description="Only matches with this article."),
             OpenApiParameter("page_size", int, description=f"At most {MatchPage.max_page_size}."),
             OpenApiParameter("cursor", str, description="From the `next` or `previous` link."),
         ],
@@ -261,7 +260,7 @@ class ProjectMatchesExportView(APIView):
         description=EXPORT_DESCRIPTION,
         parameters=[
             KIND_PARAMETER,
-            OpenApiParameter("story", int, description="Only this story's matches."),
+            OpenApiParameter("story", ID_SCHEMA, description="Only this story's matches."),
             OpenApiParameter(
                 "offset_unit",
                 str,

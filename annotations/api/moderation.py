@@ -20,7 +20,7 @@ from annotations.models import ReviewStatus, Verdict
 from annotations.services.moderation import MAX_REASON_LENGTH
 
 
-class ReviewSerializer(serializers.Serializer):
+class ReviewSerializer(s.JSONInputSerializer):
     status = serializers.ChoiceField(choices=ReviewStatus.choices)
     reason = serializers.CharField(
         max_length=MAX_REASON_LENGTH,

@@ -4,6 +4,7 @@ lists come from annotations.domain, which the workspace's presenters read too.""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -36,6 +37,92 @@ MAX_RATIONALE_LENGTH = 20_000
 MAX_VERSION = 2**31 - 1
 
 
+def _json_type_error(field: serializers.Field, value: Any) -> str | None:
+    """Why a JSON value is not of the type the schema states for the field (DRF on its own
+    reads `false` as 0, `5` as "5" and "true" as true), or None."""
+    if value is None:
+        return None  # allow_null decides
+    if isinstance(field, serializers.BooleanField):
+        return None if isinstance(value, bool) else "Must be true or false."
+    if isinstance(field, serializers.IntegerField):
+        whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+        return None if whole and not isinstance(value, bool) else "Must be a whole number."
+    if isinstance(field, serializers.FloatField):
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        return None if number else "Must be a number."
+    if isinstance(field, serializers.CharField):
+        if not isinstance(value, str):
+            return "Must be a string."
+        # DRF trims before it measures: a blank string of any length would pass.
+        too_long = field.max_length is not None and len(value) > field.max_length
+        return (
+            f"Ensure this field has no more than {field.max_length} characters."
+            if too_long
+            else None
+        )
+    if isinstance(field, serializers.DateField):
+        return None if isinstance(value, str) else "Must be a string."
+    if isinstance(field, serializers.ChoiceField):
+        texts = all(isinstance(choice, str) for choice in field.choices)
+        return None if not texts or isinstance(value, str) else "Must be a string."
+    if isinstance(field, serializers.ListField):
+        if not isinstance(value, list):
+            return "Must be a list."
+        return next(filter(None, (_json_type_error(field.child, item) for item in value)), None)
+    return None
+
+
+# An http(s) address as the schema states it, and as the API checks it: a strict subset of what
+# Django's URLValidator (and so the models) accept, so whatever matches the pattern is stored.
+# A host of ASCII labels (IDN in its xn-- form), an optional port, then anything but white space;
+# the white space is spelled out so that JavaScript's \s and Python's agree on it.
+_NOT_SPACE = (
+    r"[^\x00\t\n\v\f\r \x1c-\x1f\x85\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+)
+WEB_ADDRESS = (
+    r"^[Hh][Tt][Tt][Pp][Ss]?://(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,40}[A-Za-z0-9])?\.){1,4}"
+    rf"[A-Za-z]{{2,20}}(?::[0-9]{{1,4}})?(?:[/?#]{_NOT_SPACE}*)?$"
+)
+_WEB_ADDRESS = re.compile(WEB_ADDRESS)
+
+
+@extend_schema_field({"type": "string", "maxLength": MAX_URL_LENGTH, "pattern": WEB_ADDRESS})
+class WebAddressField(serializers.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=MAX_URL_LENGTH, trim_whitespace=False, **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        value = super().to_internal_value(data)
+        if value and not _WEB_ADDRESS.fullmatch(value):
+            raise serializers.ValidationError("Enter an http or https address (lowercase host).")
+        return value
+
+
+class OptionalWebAddressField(WebAddressField):
+    """A web address, or "" for none (the schema says so with a second, empty option)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(allow_blank=True, **kwargs)
+
+
+class JSONInputSerializer(serializers.Serializer):
+    """A JSON request body: each value must be of the JSON type the schema states, before
+    DRF's lenient conversions run."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            errors = {
+                name: [reason]
+                for name, field in self.fields.items()
+                if not field.read_only
+                and name in data
+                and (reason := _json_type_error(field, data[name])) is not None
+            }
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
 class ProjectSerializer(serializers.ModelSerializer):
     role = serializers.SerializerMethodField()
 
@@ -49,14 +136,12 @@ class ProjectSerializer(serializers.ModelSerializer):
         return role_in(self.context["request"].user, project)
 
 
-class DocumentCreateSerializer(serializers.Serializer):
+class DocumentCreateSerializer(JSONInputSerializer):
     title = serializers.CharField(max_length=500)
     text = serializers.CharField(max_length=MAX_DOCUMENT_LENGTH, trim_whitespace=False)
     outlet = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     author = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    source_url = serializers.URLField(
-        max_length=MAX_URL_LENGTH, required=False, allow_blank=True, default=""
-    )
+    source_url = OptionalWebAddressField(required=False, default="")
     published_on = serializers.DateField(required=False, allow_null=True, default=None)
     external_id = serializers.CharField(
         max_length=200, required=False, allow_blank=True, default=""
@@ -64,7 +149,7 @@ class DocumentCreateSerializer(serializers.Serializer):
     metadata = serializers.DictField(required=False, default=dict)
 
 
-class DocumentUpdateSerializer(serializers.Serializer):
+class DocumentUpdateSerializer(JSONInputSerializer):
     """A correction of what describes an article. Its text never changes."""
 
     version = serializers.IntegerField(
@@ -73,7 +158,7 @@ class DocumentUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=500, required=False)
     outlet = serializers.CharField(max_length=200, required=False, allow_blank=True)
     author = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    source_url = serializers.URLField(max_length=MAX_URL_LENGTH, required=False, allow_blank=True)
+    source_url = OptionalWebAddressField(required=False)
     published_on = serializers.DateField(required=False, allow_null=True)
 
     TEXT_REFUSED = (
@@ -178,7 +263,7 @@ class DocumentDetailSerializer(serializers.ModelSerializer):
         return spans_data(self.context["spans"])
 
 
-class SpanCreateSerializer(serializers.Serializer):
+class SpanCreateSerializer(JSONInputSerializer):
     # A field named `label` shadows Field.label (its display name) in the DRF stubs.
     label = serializers.ChoiceField(choices=Label.choices)  # type: ignore[assignment]
     desk_claim = serializers.IntegerField(
@@ -203,7 +288,7 @@ class SpanCreateSerializer(serializers.Serializer):
     )
 
 
-class SpanUpdateSerializer(serializers.Serializer):
+class SpanUpdateSerializer(JSONInputSerializer):
     version = serializers.IntegerField(
         min_value=1, max_value=MAX_VERSION, help_text="The version you read; a stale one gets 409."
     )
@@ -219,21 +304,19 @@ class SpanUpdateSerializer(serializers.Serializer):
     )
 
 
-class VerdictWriteSerializer(serializers.Serializer):
+class VerdictWriteSerializer(JSONInputSerializer):
     rating = serializers.ChoiceField(choices=Rating.choices)
     rationale = serializers.CharField(
         max_length=MAX_RATIONALE_LENGTH, required=False, allow_blank=True, default=""
     )
     evidence_links = serializers.ListField(
-        child=serializers.URLField(max_length=MAX_URL_LENGTH),
+        child=WebAddressField(),
         max_length=MAX_EVIDENCE_LINKS,
         required=False,
         default=list,
     )
-    review_url = serializers.URLField(
-        max_length=MAX_URL_LENGTH,
+    review_url = OptionalWebAddressField(
         required=False,
-        allow_blank=True,
         help_text="The desk's published fact-check article on the claim (ClaimReview's url). "
         "Left out, it stays as it was; changing it does not reopen an approved verdict.",
     )
@@ -277,7 +360,7 @@ class SuggestionRunSerializer(serializers.ModelSerializer):
         fields = list(suggestion_domain.RUN_API_FIELDS)
 
 
-class AcceptAboveSerializer(serializers.Serializer):
+class AcceptAboveSerializer(JSONInputSerializer):
     min_score = serializers.FloatField(min_value=0.0, max_value=1.0)
 
 
@@ -365,11 +448,11 @@ class DeskClaimDetailSerializer(DeskClaimSerializer):
         return list(HistoryEntrySerializer(self.context["history"], many=True).data)
 
 
-class DeskClaimCreateSerializer(serializers.Serializer):
+class DeskClaimCreateSerializer(JSONInputSerializer):
     wording = serializers.CharField(max_length=claim_domain.MAX_WORDING_LENGTH)
 
 
-class DeskClaimUpdateSerializer(serializers.Serializer):
+class DeskClaimUpdateSerializer(JSONInputSerializer):
     wording = serializers.CharField(max_length=claim_domain.MAX_WORDING_LENGTH)
     version = serializers.IntegerField(
         min_value=1, max_value=MAX_VERSION, help_text="The version you read; a stale one gets 409."
@@ -388,7 +471,7 @@ class RatingWriteSerializer(VerdictWriteSerializer):
     )
 
 
-class MentionMoveSerializer(serializers.Serializer):
+class MentionMoveSerializer(JSONInputSerializer):
     desk_claim = serializers.IntegerField(
         min_value=1,
         allow_null=True,
@@ -405,7 +488,7 @@ class MentionMoveSerializer(serializers.Serializer):
     )
 
 
-class ProposalRequestSerializer(serializers.Serializer):
+class ProposalRequestSerializer(JSONInputSerializer):
     text = serializers.CharField(max_length=MAX_DOCUMENT_LENGTH, trim_whitespace=False)
     exclude = serializers.ListField(
         child=serializers.IntegerField(min_value=1),

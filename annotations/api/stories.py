@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations import policy, selectors, services
 from annotations.api.lookups import project_for, story_for
+from annotations.api.pagination import NewestFirst
+from annotations.api.serializers import JSONInputSerializer
 from annotations.errors import ValidationError
 from annotations.models import Document, Story, StoryStatus
 
@@ -89,11 +90,11 @@ class StoryDetailSerializer(StorySerializer):
         return list(StoryDocumentSerializer(self.context["documents"], many=True).data)
 
 
-class RenameSerializer(serializers.Serializer):
+class RenameSerializer(JSONInputSerializer):
     title = serializers.CharField(max_length=500)
 
 
-class ConfirmSerializer(serializers.Serializer):
+class ConfirmSerializer(JSONInputSerializer):
     documents = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         max_length=MAX_IDS,
@@ -104,7 +105,7 @@ class ConfirmSerializer(serializers.Serializer):
     )
 
 
-class MoveSerializer(serializers.Serializer):
+class MoveSerializer(JSONInputSerializer):
     document = serializers.IntegerField(
         min_value=1, max_value=MAX_ID, help_text="A document of this story."
     )
@@ -123,7 +124,7 @@ class MoveSerializer(serializers.Serializer):
     )
 
 
-class MergeSerializer(serializers.Serializer):
+class MergeSerializer(JSONInputSerializer):
     into = serializers.IntegerField(
         min_value=1,
         max_value=MAX_ID,
@@ -131,7 +132,7 @@ class MergeSerializer(serializers.Serializer):
     )
 
 
-class SplitSerializer(serializers.Serializer):
+class SplitSerializer(JSONInputSerializer):
     documents = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         min_length=1,
@@ -168,20 +169,15 @@ def _other_story(request: Request, story: Story, story_id: int, *, field: str) -
     return other
 
 
-class StoriesPage(CursorPagination):
-    ordering = "-id"
-    page_size = 50
-    max_page_size = 500
-    page_size_query_param = "page_size"
-
-
 class ProjectStoriesView(APIView):
     """The project's stories, newest first, with their counts."""
+
+    pagination_class = NewestFirst
 
     @extend_schema(responses=StorySerializer(many=True))
     def get(self, request: Request, project_id: int) -> Response:
         project = project_for(request, project_id)
-        paginator = StoriesPage()
+        paginator = self.pagination_class()
         stories = selectors.project_stories(request.user, project=project)
         page = paginator.paginate_queryset(stories, request, view=self)
         return paginator.get_paginated_response(StorySerializer(page, many=True).data)

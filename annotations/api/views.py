@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,22 +20,22 @@ from annotations.api.lookups import (
     span_for,
     suggestion_for,
 )
+from annotations.api.pagination import NewestFirst
 from annotations.errors import ValidationError
 from annotations.models import Document, Verdict
 from annotations.presenters import span_data, spans_data
-
-
-class NewestFirst(CursorPagination):
-    ordering = "-id"
-    page_size = 50
-    max_page_size = 500
-    page_size_query_param = "page_size"
 
 
 def _valid(serializer_class, request: Request, **kwargs) -> dict:
     serializer = serializer_class(data=request.data, **kwargs)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
+
+
+def version_parameter(description: str) -> OpenApiParameter:
+    """A `version` query parameter: the version the client read."""
+    schema = {"type": "integer", "minimum": 1, "maximum": s.MAX_VERSION}
+    return OpenApiParameter("version", schema, description=description)
 
 
 class ProjectListView(APIView):
@@ -47,17 +46,18 @@ class ProjectListView(APIView):
 
 
 class ProjectDocumentsView(APIView):
+    pagination_class = NewestFirst
+
     @extend_schema(
         responses=s.DocumentListSerializer(many=True),
         parameters=[
-            OpenApiParameter("page_size", int, description="At most 500."),
             # Documents with at least one span passing these filters.
             *filter_parameters(default_status=STATUS_ALL),
         ],
     )
     def get(self, request: Request, project_id: int) -> Response:
         project = project_for(request, project_id)
-        paginator = NewestFirst()
+        paginator = self.pagination_class()
         documents = filter_documents(
             selectors.document_list(request.user, project=project),
             selectors.project_spans(request.user, project=project),
@@ -98,11 +98,7 @@ class DocumentDetailView(APIView):
 
     @extend_schema(
         summary="Soft-delete a document (moderators; restorable)",
-        parameters=[
-            OpenApiParameter(
-                "version", int, description="If given, the delete is refused (409) when stale."
-            )
-        ],
+        parameters=[version_parameter("If given, the delete is refused (409) when stale.")],
         responses={204: None},
     )
     def delete(self, request: Request, document_id: int) -> Response:
@@ -154,11 +150,7 @@ class SpanDetailView(APIView):
         return Response(span_data(span))
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "version", int, description="If given, the delete is refused (409) when stale."
-            )
-        ],
+        parameters=[version_parameter("If given, the delete is refused (409) when stale.")],
         responses={204: None},
     )
     def delete(self, request: Request, span_id: int) -> Response:
@@ -172,8 +164,8 @@ def _version_param(request: Request) -> int | None:
     raw = request.query_params.get("version")
     if raw in (None, ""):
         return None
-    if not raw.isdigit() or len(raw) > 10:
-        raise ValidationError("Must be a whole number.", field="version")
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= s.MAX_VERSION:
+        raise ValidationError(f"Give a whole number from 1 to {s.MAX_VERSION}.", field="version")
     return int(raw)
 
 
@@ -215,7 +207,7 @@ class SpanVerdictView(APIView):
 
     @extend_schema(
         summary="Remove the verdict of this mention's desk claim (alias)",
-        parameters=[OpenApiParameter("version", int, description="Refused (409) when stale.")],
+        parameters=[version_parameter("Refused (409) when stale.")],
         responses={204: None},
     )
     def delete(self, request: Request, span_id: int) -> Response:
