@@ -17,13 +17,13 @@ from rest_framework.views import APIView
 
 from accounts.models import ApiToken
 from accounts.throttle import LoginThrottled
-from annotations.api.serializers import JSONInputSerializer
 from accounts.tokens import (
     api_token_issue,
     api_token_revoke,
     api_tokens_live,
     api_tokens_revoke_all,
 )
+from annotations.api.serializers import JSONInputSerializer
 
 
 def _owner(request: Request) -> User:

@@ -62,6 +62,7 @@ REFUSED_BY_STORED_DATA = {
     "POST /api/v1/stories/{story_id}/merge/",
     "POST /api/v1/stories/{story_id}/split/",
     "POST /api/v1/stories/{story_id}/confirm/",
+    "POST /api/v1/documents/{document_id}/suggestions/reopen/",
     # an external_id must be new to the project
     "POST /api/v1/projects/{project_id}/documents/",
 }
@@ -114,6 +115,7 @@ def test_the_api_conforms_to_its_schema_under_every_check(live_server, desk, rev
         # Real objects for the unit phases; the stateful phase follows the ids it creates.
         parameters={"project_id": desk.pk, "document_id": docs["emoji"].pk, "span_id": span.pk},
     )
+
     @schema.auth(refresh_interval=None)
     class Tokens:
         def get(self, case, context) -> str:
