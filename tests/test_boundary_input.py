@@ -164,14 +164,15 @@ def test_unstorable_characters_in_a_json_field_are_a_400_naming_it(api, reviewer
 
 
 @pytest.mark.parametrize(
-    "query",
-    ["q=a%00b", "mentions=%00", "a%00=1"],
+    ("query", "named"),
+    [("q=a%00b", "q"), ("mentions=%00", "mentions"), ("a%00=1", "a\\x00")],
 )
-def test_nul_in_an_api_query_parameter_is_a_json_400(api, reviewer, desk, query):
+def test_nul_in_an_api_query_parameter_is_a_json_400_naming_it(api, reviewer, desk, query, named):
     response = api(reviewer).get(f"/api/v1/projects/{desk.pk}/desk-claims/?{query}")
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
     [(name, [reason])] = response.json().items()
+    assert name == named
     assert NUL in reason
 
 

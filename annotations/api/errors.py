@@ -54,10 +54,14 @@ def exception_handler(exc, context):
         return Response(responses.bad_request_body(exc), status=status.HTTP_400_BAD_REQUEST)
     if responses.database_unavailable(exc):
         responses.log_server_error(django_request, exc, status.HTTP_503_SERVICE_UNAVAILABLE)
-        return Response(
-            responses.unavailable_body(),
-            status=status.HTTP_503_SERVICE_UNAVAILABLE,
-            headers={"Retry-After": str(responses.RETRY_AFTER_SECONDS)},
+        return responses.logged(
+            Response(
+                responses.unavailable_body(),
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                headers={"Retry-After": str(responses.RETRY_AFTER_SECONDS)},
+            )
         )
     responses.log_server_error(django_request, exc, status.HTTP_500_INTERNAL_SERVER_ERROR)
-    return Response(responses.server_error_body(), status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+    return responses.logged(
+        Response(responses.server_error_body(), status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+    )

@@ -73,4 +73,4 @@ class BoundaryMiddleware:
         if not responses.database_unavailable(exc):
             return None  # Django's own handling: its 500 page, or JSON from the handler500 view
         responses.log_server_error(request, exc, 503)
-        return responses.unavailable(request)
+        return responses.logged(responses.unavailable(request))

@@ -83,6 +83,13 @@ def log_server_error(request: HttpRequest | None, exc: BaseException, status: in
     got_request_exception.send(sender=None, request=request)
 
 
+def logged(response: HttpResponse) -> HttpResponse:
+    """Mark a response whose error log_server_error wrote already, so Django does not log it a
+    second time (without its traceback)."""
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
+
+
 def page(title: str, message: str, *, status: int) -> HttpResponse:
     """A stand-alone page (no session, user or database needed to render it)."""
     html = render_to_string("boundary/refused.html", {"title": title, "message": message})
