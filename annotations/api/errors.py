@@ -49,6 +49,7 @@ def exception_handler(exc, context):
     request = context.get("request")
     django_request = getattr(request, "_request", request)
     if isinstance(exc, RequestDataTooBig):
+        responses.drain(django_request)
         return Response(responses.too_large_body(), status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, SuspiciousOperation):
         return Response(responses.bad_request_body(exc), status=status.HTTP_400_BAD_REQUEST)

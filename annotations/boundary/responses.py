@@ -18,6 +18,9 @@ from annotations.domain import bounds
 
 API_PREFIX = "/api/"
 RETRY_AFTER_SECONDS = 5
+# A refused body is read to its end (and dropped) up to this size, so that a client still
+# sending it reads the 413 instead of a broken pipe; past it the connection is simply closed.
+DRAIN_AT_MOST = 64 * 1024 * 1024
 request_log = logging.getLogger("django.request")
 
 
@@ -121,7 +124,23 @@ def _words(body: dict[str, Any]) -> str:
     return " ".join(f"{field}: {' '.join(reasons)}" for field, reasons in body.items())
 
 
+def drain(request: HttpRequest) -> None:
+    """Read what is left of a body refused for its size and drop it (see DRAIN_AT_MOST)."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return
+    if length > DRAIN_AT_MOST:
+        return
+    try:
+        while request.read(64 * 1024):
+            pass
+    except OSError:  # the client went away
+        pass
+
+
 def too_large(request: HttpRequest) -> HttpResponse:
+    drain(request)
     return answer(request, too_large_body(), status=413, title="Too large")
 
 
