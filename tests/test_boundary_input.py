@@ -315,3 +315,23 @@ def test_documents_made_with_factories_still_fit(desk, reviewer):
         desk, actor=reviewer, metadata={"source": {"outlet": "BBC", "tags": ["a", "b"]}}
     )
     assert document.metadata["source"]["tags"] == ["a", "b"]
+
+
+def test_metadata_stored_before_the_bound_is_exported_as_json_text_in_every_format(
+    api, reviewer, moderator, desk, document
+):
+    # As the drill left it: accepted before the bound, 300 levels deep.
+    Document.objects.filter(pk=document.pk).update(metadata=nested(300))
+    _approved_claim(document, reviewer, moderator)
+    for fmt in EXPORT_FORMATS:
+        export = api(moderator).get(f"/api/v1/projects/{desk.pk}/export/?format={fmt}")
+        body = b"".join(export.streaming_content) if export.streaming else export.content
+        assert export.status_code == 200, (fmt, body[:300])
+        if fmt == "jsonl":
+            kept = json.loads(body.splitlines()[0])["meta"]["metadata"]
+            assert json.loads(kept["metadata_json"]) == nested(300)
+    backup = api(moderator).get(f"/api/v1/projects/{desk.pk}/backup/")
+    assert backup.status_code == 200
+    lines = [json.loads(line) for line in b"".join(backup.streaming_content).splitlines()]
+    [record] = [line for line in lines if line["type"] == "document"]
+    assert json.loads(record["metadata"]["metadata_json"]) == nested(300)

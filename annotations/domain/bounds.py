@@ -106,3 +106,17 @@ def check_metadata(value: Any) -> None:
         raise Unbounded(
             "metadata", f"is {size:,} bytes as JSON; the limit is {MAX_METADATA_BYTES:,}."
         )
+
+
+def exportable_metadata(value: Any) -> Any:
+    """A stored document's metadata as the exports and backups write it: as stored, unless it
+    was stored before the bound and nests deeper (a writer that cannot write it would stop the
+    whole export for everyone): then whole, as JSON text under "metadata_json"."""
+    try:
+        check_json(value, max_depth=MAX_METADATA_DEPTH)
+    except Unbounded:
+        try:
+            return {"metadata_json": json.dumps(value, ensure_ascii=False)}
+        except RecursionError:
+            return {"metadata_json": None, "metadata_refused": "nested too deep to write."}
+    return value
