@@ -335,3 +335,17 @@ def test_metadata_stored_before_the_bound_is_exported_as_json_text_in_every_form
     lines = [json.loads(line) for line in b"".join(backup.streaming_content).splitlines()]
     [record] = [line for line in lines if line["type"] == "document"]
     assert json.loads(record["metadata"]["metadata_json"]) == nested(300)
+
+
+@pytest.mark.parametrize("field", ["external_id", "title", "outlet", "author"])
+def test_nul_in_a_jsonl_import_lines_field_names_the_line_and_the_field(api, reviewer, desk, field):
+    lines = [{"text": "Tax rose 5%."}, {"text": "Tax fell.", field: "a\x00b"}]
+    response = api(reviewer).post(
+        f"/api/v1/projects/{desk.pk}/documents/import/",
+        "\n".join(json.dumps(line) for line in lines) + "\n",
+        content_type="application/x-ndjson",
+    )
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert error["line"] == 2 and error["reason"].startswith(f"{field}: {NUL}")
+    assert not Document.objects.exists()

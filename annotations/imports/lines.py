@@ -132,6 +132,9 @@ def _document(obj: dict[str, Any], stored: str) -> dict[str, Any]:
     for name in DOCUMENT_FIELDS:
         value = obj.get(name, meta.get(name) if meta else None)
         document[name] = as_str(value, f"`{name}`")
+        # Before the batch looks external ids up: the database refuses such a query too.
+        if reason := unstorable(document[name]):
+            raise LineRefused(f"{name}: {reason}")
     if meta is not None:
         metadata = meta.get("metadata", {})
         if not isinstance(metadata, dict):

@@ -131,7 +131,14 @@ def document_build(
     """The unsaved document, after every check of an import but the database's own: the text
     normalised, the fields storable and valid, the external id free (`external_id_taken` says
     whether the project already has it). document_import and the bulk JSONL import share it."""
-    for field, value in (("text", text), ("title", title), ("outlet", outlet), ("author", author)):
+    for field, value in (
+        ("text", text),
+        ("title", title),
+        ("outlet", outlet),
+        ("author", author),
+        ("source_url", source_url),
+        ("external_id", external_id),  # looked up before it is stored
+    ):
         check_storable(value, field=field)
     check_metadata(metadata or {})
     text = normalize_text(text)
