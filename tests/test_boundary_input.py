@@ -349,3 +349,24 @@ def test_nul_in_a_jsonl_import_lines_field_names_the_line_and_the_field(api, rev
     [error] = response.json()["errors"]
     assert error["line"] == 2 and error["reason"].startswith(f"{field}: {NUL}")
     assert not Document.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("fmt", "body"),
+    [
+        ("labelstudio", [{"data": {"text": "Tax rose.", "source": nested(300)}}]),
+        ("w3c", {"type": "AnnotationCollection", "first": {"items": [nested(300)]}}),
+    ],
+)
+def test_a_whole_json_import_file_nested_past_the_bound_is_refused_naming_where(
+    api, reviewer, desk, fmt, body
+):
+    response = api(reviewer).post(
+        f"/api/v1/projects/{desk.pk}/documents/import/?format={fmt}",
+        json.dumps(body),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    [reason] = response.json()["file"]
+    assert reason.startswith("The file is nested deeper than 64 levels (at ")
+    assert not Document.objects.exists()

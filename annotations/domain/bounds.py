@@ -65,19 +65,21 @@ def _path(root: str, place: _Place) -> str:
             # A refused name is shown escaped, never with the character that was refused.
             name = name.encode("utf-8", "backslashreplace").decode().replace("\x00", "\\x00")
             path = f"{path}.{name}" if path else name
-    return path
+    return path if len(path) <= 160 else f"{path[:80]}…{path[-60:]}"
 
 
-def check_json(value: Any, *, max_depth: int = MAX_JSON_DEPTH, path: str = "") -> None:
+def check_json(
+    value: Any, *, max_depth: int = MAX_JSON_DEPTH, path: str = "", strings: bool = True
+) -> None:
     """Raise Unbounded if `value` nests deeper than `max_depth` levels (an object or array
-    opens a level) or holds a string, a key too, that PostgreSQL cannot store. Walked without
-    recursion, so a hostile value cannot exhaust the stack; a path is spelled out only for the
-    value refused."""
+    opens a level) or (unless `strings` is false) holds a string, a key too, that PostgreSQL
+    cannot store. Walked without recursion, so a hostile value cannot exhaust the stack; a path
+    is spelled out only for the value refused."""
     stack: list[tuple[Any, _Place, int]] = [(value, None, 0)]
     while stack:
         item, place, depth = stack.pop()
         if isinstance(item, str):
-            if reason := unstorable(item):
+            if strings and (reason := unstorable(item)):
                 raise Unbounded(_path(path, place), reason)
         elif isinstance(item, dict | list):
             if depth >= max_depth:
@@ -86,7 +88,7 @@ def check_json(value: Any, *, max_depth: int = MAX_JSON_DEPTH, path: str = "") -
                 stack.extend((child, (i, place), depth + 1) for i, child in enumerate(item))
                 continue
             for key, child in item.items():
-                if isinstance(key, str) and (reason := unstorable(key)):
+                if strings and isinstance(key, str) and (reason := unstorable(key)):
                     raise Unbounded(_path(path, (key, place)), f"its name {reason}")
                 stack.append((child, (key, place), depth + 1))
 
