@@ -370,3 +370,34 @@ def test_a_whole_json_import_file_nested_past_the_bound_is_refused_naming_where(
     [reason] = response.json()["file"]
     assert reason.startswith("The file is nested deeper than 64 levels (at ")
     assert not Document.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "field", "value", "said"),
+    [
+        ("document", "metadata", nested(300), "metadata.a.a"),
+        ("document", "metadata", {"k": "a\x00"}, "metadata.k: contains a NUL"),
+        ("event", "after", {"deep": nested(100)}, "after.deep.a"),
+    ],
+)
+def test_a_backup_line_beyond_the_bounds_is_refused_naming_it(
+    api, moderator, desk, document, kind, field, value, said
+):
+    from annotations import services
+    from annotations.models import Project, Role
+
+    response = api(moderator).get(f"/api/v1/projects/{desk.pk}/backup/")
+    lines = [json.loads(line) for line in b"".join(response.streaming_content).splitlines()]
+    number = next(i for i, line in enumerate(lines, 1) if line["type"] == kind)
+    lines[number - 1][field] = value
+    empty = Project.objects.create(name="Restored desk")
+    services.membership_set(project=empty, user=moderator, role=Role.MODERATOR)
+    answer = api(moderator).post(
+        f"/api/v1/projects/{empty.pk}/restore/",
+        "\n".join(json.dumps(line) for line in lines) + "\n",
+        content_type="application/x-ndjson",
+    )
+    assert answer.status_code == 400
+    [reason] = answer.json()["file"]
+    assert reason.startswith(f"Line {number}") and said in reason
+    assert not Document.objects.filter(project=empty).exists()

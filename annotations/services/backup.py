@@ -273,6 +273,11 @@ class _Restorer:
                 raise _Refused(number, f"{name}: {' '.join(exc.messages)}") from None
             if isinstance(values[name], str) and (reason := unstorable(values[name])):
                 raise _Refused(number, f"{name} {reason}")
+            if isinstance(values[name], dict | list):  # a JSON field: storable and writable
+                try:
+                    bounds.check_json(values[name], path=name)
+                except bounds.Unbounded as exc:
+                    raise _Refused(number, str(exc)) from None
         for name in kind.users:
             username = record[name]
             if username is None and meta.get_field(name).null:
