@@ -9,7 +9,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -31,10 +31,11 @@ def exception_handler(exc, context):
         if exc.current is not None:
             body["current"] = exc.current
         return Response(body, status=status.HTTP_409_CONFLICT)
-    if isinstance(exc, IntegrityError):
-        # A database invariant caught what the services' checks did not: still the caller's
-        # input, never a server error. Logged, because it means a service check is missing.
-        log.warning("IntegrityError reached the API: %s", exc)
+    if isinstance(exc, IntegrityError | DataError):
+        # A database invariant (or type: a NUL, a number out of range) caught what the services'
+        # checks did not: still the caller's input, never a server error. Logged, because it
+        # means a service check is missing.
+        log.warning("%s reached the API: %s", type(exc).__name__, exc)
         first_line = str(exc).splitlines()[0] if str(exc) else "conflicts with existing data"
         return Response(
             {"non_field_errors": [f"Refused by the database: {first_line}"]},
