@@ -14,4 +14,5 @@ RUN SECRET_KEY=build-only DEBUG=false python manage.py collectstatic --noinput
 RUN useradd --create-home factcheck && mkdir -p /models && chown factcheck /models
 USER factcheck
 EXPOSE 8000
-CMD ["gunicorn", "factcheck.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# Workers from the cores, timeouts and request limits: gunicorn.conf.py (GUNICORN_* to change).
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "factcheck.wsgi:application"]

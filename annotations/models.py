@@ -17,9 +17,10 @@ from django.db.models import F, Q
 from django.db.models.functions import Length
 
 from annotations.domain import publishing
-from annotations.domain.span import PREFIX_SUFFIX_LENGTH
 
-MAX_DOCUMENT_LENGTH = 2_000_000  # code points; a long report is ~100k
+# The one definition is with the other bounds; kept here for the modules that import it from here.
+from annotations.domain.bounds import MAX_DOCUMENT_LENGTH as MAX_DOCUMENT_LENGTH
+from annotations.domain.span import PREFIX_SUFFIX_LENGTH
 
 
 class Role(models.TextChoices):

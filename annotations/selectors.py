@@ -19,6 +19,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.models import Count, F, FilteredRelation, Max, Min, Q, QuerySet
 
+from annotations.domain import bounds
 from annotations.domain import match as match_domain
 from annotations.domain import span as span_domain
 from annotations.export.rows import (
@@ -612,7 +613,7 @@ def _document_row(row: tuple) -> DocumentRow:
     if isinstance(metadata, str):  # PostgreSQL hands jsonb over as its text
         metadata = json.loads(metadata)
     values = list(row)
-    values[7] = metadata
+    values[7] = bounds.exportable_metadata(metadata)
     return DocumentRow(*values)
 
 

@@ -18,6 +18,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
+from annotations.domain.bounds import MAX_BODY_BYTES
 from annotations.domain.publishing import TemplateInvalid, check_review_url_template
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -53,6 +54,19 @@ def env_url(name: str) -> str:
     if raw and (parts.scheme not in ("http", "https") or not parts.netloc):
         raise ImproperlyConfigured(f"{name}={raw!r} is not an http or https address.")
     return raw
+
+
+def env_proxy_ssl_header(name: str) -> tuple[str, str] | None:
+    """The header a TLS-terminating proxy sets, as Django wants it: "X-Forwarded-Proto" (or
+    "X-Forwarded-Proto: https") becomes ("HTTP_X_FORWARDED_PROTO", "https"); unset, None."""
+    raw = env.str(name, default="").strip()
+    if not raw:
+        return None
+    header, _, value = raw.partition(":")
+    header, value = header.strip(), value.strip() or "https"
+    if not header.replace("-", "").isalnum():
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a header name (X-Forwarded-Proto).")
+    return "HTTP_" + header.upper().replace("-", "_"), value
 
 
 def env_review_url_template(name: str) -> str:
@@ -112,6 +126,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session and CSRF read anything: refuses what the database cannot store and a
+    # form body over the limit, and answers the database's loss (annotations.boundary).
+    "annotations.boundary.middleware.BoundaryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -186,8 +203,23 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS: a site whose cookies are HTTPS-only redirects plain HTTP there too, unless told not to.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=SESSION_COOKIE_SECURE)
+# HSTS is sticky in browsers (for its whole max-age): off until the deployment asks for it.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+# Behind a proxy that terminates TLS: the header that says the original request was HTTPS.
+# Only set it when the proxy always sets (or strips) that header: a client could send it too.
+SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("SECURE_PROXY_SSL_HEADER")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# One bound for a body read whole (an API JSON body, a page's form): a document of the API's
+# 2,000,000 characters fits however it is written (annotations.domain.bounds). Larger bodies
+# get a 413 saying the limit. Uploaded files and the API's streamed imports are not held in
+# memory and have their own limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
 
 # Pages carry no inline script: everything runs from static ES modules.
 CONTENT_SECURITY_POLICY = {
@@ -214,7 +246,8 @@ REST_FRAMEWORK = {
         "annotations.api.renderers.ORJSONRenderer",
         *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # DRF's JSON parser with the nesting and storability bounds (annotations/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["annotations.api.parsers.BoundedJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "annotations.api.errors.exception_handler",
 }
@@ -354,6 +387,13 @@ CLAIMREVIEW_PUBLISHER_NAME = env.str("CLAIMREVIEW_PUBLISHER_NAME", default="").s
 CLAIMREVIEW_PUBLISHER_URL = env_url("CLAIMREVIEW_PUBLISHER_URL")
 CLAIMREVIEW_PUBLISHER_LOGO = env_url("CLAIMREVIEW_PUBLISHER_LOGO")
 CLAIMREVIEW_REVIEW_URL_TEMPLATE = env_review_url_template("CLAIMREVIEW_REVIEW_URL_TEMPLATE")
+
+# The OpenAPI schema's names for choice sets that several serializers share, so drf-spectacular
+# need not invent ones ("StatusD4fEnum") and `manage.py check --deploy` stays clean.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "ReviewStatusEnum": "annotations.models.ReviewStatus",
+    "JobStatusEnum": "annotations.models.SuggestionRun.Status",
+}
 
 LOGGING = {
     "version": 1,

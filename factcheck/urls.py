@@ -12,3 +12,9 @@ urlpatterns = [
     path("api/v1/", include("annotations.api.urls")),
     path("", include("annotations.urls")),
 ]
+
+# JSON for API clients (anything under /api/), Django's pages elsewhere (annotations.boundary).
+handler400 = "annotations.boundary.views.bad_request"
+handler403 = "annotations.boundary.views.permission_denied"
+handler404 = "annotations.boundary.views.page_not_found"
+handler500 = "annotations.boundary.views.server_error"

@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
+from annotations.admin.filters import RelatedOnlyFilter
 from annotations.admin.history import history_entry
 from annotations.admin.moderated import ModeratedAdmin
 from annotations.models import AuditEvent
@@ -16,10 +17,10 @@ class AuditEventAdmin(ModeratedAdmin):
     project_path = "project"
     list_display = ["created_at", "actor", "action", "object_type", "object_id", "changes"]
     list_filter = [
-        ("project", admin.RelatedOnlyFieldListFilter),
+        ("project", RelatedOnlyFilter),
         "object_type",
         "action",
-        ("actor", admin.RelatedOnlyFieldListFilter),
+        ("actor", RelatedOnlyFilter),
         ("created_at", admin.DateFieldListFilter),
     ]
     list_select_related = ["actor"]

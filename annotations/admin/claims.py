@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
 from annotations.admin.display import appearances, status_badge
+from annotations.admin.filters import RelatedOnlyFilter
 from annotations.admin.moderated import ModeratedAdmin
 from annotations.models import DeskClaim, Span
 
@@ -37,7 +38,7 @@ class DeskClaimAdmin(ModeratedAdmin):
     project_path = "project"
     list_display = ["id", "wording_short", "appears_in", "ratings", "verdict_state", "updated_at"]
     list_filter = [
-        ("project", admin.RelatedOnlyFieldListFilter),
+        ("project", RelatedOnlyFilter),
         MentionsFilter,
         ("verdict__review_status", admin.ChoicesFieldListFilter),
     ]

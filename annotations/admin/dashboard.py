@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.admin import ModelAdmin
-from django.contrib.admin.utils import unquote
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -13,6 +12,7 @@ from django.utils.safestring import SafeString
 
 from annotations import policy, reports, services
 from annotations.admin import charts
+from annotations.admin.object_ids import object_pk
 from annotations.errors import DomainError
 from annotations.models import Label, Project, Rating
 
@@ -34,7 +34,7 @@ class ThresholdForm(forms.Form):
 def dashboard_page(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> HttpResponse:
     """The page, for a moderator of the project (404 for anyone else). It also takes the
     project's display threshold for suggestions (POST)."""
-    project = get_object_or_404(Project, pk=unquote(object_id))
+    project = get_object_or_404(Project, pk=object_pk(object_id))
     if not policy.can_view_dashboard(request.user, project):
         raise Http404("No such project among those you moderate.")
     form = ThresholdForm(initial={"suggestion_threshold": project.suggestion_threshold})

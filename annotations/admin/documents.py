@@ -13,7 +13,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
 from django.db.models import Count, Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -23,8 +22,9 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from annotations import policy, services
-from annotations.admin.filters import DeletedFilter, DocumentOutletFilter
+from annotations.admin.filters import DeletedFilter, DocumentOutletFilter, RelatedOnlyFilter
 from annotations.admin.moderated import ModeratedAdmin, safe_next
+from annotations.admin.object_ids import object_pk
 from annotations.admin.permissions import moderated_ids
 from annotations.admin.review import review_page
 from annotations.errors import DomainError
@@ -69,7 +69,7 @@ class DocumentAdmin(ModeratedAdmin):
     ]
     list_display_links = None
     list_filter = [
-        ("project", admin.RelatedOnlyFieldListFilter),
+        ("project", RelatedOnlyFilter),
         DocumentOutletFilter,
         ("published_on", admin.DateFieldListFilter),
         ("created_at", admin.DateFieldListFilter),
@@ -224,7 +224,7 @@ class DocumentAdmin(ModeratedAdmin):
     def _one(self, request: HttpRequest, object_id: str, *, deleted: bool) -> HttpResponse:
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        document = get_object_or_404(self.get_queryset(request), pk=unquote(object_id))
+        document = get_object_or_404(self.get_queryset(request), pk=object_pk(object_id))
         self._set_deleted(request, [document], deleted=deleted)
         fallback = reverse("admin:annotations_document_change", args=[document.pk])
         return HttpResponseRedirect(safe_next(request, fallback))

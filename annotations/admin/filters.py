@@ -1,4 +1,5 @@
-"""List filters the admin does not have: by outlet (a free-text field) and by deletion."""
+"""List filters the admin does not have: by outlet (a free-text field) and by deletion; and
+filters that are applied whenever the URL names them (AppliedWhenAsked)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,23 @@ from django.http import HttpRequest
 from annotations.models import DeskClaim
 
 
-class OutletFilter(admin.SimpleListFilter):
+class AppliedWhenAsked:
+    """Django leaves out a filter offering fewer than two choices (a moderator of one project,
+    a desk with one reviewer) and its parameter with it: a URL naming it would list, and
+    "select all" act on, every row instead of those asked for. A filter the URL names is
+    always applied, and shown."""
+
+    used_parameters: dict
+
+    def has_output(self) -> bool:
+        return bool(self.used_parameters) or super().has_output()  # type: ignore[misc]
+
+
+class RelatedOnlyFilter(AppliedWhenAsked, admin.RelatedOnlyFieldListFilter):
+    """The related objects of the rows the moderator may see (a project, a reviewer)."""
+
+
+class OutletFilter(AppliedWhenAsked, admin.SimpleListFilter):
     """The outlets of the rows the moderator may see, each once."""
 
     title = "outlet"

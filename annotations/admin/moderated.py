@@ -13,7 +13,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.admin.utils import unquote
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -24,6 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from annotations import policy
 from annotations.admin.forms import BatchReasonForm, ReviewForm
 from annotations.admin.history import AuditHistoryAdmin
+from annotations.admin.object_ids import object_pk
 from annotations.admin.permissions import ProjectPermissions
 from annotations.admin.review_actions import (
     AdminAction,
@@ -143,7 +143,7 @@ class ReviewedAdmin(ModeratedAdmin):
     def review_one_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        obj = get_object_or_404(self.get_queryset(request), pk=unquote(object_id))
+        obj = get_object_or_404(self.get_queryset(request), pk=object_pk(object_id))
         fallback = reverse(f"admin:annotations_{self.opts.model_name}_change", args=[obj.pk])
         form = ReviewForm(request.POST)
         if not form.is_valid():

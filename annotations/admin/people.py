@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString
 
 from annotations import policy, services
 from annotations.admin.dashboard import dashboard_page
+from annotations.admin.filters import RelatedOnlyFilter
 from annotations.admin.permissions import ProjectPermissions, moderated_ids
 from annotations.errors import DomainError
 from annotations.models import Membership, Project
@@ -157,7 +158,7 @@ class MembershipAdmin(ProjectPermissions, admin.ModelAdmin):
     project_path = "project"
     managed_by_superusers = True
     list_display = ["user", "project", "role", "created_at"]
-    list_filter = [("project", admin.RelatedOnlyFieldListFilter), "role"]
+    list_filter = [("project", RelatedOnlyFilter), "role"]
     search_fields = ["user__username", "project__name"]
     list_select_related = ["user", "project"]
     autocomplete_fields = ["user", "project"]

@@ -15,7 +15,6 @@ from itertools import pairwise
 from typing import Any
 
 from django.contrib.admin import ModelAdmin
-from django.contrib.admin.utils import unquote
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -23,6 +22,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from annotations import agreement, reports
+from annotations.admin.object_ids import object_pk
 from annotations.admin.permissions import moderated_ids
 from annotations.admin.review_actions import review_buttons
 from annotations.models import Document, Span
@@ -33,7 +33,7 @@ def review_page(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -
     """The page, for a moderator of the document's project (404 for anyone else)."""
     document = get_object_or_404(
         Document.objects.select_related("project").filter(project__in=moderated_ids(request)),
-        pk=unquote(object_id),
+        pk=object_pk(object_id),
     )
     spans = list(
         document.spans.select_related(

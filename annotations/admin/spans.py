@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -14,8 +13,9 @@ from django.utils.safestring import SafeString
 
 from annotations import policy, services
 from annotations.admin.display import in_context, review_page_link, status_badge
-from annotations.admin.filters import DeletedFilter, OutletFilter
+from annotations.admin.filters import DeletedFilter, OutletFilter, RelatedOnlyFilter
 from annotations.admin.moderated import ReviewedAdmin, safe_next
+from annotations.admin.object_ids import object_pk
 from annotations.domain import span as span_domain
 from annotations.errors import DomainError
 from annotations.models import Span
@@ -37,11 +37,11 @@ class SpanAdmin(ReviewedAdmin):
     ]
     list_display_links = ["id"]
     list_filter = [
-        ("document__project", admin.RelatedOnlyFieldListFilter),
+        ("document__project", RelatedOnlyFilter),
         "label",
         "review_status",
-        ("author", admin.RelatedOnlyFieldListFilter),
-        ("reviewed_by", admin.RelatedOnlyFieldListFilter),
+        ("author", RelatedOnlyFilter),
+        ("reviewed_by", RelatedOnlyFilter),
         OutletFilter,
         ("created_at", admin.DateFieldListFilter),
         DeletedFilter,
@@ -146,7 +146,7 @@ class SpanAdmin(ReviewedAdmin):
     def restore_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        span = get_object_or_404(self.get_queryset(request), pk=unquote(object_id))
+        span = get_object_or_404(self.get_queryset(request), pk=object_pk(object_id))
         try:
             services.span_restore(span=span, actor=policy.actor_of(request))
         except DomainError as exc:

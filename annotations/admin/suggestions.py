@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.text import Truncator
 
 from annotations.admin.display import CONTEXT_CHARS
-from annotations.admin.filters import OutletFilter
+from annotations.admin.filters import OutletFilter, RelatedOnlyFilter
 from annotations.admin.moderated import ModeratedAdmin
 from annotations.models import Suggestion, SuggestionRun
 
@@ -26,11 +26,11 @@ class SuggestionAdmin(ModeratedAdmin):
         "created_at",
     ]
     list_filter = [
-        ("document__project", admin.RelatedOnlyFieldListFilter),
+        ("document__project", RelatedOnlyFilter),
         "label",
         "status",
         "suggester",
-        ("decided_by", admin.RelatedOnlyFieldListFilter),
+        ("decided_by", RelatedOnlyFilter),
         OutletFilter,
         ("created_at", admin.DateFieldListFilter),
     ]
@@ -57,7 +57,7 @@ class SuggestionRunAdmin(ModeratedAdmin):
         "finished_at",
     ]
     list_filter = [
-        ("document__project", admin.RelatedOnlyFieldListFilter),
+        ("document__project", RelatedOnlyFilter),
         "status",
         OutletFilter,
         ("created_at", admin.DateFieldListFilter),

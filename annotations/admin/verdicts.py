@@ -14,7 +14,7 @@ from django.utils.text import Truncator
 
 from annotations import services
 from annotations.admin.display import appearances, status_badge
-from annotations.admin.filters import VerdictOutletFilter
+from annotations.admin.filters import RelatedOnlyFilter, VerdictOutletFilter
 from annotations.admin.moderated import ReviewedAdmin
 from annotations.models import ClaimRating, Span, Verdict
 
@@ -45,11 +45,11 @@ class VerdictAdmin(ReviewedAdmin):
     ]
     list_display_links = ["id"]
     list_filter = [
-        ("desk_claim__project", admin.RelatedOnlyFieldListFilter),
+        ("desk_claim__project", RelatedOnlyFilter),
         "rating",
         "review_status",
-        ("author", admin.RelatedOnlyFieldListFilter),
-        ("reviewed_by", admin.RelatedOnlyFieldListFilter),
+        ("author", RelatedOnlyFilter),
+        ("reviewed_by", RelatedOnlyFilter),
         VerdictOutletFilter,
         ("created_at", admin.DateFieldListFilter),
     ]

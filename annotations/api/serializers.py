@@ -11,6 +11,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from annotations.domain import bounds
 from annotations.domain import claim as claim_domain
 from annotations.domain import span as span_domain
 from annotations.domain import suggestion as suggestion_domain
@@ -136,6 +137,26 @@ class ProjectSerializer(serializers.ModelSerializer):
         return role_in(self.context["request"].user, project)
 
 
+class MetadataField(serializers.DictField):
+    """A document's metadata, within the one bound every way in shares (domain.bounds)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "help_text",
+            "Any JSON object, at most "
+            f"{bounds.MAX_METADATA_DEPTH} levels deep and {bounds.MAX_METADATA_BYTES:,} bytes.",
+        )
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> dict:
+        value = super().to_internal_value(data)
+        try:
+            bounds.check_metadata(value)
+        except bounds.Unbounded as exc:
+            raise serializers.ValidationError(str(exc)) from None
+        return value
+
+
 class DocumentCreateSerializer(JSONInputSerializer):
     title = serializers.CharField(max_length=500)
     text = serializers.CharField(max_length=MAX_DOCUMENT_LENGTH, trim_whitespace=False)
@@ -146,7 +167,7 @@ class DocumentCreateSerializer(JSONInputSerializer):
     external_id = serializers.CharField(
         max_length=200, required=False, allow_blank=True, default=""
     )
-    metadata = serializers.DictField(required=False, default=dict)
+    metadata = MetadataField(required=False, default=dict)
 
 
 class DocumentUpdateSerializer(JSONInputSerializer):

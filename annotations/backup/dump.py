@@ -37,6 +37,7 @@ from annotations.backup.records import (
     VERSION,
     Kind,
 )
+from annotations.domain import bounds
 from annotations.models import (
     AuditEvent,
     ClaimRating,
@@ -89,6 +90,8 @@ class _Writer:
         record: dict[str, Any] = {"type": kind.name, "id": next(values)}
         for name in kind.fields:
             record[name] = next(values)
+        if kind is DOCUMENT:  # written back by the restore, which applies the same bound
+            record["metadata"] = bounds.exportable_metadata(record["metadata"])
         for name in kind.users:
             user_id = next(values)
             record[name] = None if user_id is None else self.usernames[user_id]

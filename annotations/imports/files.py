@@ -24,6 +24,7 @@ from typing import IO, Any
 
 import orjson
 
+from annotations.domain import bounds
 from annotations.domain.offsets import CODEPOINT
 from annotations.imports.given import as_list
 from annotations.imports.lines import (
@@ -63,6 +64,12 @@ def lines_of(
         data = orjson.loads(stream.read().removeprefix(BYTE_ORDER_MARK))
     except orjson.JSONDecodeError as exc:
         raise FileRefused(f"The file is not one JSON document ({exc}).") from None
+    # Its lines are written back out as JSON for the line reader, which orjson refuses past
+    # 254 levels; no export of either format comes near the bound. Strings are the lines'.
+    try:
+        bounds.check_json(data, max_depth=bounds.MAX_JSON_DEPTH, strings=False)
+    except bounds.Unbounded as exc:
+        raise FileRefused(f"The file is {exc.reason[:-1]} (at {exc.path or 'its top'}).") from None
     if fmt == LABELSTUDIO:
         return _tasks(data)
     if documents is None:

@@ -11,7 +11,7 @@ from typing import IO, Any
 
 import orjson
 
-from annotations.domain import offsets
+from annotations.domain import bounds, offsets
 from annotations.domain.text import normalize_text, unstorable
 from annotations.imports import doccano, jsonl, labelstudio, w3c
 from annotations.imports.given import GivenSpan, LineRefused, as_str
@@ -132,12 +132,20 @@ def _document(obj: dict[str, Any], stored: str) -> dict[str, Any]:
     for name in DOCUMENT_FIELDS:
         value = obj.get(name, meta.get(name) if meta else None)
         document[name] = as_str(value, f"`{name}`")
+        # Before the batch looks external ids up: the database refuses such a query too.
+        if reason := unstorable(document[name]):
+            raise LineRefused(f"{name}: {reason}")
     if meta is not None:
         metadata = meta.get("metadata", {})
         if not isinstance(metadata, dict):
             raise LineRefused("`meta.metadata` must be an object.")
     else:
         metadata = {k: v for k, v in obj.items() if k not in _KNOWN_KEYS}
+    # Refused here, naming the line, rather than when the batch is written.
+    try:
+        bounds.check_metadata(metadata)
+    except bounds.Unbounded as exc:
+        raise LineRefused(str(exc)) from None
     document["metadata"] = metadata
     document["title"] = document["title"].strip() or _title_from(stored)
     if document["published_on"]:

@@ -38,6 +38,7 @@ from annotations.backup.records import (
     VERSION,
     Kind,
 )
+from annotations.domain import bounds
 from annotations.domain.text import normalize_text, unstorable
 from annotations.errors import Conflict, NotAllowed, ValidationError
 from annotations.models import MAX_DOCUMENT_LENGTH, Project
@@ -272,6 +273,11 @@ class _Restorer:
                 raise _Refused(number, f"{name}: {' '.join(exc.messages)}") from None
             if isinstance(values[name], str) and (reason := unstorable(values[name])):
                 raise _Refused(number, f"{name} {reason}")
+            if isinstance(values[name], dict | list):  # a JSON field: storable and writable
+                try:
+                    bounds.check_json(values[name], path=name)
+                except bounds.Unbounded as exc:
+                    raise _Refused(number, str(exc)) from None
         for name in kind.users:
             username = record[name]
             if username is None and meta.get_field(name).null:
@@ -314,6 +320,10 @@ class _Restorer:
             )
         if normalize_text(text) != text:
             raise _Refused(number, "the document's text is not normalised (NFC, \\n line ends).")
+        try:
+            bounds.check_metadata(values["metadata"])
+        except bounds.Unbounded as exc:
+            raise _Refused(number, str(exc)) from None
         self.document = (values["id"], text)
         self.document_suggestions = set()
         self.held_characters += len(text)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 
+from annotations.domain import bounds
 from annotations.domain import span as span_domain
 from annotations.domain.text import unstorable
 from annotations.errors import NON_FIELD, ValidationError
@@ -34,14 +34,13 @@ def check_storable(value: str, *, field: str) -> None:
         raise ValidationError(reason, field=field)
 
 
-def check_storable_json(value: Any, *, field: str) -> None:
-    """The same for a JSON value: jsonb refuses \\u0000 and lone surrogates anywhere inside."""
-    dumped = json.dumps(value, ensure_ascii=False)
-    if "\\u0000" in dumped:
-        raise ValidationError(
-            "contains a NUL character (\\u0000), which cannot be stored.", field=field
-        )
-    check_storable(dumped, field=field)
+def check_metadata(value: Any) -> None:
+    """A document's metadata within the one bound (annotations.domain.bounds): storable and
+    exportable, whichever way it came in."""
+    try:
+        bounds.check_metadata(value)
+    except bounds.Unbounded as exc:
+        raise ValidationError(str(exc), field="metadata") from None
 
 
 def record_event(

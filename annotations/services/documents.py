@@ -23,8 +23,8 @@ from annotations.models import MAX_DOCUMENT_LENGTH, Document, Project, Suggestio
 from annotations.services.checking import claim_checks_enqueue
 from annotations.services.common import (
     UNSET,
+    check_metadata,
     check_storable,
-    check_storable_json,
     full_clean,
     record_event,
 )
@@ -136,9 +136,16 @@ def document_build(
     """The unsaved document, after every check of an import but the database's own: the text
     normalised, the fields storable and valid, the external id free (`external_id_taken` says
     whether the project already has it). document_import and the bulk JSONL import share it."""
-    for field, value in (("text", text), ("title", title), ("outlet", outlet), ("author", author)):
+    for field, value in (
+        ("text", text),
+        ("title", title),
+        ("outlet", outlet),
+        ("author", author),
+        ("source_url", source_url),
+        ("external_id", external_id),  # looked up before it is stored
+    ):
         check_storable(value, field=field)
-    check_storable_json(metadata or {}, field="metadata")
+    check_metadata(metadata or {})
     text = normalize_text(text)
     errors: dict[str, list[str]] = {}
     if not text.strip():
