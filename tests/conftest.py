@@ -26,6 +26,13 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def import_uploads(settings, tmp_path):
+    """Uploads waiting for their import job go to the test's own directory."""
+    settings.IMPORT_UPLOAD_DIR = tmp_path / "uploads"
+    return settings.IMPORT_UPLOAD_DIR
+
+
 @pytest.fixture
 def desk(db):
     return ProjectFactory(name="The desk")

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations import policy, presenters, selectors, services
-from annotations.api.exports import JSONDocumentParser, JSONLDParser
+from annotations.api.imports import JSONDocumentParser, JSONLDParser
 from annotations.api.lookups import claim_check_for, document_for, project_for, span_for
 from annotations.api.serializers import SpanSerializer
 from annotations.api.views import NewestFirst

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from annotations.api import backup, checks, claims, exports, matches, moderation, stories, views
+from annotations.api import (
+    backup,
+    checks,
+    claims,
+    exports,
+    imports,
+    matches,
+    moderation,
+    stories,
+    views,
+)
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
@@ -132,9 +142,15 @@ urlpatterns = [
     ),
     path(
         "projects/<id:project_id>/documents/import/",
-        exports.DocumentImportView.as_view(),
+        imports.DocumentImportView.as_view(),
         name="api-project-documents-import",
     ),
+    path(
+        "projects/<id:project_id>/imports/",
+        imports.ProjectImportJobsView.as_view(),
+        name="api-project-imports",
+    ),
+    path("imports/<id:job_id>/", imports.ImportJobView.as_view(), name="api-import-job"),
     # A project moves whole
     path(
         "projects/<id:project_id>/backup/",
