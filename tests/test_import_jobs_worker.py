@@ -56,7 +56,9 @@ def test_a_150000_line_import_runs_as_a_job_with_its_progress_visible_while_it_r
     api, desk, reviewer, broker
 ):
     lines = 150_000
-    with start_worker(broker, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+    # The worker stops once the task has ended, which is after the import commits and hands
+    # its documents' suggestion runs to the queue.
+    with start_worker(broker, pool="solo", perform_ping_check=False, shutdown_timeout=300):
         started = time.monotonic()
         job = upload(api, reviewer, desk, tiny_lines(lines))
         assert time.monotonic() - started < 10, "the request waited on the import"

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from annotations import services
 from annotations.errors import NotAllowed
-from annotations.models import AuditEvent, Document, Span
+from annotations.models import AuditEvent, Document, ImportJob, Span
 from tests.import_jobs import run_import
 
 pytestmark = pytest.mark.django_db
@@ -192,4 +192,43 @@ def test_outsiders_and_anonymous_cannot_import(api, desk, reviewer, outsider):
     assert post(api, None, desk, jsonl(GOOD)).status_code == 401
     with pytest.raises(NotAllowed):
         services.document_import_jsonl(project=desk, actor=outsider, lines=[b"{}"])
+    assert not Document.objects.exists()
+
+
+def test_only_members_of_the_project_see_its_import_jobs(api, desk, reviewer, moderator, outsider):
+    answer = api(reviewer).post(
+        f"/api/v1/projects/{desk.pk}/documents/import/?keep_good_lines=true&offset_unit=utf16",
+        data=jsonl(GOOD),
+        content_type="application/x-ndjson",
+    )
+    assert answer.status_code == 202
+    job = answer.json()
+    assert (job["status"], job["keep_good_lines"], job["offset_unit"]) == ("queued", True, "utf16")
+    assert api(moderator).get(job["url"]).json()["id"] == job["id"]  # any member
+    assert api(outsider).get(job["url"]).status_code == 404
+    assert api(None).get(job["url"]).status_code == 401
+    assert [j["id"] for j in api(moderator).get(f"/api/v1/projects/{desk.pk}/imports/").json()] == [
+        job["id"]
+    ]
+    assert api(outsider).get(f"/api/v1/projects/{desk.pk}/imports/").status_code == 404
+
+
+def test_a_bad_option_is_a_400_naming_it_and_nothing_is_stored(
+    api, desk, reviewer, import_uploads
+):
+    for params, field in [("format=xml", "format"), ("on_existing=merge", "on_existing")]:
+        answer = api(reviewer).post(
+            f"/api/v1/projects/{desk.pk}/documents/import/?{params}",
+            data=jsonl(GOOD),
+            content_type="application/x-ndjson",
+        )
+        assert answer.status_code == 400 and field in answer.json()
+    assert not ImportJob.objects.exists()
+    assert not import_uploads.exists() or not any(import_uploads.iterdir())
+
+
+def test_an_unreadable_label_studio_file_fails_its_job_with_the_reason(api, desk, reviewer):
+    answer = post(api, reviewer, desk, b"[{not json", format="labelstudio")
+    assert answer.status == "failed"
+    assert answer.job["error"].startswith("The file is not one JSON document")
     assert not Document.objects.exists()
