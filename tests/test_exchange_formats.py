@@ -16,8 +16,8 @@ import regex
 from annotations import services
 from annotations.models import Document, Span, Suggestion
 from tests.export_data import approve, build_project
-from tests.import_jobs import run_import
 from tests.factories import make_document, make_span
+from tests.import_jobs import run_import
 
 pytestmark = pytest.mark.django_db
 

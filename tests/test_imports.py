@@ -213,9 +213,7 @@ def test_only_members_of_the_project_see_its_import_jobs(api, desk, reviewer, mo
     assert api(outsider).get(f"/api/v1/projects/{desk.pk}/imports/").status_code == 404
 
 
-def test_a_bad_option_is_a_400_naming_it_and_nothing_is_stored(
-    api, desk, reviewer, import_uploads
-):
+def test_a_bad_option_is_a_400_naming_it_and_nothing_is_stored(api, desk, reviewer, import_uploads):
     for params, field in [("format=xml", "format"), ("on_existing=merge", "on_existing")]:
         answer = api(reviewer).post(
             f"/api/v1/projects/{desk.pk}/documents/import/?{params}",

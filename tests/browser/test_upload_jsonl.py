@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 
 from annotations import services
 from annotations.models import Document, Role, Span
-from tests.conftest import PASSWORD
 from factcheck.celery import app as celery_app
+from tests.conftest import PASSWORD
 from tests.factories import ProjectFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
