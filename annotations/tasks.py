@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 MAX_RETRIES = 4
+HELD_RETRY_SECONDS = 30  # a job another worker runs now is looked at again this often
 
 
 class EnqueueTask(Task):
@@ -240,7 +241,10 @@ def run_import_job(self, job_id: int) -> dict | None:
     except services.JobHeld:
         # Another worker runs it now (this is a second delivery): look again later, for as
         # long as it runs, so that a message stays in flight should that worker die.
-        raise self.retry(countdown=30, max_retries=None) from None
+        raise self.retry(
+            countdown=HELD_RETRY_SECONDS,
+            max_retries=settings.IMPORT_JOB_TIME_LIMIT // HELD_RETRY_SECONDS + MAX_RETRIES,
+        ) from None
     except TRANSIENT as exc:
         if self.request.retries >= MAX_RETRIES:
             services.import_job_fail(job_id=job_id, reason=f"Gave up after retries: {exc}")
