@@ -154,3 +154,31 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_next_one_imports_ever
     assert spans.count() == lines
     assert spans.values("document__text").distinct().count() == lines  # each exactly once
     assert Document.objects.filter(project=desk).count() == lines
+
+
+CLOSED_PORT_BROKER = "redis://127.0.0.1:9/0"  # the discard port: nothing listens there
+
+
+def test_with_the_broker_down_the_upload_is_kept_queued_and_the_sweep_hands_it_over_later(
+    api, desk, reviewer, broker
+):
+    from datetime import timedelta
+
+    from annotations import services
+
+    broker.conf.broker_url = CLOSED_PORT_BROKER
+    try:
+        job = upload(api, reviewer, desk, tiny_lines(3), keep_good_lines="true")
+    finally:
+        broker.conf.broker_url = settings.CELERY_BROKER_URL  # the broker is back
+    waiting = _job(job["id"])
+    assert (waiting.status, waiting.enqueued_at) == ("queued", None)
+    assert "could not be reached" in api(reviewer).get(job["url"]).json()["error"]
+
+    with start_worker(broker, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        later = waiting.created_at + timedelta(seconds=30)
+        assert services.import_jobs_sweep(now=later) == [job["id"]]
+        _until(lambda: _job(job["id"]).finished, "the job's end", timeout=60)
+    done = api(reviewer).get(job["url"]).json()
+    assert (done["status"], done["spans_written"], done["error"]) == ("done", 3, "")
+    assert Span.objects.filter(document__project=desk).count() == 3
