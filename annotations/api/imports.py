@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -131,7 +132,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
         ]
 
     def get_url(self, job: ImportJob) -> str:
-        return f"/api/v1/imports/{job.pk}/"
+        return reverse("api-import-job", args=[job.pk])
 
 
 IMPORT_DESCRIPTION = f"""Import documents with their spans. Send the file as the body or as the
