@@ -3,8 +3,11 @@ correcting them (the details form: title, outlet, author, URL and date, never th
 moderator's delete).
 
 Thin like the other pages: a form validates, a service writes, the page shows what happened.
-The upload page works without JavaScript; static/annotations/upload.js adds a progress bar by
-sending the same form with XMLHttpRequest and asking for JSON.
+A .jsonl file becomes an import job (annotations.services.import_jobs): the page stores it and
+lists the project's recent jobs with their progress, refreshing itself while one is queued or
+running. The upload page works without JavaScript (a meta refresh); static/annotations/upload.js
+adds a progress bar by sending the same form with XMLHttpRequest and asking for JSON, then
+refreshes the list of jobs in place.
 """
 
 from __future__ import annotations
@@ -22,10 +25,10 @@ from django.views.decorators.http import require_POST
 
 from annotations import policy, selectors, services
 from annotations.errors import NON_FIELD, Conflict, DomainError, ValidationError
-from annotations.imports import iter_lines
 from annotations.models import MAX_DOCUMENT_LENGTH
 
 MAX_FILES = 50
+JOBS_SHOWN = 10  # the project's latest import jobs, on the upload page
 
 
 class DocumentForm(forms.Form):
@@ -96,22 +99,28 @@ class FileResult:
     committed: bool = True
     errors: list[dict] = field(default_factory=list)
     error_count: int = 0
+    job: int | None = None  # the import job a .jsonl file became
 
 
-def _import_file(upload, *, project, actor, keep_good_lines: bool) -> FileResult:
+def _import_file(
+    upload, *, project, actor, keep_good_lines: bool, base_url: str
+) -> FileResult:  # fmt: skip
     name = PurePath(upload.name or "file").name
     result = FileResult(name=name)
     suffix = PurePath(name).suffix.lower()
     if suffix in (".jsonl", ".ndjson"):
-        report = services.document_import_jsonl(
-            project=project, actor=actor, lines=iter_lines(upload), keep_good_lines=keep_good_lines
-        )
-        result.documents_created, result.spans_created = (
-            report.documents_created,
-            report.spans_created,
-        )
-        result.committed, result.error_count = report.committed, report.error_count
-        result.errors = [asdict(e) for e in report.errors]
+        try:
+            job = services.import_job_create(
+                project=project,
+                actor=actor,
+                chunks=upload.chunks(),
+                file_name=name,
+                keep_good_lines=keep_good_lines,
+                base_url=base_url,
+            )
+        except ValidationError as exc:
+            return _refused(result, "; ".join(" ".join(v) for v in exc.errors.values()))
+        result.job = job.pk
         return result
     if suffix != ".txt":
         return _refused(result, "Only .txt and .jsonl files can be uploaded.")
@@ -154,7 +163,11 @@ def document_upload(request: HttpRequest, project_id: int) -> HttpResponse:
             keep = form.cleaned_data["keep_good_lines"]
             results = [
                 _import_file(
-                    f, project=project, actor=policy.actor_of(request), keep_good_lines=keep
+                    f,
+                    project=project,
+                    actor=policy.actor_of(request),
+                    keep_good_lines=keep,
+                    base_url=request.build_absolute_uri("/"),
                 )
                 for f in files
             ]
@@ -163,10 +176,18 @@ def document_upload(request: HttpRequest, project_id: int) -> HttpResponse:
                 {"problem": problem, "files": [asdict(r) for r in results]},
                 status=400 if problem else 200,
             )
+    jobs = list(selectors.import_jobs_for(request.user).filter(project=project)[:JOBS_SHOWN])
     return render(
         request,
         "annotations/document_upload.html",
-        {"project": project, "form": form, "results": results, "problem": problem},
+        {
+            "project": project,
+            "form": form,
+            "results": results,
+            "problem": problem,
+            "jobs": jobs,
+            "active": any(not job.finished for job in jobs),
+        },
     )
 
 

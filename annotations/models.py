@@ -1009,3 +1009,9 @@ class SuggesterModel(models.Model):
     @property
     def suggester_version(self) -> str:
         return f"p{self.project_id}v{self.version}"
+
+
+# An import's job lives in its own module; imported here so that the app registry has it.
+from annotations.models_imports import ImportJob  # noqa: E402
+
+__all__ = ["ImportJob"]

@@ -39,6 +39,7 @@ from annotations.models import (
     DeskClaim,
     Document,
     FactCheck,
+    ImportJob,
     OutletMatch,
     Project,
     ReviewStatus,
@@ -73,6 +74,13 @@ def documents_with_deleted_for(user) -> QuerySet[Document]:
     if not user.is_authenticated:
         return Document.objects.none()
     return Document.objects.filter(project__memberships__user=user)
+
+
+def import_jobs_for(user) -> QuerySet[ImportJob]:
+    """Import jobs of the user's projects: every member sees the project's jobs."""
+    if not user.is_authenticated:
+        return ImportJob.objects.none()
+    return ImportJob.objects.filter(project__memberships__user=user).select_related("project")
 
 
 def project_documents(user, *, project: Project) -> QuerySet[Document]:

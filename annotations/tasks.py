@@ -12,6 +12,7 @@ import threading
 
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from annotations import services
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 MAX_RETRIES = 4
+HELD_RETRY_SECONDS = 30  # a job another worker runs now is looked at again this often
 
 
 # Each thread's broker connection, kept between enqueues: opening one cost ~7 ms of every
@@ -262,3 +264,48 @@ def embed_checked_claims(self, project_id: int) -> int:
         return services.checked_claims_embed(project_id=project_id)
     except TRANSIENT as exc:
         raise self.retry(exc=exc, countdown=min(60, 2 ** (self.request.retries + 1))) from exc
+
+
+@shared_task(
+    base=EnqueueTask,
+    bind=True,
+    name="annotations.run_import_job",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=MAX_RETRIES,
+    # A large file takes longer than the other tasks' limit.
+    time_limit=settings.IMPORT_JOB_TIME_LIMIT,
+    soft_time_limit=settings.IMPORT_JOB_TIME_LIMIT - 60,
+)
+def run_import_job(self, job_id: int) -> dict | None:
+    """Import a stored upload: the job's counts, or None (gone, finished already, or failed:
+    the job says why). Delivered again after a worker died, it starts the job over."""
+    try:
+        job = services.import_job_run(job_id=job_id)
+    except services.JobHeld:
+        # Another worker runs it now (this is a second delivery): look again later, for as
+        # long as it runs, so that a message stays in flight should that worker die.
+        raise self.retry(
+            countdown=HELD_RETRY_SECONDS,
+            max_retries=settings.IMPORT_JOB_TIME_LIMIT // HELD_RETRY_SECONDS + MAX_RETRIES,
+        ) from None
+    except TRANSIENT as exc:
+        if self.request.retries >= MAX_RETRIES:
+            services.import_job_fail(job_id=job_id, reason=f"Gave up after retries: {exc}")
+            raise
+        raise self.retry(exc=exc, countdown=min(60, 2 ** (self.request.retries + 1))) from exc
+    except SoftTimeLimitExceeded:
+        services.import_job_fail(job_id=job_id, reason="Took longer than the time limit.")
+        return None
+    except Exception as exc:
+        log.exception("Import job %s failed", job_id)
+        services.import_job_fail(job_id=job_id, reason=f"{type(exc).__name__}: {exc}")
+        return None
+    if job is None:
+        return None
+    return {"status": job.status, "lines": job.lines_read, "spans": job.spans_written}
+
+
+@shared_task(base=EnqueueTask, name="annotations.sweep_import_jobs", acks_late=True)
+def sweep_import_jobs() -> list[int]:
+    return services.import_jobs_sweep()

@@ -107,6 +107,22 @@ def gunicorn(database_url: str, *, args: list[str], broker_url: str = ""):
         process.wait(timeout=30)
 
 
+@contextmanager
+def celery_worker(database_url: str, *, broker_url: str):
+    """A Celery worker (one process) on the broker, for jobs such as an import's."""
+    process = subprocess.Popen(
+        [PYTHON, "-m", "celery", "-A", "factcheck", "worker", "--pool=solo",
+         "--without-mingle", "--without-gossip", "--loglevel=WARNING"],
+        cwd=ROOT,
+        env=django_env(database_url, broker_url=broker_url),
+    )  # fmt: skip
+    try:
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
 def children(pid: int) -> list[int]:
     try:
         return [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]

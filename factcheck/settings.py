@@ -326,7 +326,15 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240
 CELERY_TASK_IGNORE_RESULT = True
 # Fail fast when the broker is down: the import has committed and the run stays visibly queued.
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    # A message a worker took and never acknowledged (the worker was killed) goes back to the
+    # queue after this many seconds. A job still running that long is not run twice: the second
+    # delivery finds it held (annotations.services.import_jobs) and waits.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+}
 CELERY_TIMEZONE = TIME_ZONE
 # Two queues: "celery" for what a person just did (one article's suggestions, its story, a
 # retrain, the sweeps) and BULK_TASK_QUEUE for the per-document jobs a bulk import fans out (a
@@ -361,6 +369,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "annotations.sweep_claim_checks",
         "schedule": env.float("SUGGESTION_SWEEP_SECONDS", default=60.0),
     },
+    # Hand over again import jobs the broker never got, or whose worker died.
+    "sweep-import-jobs": {
+        "task": "annotations.sweep_import_jobs",
+        "schedule": env.float("SUGGESTION_SWEEP_SECONDS", default=60.0),
+    },
 }
 # Compare claims across articles with the sentence encoder too (when the ml extra is installed):
 # on by default in a worker; off when tasks run in the web process (local mode), which must not
@@ -368,6 +381,14 @@ CELERY_BEAT_SCHEDULE = {
 COMPARE_WITH_ENCODER = env_bool("COMPARE_WITH_ENCODER", default=not CELERY_TASK_ALWAYS_EAGER)
 # A queued run handed to the broker this long ago and still not started is handed over again.
 SUGGESTION_RUN_LOST_AFTER = env.int("SUGGESTION_RUN_LOST_AFTER", default=600)
+
+# Import jobs: where uploads wait for the worker (web and worker must both see this directory:
+# docker-compose.yml shares a volume), and how long one import may run (a 512 MB file takes
+# many minutes; the other tasks keep CELERY_TASK_TIME_LIMIT).
+IMPORT_UPLOAD_DIR = Path(
+    env.str("IMPORT_UPLOAD_DIR", default=str(BASE_DIR / "var" / "media" / "uploads"))
+)
+IMPORT_JOB_TIME_LIMIT = env.int("IMPORT_JOB_TIME_LIMIT", default=6 * 3600)
 
 # Learned suggesters: where model files live (never in the repository), and how many new
 # decisions (spans, accepted or rejected suggestions) of a label trigger a retrain.

@@ -38,6 +38,13 @@ def _login_counts_of_this_test_only(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def import_uploads(settings, tmp_path):
+    """Uploads waiting for their import job go to the test's own directory."""
+    settings.IMPORT_UPLOAD_DIR = tmp_path / "uploads"
+    return settings.IMPORT_UPLOAD_DIR
+
+
 @pytest.fixture
 def desk(db):
     return ProjectFactory(name="The desk")

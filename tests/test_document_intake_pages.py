@@ -7,7 +7,8 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from annotations.models import Document, Span
+from annotations import services
+from annotations.models import Document, ImportJob, Span
 
 pytestmark = pytest.mark.django_db
 
@@ -70,8 +71,15 @@ def test_upload_of_txt_and_jsonl_reports_per_file_and_per_line(client, reviewer,
         {"files": [txt, data], "keep_good_lines": "on"},
     ).content.decode()
     assert "1 document and 0 spans imported." in page
+    assert "Queued for import: its progress is below." in page
+    job = ImportJob.objects.get()
+    assert (job.file_name, job.keep_good_lines, job.status) == ("batch.jsonl", True, "queued")
+    assert 'http-equiv="refresh"' in page  # refreshes itself while the job waits
+    services.import_job_run(job_id=job.pk)  # what the worker does
+    page = client.get(f"/projects/{desk.pk}/documents/upload/").content.decode()
     assert "1 document and 1 span imported." in page
     assert "Line 2: Span 1 (CLAIM 0:99): offsets must satisfy" in page
+    assert 'http-equiv="refresh"' not in page
     assert set(Document.objects.values_list("title", flat=True)) == {"Harbour fire", "Tax rose 5%."}
     assert Span.objects.get().text == "Tax rose 5%"
 
@@ -86,11 +94,12 @@ def test_upload_without_keep_good_lines_imports_nothing_from_a_file_with_a_bad_l
         {"files": [data]},
         HTTP_ACCEPT="application/json",
     ).json()
-    assert answer["files"][0]["committed"] is False
-    assert answer["files"][0]["errors"] == [
-        {"line": 2, "reason": "The line has no `text` (a non-empty string)."}
-    ]
+    job = services.import_job_run(job_id=answer["files"][0]["job"])
+    assert (job.status, job.keep_good_lines) == ("failed", False)
+    assert job.errors == [{"line": 2, "reason": "The line has no `text` (a non-empty string)."}]
     assert not Document.objects.exists()
+    page = client.get(f"/projects/{desk.pk}/documents/upload/").content.decode()
+    assert "Nothing was imported from this file." in page
 
 
 def test_upload_refuses_other_file_types_by_name(client, reviewer, desk):

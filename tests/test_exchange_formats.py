@@ -17,6 +17,7 @@ from annotations import services
 from annotations.models import Document, Span, Suggestion
 from tests.export_data import approve, build_project
 from tests.factories import make_document, make_span
+from tests.import_jobs import run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,8 @@ def export(api, user, project, **params):
 
 def post(api, user, project, data: bytes, content_type="application/x-ndjson", **params):
     query = "&".join(f"{k}={v}" for k, v in params.items())
-    return api(user).post(
+    return run_import(
+        api(user),
         f"/api/v1/projects/{project.pk}/documents/import/?{query}",
         data=data,
         content_type=content_type,
@@ -125,7 +127,7 @@ def test_an_unknown_unit_is_a_400_naming_it_and_the_allowed_ones(api, desk, revi
     w3c = export(api, reviewer, desk, format="w3c", offset_unit="utf16").json()
     assert "counts Unicode code points only" in w3c["offset_unit"][0]
     imported = post(api, reviewer, desk, b'{"text": "x"}\n', offset_unit="bytes")
-    assert imported.status_code == 400 and "offset_unit" in imported.json()
+    assert imported.status_code == 400 and "offset_unit" in imported.body
 
 
 def test_import_honours_the_file_unit_and_a_line_unit_wins(api, desk, reviewer):
@@ -139,14 +141,14 @@ def test_import_honours_the_file_unit_and_a_line_unit_wins(api, desk, reviewer):
     ]
     data = b"".join(json.dumps(x, ensure_ascii=False).encode() + b"\n" for x in lines)
     answer = post(api, reviewer, desk, data, offset_unit="utf16", keep_good_lines="true")
-    assert answer.status_code == 201, answer.json()
-    assert [e["line"] for e in answer.json()["errors"]] == [3]
-    assert "Unknown offset unit 'furlongs'" in answer.json()["errors"][0]["reason"]
+    assert answer.status == "done", answer.report
+    assert [e["line"] for e in answer.report["errors"]] == [3]
+    assert "Unknown offset unit 'furlongs'" in answer.report["errors"][0]["reason"]
     assert {s.text for s in live_spans(desk)} == {"The toll rose to 12"}
     assert live_spans(desk).count() == 2
     split = post(api, reviewer, desk, b'{"text": "x\\ud83d\\ude00y", "label": [[0, 2, "CLAIM"]]}\n',
                  offset_unit="utf16")  # fmt: skip
-    assert "between the two UTF-16 code units" in split.json()["errors"][0]["reason"]
+    assert "between the two UTF-16 code units" in split.report["errors"][0]["reason"]
 
 
 # --- doccano ---------------------------------------------------------------------------------
@@ -173,8 +175,8 @@ def test_a_doccano_edited_file_comes_back_with_its_edits_and_every_span_on_its_w
     # doccano's export: its own id, our other keys kept as they were, `label` edited.
     edited = {"id": 99, **{k: v for k, v in emoji.items() if k != "id"}}
     answer = post(api, outsider, other_desk, json.dumps(edited, ensure_ascii=False).encode())
-    assert answer.status_code == 201, answer.json()
-    report = answer.json()
+    assert answer.status == "done", answer.report
+    report = answer.report
     assert report["warning_count"] == 1
     warning = report["warnings"][0]
     assert warning["line"] == 1
@@ -202,7 +204,7 @@ def test_a_doccano_file_of_its_own_with_utf16_offsets_imports_with_the_parameter
     line = {"text": text, "entities": [{"id": 1, "label": "CLAIM", "start_offset": start,
                                          "end_offset": start + len("families grew")}]}  # fmt: skip
     answer = post(api, reviewer, desk, json.dumps(line).encode(), offset_unit="utf16")
-    assert answer.status_code == 201, answer.json()
+    assert answer.status == "done", answer.report
     assert live_spans(desk).get().text == "families grew"
 
 
@@ -320,7 +322,7 @@ def test_label_studio_export_read_back_by_the_importer_gives_identical_spans(
         api, outsider, other_desk, json.dumps(tasks).encode(), "application/json",
         format="labelstudio",
     )  # fmt: skip
-    assert answer.status_code == 201, answer.json()
+    assert answer.status == "done", answer.report
     assert span_set(other_desk) == span_set(desk)
     copied = Document.objects.get(project=other_desk, title="The emoji article")
     assert copied.metadata == {"lang": "emoji"} and copied.source_url == "https://example.org/a"
@@ -343,7 +345,7 @@ def test_label_studio_json_min_records_are_read_with_labels_speakers_and_notes(a
     ]  # fmt: skip
     answer = post(api, reviewer, desk, json.dumps(records).encode(), "application/json",
                   format="labelstudio")  # fmt: skip
-    assert answer.status_code == 201, answer.json()
+    assert answer.status == "done", answer.report
     got = sorted((s.label, s.text, s.speaker, s.note) for s in live_spans(desk))
     assert got == [
         ("CLAIM", "Turnout was 61%", "", "check the count"),
@@ -381,17 +383,17 @@ def test_the_w3c_export_imports_back_as_it_is(
     w3c = body(export(api, reviewer, desk, format="w3c"))
     # Into the same project: every annotation finds its document and its span; nothing is new.
     again = post(api, moderator, desk, w3c, "application/ld+json", format="w3c")
-    assert again.status_code == 201, again.json()["errors"]
-    assert again.json()["documents_updated"] == 5 and again.json()["spans_created"] == 0
+    assert again.status == "done", again.report["errors"]
+    assert again.report["documents_updated"] == 5 and again.report["spans_created"] == 0
     # Into another project that has the articles (same URL for all: the quotes pick each one).
     for document in Document.objects.filter(project=desk):
         make_document(other_desk, actor=outsider, title=document.title, text=document.text,
                       source_url=document.source_url)  # fmt: skip
     answer = post(api, outsider, other_desk, w3c, "application/ld+json", format="w3c",
                   keep_good_lines="true")  # fmt: skip
-    assert answer.status_code == 201, answer.json()["errors"]
+    assert answer.status == "done", answer.report["errors"]
     # The article with no URL was named by its page on the desk, which this project cannot see.
-    [unmatched] = answer.json()["errors"]
+    [unmatched] = answer.report["errors"]
     assert f"/documents/{exported['news'].pk}/" in unmatched["reason"]
     assert span_set(other_desk) == sorted(
         (s.document.text, s.label, s.start, s.end, s.text, s.speaker, s.note)
@@ -401,10 +403,10 @@ def test_the_w3c_export_imports_back_as_it_is(
     # A project without the articles: refused, naming the address.
     lonely = post(api, outsider, other_desk, w3c.replace(b"example.org/a", b"example.org/b"),
                   "application/ld+json", format="w3c")  # fmt: skip
-    assert lonely.status_code == 400
+    assert lonely.status == "failed"
     assert (
         "No document of this project is at 'https://example.org/b'"
-        in (lonely.json()["errors"][0]["reason"])
+        in (lonely.report["errors"][0]["reason"])
     )
 
 
@@ -471,7 +473,7 @@ def test_xlsx_read_by_openpyxl_keeps_texts_as_text_and_numbers_as_numbers(
 def test_a_file_starting_with_a_byte_order_mark_is_accepted(api, desk, reviewer):
     line = {"text": "Police said 253 people died.", "label": [[12, 27, "CLAIM"]]}
     answer = post(api, reviewer, desk, "\ufeff".encode() + json.dumps(line).encode() + b"\n")
-    assert answer.status_code == 201, answer.json()
+    assert answer.status == "done", answer.report
 
 
 def test_reimport_with_on_existing_update_adds_new_spans_and_keeps_a_reviewers_work(
@@ -479,27 +481,27 @@ def test_reimport_with_on_existing_update_adds_new_spans_and_keeps_a_reviewers_w
 ):
     text = "Police said 253 people died. The mayor said 12 were hurt."
     first = {"text": text, "external_id": "wire-1", "label": [[12, 27, "CLAIM"]]}
-    assert post(api, reviewer, desk, json.dumps(first).encode()).status_code == 201
+    assert post(api, reviewer, desk, json.dumps(first).encode()).status == "done"
     span = live_spans(desk).get()
     Span.objects.filter(pk=span.pk).update(review_status="approved", note="checked")
     refused = post(api, reviewer, desk, json.dumps(first).encode())
     assert (
-        refused.status_code == 400
-        and "already has a document" in refused.json()["errors"][0]["reason"]
+        refused.status == "failed"
+        and "already has a document" in refused.report["errors"][0]["reason"]
     )
     hurt = [text.index("12 were"), text.index("12 were") + len("12 were hurt"), "CLAIM"]
     second = first | {"label": [[12, 27, "CLAIM"], hurt]}
     answer = post(api, reviewer, desk, json.dumps(second).encode(), on_existing="update")
-    assert answer.status_code == 201, answer.json()
-    assert answer.json()["documents_updated"] == 1 and answer.json()["spans_created"] == 1
-    assert answer.json()["documents_created"] == 0
+    assert answer.status == "done", answer.report
+    assert answer.report["documents_updated"] == 1 and answer.report["spans_created"] == 1
+    assert answer.report["documents_created"] == 0
     kept = Span.objects.get(pk=span.pk)
     assert (kept.review_status, kept.note) == ("approved", "checked")
     assert Document.objects.filter(project=desk).count() == 1
     services.span_delete(span=Span.objects.get(text="12 were hurt"), actor=reviewer)
-    again = post(api, reviewer, desk, json.dumps(second).encode(), on_existing="update").json()
+    again = post(api, reviewer, desk, json.dumps(second).encode(), on_existing="update").report
     assert again["spans_created"] == 0
     assert any("deleted here were not brought back" in w["message"] for w in again["warnings"])
     changed = first | {"text": text + " Updated."}
     different = post(api, reviewer, desk, json.dumps(changed).encode(), on_existing="update")
-    assert "has a different text" in different.json()["errors"][0]["reason"]
+    assert "has a different text" in different.report["errors"][0]["reason"]

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from annotations.models import Document, Span
 from tests.export_data import TEXTS, approve, build_project
 from tests.factories import make_document, make_span
+from tests.import_jobs import run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -108,13 +109,14 @@ def test_jsonl_round_trip_through_import_gives_byte_identical_spans(
     api, desk, reviewer, exported, other_desk, outsider, other_moderator
 ):
     first = body(export(api, reviewer, desk, format="jsonl"))
-    answer = api(outsider).post(
+    answer = run_import(
+        api(outsider),
         f"/api/v1/projects/{other_desk.pk}/documents/import/",
         data=first,
         content_type="application/x-ndjson",
     )
-    assert answer.status_code == 201, answer.json()
-    assert answer.json()["spans_created"] == 9
+    assert answer.status == "done", answer.report
+    assert answer.report["spans_created"] == 9
 
     # Imported spans await review, so the second export asks for every status.
     second = body(export(api, other_moderator, other_desk, format="jsonl", status="all"))
@@ -425,6 +427,11 @@ def test_the_schema_documents_the_new_endpoints_with_their_limits_and_swagger_lo
     )
     import_op = schema["paths"]["/api/v1/projects/{project_id}/documents/import/"]["post"]
     assert "all or nothing" in import_op["description"]
+    assert "202" in import_op["responses"]
+    job_op = schema["paths"]["/api/v1/imports/{job_id}/"]["get"]
+    assert {"status", "lines_read", "spans_written", "errors", "result"} <= set(
+        schema["components"]["schemas"]["ImportJob"]["properties"]
+    ), job_op
     assert "multipart/form-data" in import_op["requestBody"]["content"]
     spans_op = schema["paths"]["/api/v1/projects/{project_id}/spans/"]["get"]
     assert {p["name"] for p in spans_op["parameters"]} >= {"cursor", "page_size", "since"}

@@ -88,6 +88,7 @@ def served_site(tmp_path):
         "PORT": str(port),
         "SQLITE_PATH": str(tmp_path / "factcheck.sqlite3"),
         "SUGGESTER_MODEL_DIR": str(tmp_path / "models"),
+        "IMPORT_UPLOAD_DIR": str(tmp_path / "uploads"),
     }
     log_path = tmp_path / "run_local.log"
     with log_path.open("w") as log:
@@ -195,3 +196,20 @@ def test_on_the_site_make_run_serves_a_reviewer_logs_in_tags_a_span_and_exports_
     assert [("jihadists", "militants"), ("Isil", "IS")] in differing
     _, compare_page = site.page(f"/stories/{story['id']}/compare/")
     assert "compare-data" in compare_page
+
+    # A JSONL import is a job here too: with tasks in-process it ran after the upload's commit,
+    # before the answer, and its upload is gone.
+    request = urllib.request.Request(
+        f"{base}/api/v1/projects/{project['id']}/documents/import/?keep_good_lines=true",
+        method="POST",
+        data=b'{"text": "Turnout was 61%.", "label": [[0, 15, "CLAIM"]]}\n{"text": ""}\n',
+        headers={"Content-Type": "application/x-ndjson", "Authorization": f"Token {reviewer}"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        assert response.status == 202
+        job = json.loads(response.read())
+        assert response.headers["Location"] == job["url"]
+    job = site.api("GET", job["url"].removeprefix("/api/v1/"), token=reviewer)
+    assert (job["status"], job["documents_written"], job["spans_written"]) == ("done", 1, 1)
+    assert [e["line"] for e in job["errors"]] == [2]
+    assert not any((tmp_path / "uploads").iterdir())

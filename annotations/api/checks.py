@@ -19,8 +19,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations import policy, presenters, selectors, services
-from annotations.api.exports import JSONDocumentParser, JSONLDParser
 from annotations.api.filters import search_text
+from annotations.api.imports import JSONDocumentParser, JSONLDParser
 from annotations.api.lookups import claim_check_for, document_for, project_for, span_for
 from annotations.api.pagination import NewestFirst
 from annotations.api.serializers import SpanSerializer

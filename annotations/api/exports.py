@@ -1,12 +1,10 @@
-"""The labeled-data API: the streamed export, the filtered span list and the JSONL import."""
+"""The labeled-data API out: the streamed export and the filtered span list (in: api/imports.py)."""
 
 from __future__ import annotations
 
-import io
 import logging
 import re
 from collections.abc import Iterator
-from dataclasses import asdict
 
 from django.conf import settings
 from django.db.models import Q
@@ -14,14 +12,12 @@ from django.http import JsonResponse, StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers, status
-from rest_framework.negotiation import BaseContentNegotiation, DefaultContentNegotiation
-from rest_framework.parsers import BaseParser, MultiPartParser
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations import policy, selectors, services
+from annotations import policy, selectors
 from annotations.api import serializers as s
 from annotations.api.filters import STATUS_ALL, filter_parameters, filter_spans
 from annotations.api.lookups import project_for
@@ -42,15 +38,11 @@ from annotations.export import (
 from annotations.export import (
     stream as export_stream,
 )
-from annotations.imports import MAX_LINE_BYTES, iter_lines
-from annotations.imports.files import FILE_FORMATS, JSONL, Documents, FileRefused, lines_of
 from annotations.models import Label, Project, ReviewStatus
-from annotations.services.imports import MAX_REPORTED_ERRORS, ON_EXISTING, REFUSE
 
 log = logging.getLogger(__name__)
 
 EXPORT_DEFAULT_STATUS = ReviewStatus.APPROVED
-MAX_IMPORT_BYTES = 512 * 1024 * 1024
 
 
 class _FirstRenderer(BaseContentNegotiation):
@@ -336,246 +328,3 @@ class ProjectSpansView(APIView):
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(spans, request, view=self)
         return paginator.get_paginated_response(s.SpanSerializer(page, many=True).data)
-
-
-class JSONLinesParser(BaseParser):
-    """Hands the view the raw body as lines, read one at a time (never the whole file)."""
-
-    media_type = "application/x-ndjson"
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        return {"lines": iter_lines(stream) if stream is not None else iter(())}
-
-
-class JSONLParser(JSONLinesParser):
-    media_type = "application/jsonl"
-
-
-class JSONDocumentParser(BaseParser):
-    """A whole JSON document (Label Studio's export, a W3C collection): the raw stream, read by
-    the format's reader (annotations.imports.files)."""
-
-    media_type = "application/json"
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        return {"stream": stream if stream is not None else io.BytesIO()}
-
-
-class JSONLDParser(JSONDocumentParser):
-    media_type = "application/ld+json"
-
-
-class ImportUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(
-        help_text="A JSONL file, a Label Studio export or a W3C document (see `format`), at most "
-        f"{MAX_IMPORT_BYTES // (1024 * 1024)} MB."
-    )
-
-
-class LineErrorSerializer(serializers.Serializer):
-    line = serializers.IntegerField(help_text="1 for the file's first line.")
-    reason = serializers.CharField()
-
-
-class LineWarningSerializer(serializers.Serializer):
-    line = serializers.IntegerField(help_text="1 for the file's first line (or task, or document).")
-    message = serializers.CharField()
-
-
-class ImportReportSerializer(serializers.Serializer):
-    keep_good_lines = serializers.BooleanField()
-    committed = serializers.BooleanField(help_text="False: nothing was saved.")
-    lines = serializers.IntegerField(help_text="Non-blank lines read.")
-    documents_created = serializers.IntegerField()
-    spans_created = serializers.IntegerField()
-    document_ids = serializers.ListField(child=serializers.IntegerField())
-    # Shadows Serializer.errors: this serializer only describes the response in the schema.
-    errors = LineErrorSerializer(  # type: ignore[assignment]
-        many=True, help_text=f"The first {MAX_REPORTED_ERRORS}."
-    )
-    error_count = serializers.IntegerField()
-    documents_updated = serializers.IntegerField(
-        help_text="Existing documents that got spans (on_existing=update, format=w3c)."
-    )
-    warnings = LineWarningSerializer(
-        many=True,
-        help_text=f"The first {MAX_REPORTED_ERRORS}: lines imported with something to say.",
-    )
-    warning_count = serializers.IntegerField()
-
-
-IMPORT_DESCRIPTION = f"""Import documents with their spans. Send the file as the body or as the
-`file` field of a multipart form; `format` says what it is:
-
-- `jsonl` (the default; body `application/x-ndjson` or `application/jsonl`), one JSON object a
-  line, each read and checked on its own:
-  - doccano's layout: `{{"text": "...", "label": [[start, end, "CLAIM"], ...]}}` (or `labels`,
-    or doccano's `entities`); other keys are kept as the document's metadata (`title`,
-    `outlet`, `author`, `source_url`, `published_on`, `external_id` fill those fields);
-  - this API's JSONL export (`spans` and `meta` are read, so speakers and notes come along).
-    A line with both doccano's `label` and our `spans` (our export edited in doccano): `label`
-    wins, each span it still has keeps its speaker and note from `spans`, and when the two
-    disagree the line is imported with a warning saying so;
-  - W3C annotations as this API's W3C export writes them, under `annotations` beside `text`.
-- `labelstudio` (body `application/json`): Label Studio's JSON export (tasks with their
-  annotations; speakers and notes from the per-region text areas `speaker` and `note`) or its
-  JSON_MIN export, a task a line in the report.
-- `w3c` (body `application/ld+json` or `application/json`): this API's W3C export as it is (an
-  AnnotationCollection), a page, one annotation or a list of them. Annotations go to documents
-  the project has, found by their target (the document's page here, or the article's URL):
-  import the documents first.
-
-**Offsets** count code points of the line's `text` as given, unless `offset_unit` (`utf16`, as
-doccano's editor and JavaScript count, or `grapheme`) says otherwise: the line's own
-`offset_unit` key wins over the parameter (this API's exports write it on every line, so an
-export in `utf16` comes back right). An unknown unit is refused. The stored text is normalised
-(NFC, CRLF to LF) and offsets are carried through that; an offset that would split characters
-normalisation merges is refused. Lines are at most {MAX_LINE_BYTES // (1024 * 1024)} MB. A
-UTF-8 byte-order mark at the start is skipped. Imported spans are pending review.
-
-**Existing documents.** A line whose `external_id` the project already has is refused, unless
-`on_existing=update`: then the document is kept as it is (its text must be the same: a
-document's text never changes) and the line's spans are added to it, except those it already
-has (same label and range, kept with their review, verdict, speaker and note) and those a
-reviewer deleted (not brought back); both are reported as warnings. Nothing is removed.
-
-**Bad lines.** By default the import is all or nothing: if any line is refused, nothing is
-saved and the answer is 400 with every refused line's number and reason (`committed: false`).
-With `keep_good_lines=true` the good lines are saved and the bad ones reported (201).
-Blank lines are skipped; line numbers count every line from 1."""
-
-
-def _import_documents(request: Request, project) -> Documents:
-    """The project's documents, as the W3C import finds them by address."""
-    documents = selectors.project_documents(request.user, project=project)
-
-    def by_id(pk: int) -> tuple[int, str] | None:
-        return documents.filter(pk=pk).values_list("pk", "text").first()
-
-    def by_url(url: str) -> list[tuple[int, str]]:
-        return list(documents.filter(source_url=url).order_by("pk").values_list("pk", "text"))
-
-    return Documents(
-        base_url=request.build_absolute_uri("/").rstrip("/"), by_id=by_id, by_url=by_url
-    )
-
-
-class _ImportNegotiation(DefaultContentNegotiation):
-    """`format` names the file's format here, not a DRF renderer: always answer JSON."""
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
-
-
-class DocumentImportView(APIView):
-    content_negotiation_class = _ImportNegotiation
-    parser_classes = [
-        JSONLinesParser,
-        JSONLParser,
-        JSONDocumentParser,
-        JSONLDParser,
-        MultiPartParser,
-    ]
-
-    @extend_schema(
-        summary="Import JSONL (doccano, this API's export), Label Studio or W3C annotations",
-        description=IMPORT_DESCRIPTION,
-        parameters=[
-            OpenApiParameter(
-                "keep_good_lines",
-                bool,
-                default=False,
-                description="Save the good lines even if some are refused.",
-            ),
-            OpenApiParameter(
-                "format",
-                str,
-                enum=list(FILE_FORMATS),
-                default=JSONL,
-                description="jsonl (a document a line), labelstudio (Label Studio's JSON or "
-                "JSON_MIN export) or w3c (a W3C Web Annotation document).",
-            ),
-            OpenApiParameter(
-                "offset_unit",
-                str,
-                enum=list(offsets.UNITS),
-                default=OFFSET_UNIT,
-                description="What the file's offsets count; a line's own offset_unit wins.",
-            ),
-            OpenApiParameter(
-                "on_existing",
-                str,
-                enum=list(ON_EXISTING),
-                default=REFUSE,
-                description="A line whose external_id the project has: refuse it, or add its "
-                "new spans to that document (update).",
-            ),
-        ],
-        request={
-            "application/x-ndjson": OpenApiTypes.BINARY,
-            "application/jsonl": OpenApiTypes.BINARY,
-            "application/json": OpenApiTypes.BINARY,
-            "application/ld+json": OpenApiTypes.BINARY,
-            "multipart/form-data": ImportUploadSerializer,
-        },
-        responses={
-            201: ImportReportSerializer,
-            400: OpenApiResponse(
-                ImportReportSerializer, description="Refused lines; nothing was saved."
-            ),
-            404: OpenApiResponse(description="No such project among yours."),
-        },
-    )
-    def post(self, request: Request, project_id: int) -> Response:
-        project = project_for(request, project_id)
-        params = request.query_params
-        keep = _boolean(params, "keep_good_lines", default=False)
-        fmt = params.get("format") or JSONL
-        if fmt not in FILE_FORMATS:
-            raise ValidationError(
-                f"Unknown format {fmt[:40]!r}; choose one of {', '.join(FILE_FORMATS)}.",
-                field="format",
-            )
-        try:
-            unit = offsets.check_unit(params.get("offset_unit") or OFFSET_UNIT)
-        except offsets.UnknownUnit as exc:
-            raise ValidationError(str(exc), field="offset_unit") from None
-        on_existing = params.get("on_existing") or REFUSE
-        if on_existing not in ON_EXISTING:
-            raise ValidationError(
-                f"Unknown value {on_existing[:40]!r}; choose one of {', '.join(ON_EXISTING)}.",
-                field="on_existing",
-            )
-        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_IMPORT_BYTES:
-            raise ValidationError("The upload is larger than 512 MB.", field="file")
-        data = request.data
-        if isinstance(data, dict) and "lines" in data:
-            lines = data["lines"]
-            if fmt != JSONL:  # a JSON document sent as x-ndjson: read it whole
-                stream = io.BytesIO(b"".join(lines))
-        elif isinstance(data, dict) and "stream" in data:
-            stream = data["stream"]
-            lines = iter_lines(stream)
-        else:
-            upload = ImportUploadSerializer(data=data)
-            upload.is_valid(raise_exception=True)
-            file = upload.validated_data["file"]
-            if file.size > MAX_IMPORT_BYTES:
-                raise ValidationError("The file is larger than 512 MB.", field="file")
-            stream = file
-            lines = iter_lines(file)
-        if fmt != JSONL:
-            try:
-                lines = lines_of(stream, fmt, documents=_import_documents(request, project))
-            except FileRefused as exc:
-                raise ValidationError(str(exc), field="file") from None
-        report = services.document_import_jsonl(
-            project=project,
-            actor=policy.actor_of(request),
-            lines=lines,
-            keep_good_lines=keep,
-            offset_unit=unit,
-            on_existing=on_existing,
-        )
-        code = status.HTTP_201_CREATED if report.committed else status.HTTP_400_BAD_REQUEST
-        return Response(asdict(report), status=code)

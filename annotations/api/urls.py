@@ -5,6 +5,7 @@ from annotations.api import (
     checks,
     claims,
     exports,
+    imports,
     matches,
     moderation,
     stories,
@@ -158,9 +159,15 @@ urlpatterns = [
     ),
     path(
         "projects/<id:project_id>/documents/import/",
-        exports.DocumentImportView.as_view(),
+        imports.DocumentImportView.as_view(),
         name="api-project-documents-import",
     ),
+    path(
+        "projects/<id:project_id>/imports/",
+        imports.ProjectImportJobsView.as_view(),
+        name="api-project-imports",
+    ),
+    path("imports/<id:job_id>/", imports.ImportJobView.as_view(), name="api-import-job"),
     # A project moves whole
     path(
         "projects/<id:project_id>/backup/",

@@ -34,6 +34,13 @@ from annotations.services.documents import (
     document_update,
 )
 from annotations.services.factchecks import FactCheckImportReport, fact_checks_import
+from annotations.services.import_jobs import (
+    JobHeld,
+    import_job_create,
+    import_job_fail,
+    import_job_run,
+    import_jobs_sweep,
+)
 from annotations.services.imports import ImportReport, LineError, document_import_jsonl
 from annotations.services.learning import retrain_if_due, suggester_retrain, suggester_train
 from annotations.services.matches import (
@@ -98,6 +105,7 @@ __all__ = [
     "UNSET",
     "FactCheckImportReport",
     "ImportReport",
+    "JobHeld",
     "LineError",
     "MatchResult",
     "ProposalResult",
@@ -118,6 +126,10 @@ __all__ = [
     "document_restore",
     "document_update",
     "fact_checks_import",
+    "import_job_create",
+    "import_job_fail",
+    "import_job_run",
+    "import_jobs_sweep",
     "match_confirm",
     "match_dismiss",
     "match_reopen",

@@ -14,7 +14,7 @@ is lost). A line the W3C import made for a document of the project goes there th
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -112,6 +112,7 @@ def document_import_jsonl(
     keep_good_lines: bool = False,
     offset_unit: str = CODEPOINT,
     on_existing: str = REFUSE,
+    progress: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
     """Import documents with their spans, one JSON object a line (annotations.imports says
     which formats). Blank lines are skipped; line numbers count every line of the file from 1.
@@ -123,7 +124,8 @@ def document_import_jsonl(
     savepoints, so the refused line is named as before.
 
     offset_unit: what the file's offsets count (a line's own `offset_unit` wins). on_existing:
-    `refuse` a line whose external id the project has, or `update` that document."""
+    `refuse` a line whose external id the project has, or `update` that document. progress:
+    called with the report so far after each batch (an import job shows it while it runs)."""
     if not policy.can_annotate(actor, project):
         raise NotAllowed("Only members of the project can import documents into it.")
     options = _Options(offset_unit=offset_unit, update=on_existing == UPDATE)
@@ -138,6 +140,8 @@ def document_import_jsonl(
                 _import_batch(project, actor, chunk, report, taken, options)
             else:
                 _import_line(project, actor, *chunk[0], report, options)
+            if progress is not None:
+                progress(report)
         if report.error_count and not keep_good_lines:
             transaction.set_rollback(True)
             report.documents_created = report.spans_created = report.documents_updated = 0

@@ -1,10 +1,39 @@
 // The upload page's progress bar: send the same form with XMLHttpRequest (fetch cannot report
-// upload progress) and show the server's per-file, per-line answer. Without this module the
-// form posts normally and the server renders the same results.
+// upload progress) and show the server's per-file, per-line answer. A .jsonl file becomes an
+// import job: the list of jobs is fetched again from the page itself (the server renders it,
+// one template) every second while one is queued or running. Without this module the form
+// posts normally, the server renders the same results and the page refreshes itself.
 const form = document.getElementById("upload-form");
 const progress = document.getElementById("upload-progress");
 const statusLine = document.getElementById("upload-status");
 const results = document.getElementById("upload-results");
+const REFRESH_MS = 1000;
+let refreshing = null;
+
+async function refreshJobs() {
+  clearTimeout(refreshing); // one refresh at a time, whoever asked for it
+  refreshing = null;
+  let html;
+  try {
+    const answer = await fetch(window.location.pathname, { headers: { Accept: "text/html" } });
+    if (!answer.ok) throw new Error(`${answer.status}`);
+    html = await answer.text();
+  } catch {
+    refreshing = setTimeout(refreshJobs, 5 * REFRESH_MS); // the server is away: try later
+    return;
+  }
+  const fresh = new DOMParser().parseFromString(html, "text/html").getElementById("import-jobs");
+  const jobs = document.getElementById("import-jobs");
+  if (fresh && jobs) jobs.replaceWith(fresh);
+  watchJobs();
+}
+
+function watchJobs() {
+  const jobs = document.getElementById("import-jobs");
+  if (jobs && jobs.hasAttribute("data-active") && refreshing === null) {
+    refreshing = setTimeout(refreshJobs, REFRESH_MS);
+  }
+}
 
 function element(tag, text, className) {
   const node = document.createElement(tag);
@@ -23,7 +52,9 @@ function show(answer) {
   for (const file of answer.files) {
     const box = element("div", undefined, "upload-result");
     box.append(element("h2", file.name));
-    box.append(element("p", file.committed
+    box.append(element("p", file.job
+      ? "Queued for import: its progress is below."
+      : file.committed
       ? `${plural(file.documents_created, "document")} and ${plural(file.spans_created, "span")} imported.`
       : "Nothing was imported from this file."));
     if (file.errors.length) {
@@ -65,6 +96,7 @@ form.addEventListener("submit", (event) => {
     }
     statusLine.textContent = "Done.";
     show(answer);
+    if (answer.files.some((file) => file.job)) refreshJobs();
   });
   request.addEventListener("error", () => {
     button.disabled = false;
@@ -77,3 +109,5 @@ form.addEventListener("submit", (event) => {
   statusLine.textContent = "Uploading…";
   request.send(new FormData(form));
 });
+
+watchJobs();

@@ -1,22 +1,33 @@
-"""A reviewer uploads a JSONL file with one bad line in real Chromium."""
+"""A reviewer uploads a JSONL file with one bad line in real Chromium; a real Celery worker
+imports it while the page shows the job's progress."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 from playwright.sync_api import expect
 
 from annotations import services
 from annotations.models import Document, Role, Span
+from factcheck.celery import app as celery_app
 from tests.conftest import PASSWORD
 from tests.factories import ProjectFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture
+def worker():
+    celery_app.control.purge()  # messages left in Redis by earlier runs are not this test's
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        yield
+    celery_app.control.purge()
+
+
 def test_upload_of_jsonl_with_one_bad_line_imports_the_good_lines_and_names_the_bad_one(
-    live_server, page, page_errors, tmp_path
+    live_server, page, page_errors, tmp_path, worker
 ):
     desk = ProjectFactory(name="Upload desk")
     services.membership_set(project=desk, user=UserFactory(username="uma"), role=Role.REVIEWER)
@@ -40,10 +51,13 @@ def test_upload_of_jsonl_with_one_bad_line_imports_the_good_lines_and_names_the_
     expect(page.get_by_label("Import the good lines")).to_be_checked()
     page.get_by_role("button", name="Upload").click()
 
-    results = page.locator("#upload-results")
-    expect(results).to_contain_text("3 documents and 3 spans imported.")
-    expect(results).to_contain_text("Line 3: Span 1 (CLAIM 0:50): offsets must satisfy")
+    expect(page.locator("#upload-results")).to_contain_text("Queued for import")
     expect(page.locator("#upload-status")).to_have_text("Done.")
+    # The list of jobs refreshes itself until the worker is done.
+    job = page.locator("#import-jobs .import-job").first
+    expect(job).to_contain_text("batch.jsonl")
+    expect(job).to_contain_text("3 documents and 3 spans imported.", timeout=30_000)
+    expect(job).to_contain_text("Line 3: Span 1 (CLAIM 0:50): offsets must satisfy")
     assert Document.objects.filter(project=desk).count() == 3
     assert sorted(Span.objects.values_list("text", flat=True)) == [
         "Turnout was 61%",
