@@ -12,9 +12,11 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from annotations import services
 from annotations.domain import bounds
 from annotations.models import Document, Span
 from tests.factories import make_document, make_span
+from tests.import_jobs import run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -92,15 +94,15 @@ def test_jsonl_import_names_the_line_whose_metadata_is_too_deep_and_exports_stay
         {"text": "Deep one.", "source": nested(300)},
     ]
     body = "\n".join(json.dumps(line) for line in lines) + "\n"
-    response = api(reviewer).post(
+    answer = run_import(
+        api(reviewer),
         f"/api/v1/projects/{desk.pk}/documents/import/?keep_good_lines=true",
         body,
         content_type="application/x-ndjson",
     )
-    assert response.status_code == 201, response.json()
-    report = response.json()
-    assert report["documents_created"] == 1
-    [error] = report["errors"]
+    assert answer.status == "done", answer.job
+    assert answer.report["documents_created"] == 1
+    [error] = answer.report["errors"]
     assert error["line"] == 2
     assert error["reason"].startswith("metadata.source.a.a")
     assert "nested deeper than" in error["reason"]
@@ -121,8 +123,9 @@ def test_upload_page_names_the_line_whose_metadata_is_too_deep(client, reviewer,
     )
     assert response.status_code == 200
     [result] = response.json()["files"]
-    assert result["documents_created"] == 1
-    [error] = result["errors"]
+    job = services.import_job_run(job_id=result["job"])  # what the worker does
+    assert job.status == "done"
+    [error] = job.errors
     assert error["line"] == 2 and "metadata.x.a" in error["reason"]
     assert list(Document.objects.values_list("title", flat=True)) == ["Good."]
 
@@ -340,13 +343,14 @@ def test_metadata_stored_before_the_bound_is_exported_as_json_text_in_every_form
 @pytest.mark.parametrize("field", ["external_id", "title", "outlet", "author"])
 def test_nul_in_a_jsonl_import_lines_field_names_the_line_and_the_field(api, reviewer, desk, field):
     lines = [{"text": "Tax rose 5%."}, {"text": "Tax fell.", field: "a\x00b"}]
-    response = api(reviewer).post(
+    answer = run_import(
+        api(reviewer),
         f"/api/v1/projects/{desk.pk}/documents/import/",
         "\n".join(json.dumps(line) for line in lines) + "\n",
         content_type="application/x-ndjson",
     )
-    assert response.status_code == 400
-    [error] = response.json()["errors"]
+    assert answer.status == "failed"
+    [error] = answer.job["errors"]
     assert error["line"] == 2 and error["reason"].startswith(f"{field}: {NUL}")
     assert not Document.objects.exists()
 
@@ -361,14 +365,14 @@ def test_nul_in_a_jsonl_import_lines_field_names_the_line_and_the_field(api, rev
 def test_a_whole_json_import_file_nested_past_the_bound_is_refused_naming_where(
     api, reviewer, desk, fmt, body
 ):
-    response = api(reviewer).post(
+    answer = run_import(
+        api(reviewer),
         f"/api/v1/projects/{desk.pk}/documents/import/?format={fmt}",
         json.dumps(body),
         content_type="application/json",
     )
-    assert response.status_code == 400
-    [reason] = response.json()["file"]
-    assert reason.startswith("The file is nested deeper than 64 levels (at ")
+    assert answer.status == "failed"
+    assert answer.job["error"].startswith("The file is nested deeper than 64 levels (at ")
     assert not Document.objects.exists()
 
 
