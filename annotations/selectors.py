@@ -15,6 +15,7 @@ from itertools import chain, groupby, islice
 from operator import itemgetter
 from typing import cast
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.models import Count, F, FilteredRelation, Max, Min, Q, QuerySet
@@ -48,6 +49,17 @@ from annotations.models import (
     SuggestionRun,
 )
 from annotations.suggest.calibration import MIN_DECISIONS, acceptance_threshold
+
+
+def counted_reviewer(path: str = "") -> Q:
+    """What makes an account a reviewer whose work is compared: it can log in (active, with a
+    usable password). The seed examples' author ("annotation-guide") cannot: its spans are
+    examples, not a second opinion, so agreement, the dashboard and the review page's
+    disagreements leave them out. `path` leads to the user from the queried model
+    ("author__"). The one definition: every count of reviewers asks it."""
+    return Q(**{f"{path}is_active": True}) & ~Q(
+        **{f"{path}password__startswith": UNUSABLE_PASSWORD_PREFIX}
+    )
 
 
 def projects_for(user) -> QuerySet[Project]:
