@@ -48,6 +48,7 @@ from annotations.models import (
     Suggestion,
     SuggestionRun,
 )
+from annotations.search import search_documents
 from annotations.suggest.calibration import MIN_DECISIONS, acceptance_threshold
 
 
@@ -109,9 +110,9 @@ def document_list(user, *, project: Project) -> QuerySet[Document]:
 
 
 def document_overview(user, *, project: Project, search: str = "") -> QuerySet[Document]:
-    """The project's documents for its list page: counts by label (document_list), a search on
-    title and outlet, and how far the review has come (spans decided by a moderator, claims
-    with a verdict)."""
+    """The project's documents for its list page: counts by label (document_list), how far the
+    review has come (spans decided by a moderator, claims with a verdict) and, with `search`,
+    only those whose words or live spans match it, best first (annotations.search)."""
     live = Q(spans__deleted_at__isnull=True)
     documents = document_list(user, project=project).annotate(
         reviewed_count=Count("spans", filter=live & ~Q(spans__review_status="pending")),
@@ -121,10 +122,7 @@ def document_overview(user, *, project: Project, search: str = "") -> QuerySet[D
             filter=live & Q(spans__label="CLAIM", spans__desk_claim__verdict__isnull=False),
         ),
     )
-    search = search.strip()
-    if search:
-        documents = documents.filter(Q(title__icontains=search) | Q(outlet__icontains=search))
-    return documents
+    return search_documents(documents, search)
 
 
 # --- stories ----------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations import policy, selectors, services
+from annotations import policy, search, selectors, services
 from annotations.api import serializers as s
 from annotations.api.filters import STATUS_ALL, filter_documents, filter_parameters
 from annotations.api.lookups import (
@@ -26,6 +26,7 @@ from annotations.api.lookups import (
 )
 from annotations.errors import ValidationError
 from annotations.models import Document, Verdict
+from annotations.services.common import check_storable
 
 
 class NewestFirst(CursorPagination):
@@ -71,6 +72,14 @@ class ProjectDocumentsView(APIView):
             OpenApiParameter("page_size", int, description="At most 500."),
             # Documents with at least one span passing these filters.
             *filter_parameters(default_status=STATUS_ALL),
+            OpenApiParameter(
+                "q",
+                {"type": "string", "maxLength": search.MAX_QUERY_LENGTH},
+                description="Full-text search over the title, outlet, author, text and the "
+                'live spans\' texts, speakers and notes (websearch syntax: "a phrase", -word, '
+                "or). With it the answer is one page of the best matches, best first, each "
+                "with its `rank`, instead of pages newest first.",
+            ),
         ],
     )
     def get(self, request: Request, project_id: int) -> Response:
@@ -81,6 +90,19 @@ class ProjectDocumentsView(APIView):
             selectors.project_spans(request.user, project=project),
             request.query_params,
         )
+        query = request.query_params.get("q", "")
+        check_storable(query, field="q")  # PostgreSQL text cannot hold a NUL: 400, not 500
+        if len(query) > search.MAX_QUERY_LENGTH:
+            raise ValidationError(
+                {"q": [f"At most {search.MAX_QUERY_LENGTH} characters, not {len(query):,}."]}
+            )
+        if query.strip():
+            size = paginator.get_page_size(request) or paginator.page_size
+            ranked = list(search.search_documents(documents, query)[:size])
+            rows = s.DocumentListSerializer(ranked, many=True).data
+            for row, document in zip(rows, ranked, strict=True):
+                row["rank"] = round(float(document.rank), 6)
+            return Response({"next": None, "previous": None, "results": rows})
         page = paginator.paginate_queryset(documents, request, view=self)
         return paginator.get_paginated_response(s.DocumentListSerializer(page, many=True).data)
 
