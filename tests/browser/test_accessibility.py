@@ -126,3 +126,28 @@ def test_the_workspace_opened_from_a_search_marks_the_words_searched_for(
     assert "Rita" in marked and "Katz" in marked
     assert set(marked) <= {"Rita", "Katz"}
     assert page_errors == []
+
+
+@pytest.mark.parametrize("model", ["span", "document", "verdict", "deskclaim"])
+def test_the_admin_lists_fit_a_1400_pixel_screen(live_server, browser, desk, model):
+    """Every column readable without scrolling sideways: no list wider than its box, the text
+    columns wide enough for a few words a line."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    _admin_log_in(page, live_server.url)
+    page.goto(f"{live_server.url}/admin/annotations/{model}/")
+    results = page.locator("#changelist .results")
+    expect(results.locator("tbody tr").first).to_be_visible()
+    widths = results.evaluate("(box) => [box.scrollWidth, box.clientWidth]")
+    assert widths[0] <= widths[1], f"the {model} list scrolls sideways: {widths}"
+    right = page.evaluate("document.documentElement.clientWidth")
+    for header in results.locator("thead th").all():
+        box = header.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= right
+    narrowest = results.evaluate(
+        """(box) => Math.min(...[...box.querySelectorAll('tbody tr:first-child td')]
+             .filter((td) => td.textContent.trim().length > 40)
+             .map((td) => td.getBoundingClientRect().width))"""
+    )
+    assert narrowest == float("inf") or narrowest >= 110  # no word-a-line text column
+    context.close()
