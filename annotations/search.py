@@ -27,6 +27,7 @@ from django.db.models import (
     Sum,
     Value,
 )
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce, Left
 
 from annotations.models import Document, Span
@@ -41,7 +42,7 @@ MAX_QUERY_LENGTH = 200
 MAX_RESULTS = 500
 
 
-def document_vector() -> SearchVector:
+def document_vector() -> CombinedExpression:
     """The document's own words, weighted; migration 0015's GIN index is on exactly this."""
     return (
         SearchVector("title", weight="A", config=CONFIG)

@@ -101,7 +101,7 @@ class ProjectDocumentsView(APIView):
             ranked = list(search.search_documents(documents, query)[:size])
             rows = s.DocumentListSerializer(ranked, many=True).data
             for row, document in zip(rows, ranked, strict=True):
-                row["rank"] = round(float(document.rank), 6)
+                row["rank"] = round(float(document.rank), 6)  # type: ignore[attr-defined]
             return Response({"next": None, "previous": None, "results": rows})
         page = paginator.paginate_queryset(documents, request, view=self)
         return paginator.get_paginated_response(s.DocumentListSerializer(page, many=True).data)
