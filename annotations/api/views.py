@@ -165,6 +165,17 @@ class DocumentRestoreView(APIView):
         return Response(document_detail(document_for(request, document_id)))
 
 
+class DocumentHistoryView(APIView):
+    """Who corrected, deleted or restored the document, when, with its details before and
+    after, oldest first."""
+
+    @extend_schema(responses=s.HistoryEntrySerializer(many=True))
+    def get(self, request: Request, document_id: int) -> Response:
+        document = document_for(request, document_id)
+        history = selectors.object_history(object_type="document", object_id=document.pk)
+        return Response(s.HistoryEntrySerializer(history, many=True).data)
+
+
 class DocumentSpansView(APIView):
     @extend_schema(responses=s.SpanSerializer(many=True))
     def get(self, request: Request, document_id: int) -> Response:
