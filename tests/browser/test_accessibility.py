@@ -101,6 +101,12 @@ def test_no_serious_accessibility_violation_on_the_days_pages(live_server, brows
     found["dashboard"] = _serious(page)
     page.goto(f"{base}/admin/annotations/document/{desk.first.pk}/review/")
     expect(page.locator("#review-text")).to_be_visible()
+    # The verdict's sources, in view before it is approved.
+    evidence = page.get_by_role("link", name="https://example.org/toll")
+    expect(evidence).to_be_visible()
+    expect(evidence.locator("xpath=ancestor::td[1]")).to_contain_text(
+        "Police said 253; 'more than 250' holds."
+    )
     found["review"] = _serious(page)
     context.close()
 
