@@ -1008,3 +1008,7 @@ class SuggesterModel(models.Model):
     @property
     def suggester_version(self) -> str:
         return f"p{self.project_id}v{self.version}"
+
+
+# Registered with the app from here; defined apart (this module is long enough).
+from annotations.models_search import DocumentSearch  # noqa: E402, F401

@@ -1,8 +1,9 @@
 """Finding articles by what they say: their title, outlet, author and text, and the texts,
 speakers and notes of their live spans ("Rita Katz" finds the article that quotes her).
 
-On PostgreSQL this is full-text search: the two vectors below, each with a GIN index over the
-very same expression (migration 0015), an English configuration (so "claims" finds "claim"),
+On PostgreSQL this is full-text search: a document's weighted words are stored beside it by a
+trigger (annotations.models_search, migration 0015), a span's are indexed on span_vector's
+expression; each has a GIN index. It uses an English configuration (so "claims" finds "claim"),
 websearch syntax ("quoted phrases", -excluded, or), and a rank (title words weigh most, then
 outlet and author, then the text; each matching span adds its own rank). On SQLite, which only
 `make run`'s demo uses, a plain case-insensitive containment of the whole query stands in.
@@ -27,32 +28,19 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce, Left
 
-from annotations.models import Document, Span
+from annotations.models import Document, DocumentSearch, Span
 
 CONFIG = "english"
-# The text is indexed up to here: a tsvector holds at most 1 MB, and a 2,000,000-character
-# article would exceed it (the import would fail); a long report is ~100,000 characters.
-TEXT_INDEXED = 300_000
 SPAN_TEXT_INDEXED = 10_000
 MAX_QUERY_LENGTH = 200
 # Ranked search answers the best matches, not pages through every one.
 MAX_RESULTS = 500
 
 
-def document_vector() -> CombinedExpression:
-    """The document's own words, weighted; migration 0015's GIN index is on exactly this."""
-    return (
-        SearchVector("title", weight="A", config=CONFIG)
-        + SearchVector("outlet", "author", weight="B", config=CONFIG)
-        + SearchVector(Left("text", TEXT_INDEXED), weight="D", config=CONFIG)
-    )
-
-
 def span_vector() -> SearchVector:
-    """A span's words, its speaker and its note; indexed like document_vector."""
+    """A span's words, its speaker and its note: migration 0015's GIN index is on exactly this."""
     return SearchVector(
         Left("text", SPAN_TEXT_INDEXED), "speaker", "note", weight="C", config=CONFIG
     )
@@ -72,8 +60,9 @@ def search_documents(documents: QuerySet[Document], query: str) -> QuerySet[Docu
         return _contains(documents, query)
     terms = SearchQuery(query, search_type="websearch", config=CONFIG)
     # Two uncorrelated lists of ids, each read from its GIN index (an OR with a correlated
-    # EXISTS would scan every document instead); the scoped queryset then keeps its own.
-    by_words = Document.objects.annotate(vector=document_vector()).filter(vector=terms)
+    # EXISTS would scan every document instead); the scoped queryset then keeps its own. The
+    # rank reads the stored vectors (annotations.models_search), never the texts again.
+    by_words = DocumentSearch.objects.filter(vector=terms).values("document_id")
     live_spans = Span.objects.filter(deleted_at__isnull=True).annotate(vector=span_vector())
     by_spans = live_spans.filter(vector=terms)
     span_rank = (
@@ -84,9 +73,9 @@ def search_documents(documents: QuerySet[Document], query: str) -> QuerySet[Docu
         .values("total")
     )
     return (
-        documents.filter(Q(pk__in=by_words.values("pk")) | Q(pk__in=by_spans.values("document_id")))
+        documents.filter(Q(pk__in=by_words) | Q(pk__in=by_spans.values("document_id")))
         .annotate(
-            rank=SearchRank(document_vector(), terms)
+            rank=Coalesce(SearchRank(F("search__vector"), terms), Value(0.0))
             + Coalesce(Subquery(span_rank, output_field=FloatField()), Value(0.0))
         )
         .order_by("-rank", "-created_at", "-id")

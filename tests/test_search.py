@@ -178,3 +178,12 @@ def test_on_sqlite_as_make_run_serves_it_rita_katz_finds_the_seed_article(tmp_pa
     assert KATZ_ARTICLE in katz.split("|")
     assert cricket == ""
     assert int(by_speaker) >= 1
+
+
+def test_a_corrected_outlet_is_found_at_once_and_the_old_one_no_longer(document, reviewer):
+    documents = document.project.documents.all()
+    services.document_update(document=document, actor=reviewer, version=1, outlet="Dawn")
+    assert [d.pk for d in search.search_documents(documents, "Dawn")] == [document.pk]
+    services.document_update(document=document, actor=reviewer, version=2, outlet="Reuters")
+    assert list(search.search_documents(documents, "Dawn")) == []
+    assert [d.pk for d in search.search_documents(documents, "Reuters")] == [document.pk]
