@@ -35,8 +35,6 @@ from annotations.models import Document, DocumentSearch, Span
 CONFIG = "english"
 SPAN_TEXT_INDEXED = 10_000
 MAX_QUERY_LENGTH = 200
-# Ranked search answers the best matches, not pages through every one.
-MAX_RESULTS = 500
 
 
 def span_vector() -> SearchVector:
