@@ -242,8 +242,39 @@ def document_details(request: HttpRequest, document_id: int) -> HttpResponse:
             "conflict": conflict,
             "typed": typed,
             "can_delete": policy.can_delete_document(request.user, document.project_id),
+            "history": document_history(document),
         },
     )
+
+
+# What the details page names each field of a correction.
+_FIELD_NAMES = {
+    "title": "Title",
+    "outlet": "Outlet",
+    "author": "Author",
+    "source_url": "URL",
+    "published_on": "Date",
+    "deleted": "Deleted",
+}
+
+
+_ACTIONS = {"import": "Added", "update": "Corrected", "delete": "Deleted", "restore": "Restored"}
+
+
+def document_history(document) -> list[dict]:
+    """The document's history as the details page lists it: who, when, what, and each field
+    that changed, from what to what (newest first)."""
+    entries = []
+    for event in selectors.object_history(object_type="document", object_id=document.pk):
+        before, after = event.before or {}, event.after or {}
+        changes = [
+            (label, before.get(name), after.get(name))
+            for name, label in _FIELD_NAMES.items()
+            if before and before.get(name) != after.get(name)
+        ]
+        what = _ACTIONS.get(event.action, event.action)
+        entries.append({"event": event, "what": what, "changes": changes})
+    return entries[::-1]
 
 
 @login_required

@@ -13,8 +13,8 @@ from django.shortcuts import get_object_or_404, render
 from annotations import policy, selectors, services
 from annotations.errors import ValidationError
 from annotations.imports.claimreview import MAX_FILE_BYTES
+from annotations.search import MAX_QUERY_LENGTH
 
-MAX_SEARCH_LENGTH = 200
 SHOWN = 200  # the latest fact-checks listed; the API pages through all of them
 
 
@@ -30,7 +30,7 @@ class FactCheckUploadForm(forms.Form):
 @login_required
 def fact_checks(request: HttpRequest, project_id: int) -> HttpResponse:
     project = get_object_or_404(selectors.projects_for(request.user), pk=project_id)
-    search = request.GET.get("q", "")[:MAX_SEARCH_LENGTH]
+    search = request.GET.get("q", "")[:MAX_QUERY_LENGTH]
     form = FactCheckUploadForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,

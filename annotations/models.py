@@ -1015,3 +1015,6 @@ class SuggesterModel(models.Model):
 from annotations.models_imports import ImportJob  # noqa: E402
 
 __all__ = ["ImportJob"]
+
+# Registered with the app from here; defined apart (this module is long enough).
+from annotations.models_search import DocumentSearch  # noqa: E402, F401

@@ -33,7 +33,7 @@ from annotations.suggest.calibration import reliability
 def _span_rows(spans) -> list[agreement.SpanRow]:
     return [
         agreement.SpanRow(*values)
-        for values in spans.filter(deleted_at__isnull=True)
+        for values in spans.filter(selectors.counted_reviewer("author__"), deleted_at__isnull=True)
         .order_by("document_id", "start", "end", "id")
         .values_list("id", "document_id", "author__username", "label", "start", "end")
     ]
@@ -43,7 +43,9 @@ def _rating_rows(desk_claims) -> list[agreement.RatingRow]:
     """Every reviewer's rating of these desk claims, wherever they rated them from."""
     return [
         agreement.RatingRow(*values)
-        for values in ClaimRating.objects.filter(desk_claim__in=desk_claims)
+        for values in ClaimRating.objects.filter(
+            selectors.counted_reviewer("author__"), desk_claim__in=desk_claims
+        )
         .order_by("desk_claim_id", "id")
         .values_list("desk_claim_id", "author__username", "rating")
     ]
@@ -174,7 +176,7 @@ def dashboard(project: Project, *, weeks: int = 12) -> dict:
 
     since = timezone.now() - timedelta(weeks=weeks)
     week_rows = (
-        spans.filter(created_at__gte=since)
+        spans.filter(selectors.counted_reviewer("author__"), created_at__gte=since)
         .annotate(week=TruncWeek("created_at"))
         .values_list("week", "author__username")
         .annotate(n=Count("pk"))

@@ -15,6 +15,7 @@ from itertools import chain, groupby, islice
 from operator import itemgetter
 from typing import cast
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.models import Count, F, FilteredRelation, Max, Min, Q, QuerySet
@@ -49,7 +50,19 @@ from annotations.models import (
     Suggestion,
     SuggestionRun,
 )
+from annotations.search import search_documents
 from annotations.suggest.calibration import MIN_DECISIONS, acceptance_threshold
+
+
+def counted_reviewer(path: str = "") -> Q:
+    """What makes an account a reviewer whose work is compared: it can log in (active, with a
+    usable password). The seed examples' author ("annotation-guide") cannot: its spans are
+    examples, not a second opinion, so agreement, the dashboard and the review page's
+    disagreements leave them out. `path` leads to the user from the queried model
+    ("author__"). The one definition: every count of reviewers asks it."""
+    return Q(**{f"{path}is_active": True}) & ~Q(
+        **{f"{path}password__startswith": UNUSABLE_PASSWORD_PREFIX}
+    )
 
 
 def projects_for(user) -> QuerySet[Project]:
@@ -106,9 +119,9 @@ def document_list(user, *, project: Project) -> QuerySet[Document]:
 
 
 def document_overview(user, *, project: Project, search: str = "") -> QuerySet[Document]:
-    """The project's documents for its list page: counts by label (document_list), a search on
-    title and outlet, and how far the review has come (spans decided by a moderator, claims
-    with a verdict)."""
+    """The project's documents for its list page: counts by label (document_list), how far the
+    review has come (spans decided by a moderator, claims with a verdict) and, with `search`,
+    only those whose words or live spans match it, best first (annotations.search)."""
     live = Q(spans__deleted_at__isnull=True)
     documents = document_list(user, project=project).annotate(
         reviewed_count=Count("spans", filter=live & ~Q(spans__review_status="pending")),
@@ -118,10 +131,7 @@ def document_overview(user, *, project: Project, search: str = "") -> QuerySet[D
             filter=live & Q(spans__label="CLAIM", spans__desk_claim__verdict__isnull=False),
         ),
     )
-    search = search.strip()
-    if search:
-        documents = documents.filter(Q(title__icontains=search) | Q(outlet__icontains=search))
-    return documents
+    return search_documents(documents, search)
 
 
 # --- stories ----------------------------------------------------------------------------------

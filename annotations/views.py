@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from annotations import policy, presenters, selectors, workspace_selectors
 from annotations.models import Label, Rating, ReviewStatus
+from annotations.search import MAX_QUERY_LENGTH, full_text
 from annotations.suggest.people import names_in
 
-MAX_SEARCH_LENGTH = 200
 MAX_STORIES = 100  # the latest stories on the project page
 
 
@@ -31,7 +31,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     project = get_object_or_404(selectors.projects_for(request.user), pk=project_id)
-    search = request.GET.get("q", "")[:MAX_SEARCH_LENGTH]
+    # A NUL cannot be in any stored text: it matches nothing, so it is dropped from the search.
+    search = request.GET.get("q", "")[:MAX_QUERY_LENGTH].replace("\x00", "")
     documents = selectors.document_overview(request.user, project=project, search=search)
     storyless = request.GET.get("story") == "none"
     if storyless:
@@ -43,6 +44,7 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
             "project": project,
             "documents": documents.select_related("story"),
             "search": search,
+            "full_text": full_text(),
             "storyless": storyless,
             "storyless_count": selectors.project_documents(request.user, project=project)
             .filter(story__isnull=True)

@@ -4,10 +4,12 @@ a moderator approves it, and the reviewer's JSONL export has it."""
 
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -16,6 +18,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -77,10 +80,11 @@ class Site:
         ]
 
 
-@pytest.fixture
-def served_site(tmp_path):
-    """scripts/run_local.sh (what `make run` runs) with nothing configured, its database and
-    model files in tmp_path; yields the site's base URL, and stops the server afterwards."""
+@contextlib.contextmanager
+def _serving(root: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """`root`'s scripts/run_local.sh (what `make run` runs) with nothing configured, on a free
+    PORT, its database and model files in tmp_path; yields the site's base URL and the log, and
+    stops the server afterwards."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in _settings_variables()}
     env |= {
@@ -93,8 +97,8 @@ def served_site(tmp_path):
     log_path = tmp_path / "run_local.log"
     with log_path.open("w") as log:
         server = subprocess.Popen(
-            ["bash", str(ROOT / "scripts" / "run_local.sh")],
-            cwd=ROOT,
+            ["bash", str(root / "scripts" / "run_local.sh")],
+            cwd=root,
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=log,
@@ -124,6 +128,33 @@ def served_site(tmp_path):
             server.wait()
 
 
+@pytest.fixture
+def served_site(tmp_path):
+    with _serving(ROOT, tmp_path) as served:
+        yield served
+
+
+def test_a_dot_env_copied_from_the_example_changes_nothing_make_run_does(tmp_path):
+    """The README invites copying .env.example to .env; `make run` must still serve the local
+    demo site (no SECRET_KEY stop, no PostgreSQL, no task log lines among its output)."""
+    checkout = tmp_path / "checkout"
+    for name in ("annotations", "factcheck", "seeds", "scripts", "static", "templates"):
+        shutil.copytree(ROOT / name, checkout / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "manage.py", checkout / "manage.py")
+    shutil.copy(ROOT / ".env.example", checkout / ".env")
+    assert "DATABASE_URL=postgres://" in (checkout / ".env").read_text()
+    with _serving(checkout, tmp_path) as (base, log_path):
+        site = Site(base)
+        _, login_page = site.page("/accounts/login/")
+        assert 'name="csrfmiddlewaretoken"' in login_page
+        output = log_path.read_text()
+    assert "Local mode does not read .env" in output
+    assert "Seeded project 'Demo desk'" in output
+    assert (tmp_path / "factcheck.sqlite3").exists()  # SQLite, not the .env's PostgreSQL
+    assert not [line for line in output.splitlines() if line.startswith("Task ")], output
+    assert "Traceback" not in output
+
+
 def test_on_the_site_make_run_serves_a_reviewer_logs_in_tags_a_span_and_exports_it(
     served_site, tmp_path
 ):
@@ -131,6 +162,7 @@ def test_on_the_site_make_run_serves_a_reviewer_logs_in_tags_a_span_and_exports_
     output = log_path.read_text()
     assert "Seeded project 'Demo desk'" in output
     assert "username reviewer" in output
+    assert "succeeded in" not in output  # the seeds' in-process jobs print no task log lines
     assert (tmp_path / "factcheck.sqlite3").exists()  # not the developer's var/
     site = Site(base)
 

@@ -340,7 +340,7 @@ def test_dashboard_draws_charts_as_svg(mona, desk, document, spans, reviewer):
     for chart in (
         "Documents by state",
         "Spans by outlet and label",
-        "Verdicts by rating",
+        "Verdicts by rating, from true to false",
         "Spans per reviewer per week",
         "Span agreement (F1) per label",
     ):

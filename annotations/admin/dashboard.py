@@ -68,6 +68,11 @@ def dashboard_page(model_admin: ModelAdmin, request: HttpRequest, object_id: str
     return TemplateResponse(request, "admin/annotations/dashboard.html", context)
 
 
+def verdict_colour(rating: str) -> str:
+    """The chart class of a rating: its step on the diverging true-to-false scale."""
+    return "v-" + rating.replace("_", "-")
+
+
 def dashboard_charts(data: dict) -> dict[str, SafeString]:
     """One chart a section of the page, from reports.dashboard's figures."""
     states = data["documents"]["by_state"]
@@ -94,9 +99,12 @@ def dashboard_charts(data: dict) -> dict[str, SafeString]:
             list(data["spans_by_status"].items()),
             css=["st-pending", "st-done", "st-rejected"],
         ),
+        # The scale's order, true to false, coloured along one diverging scale (misleading
+        # beside mostly false, where it sits on the ordinal scale; unverifiable grey, off it).
         "verdicts": charts.bar_chart(
-            "Verdicts by rating",
+            "Verdicts by rating, from true to false",
             [(Rating(r).label, n) for r, n in ratings.items()],
+            css=[verdict_colour(r) for r in ratings],
         ),
         "throughput": charts.line_chart(
             "Spans per reviewer per week",

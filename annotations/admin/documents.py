@@ -21,7 +21,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from annotations import policy, services
+from annotations import policy, selectors, services
 from annotations.admin.filters import DeletedFilter, DocumentOutletFilter, RelatedOnlyFilter
 from annotations.admin.moderated import ModeratedAdmin, safe_next
 from annotations.admin.object_ids import object_pk
@@ -106,7 +106,11 @@ class DocumentAdmin(ModeratedAdmin):
             .annotate(
                 n_spans=Count("spans", filter=live),
                 n_pending=Count("spans", filter=live & Q(spans__review_status="pending")),
-                n_annotators=Count("spans__author", filter=live, distinct=True),
+                n_annotators=Count(
+                    "spans__author",
+                    filter=live & selectors.counted_reviewer("spans__author__"),
+                    distinct=True,
+                ),
             )
         )
 

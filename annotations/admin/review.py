@@ -4,8 +4,13 @@ every mention, in every article) and where else the claim appears.
 
 The text is cut at every span boundary. Each piece that someone tagged becomes one <mark>:
 class `rv-agree` when every annotator of the document tagged it with the same labels,
-`rv-disagree` when one tagged it and another did not, or tagged it differently. Its title says
-who tagged what. Every piece of text and every name is escaped.
+`rv-disagree` when one tagged it and another did not, or tagged it differently, `rv-single`
+when fewer than two reviewers are compared there. Its title says who tagged what. Every piece of
+text and every name is escaped.
+
+Only reviewers are compared (selectors.counted_reviewer): the spans of an account that cannot
+log in, like the seed examples' "annotation-guide", are shown and reviewed like any other, but
+they neither disagree with anyone nor make anyone else's span a disagreement.
 """
 
 from __future__ import annotations
@@ -15,13 +20,14 @@ from itertools import pairwise
 from typing import Any
 
 from django.contrib.admin import ModelAdmin
+from django.db.models import BooleanField, ExpressionWrapper
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from annotations import agreement, reports
+from annotations import agreement, reports, selectors
 from annotations.admin.object_ids import object_pk
 from annotations.admin.permissions import moderated_ids
 from annotations.admin.review_actions import review_buttons
@@ -36,26 +42,34 @@ def review_page(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -
         pk=object_pk(object_id),
     )
     spans = list(
-        document.spans.select_related(
-            "author", "reviewed_by", "desk_claim__verdict__author"
-        ).order_by("start", "end", "author__username", "id")
+        document.spans.select_related("author", "reviewed_by", "desk_claim__verdict__author")
+        .annotate(
+            by_reviewer=ExpressionWrapper(
+                selectors.counted_reviewer("author__"), output_field=BooleanField()
+            )
+        )
+        .order_by("start", "end", "author__username", "id")
     )
     live = [s for s in spans if s.deleted_at is None]
     deleted = [s for s in spans if s.deleted_at is not None]
     rows = span_rows(live)
-    matches = agreement.span_matches(rows)
+    annotators = sorted({span.author.get_username() for span in live if span.by_reviewer})
+    matches = agreement.span_matches([r for r in rows if r.author in annotators])
     elsewhere = mentions_elsewhere(document, live)
     table = []
     for span in live:
         verdict = span_verdict(span)
+        compared = span.by_reviewer and len(annotators) >= 2
         table.append(
             {
                 "span": span,
                 "verdict": verdict,
                 "span_buttons": review_buttons(span),
                 "verdict_buttons": review_buttons(verdict) if verdict else [],
-                "notes": describe_matches(matches[span.pk]),
-                "agreed": matches[span.pk]["agreed"],
+                "notes": describe_matches(matches[span.pk]) if span.by_reviewer else [],
+                "by_reviewer": span.by_reviewer,
+                "compared": compared,
+                "agreed": compared and matches[span.pk]["agreed"],
                 "also_in": elsewhere.get(span.desk_claim_id or 0, []),
             }
         )
@@ -67,11 +81,12 @@ def review_page(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -
             "title": f"Review: {document.title}",
             "opts": model_admin.opts,
             "document": document,
-            "text": render_disagreements(document.text, rows),
+            "text": render_disagreements(document.text, rows, annotators),
             "table": table,
             "deleted": deleted,
-            "annotators": sorted({r.author for r in rows}),
-            "disagreements": sum(1 for r in table if not r["agreed"]),
+            "annotators": annotators,
+            "compared": sum(1 for r in table if r["compared"]),
+            "disagreements": sum(1 for r in table if r["compared"] and not r["agreed"]),
             "figures": reports.document_agreement(document),
             "here": request.get_full_path(),
             "media": model_admin.media,
@@ -119,8 +134,11 @@ def span_rows(spans: Sequence[Span]) -> list[agreement.SpanRow]:
     ]
 
 
-def render_disagreements(text: str, rows: Sequence[agreement.SpanRow]) -> SafeString:
-    annotators = sorted({r.author for r in rows})
+def render_disagreements(
+    text: str, rows: Sequence[agreement.SpanRow], annotators: Sequence[str]
+) -> SafeString:
+    """The text with every span's words marked; `annotators` are the reviewers compared (the
+    authors of other rows are shown but not compared)."""
     boundaries = sorted({0, len(text), *(r.start for r in rows), *(r.end for r in rows)})
     ordered = sorted(rows, key=lambda r: (r.start, r.end, r.id))
     out: list[str] = []
@@ -142,7 +160,7 @@ def render_disagreements(text: str, rows: Sequence[agreement.SpanRow]) -> SafeSt
             a: sorted({r.label for r in covering if r.author == a}) for a in annotators
         }
         distinct = {tuple(v) for v in labels_by_author.values()}
-        if len(annotators) < 2:
+        if len(annotators) < 2 or not any(r.author in annotators for r in covering):
             state = "rv-single"
         elif len(distinct) == 1:
             state = "rv-agree"
@@ -154,6 +172,11 @@ def render_disagreements(text: str, rows: Sequence[agreement.SpanRow]) -> SafeSt
             f"{author}: {', '.join(found) if found else 'nothing'}"
             for author, found in labels_by_author.items()
         )
+        examples = sorted({r.author for r in covering if r.author not in annotators})
+        if examples:
+            who = "; ".join(
+                [*([who] if who else []), *(f"{a} (not a reviewer): tagged it" for a in examples)]
+            )
         ids = " ".join(str(r.id) for r in covering)
         out.append(
             f'<mark class="rv {state} {label_class}" data-span-ids="{ids}" '

@@ -13,6 +13,7 @@ from drf_spectacular.utils import OpenApiParameter
 
 from annotations.errors import ValidationError
 from annotations.models import Label, ReviewStatus, Span
+from annotations.search import MAX_QUERY_LENGTH
 from annotations.services.common import check_storable
 
 STATUS_ALL = "all"
@@ -90,15 +91,12 @@ def filter_documents(documents: QuerySet, spans: QuerySet[Span], params) -> Quer
     return documents.filter(Exists(matching.filter(document_id=OuterRef("pk"))))
 
 
-MAX_SEARCH_LENGTH = 200
-
-
 def search_text(params) -> str:
     """The `q` parameter: refused (400) when longer than the schema says, or with a NUL in it
     (PostgreSQL text cannot hold one)."""
     search = params.get("q", "")
-    if len(search) > MAX_SEARCH_LENGTH:
-        raise ValidationError(f"At most {MAX_SEARCH_LENGTH} characters.", field="q")
+    if len(search) > MAX_QUERY_LENGTH:
+        raise ValidationError(f"At most {MAX_QUERY_LENGTH} characters.", field="q")
     check_storable(search, field="q")
     return search
 

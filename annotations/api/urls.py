@@ -27,6 +27,11 @@ urlpatterns = [
         views.DocumentRestoreView.as_view(),
         name="api-document-restore",
     ),
+    path(
+        "documents/<id:document_id>/history/",
+        views.DocumentHistoryView.as_view(),
+        name="api-document-history",
+    ),
     # Spans and verdicts
     path(
         "documents/<id:document_id>/spans/",

@@ -10,9 +10,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations import policy, selectors, services
+from annotations import policy, search, selectors, services
 from annotations.api import serializers as s
-from annotations.api.filters import STATUS_ALL, filter_documents, filter_parameters
+from annotations.api.filters import STATUS_ALL, filter_documents, filter_parameters, search_text
 from annotations.api.lookups import (
     desk_claim_named,
     document_for,
@@ -53,6 +53,14 @@ class ProjectDocumentsView(APIView):
         parameters=[
             # Documents with at least one span passing these filters.
             *filter_parameters(default_status=STATUS_ALL),
+            OpenApiParameter(
+                "q",
+                {"type": "string", "maxLength": search.MAX_QUERY_LENGTH},
+                description="Full-text search over the title, outlet, author, text and the "
+                'live spans\' texts, speakers and notes (websearch syntax: "a phrase", -word, '
+                "or). With it the answer is one page of the best matches, best first, each "
+                "with its `rank`, instead of pages newest first.",
+            ),
         ],
     )
     def get(self, request: Request, project_id: int) -> Response:
@@ -63,6 +71,14 @@ class ProjectDocumentsView(APIView):
             selectors.project_spans(request.user, project=project),
             request.query_params,
         )
+        query = search_text(request.query_params)
+        if query.strip():
+            size = paginator.get_page_size(request) or paginator.page_size
+            ranked = list(search.search_documents(documents, query)[:size])
+            rows = s.DocumentListSerializer(ranked, many=True).data
+            for row, document in zip(rows, ranked, strict=True):
+                row["rank"] = round(float(document.rank), 6)  # type: ignore[attr-defined]
+            return Response({"next": None, "previous": None, "results": rows})
         page = paginator.paginate_queryset(documents, request, view=self)
         return paginator.get_paginated_response(s.DocumentListSerializer(page, many=True).data)
 
@@ -119,6 +135,17 @@ class DocumentRestoreView(APIView):
         )
         services.document_restore(document=document, actor=policy.actor_of(request))
         return Response(document_detail(document_for(request, document_id)))
+
+
+class DocumentHistoryView(APIView):
+    """Who corrected, deleted or restored the document, when, with its details before and
+    after, oldest first."""
+
+    @extend_schema(responses=s.HistoryEntrySerializer(many=True))
+    def get(self, request: Request, document_id: int) -> Response:
+        document = document_for(request, document_id)
+        history = selectors.object_history(object_type="document", object_id=document.pk)
+        return Response(s.HistoryEntrySerializer(history, many=True).data)
 
 
 class DocumentSpansView(APIView):
