@@ -138,9 +138,11 @@ def test_a_dot_env_copied_from_the_example_changes_nothing_make_run_does(tmp_pat
     """The README invites copying .env.example to .env; `make run` must still serve the local
     demo site (no SECRET_KEY stop, no PostgreSQL, no task log lines among its output)."""
     checkout = tmp_path / "checkout"
-    for name in ("annotations", "factcheck", "seeds", "scripts", "static", "templates"):
-        shutil.copytree(ROOT / name, checkout / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "manage.py", checkout / "manage.py")
+    # The repository as a newcomer has it: everything but what make and the tests leave behind.
+    left_behind = shutil.ignore_patterns(
+        ".git", ".venv", "var", "staticfiles", "node_modules", "__pycache__", ".env", "tests"
+    )
+    shutil.copytree(ROOT, checkout, ignore=left_behind)
     shutil.copy(ROOT / ".env.example", checkout / ".env")
     assert "DATABASE_URL=postgres://" in (checkout / ".env").read_text()
     with _serving(checkout, tmp_path) as (base, log_path):
