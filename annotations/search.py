@@ -2,7 +2,7 @@
 speakers and notes of their live spans ("Rita Katz" finds the article that quotes her).
 
 On PostgreSQL this is full-text search: a document's weighted words are stored beside it by a
-trigger (annotations.models_search, migration 0015), a span's are indexed on span_vector's
+trigger (annotations.models.search, migration 0015), a span's are indexed on span_vector's
 expression; each has a GIN index. It uses an English configuration (so "claims" finds "claim"),
 websearch syntax ("quoted phrases", -excluded, or), and a rank (title words weigh most, then
 outlet and author, then the text; each matching span adds its own rank). On SQLite, which only
@@ -59,7 +59,7 @@ def search_documents(documents: QuerySet[Document], query: str) -> QuerySet[Docu
     terms = SearchQuery(query, search_type="websearch", config=CONFIG)
     # Two uncorrelated lists of ids, each read from its GIN index (an OR with a correlated
     # EXISTS would scan every document instead); the scoped queryset then keeps its own. The
-    # rank reads the stored vectors (annotations.models_search), never the texts again.
+    # rank reads the stored vectors (annotations.models.search), never the texts again.
     by_words = DocumentSearch.objects.filter(vector=terms).values("document_id")
     live_spans = Span.objects.filter(deleted_at__isnull=True).annotate(vector=span_vector())
     by_spans = live_spans.filter(vector=terms)
