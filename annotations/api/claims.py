@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from annotations import policy, proposals, selectors, services
 from annotations.api import serializers as s
 from annotations.api.filters import ID_SCHEMA, MAX_ID, search_text
+from annotations.api.inputs import valid_input, version_parameter, version_query
 from annotations.api.lookups import (
     desk_claim_for,
     desk_claim_named,
@@ -27,7 +28,6 @@ from annotations.api.lookups import (
 )
 from annotations.api.moderation import ReviewSerializer
 from annotations.api.pagination import NewestFirst
-from annotations.api.views import _valid, _version_param, version_parameter
 from annotations.domain import claim as claim_domain
 from annotations.errors import ValidationError
 from annotations.models import DeskClaim, Verdict
@@ -96,7 +96,7 @@ class ProjectDeskClaimsView(APIView):
     )
     def post(self, request: Request, project_id: int) -> Response:
         project = project_for(request, project_id)
-        data = _valid(s.DeskClaimCreateSerializer, request)
+        data = valid_input(s.DeskClaimCreateSerializer, request)
         desk_claim = services.desk_claim_create(
             project=project, actor=policy.actor_of(request), **data
         )
@@ -118,7 +118,7 @@ class DeskClaimDetailView(APIView):
     )
     def patch(self, request: Request, desk_claim_id: int) -> Response:
         desk_claim = desk_claim_for(request, desk_claim_id)
-        data = _valid(s.DeskClaimUpdateSerializer, request)
+        data = valid_input(s.DeskClaimUpdateSerializer, request)
         desk_claim = services.desk_claim_update(
             desk_claim=desk_claim, actor=policy.actor_of(request), **data
         )
@@ -140,7 +140,7 @@ class DeskClaimRatingsView(APIView):
     )
     def put(self, request: Request, desk_claim_id: int) -> Response:
         desk_claim = desk_claim_for(request, desk_claim_id)
-        data = _valid(s.RatingWriteSerializer, request)
+        data = valid_input(s.RatingWriteSerializer, request)
         rating = services.rating_set(desk_claim=desk_claim, actor=policy.actor_of(request), **data)
         return Response(s.RatingSerializer(rating).data)
 
@@ -154,7 +154,7 @@ class DeskClaimRatingsView(APIView):
         services.rating_delete(
             desk_claim=desk_claim,
             actor=policy.actor_of(request),
-            version=_version_param(request),
+            version=version_query(request),
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -185,7 +185,7 @@ class DeskClaimVerdictView(APIView):
     )
     def put(self, request: Request, desk_claim_id: int) -> Response:
         desk_claim = desk_claim_for(request, desk_claim_id)
-        data = _valid(s.VerdictWriteSerializer, request)
+        data = valid_input(s.VerdictWriteSerializer, request)
         verdict = services.verdict_set(
             desk_claim=desk_claim, actor=policy.actor_of(request), **data
         )
@@ -201,7 +201,7 @@ class DeskClaimVerdictView(APIView):
         services.verdict_delete(
             desk_claim=desk_claim,
             actor=policy.actor_of(request),
-            version=_version_param(request),
+            version=version_query(request),
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -212,7 +212,7 @@ class DeskClaimVerdictReviewView(APIView):
     @extend_schema(request=ReviewSerializer, responses=s.VerdictSerializer)
     def post(self, request: Request, desk_claim_id: int) -> Response:
         verdict = _verdict_of(desk_claim_for(request, desk_claim_id))
-        data = _valid(ReviewSerializer, request)
+        data = valid_input(ReviewSerializer, request)
         verdict = services.verdict_review(verdict=verdict, actor=policy.actor_of(request), **data)
         return Response(s.VerdictSerializer(verdict).data)
 
@@ -225,7 +225,7 @@ class SpanDeskClaimView(APIView):
     )
     def put(self, request: Request, span_id: int) -> Response:
         span = span_for(request, span_id)
-        data = _valid(s.MentionMoveSerializer, request)
+        data = valid_input(s.MentionMoveSerializer, request)
         target = desk_claim_named(request, data["desk_claim"], field="desk_claim")
         span = services.mention_move(
             span=span, actor=policy.actor_of(request), desk_claim=target, version=data["version"]
@@ -307,5 +307,5 @@ class DocumentDeskClaimProposalsView(APIView):
     )
     def post(self, request: Request, document_id: int) -> Response:
         document = document_for(request, document_id)
-        data = _valid(s.ProposalRequestSerializer, request)
+        data = valid_input(s.ProposalRequestSerializer, request)
         return Response(_proposals(document, data["text"], data["exclude"]))

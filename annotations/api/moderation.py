@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from annotations import policy, reports, selectors, services
 from annotations.api import serializers as s
+from annotations.api.inputs import valid_input
 from annotations.api.lookups import document_for, project_for, span_for
 from annotations.models import ReviewStatus, Verdict
 from annotations.services.moderation import MAX_REASON_LENGTH
@@ -45,7 +46,7 @@ class SpanReviewView(APIView):
     @extend_schema(request=ReviewSerializer, responses=s.SpanSerializer)
     def post(self, request: Request, span_id: int) -> Response:
         span = span_for(request, span_id)
-        data = _valid(request)
+        data = valid_input(ReviewSerializer, request)
         span = services.span_review(span=span, actor=policy.actor_of(request), **data)
         span = selectors.document_spans(span.document).get(pk=span.pk)
         return Response(s.SpanSerializer(span).data)
@@ -61,7 +62,7 @@ class VerdictReviewView(APIView):
         verdict = get_object_or_404(
             Verdict, desk_claim__isnull=False, desk_claim_id=span.desk_claim_id
         )
-        data = _valid(request)
+        data = valid_input(ReviewSerializer, request)
         verdict = services.verdict_review(verdict=verdict, actor=policy.actor_of(request), **data)
         return Response(s.VerdictSerializer(verdict).data)
 
@@ -80,9 +81,3 @@ class ProjectAgreementView(APIView):
     @extend_schema(responses={200: dict})
     def get(self, request: Request, project_id: int) -> Response:
         return Response(reports.project_agreement(project_for(request, project_id)))
-
-
-def _valid(request: Request) -> dict:
-    serializer = ReviewSerializer(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations import policy, selectors, services
+from annotations.api.inputs import valid_input
 from annotations.api.lookups import project_for, story_for
 from annotations.api.pagination import NewestFirst
 from annotations.api.serializers import JSONInputSerializer
@@ -141,12 +142,6 @@ class SplitSerializer(JSONInputSerializer):
     title = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
 def _detail(request: Request, story_id: int, *, status_code: int = status.HTTP_200_OK) -> Response:
     found = story_for(request, story_id)
     story = selectors.project_stories(request.user, project=found.project).get(pk=found.pk)
@@ -191,7 +186,7 @@ class StoryDetailView(APIView):
     @extend_schema(request=RenameSerializer, responses=StoryDetailSerializer)
     def patch(self, request: Request, story_id: int) -> Response:
         story = story_for(request, story_id)
-        data = _valid(RenameSerializer, request)
+        data = valid_input(RenameSerializer, request)
         services.story_rename(story=story, actor=policy.actor_of(request), title=data["title"])
         return _detail(request, story.pk)
 
@@ -202,7 +197,7 @@ class StoryConfirmView(APIView):
     @extend_schema(request=ConfirmSerializer, responses=StoryDetailSerializer)
     def post(self, request: Request, story_id: int) -> Response:
         story = story_for(request, story_id)
-        data = _valid(ConfirmSerializer, request)
+        data = valid_input(ConfirmSerializer, request)
         documents = (
             None
             if data["documents"] is None
@@ -219,7 +214,7 @@ class StoryMoveView(APIView):
     @extend_schema(request=MoveSerializer, responses=StoryDetailSerializer)
     def post(self, request: Request, story_id: int) -> Response:
         story = story_for(request, story_id)
-        data = _valid(MoveSerializer, request)
+        data = valid_input(MoveSerializer, request)
         (document,) = _documents(story, [data["document"]], field="document")
         to = None if data["to"] is None else _other_story(request, story, data["to"], field="to")
         target = services.story_move(
@@ -234,7 +229,7 @@ class StoryMergeView(APIView):
     @extend_schema(request=MergeSerializer, responses=StoryDetailSerializer)
     def post(self, request: Request, story_id: int) -> Response:
         story = story_for(request, story_id)
-        data = _valid(MergeSerializer, request)
+        data = valid_input(MergeSerializer, request)
         into = _other_story(request, story, data["into"], field="into")
         merged = services.story_merge(story=story, into=into, actor=policy.actor_of(request))
         return _detail(request, merged.pk)
@@ -246,7 +241,7 @@ class StorySplitView(APIView):
     @extend_schema(request=SplitSerializer, responses={201: StoryDetailSerializer})
     def post(self, request: Request, story_id: int) -> Response:
         story = story_for(request, story_id)
-        data = _valid(SplitSerializer, request)
+        data = valid_input(SplitSerializer, request)
         documents = _documents(story, data["documents"], field="documents")
         new = services.story_split(
             story=story, documents=documents, actor=policy.actor_of(request), title=data["title"]

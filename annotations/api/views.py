@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from annotations import policy, search, selectors, services
 from annotations.api import serializers as s
 from annotations.api.filters import STATUS_ALL, filter_documents, filter_parameters, search_text
+from annotations.api.inputs import valid_input, version_parameter, version_query
 from annotations.api.lookups import (
     desk_claim_named,
     document_for,
@@ -24,18 +25,6 @@ from annotations.api.pagination import NewestFirst
 from annotations.errors import ValidationError
 from annotations.models import Document, Verdict
 from annotations.presenters import span_data, spans_data
-
-
-def _valid(serializer_class, request: Request, **kwargs) -> dict:
-    serializer = serializer_class(data=request.data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
-def version_parameter(description: str) -> OpenApiParameter:
-    """A `version` query parameter: the version the client read."""
-    schema = {"type": "integer", "minimum": 1, "maximum": s.MAX_VERSION}
-    return OpenApiParameter("version", schema, description=description)
 
 
 class ProjectListView(APIView):
@@ -85,7 +74,7 @@ class ProjectDocumentsView(APIView):
     @extend_schema(request=s.DocumentCreateSerializer, responses={201: s.DocumentListSerializer})
     def post(self, request: Request, project_id: int) -> Response:
         project = project_for(request, project_id)
-        data = _valid(s.DocumentCreateSerializer, request)
+        data = valid_input(s.DocumentCreateSerializer, request)
         document = services.document_import(project=project, actor=policy.actor_of(request), **data)
         document = selectors.document_list(request.user, project=project).get(pk=document.pk)
         return Response(s.DocumentListSerializer(document).data, status=status.HTTP_201_CREATED)
@@ -108,7 +97,7 @@ class DocumentDetailView(APIView):
     )
     def patch(self, request: Request, document_id: int) -> Response:
         document = document_for(request, document_id)
-        data = _valid(s.DocumentUpdateSerializer, request)
+        data = valid_input(s.DocumentUpdateSerializer, request)
         services.document_update(document=document, actor=policy.actor_of(request), **data)
         return Response(document_detail(document_for(request, document_id)))
 
@@ -120,7 +109,7 @@ class DocumentDetailView(APIView):
     def delete(self, request: Request, document_id: int) -> Response:
         document = document_for(request, document_id)
         services.document_delete(
-            document=document, actor=policy.actor_of(request), version=_version_param(request)
+            document=document, actor=policy.actor_of(request), version=version_query(request)
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -157,7 +146,7 @@ class DocumentSpansView(APIView):
     @extend_schema(request=s.SpanCreateSerializer, responses={201: s.SpanSerializer})
     def post(self, request: Request, document_id: int) -> Response:
         document = document_for(request, document_id)
-        data = _valid(s.SpanCreateSerializer, request)
+        data = valid_input(s.SpanCreateSerializer, request)
         data["desk_claim"] = desk_claim_named(request, data["desk_claim"], field="desk_claim")
         span = services.span_create(document=document, actor=policy.actor_of(request), **data)
         return Response(span_data(span), status=status.HTTP_201_CREATED)
@@ -171,7 +160,7 @@ class SpanDetailView(APIView):
     @extend_schema(request=s.SpanUpdateSerializer, responses=s.SpanSerializer)
     def patch(self, request: Request, span_id: int) -> Response:
         span = span_for(request, span_id)
-        data = _valid(s.SpanUpdateSerializer, request)
+        data = valid_input(s.SpanUpdateSerializer, request)
         span = services.span_update(span=span, actor=policy.actor_of(request), **data)
         span = selectors.document_spans(span.document).get(pk=span.pk)
         return Response(span_data(span))
@@ -182,18 +171,9 @@ class SpanDetailView(APIView):
     )
     def delete(self, request: Request, span_id: int) -> Response:
         span = span_for(request, span_id)
-        version = _version_param(request)
+        version = version_query(request)
         services.span_delete(span=span, actor=policy.actor_of(request), version=version)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-def _version_param(request: Request) -> int | None:
-    raw = request.query_params.get("version")
-    if raw in (None, ""):
-        return None
-    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= s.MAX_VERSION:
-        raise ValidationError(f"Give a whole number from 1 to {s.MAX_VERSION}.", field="version")
-    return int(raw)
 
 
 def span_verdict_of(span) -> Verdict:
@@ -228,7 +208,7 @@ class SpanVerdictView(APIView):
     )
     def put(self, request: Request, span_id: int) -> Response:
         span = span_for(request, span_id)
-        data = _valid(s.VerdictWriteSerializer, request)
+        data = valid_input(s.VerdictWriteSerializer, request)
         verdict = services.verdict_set(span=span, actor=policy.actor_of(request), **data)
         return Response(self._detail(verdict))
 
@@ -240,7 +220,7 @@ class SpanVerdictView(APIView):
     def delete(self, request: Request, span_id: int) -> Response:
         span = span_for(request, span_id)
         services.verdict_delete(
-            span=span, actor=policy.actor_of(request), version=_version_param(request)
+            span=span, actor=policy.actor_of(request), version=version_query(request)
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -297,7 +277,7 @@ class AcceptAboveView(APIView):
     @extend_schema(request=s.AcceptAboveSerializer, responses=s.AcceptedSerializer)
     def post(self, request: Request, document_id: int) -> Response:
         document = document_for(request, document_id)
-        data = _valid(s.AcceptAboveSerializer, request)
+        data = valid_input(s.AcceptAboveSerializer, request)
         spans = services.suggestions_accept_above(
             document=document, actor=policy.actor_of(request), min_score=data["min_score"]
         )

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from annotations import policy, presenters, selectors, services, workspace_selectors
 from annotations.api import serializers as s
+from annotations.api.inputs import valid_input
 from annotations.api.lookups import document_for
 
 MAX_REOPEN = 1000  # "accept all" on a long article: its undo names every suggestion it took
@@ -73,12 +74,11 @@ class SuggestionsReopenView(APIView):
     @extend_schema(request=ReopenSerializer, responses=s.SuggestionSerializer(many=True))
     def post(self, request: Request, document_id: int) -> Response:
         document = document_for(request, document_id)
-        serializer = ReopenSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        data = valid_input(ReopenSerializer, request)
         reopened = services.suggestions_reopen(
             document=document,
             actor=policy.actor_of(request),
-            ids=list(dict.fromkeys(serializer.validated_data["ids"])),
+            ids=list(dict.fromkeys(data["ids"])),
         )
         return Response([presenters.suggestion_data(x) for x in reopened])
 
