@@ -9,9 +9,10 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from typing import NoReturn
 
 from celery import Task, shared_task
-from celery.exceptions import SoftTimeLimitExceeded
+from celery.exceptions import Retry, SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
@@ -23,6 +24,35 @@ log = logging.getLogger(__name__)
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 MAX_RETRIES = 4
 HELD_RETRY_SECONDS = 30  # a job another worker runs now is looked at again this often
+
+
+def _retry_later(task: Task, exc: Exception, *, fail=None) -> NoReturn:
+    """A transient failure: the task again after an exponential backoff (capped at a minute),
+    or, after the last retry, the failure recorded by `fail` (when the job has a state) and
+    raised."""
+    if task.request.retries >= MAX_RETRIES:
+        if fail is not None:
+            fail(f"Gave up after retries: {exc}")
+        raise exc
+    raise task.retry(exc=exc, countdown=min(60, 2 ** (task.request.retries + 1))) from exc
+
+
+def _tracked(task: Task, work, *, fail, what: str):
+    """Run a job whose state the desk sees: what `work` returns, or None once `fail` has
+    recorded why it stopped (the time limit, or any error, logged with its traceback).
+    Transient failures are retried; a retry `work` asks for itself goes through."""
+    try:
+        return work()
+    except Retry:
+        raise
+    except TRANSIENT as exc:
+        _retry_later(task, exc, fail=fail)
+    except SoftTimeLimitExceeded:
+        fail("Took longer than the time limit.")
+    except Exception as exc:
+        log.exception("%s failed", what)
+        fail(f"{type(exc).__name__}: {exc}")
+    return None
 
 
 # Each thread's broker connection, kept between enqueues: opening one cost ~7 ms of every
@@ -94,20 +124,12 @@ class EnqueueTask(Task):
     max_retries=MAX_RETRIES,
 )
 def run_suggestions(self, run_id: int) -> dict | None:
-    try:
-        run = services.suggestion_run_execute(run_id=run_id)
-    except TRANSIENT as exc:
-        if self.request.retries >= MAX_RETRIES:
-            services.suggestion_run_fail(run_id=run_id, reason=f"Gave up after retries: {exc}")
-            raise
-        raise self.retry(exc=exc, countdown=min(60, 2 ** (self.request.retries + 1))) from exc
-    except SoftTimeLimitExceeded:
-        services.suggestion_run_fail(run_id=run_id, reason="Took longer than the time limit.")
-        return None
-    except Exception as exc:
-        log.exception("Suggestion run %s failed", run_id)
-        services.suggestion_run_fail(run_id=run_id, reason=f"{type(exc).__name__}: {exc}")
-        return None
+    run = _tracked(
+        self,
+        lambda: services.suggestion_run_execute(run_id=run_id),
+        fail=lambda reason: services.suggestion_run_fail(run_id=run_id, reason=reason),
+        what=f"Suggestion run {run_id}",
+    )
     return run.counts if run is not None else None
 
 
@@ -139,7 +161,7 @@ def retrain_suggester(self, project_id: int, label: str) -> int | None:
         log.info("Not retraining %s for project %s: %s", label, project_id, exc)
         return None
     except TRANSIENT as exc:
-        raise self.retry(exc=exc, countdown=min(60, 2 ** (self.request.retries + 1))) from exc
+        _retry_later(self, exc)
     return row.version if row is not None else None
 
 
@@ -157,9 +179,7 @@ def propose_story(self, document_id: int) -> dict | None:
     try:
         result = services.story_propose(document_id=document_id)
     except TRANSIENT as exc:
-        if self.request.retries >= MAX_RETRIES:
-            raise
-        raise self.retry(exc=exc, countdown=min(60, 2 ** (self.request.retries + 1))) from exc
+        _retry_later(self, exc)
     except SoftTimeLimitExceeded:
         log.warning("Story proposal for document %s took longer than the time limit", document_id)
         return None
@@ -190,22 +210,12 @@ def sweep_story_proposals() -> list[int]:
 def compare_story(self, story_id: int) -> dict | None:
     """The comparison of one story's articles: what it found, or None (story gone, skipped as
     covered by another run, or failed: the state says why)."""
-    try:
-        result = services.story_comparison_run(story_id=story_id)
-    except TRANSIENT as exc:
-        if self.request.retries >= MAX_RETRIES:
-            services.story_comparison_fail(
-                story_id=story_id, reason=f"Gave up after retries: {exc}"
-            )
-            raise
-        raise self.retry(exc=exc, countdown=min(60, 2 ** (self.request.retries + 1))) from exc
-    except SoftTimeLimitExceeded:
-        services.story_comparison_fail(story_id=story_id, reason="Took longer than the time limit.")
-        return None
-    except Exception as exc:
-        log.exception("Comparison of story %s failed", story_id)
-        services.story_comparison_fail(story_id=story_id, reason=f"{type(exc).__name__}: {exc}")
-        return None
+    result = _tracked(
+        self,
+        lambda: services.story_comparison_run(story_id=story_id),
+        fail=lambda reason: services.story_comparison_fail(story_id=story_id, reason=reason),
+        what=f"Comparison of story {story_id}",
+    )
     if result is None or result.skipped:
         return None
     return result.counts
@@ -230,9 +240,7 @@ def match_claim_checks(self, document_id: int) -> dict | None:
     try:
         result = services.claim_checks_match(document_id=document_id)
     except TRANSIENT as exc:
-        if self.request.retries >= MAX_RETRIES:
-            raise
-        raise self.retry(exc=exc, countdown=min(60, 2 ** (self.request.retries + 1))) from exc
+        _retry_later(self, exc)
     except SoftTimeLimitExceeded:
         log.warning("Claim checks of document %s took longer than the time limit", document_id)
         return None
@@ -263,7 +271,7 @@ def embed_checked_claims(self, project_id: int) -> int:
     try:
         return services.checked_claims_embed(project_id=project_id)
     except TRANSIENT as exc:
-        raise self.retry(exc=exc, countdown=min(60, 2 ** (self.request.retries + 1))) from exc
+        _retry_later(self, exc)
 
 
 @shared_task(
@@ -280,27 +288,24 @@ def embed_checked_claims(self, project_id: int) -> int:
 def run_import_job(self, job_id: int) -> dict | None:
     """Import a stored upload: the job's counts, or None (gone, finished already, or failed:
     the job says why). Delivered again after a worker died, it starts the job over."""
-    try:
-        job = services.import_job_run(job_id=job_id)
-    except services.JobHeld:
-        # Another worker runs it now (this is a second delivery): look again later, for as
-        # long as it runs, so that a message stays in flight should that worker die.
-        raise self.retry(
-            countdown=HELD_RETRY_SECONDS,
-            max_retries=settings.IMPORT_JOB_TIME_LIMIT // HELD_RETRY_SECONDS + MAX_RETRIES,
-        ) from None
-    except TRANSIENT as exc:
-        if self.request.retries >= MAX_RETRIES:
-            services.import_job_fail(job_id=job_id, reason=f"Gave up after retries: {exc}")
-            raise
-        raise self.retry(exc=exc, countdown=min(60, 2 ** (self.request.retries + 1))) from exc
-    except SoftTimeLimitExceeded:
-        services.import_job_fail(job_id=job_id, reason="Took longer than the time limit.")
-        return None
-    except Exception as exc:
-        log.exception("Import job %s failed", job_id)
-        services.import_job_fail(job_id=job_id, reason=f"{type(exc).__name__}: {exc}")
-        return None
+
+    def work():
+        try:
+            return services.import_job_run(job_id=job_id)
+        except services.JobHeld:
+            # Another worker runs it now (this is a second delivery): look again later, for as
+            # long as it runs, so that a message stays in flight should that worker die.
+            raise self.retry(
+                countdown=HELD_RETRY_SECONDS,
+                max_retries=settings.IMPORT_JOB_TIME_LIMIT // HELD_RETRY_SECONDS + MAX_RETRIES,
+            ) from None
+
+    job = _tracked(
+        self,
+        work,
+        fail=lambda reason: services.import_job_fail(job_id=job_id, reason=reason),
+        what=f"Import job {job_id}",
+    )
     if job is None:
         return None
     return {"status": job.status, "lines": job.lines_read, "spans": job.spans_written}
