@@ -91,3 +91,26 @@ def test_a_member_of_another_project_still_cannot_add_spans(api, document, outsi
     )
     assert answer.status_code == 404
     assert not Span.objects.filter(document=document).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_claim_makes_its_desk_claim_without_savepoints(api, document, reviewer):
+    """A CLAIM on new words: its desk claim and the span, each with its history record, in one
+    transaction of two writes, no savepoint."""
+    client = api(reviewer)
+    client.get(f"/api/v1/documents/{document.pk}/")
+    with CaptureQueriesContext(connection) as queries:
+        answer = client.post(
+            f"/api/v1/documents/{document.pk}/spans/",
+            {"label": "CLAIM", "start": 0, "end": 6, "text": "Police"},
+            format="json",
+        )
+    assert answer.status_code == 201, answer.json()
+    sqls = [q["sql"] for q in queries.captured_queries]
+    assert not [sql for sql in sqls if "SAVEPOINT" in sql], sqls
+    assert len(sqls) <= 7, sqls  # token, document, BEGIN, same-words lookup, 2 writes, COMMIT
+    desk_claim = answer.json()["desk_claim"]
+    desk_claim_id = desk_claim["id"] if isinstance(desk_claim, dict) else desk_claim
+    records = AuditEvent.objects.filter(action="create", actor=reviewer)
+    assert records.filter(object_type="deskclaim", object_id=desk_claim_id).exists()
+    assert records.filter(object_type="span", object_id=answer.json()["id"]).exists()

@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import connection
+from django.db import connection, transaction
 
 from annotations.domain import span as span_domain
 from annotations.domain.text import unstorable
@@ -69,13 +69,19 @@ def insert_recorded(*, obj: Any, project_id: int, actor: User | None, after: dic
     """INSERT a new row and its "create" history record. On PostgreSQL both are one statement
     (the record's INSERT reads the row's new id from the first's RETURNING), so a create
     outside a transaction is one round trip instead of four (BEGIN, two INSERTs, COMMIT) and is
-    still all or nothing. Elsewhere (SQLite) it is the model's save and record_event, which
-    then want the caller's transaction."""
+    still all or nothing. Elsewhere (SQLite) it is the model's save and record_event in a
+    transaction."""
     if connection.vendor != "postgresql":
-        obj.save()
-        record_event(
-            project_id=project_id, obj=obj, action="create", actor=actor, before=None, after=after
-        )
+        with transaction.atomic():
+            obj.save()
+            record_event(
+                project_id=project_id,
+                obj=obj,
+                action="create",
+                actor=actor,
+                before=None,
+                after=after,
+            )
         return
     model, quote = type(obj), connection.ops.quote_name
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
