@@ -34,7 +34,8 @@ def document_for(request: Request, document_id: int) -> Document:
         .annotate(requester_role=F("project__memberships__role")),
         pk=document_id,
     )
-    policy.remember_role(request.user, document.project_id, document.requester_role)
+    role = document.requester_role  # type: ignore[attr-defined]  # the annotation above
+    policy.remember_role(request.user, document.project_id, role)
     return document
 
 

@@ -102,7 +102,7 @@ def insert_recorded(*, obj: Any, project_id: int, actor: User | None, after: dic
     table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
     columns = ", ".join(quote(f.column) for f in fields)
     record_table = quote(AuditEvent._meta.db_table)
-    record_columns = ", ".join(quote(f.column) for f in record_fields)
+    record_columns = ", ".join(quote(str(f.column)) for f in record_fields)
     marks, record_marks = ", ".join(["%s"] * len(fields)), ", ".join(["%s"] * len(record_fields))
     # Names from the models; every value is bound.
     insert = f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING {pk}"  # noqa: S608
