@@ -26,9 +26,20 @@ def role_in(user: AbstractBaseUser | AnonymousUser, project: Project | int) -> s
     project_id = project if isinstance(project, int) else project.pk
     cache: dict[int, str] | None = getattr(user, "_project_roles", None)
     if cache is None:
+        known: dict[int, str] = getattr(user, "_known_roles", {})
+        if project_id in known:
+            return known[project_id]
         cache = dict(Membership.objects.filter(user_id=user.pk).values_list("project_id", "role"))
         user._project_roles = cache  # type: ignore[attr-defined]
     return cache.get(project_id)
+
+
+def remember_role(user: AbstractBaseUser | AnonymousUser, project_id: int, role: str) -> None:
+    """The user's role in one project, as a lookup that joined the membership just read it:
+    role_in answers it without asking again (for the request, as its own cache)."""
+    if user.is_authenticated:
+        known: dict[int, str] = user.__dict__.setdefault("_known_roles", {})
+        known[project_id] = role
 
 
 def actor_of(request: HttpRequest | Request) -> User:
@@ -44,6 +55,7 @@ def forget_roles(user: AbstractBaseUser) -> None:
     """Drop the cached roles after a membership changes."""
     if hasattr(user, "_project_roles"):
         del user._project_roles
+    user.__dict__.pop("_known_roles", None)
 
 
 def can_view_project(user, project) -> bool:

@@ -24,7 +24,7 @@ import subprocess
 import time
 
 import psycopg
-from _common import PYTHON, ROOT, django_env, fresh_database, gunicorn
+from _common import PYTHON, ROOT, django_env, fresh_database, gunicorn, insert_api_token
 
 TEXT = ("Officials said 🙂 the bridge was closed “at least 253” times, police said. " * 80)[:5000]
 
@@ -47,10 +47,7 @@ def setup(url: str) -> tuple[int, str]:
             (project_id, user_id),
         )
         token = "iso".ljust(40, "0")
-        conn.execute(
-            "INSERT INTO authtoken_token (key, user_id, created) VALUES (%s, %s, now())",
-            (token, user_id),
-        )
+        insert_api_token(conn, user_id=user_id, key=token)
     return project_id, token
 
 

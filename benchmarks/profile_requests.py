@@ -37,7 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _common import django_env, fresh_database
+from _common import django_env, fresh_database, insert_api_token
 
 EMOJI_TEXT = ("Officials said 🙂 the bridge was closed “at least 253” times, police said. " * 80)[
     :5000
@@ -77,10 +77,7 @@ def _fill(other_spans: int) -> dict:
             "VALUES (%s, %s, 'reviewer', now())",
             [project_id, user_id],
         )
-        cur.execute(
-            "INSERT INTO authtoken_token (key, user_id, created) VALUES (%s, %s, now())",
-            [TOKEN, user_id],
-        )
+        insert_api_token(connection.connection, user_id=user_id, key=TOKEN)
         documents = max(1, other_spans // per_doc)
         cur.execute(
             "INSERT INTO annotations_document (project_id, title, outlet, author, source_url,"

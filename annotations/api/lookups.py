@@ -3,10 +3,11 @@ object outside the user's projects answers 404 exactly as one that does not exis
 
 from __future__ import annotations
 
+from django.db.models import F
 from django.shortcuts import get_object_or_404
 from rest_framework.request import Request
 
-from annotations import selectors
+from annotations import policy, selectors
 from annotations.errors import ValidationError
 from annotations.models import (
     ClaimCheckMatch,
@@ -25,9 +26,17 @@ def project_for(request: Request, project_id: int) -> Project:
 
 
 def document_for(request: Request, document_id: int) -> Document:
-    return get_object_or_404(
-        selectors.documents_for(request.user).select_related("project"), pk=document_id
+    """The document, and the requester's role in its project read by the same query (the
+    membership the lookup joins anyway), so the permission check that follows asks nothing."""
+    document = get_object_or_404(
+        selectors.documents_for(request.user)
+        .select_related("project")
+        .annotate(requester_role=F("project__memberships__role")),
+        pk=document_id,
     )
+    role = document.requester_role  # type: ignore[attr-defined]  # the annotation above
+    policy.remember_role(request.user, document.project_id, role)
+    return document
 
 
 def span_for(request: Request, span_id: int) -> Span:

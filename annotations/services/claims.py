@@ -17,7 +17,12 @@ from annotations import policy
 from annotations.domain import claim as claim_domain
 from annotations.errors import Conflict, NotAllowed, ValidationError
 from annotations.models import DeskClaim, Document, Label, Project
-from annotations.services.common import desk_claim_snapshot, full_clean, record_event
+from annotations.services.common import (
+    desk_claim_snapshot,
+    full_clean,
+    insert_recorded,
+    record_event,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -40,16 +45,10 @@ def desk_claim_create(*, project: Project, actor: User | None, wording: str) -> 
 
 def _create(*, project_id: int, actor: User | None, wording: str) -> DeskClaim:
     desk_claim = DeskClaim(project_id=project_id, wording=wording, created_by=actor)
-    with transaction.atomic():
-        desk_claim.save()
-        record_event(
-            project_id=project_id,
-            obj=desk_claim,
-            action="create",
-            actor=actor,
-            before=None,
-            after=desk_claim_snapshot(desk_claim),
-        )
+    # The row and its record in one statement: no savepoint inside a new CLAIM's transaction.
+    insert_recorded(
+        obj=desk_claim, project_id=project_id, actor=actor, after=desk_claim_snapshot(desk_claim)
+    )
     # A new desk claim has no verdict: known here, so the answer asks for none.
     DeskClaim.verdict.related.set_cached_value(desk_claim, None)
     return desk_claim

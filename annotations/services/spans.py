@@ -21,7 +21,13 @@ from annotations.services.claims import (
     desk_claim_of_text,
     lock_desk_claim,
 )
-from annotations.services.common import UNSET, full_clean, record_event, span_snapshot
+from annotations.services.common import (
+    UNSET,
+    full_clean,
+    insert_recorded,
+    record_event,
+    span_snapshot,
+)
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -76,19 +82,21 @@ def span_create(
     # constraint, caught below: asking first cost a query of every create.
     span = Span(document=document, author=actor, suggestion=suggestion, **new._asdict())
     try:
+        if label != Label.CLAIM and not transaction.get_connection().in_atomic_block:
+            # One statement, the span and its record: no transaction to open and commit.
+            insert_recorded(
+                obj=span, project_id=document.project_id, actor=actor, after=span_snapshot(span)
+            )
+            return span
+        # A CLAIM may make its desk claim first; inside a caller's transaction, a savepoint
+        # keeps a refused duplicate from spoiling the rest of it.
         with transaction.atomic():
             if label == Label.CLAIM:
                 span.desk_claim = desk_claim or desk_claim_of_new_mention(
                     document=document, actor=actor, start=start, end=end, text=text
                 )
-            span.save()
-            record_event(
-                project_id=document.project_id,
-                obj=span,
-                action="create",
-                actor=actor,
-                before=None,
-                after=span_snapshot(span),
+            insert_recorded(
+                obj=span, project_id=document.project_id, actor=actor, after=span_snapshot(span)
             )
     except IntegrityError as exc:
         if _constraint_of(exc) != "span_unique_per_author":
