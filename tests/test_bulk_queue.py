@@ -35,7 +35,7 @@ def _bulk_runs(desk, reviewer, count: int) -> list[int]:
         for i in range(count)
     ]
     # Their own runs went to the default queue as each import committed; these are a batch's.
-    return [run.pk for run in services.suggestion_runs_request(documents=documents, enqueue=False)]
+    return services.suggestion_runs_request(documents=documents, enqueue=False)
 
 
 def test_a_bulk_imports_runs_wait_on_the_bulk_queue_not_the_reviewers_one(desk, reviewer, redis):

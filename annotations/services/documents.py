@@ -19,7 +19,7 @@ from django.utils import timezone
 from annotations import policy
 from annotations.domain.text import normalize_text
 from annotations.errors import Conflict, NotAllowed, ValidationError
-from annotations.models import MAX_DOCUMENT_LENGTH, Document, Project, SuggestionRun
+from annotations.models import MAX_DOCUMENT_LENGTH, Document, Project
 from annotations.services.checking import claim_checks_enqueue
 from annotations.services.common import (
     UNSET,
@@ -84,21 +84,18 @@ def document_import(
             after=document_import_event(document),
         )
         # A new document has no queued run to reuse: the bulk path's one INSERT.
-        runs = suggestion_runs_request(documents=[document], enqueue=False)
-        import_jobs_request(runs=runs, documents=[document], bulk=False)
+        run_ids = suggestion_runs_request(documents=[document], enqueue=False)
+        import_jobs_request(run_ids=run_ids, documents=[document], bulk=False)
     return document
 
 
-def import_jobs_request(
-    *, runs: list[SuggestionRun], documents: list[Document], bulk: bool
-) -> None:
+def import_jobs_request(*, run_ids: list[int], documents: list[Document], bulk: bool) -> None:
     """Hand an import's background work to the queue in one callback after the commit: the
     worker must find the documents, and a broker that is down leaves visibly queued runs (and
     documents the story sweep picks up) instead of failing the import. ``bulk``: the runs go as
     one message the worker fans out (a batch of a JSONL import), else one message each. The
     claim matching of the documents' imported CLAIMs goes too (their suggestions' CLAIMs are
     matched when their run is done)."""
-    run_ids = [run.pk for run in runs]
     document_ids = [document.pk for document in documents]
 
     def enqueue() -> None:

@@ -385,8 +385,8 @@ def _write_batch(
         now=now,
     )
     # Enqueued together after commit, as document_import does one by one.
-    runs = suggestion_runs_request(documents=documents, enqueue=False)
-    import_jobs_request(runs=runs, documents=documents, bulk=True)
+    run_ids = suggestion_runs_request(documents=documents, enqueue=False)
+    import_jobs_request(run_ids=run_ids, documents=documents, bulk=True)
     copy_writer.write_spans(
         project_id=project.pk,
         actor=actor,

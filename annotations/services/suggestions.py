@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from annotations import policy
@@ -72,18 +72,31 @@ def suggestion_run_request(
     return run
 
 
-def suggestion_runs_request(
-    *, documents: list[Document], enqueue: bool = True
-) -> list[SuggestionRun]:
+def suggestion_runs_request(*, documents: list[Document], enqueue: bool = True) -> list[int]:
     """suggestion_run_request for many new documents at once (the bulk import): one INSERT for
-    the runs, and one connection to the broker after commit for all of them."""
-    runs = SuggestionRun.objects.bulk_create(
-        [SuggestionRun(document=document) for document in documents]
-    )
-    run_ids = [run.pk for run in runs]
+    the runs, and one connection to the broker after commit for all of them. Returns the runs'
+    ids."""
+    document_ids = [document.pk for document in documents]
+    if connection.vendor == "postgresql":
+        # One statement from an array: building a model and compiling its ten fields for
+        # each run cost a fifth of a bulk import of short documents.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {SuggestionRun._meta.db_table} "
+                "(document_id, status, error, counts, attempts, created_at) "
+                "SELECT unnest(%s::bigint[]), %s, '', '{}'::jsonb, 0, statement_timestamp() "
+                "RETURNING id",
+                [document_ids, Status.QUEUED],
+            )
+            run_ids = [row[0] for row in cursor.fetchall()]
+    else:
+        runs = SuggestionRun.objects.bulk_create(
+            [SuggestionRun(document_id=document_id) for document_id in document_ids]
+        )
+        run_ids = [run.pk for run in runs]
     if run_ids and enqueue:
         transaction.on_commit(lambda: suggestion_runs_enqueue(run_ids=run_ids))
-    return runs
+    return run_ids
 
 
 def suggestion_runs_enqueue(*, run_ids: list[int]) -> bool:
