@@ -4,7 +4,8 @@ The views declare what they answer when all goes well (and any error with a body
 like an import's report); this postprocessing hook adds what the API layer answers for every
 view alike, from what the operation is: 400 where there is input to refuse, 401 and 403 where a
 login is needed, 404 where the path names an object, 409 where a write can meet a newer version
-or a duplicate, 413 where there is a body to be too large, 429 where the view is throttled, 503
+or a duplicate, 413 where there is a body to be too large and 415 for a body of a type the
+operation does not read, 429 where the view is throttled, 503
 anywhere (the database lost). The bodies are those of the API's exception handler
 (annotations.api.errors) and of the JSON answers for API clients outside DRF."""
 
@@ -57,6 +58,7 @@ ERRORS = {
     "404": ("ErrorDetail", "No such object among those you may see."),
     "409": ("Conflict", "Refused: the object changed since you read it, or would duplicate one."),
     "413": ("ErrorDetail", "The body is larger than the limit it names."),
+    "415": ("ErrorDetail", "The body's Content-Type is not one the operation reads."),
     "429": ("ErrorDetail", "Too many requests: try again after the Retry-After seconds."),
     "503": ("ErrorDetail", "The database is not answering: try again after Retry-After seconds."),
 }
@@ -91,7 +93,7 @@ def _error_codes(path: str, method: str, operation: dict, view_class) -> list[st
     if needs_login and method in UNSAFE_METHODS:
         codes.append("409")
     if "requestBody" in operation:
-        codes.append("413")
+        codes += ["413", "415"]
     throttles = getattr(view_class, "throttle_classes", api_settings.DEFAULT_THROTTLE_CLASSES)
     if throttles:
         codes.append("429")
