@@ -158,7 +158,7 @@ class Document(models.Model):
         blank=True,
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    # --- its story (annotations.services.stories): proposed by the job, confirmed by a person.
+    # --- its story: proposed by the job (services.story_proposals), confirmed by a person.
     # db_default: the bulk import's COPY leaves these columns out.
     story = models.ForeignKey(
         "Story", on_delete=models.SET_NULL, null=True, blank=True, related_name="documents"

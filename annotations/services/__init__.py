@@ -70,17 +70,19 @@ from annotations.services.spans import (
     span_update,
 )
 from annotations.services.stories import (
-    ProposalResult,
     story_confirm,
     story_merge,
     story_move,
+    story_rename,
+    story_split,
+)
+from annotations.services.story_proposals import (
+    ProposalResult,
     story_proposals_enqueue,
     story_proposals_fan_out,
     story_proposals_sweep,
     story_propose,
-    story_rename,
     story_signatures_rebuild,
-    story_split,
 )
 from annotations.services.suggestions import (
     project_suggestion_threshold_set,

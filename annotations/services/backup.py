@@ -44,7 +44,7 @@ from annotations.errors import Conflict, NotAllowed, ValidationError
 from annotations.models import MAX_DOCUMENT_LENGTH, Project
 from annotations.services.common import record_event
 from annotations.services.people import user_get_or_create
-from annotations.services.stories import story_signatures_rebuild
+from annotations.services.story_proposals import story_signatures_rebuild
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User

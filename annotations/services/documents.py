@@ -28,7 +28,7 @@ from annotations.services.common import (
     full_clean,
     record_event,
 )
-from annotations.services.stories import story_proposals_enqueue
+from annotations.services.story_proposals import story_proposals_enqueue
 from annotations.services.suggestions import (
     suggestion_run_enqueue,
     suggestion_runs_enqueue,

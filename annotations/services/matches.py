@@ -2,12 +2,12 @@
 
 The job (story_comparison_run) compares the articles of a story (annotations.compare) and
 upserts what it finds on the match's natural key (kind, both documents, both ranges). It runs
-after an article joins a story (services.stories asks for it when the story job, a move, a
-merge or a split puts a document in one) and when a reviewer asks again. It is safe to run
-twice: a re-run updates the still-open matches it finds again, removes the open ones it no
-longer finds, and never touches a decided one nor proposes again what a reviewer dismissed
-(the same kind, the same two articles, both sides overlapping). It computes outside any
-transaction and writes in one, so a run killed half-way leaves nothing half-written.
+after an article joins a story (services.story_proposals and services.stories ask for it when
+the story job, a move, a merge or a split puts a document in one) and when a reviewer asks
+again. It is safe to run twice: a re-run updates the still-open matches it finds again, removes
+the open ones it no longer finds, and never touches a decided one nor proposes again what a
+reviewer dismissed (the same kind, the same two articles, both sides overlapping). It computes
+outside any transaction and writes in one, so a run killed half-way leaves nothing half-written.
 
 With the optional sentence encoder (annotations.embeddings, used when
 settings.COMPARE_WITH_ENCODER) claims are compared by meaning as well as by words. Each
