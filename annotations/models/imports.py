@@ -6,23 +6,17 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+
+from annotations.models.jobs import Job, job_status_known
 
 
-class ImportJob(models.Model):
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
-
+class ImportJob(Job):
     project = models.ForeignKey(
         "annotations.Project", on_delete=models.CASCADE, related_name="import_jobs"
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     # The options of the import, as the request gave them.
     format = models.CharField(max_length=20, default="jsonl")
     offset_unit = models.CharField(max_length=20, default="codepoint")
@@ -42,29 +36,18 @@ class ImportJob(models.Model):
     errors = models.JSONField(default=list, blank=True)  # the first ones: {"line", "reason"}
     # What the import reported when it finished (the report the import always made).
     result = models.JSONField(null=True, blank=True)
-    # Why it failed, or why it is still queued (broker down), in words a person can read.
-    error = models.TextField(blank=True)
     attempts = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     enqueued_at = models.DateTimeField(null=True, blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
     progress_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=["queued", "running", "done", "failed"]),
-                name="import_job_status_known",
-            ),
+            job_status_known("import_job_status_known"),
         ]
         # The sweep looks for jobs left queued or running.
         indexes = [models.Index(fields=["status", "created_at"], name="import_job_status_age")]
 
     def __str__(self) -> str:
         return f"import {self.pk} into project {self.project_id}: {self.status}"
-
-    @property
-    def finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
 
+from annotations.models.jobs import Job, job_status_known
 from annotations.models.projects import Document, Project
 
 
@@ -210,39 +211,25 @@ class OutletMatch(models.Model):
         return f"{self.kind} match {a} / {b}"
 
 
-class StoryComparison(models.Model):
+class StoryComparison(Job):
     """The comparison job's state for one story: asked for (an article joined the story, a
     reviewer asked again), running, done or failed, with what it found. The pages show it;
     nothing waits on it."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
-
     story = models.OneToOneField(
         Story, on_delete=models.CASCADE, primary_key=True, related_name="comparison"
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     requested_at = models.DateTimeField()
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
     comparer_version = models.CharField(max_length=100, blank=True)
     # What the last run did: documents compared, matches found, new, updated, removed, seconds.
     counts = models.JSONField(default=dict, blank=True)
-    # Why it is still queued (the queue could not be reached) or why it failed, readable.
-    error = models.TextField(blank=True)
 
     class Meta:
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=["queued", "running", "done", "failed"]),
-                name="story_comparison_status_known",
-            ),
+            job_status_known("story_comparison_status_known"),
         ]
         # the sweep: comparisons asked for long ago and never run
         indexes = [models.Index(fields=["status", "requested_at"], name="story_comparison_age")]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from annotations.models.jobs import Job, job_status_known
 from annotations.models.projects import Document, Label, Project
 
 
@@ -70,17 +71,8 @@ class Suggestion(models.Model):
         return f"{self.label} suggestion [{self.start}:{self.end}] {self.score:.2f}"
 
 
-class SuggestionRun(models.Model):
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
-
+class SuggestionRun(Job):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="suggestion_runs")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    # Why it is still queued (broker down) or why it failed, in words a reviewer can read.
-    error = models.TextField(blank=True)
     counts = models.JSONField(default=dict, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     requested_by = models.ForeignKey(
@@ -88,16 +80,11 @@ class SuggestionRun(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     enqueued_at = models.DateTimeField(null=True, blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=["queued", "running", "done", "failed"]),
-                name="suggestion_run_status_known",
-            ),
+            job_status_known("suggestion_run_status_known"),
         ]
         indexes = [models.Index(fields=["status", "created_at"], name="suggestion_run_status_age")]
 
