@@ -428,6 +428,38 @@ def test_suggestion_and_run_lists_are_scoped_and_filterable(mona, document, othe
     )
 
 
+def test_import_jobs_list_is_scoped_filterable_and_read_only(
+    mona, desk, other_desk, reviewer, outsider
+):
+    from annotations.models import ImportJob
+
+    failed = ImportJob.objects.create(
+        project=desk,
+        created_by=reviewer,
+        file_name="wire-copy.jsonl",
+        status="failed",
+        lines_read=12,
+        error_count=1,
+        errors=[{"line": 12, "reason": "span 3: end 900 is past the text (812 characters)"}],
+        error="12 lines read; line 12 was refused, so nothing was imported.",
+    )
+    done = ImportJob.objects.create(
+        project=desk, created_by=reviewer, file_name="archive.jsonl", status="done"
+    )
+    ImportJob.objects.create(project=other_desk, created_by=outsider, file_name="theirs.jsonl")
+
+    page = mona.get("/admin/annotations/importjob/").content.decode()
+    assert _linked_ids(page, "importjob") == {failed.pk, done.pk}  # not the other desk's
+    assert "wire-copy.jsonl" in page and "theirs.jsonl" not in page
+    only_failed = mona.get("/admin/annotations/importjob/", {"status__exact": "failed"})
+    assert _linked_ids(only_failed.content.decode(), "importjob") == {failed.pk}
+
+    detail = mona.get(f"/admin/annotations/importjob/{failed.pk}/change/").content.decode()
+    assert "end 900 is past the text" in detail  # why it failed, line by line
+    assert 'name="_save"' not in detail  # read-only: jobs start from the upload page or API
+    assert mona.get("/admin/annotations/importjob/add/").status_code == 403
+
+
 # --- the review decisions, as data -------------------------------------------------------------
 
 

@@ -1,9 +1,9 @@
 """The moderators' tool: the Django admin, scoped to the projects where the user is a moderator.
 
-- Every project-data list (documents, spans, verdicts, suggestions, runs, history) shows only
-  rows of projects the user moderates; staff or superuser status alone shows nothing. Whether a
-  user may act is decided by annotations.policy (through permissions.ProjectPermissions), never
-  by Django's model permissions.
+- Every project-data list (documents, spans, verdicts, suggestions, runs, import jobs, history)
+  shows only rows of projects the user moderates; staff or superuser status alone shows
+  nothing. Whether a user may act is decided by annotations.policy (through
+  permissions.ProjectPermissions), never by Django's model permissions.
 - The admin never writes a model itself: review, restore and membership changes call services,
   which validate and record history. Change forms are read-only.
 - Lists load what their columns show in one query (list_select_related, the document's text
@@ -13,7 +13,7 @@
 
 One module a concern: permissions, forms, filters, display (how a row shows a span),
 review_actions (the decisions, as data), moderated (the base and the review views), one module
-a list (spans, verdicts, desk claims, documents, suggestions, audit, people), review (a
+a list (spans, verdicts, desk claims, documents, suggestions, import jobs, audit, people), review (a
 document's review page), dashboard and charts, history. This module registers them.
 """
 
@@ -24,6 +24,7 @@ from django.contrib import admin
 from annotations.admin.audit import AuditEventAdmin
 from annotations.admin.claims import DeskClaimAdmin
 from annotations.admin.documents import DocumentAdmin
+from annotations.admin.imports import ImportJobAdmin
 from annotations.admin.people import MembershipAdmin, ProjectAdmin
 from annotations.admin.spans import SpanAdmin
 from annotations.admin.suggestions import SuggestionAdmin, SuggestionRunAdmin
@@ -32,6 +33,7 @@ from annotations.models import (
     AuditEvent,
     DeskClaim,
     Document,
+    ImportJob,
     Membership,
     Project,
     Span,
@@ -53,6 +55,7 @@ admin.site.register(DeskClaim, DeskClaimAdmin)
 admin.site.register(Document, DocumentAdmin)
 admin.site.register(Suggestion, SuggestionAdmin)
 admin.site.register(SuggestionRun, SuggestionRunAdmin)
+admin.site.register(ImportJob, ImportJobAdmin)
 admin.site.register(AuditEvent, AuditEventAdmin)
 admin.site.register(Project, ProjectAdmin)
 admin.site.register(Membership, MembershipAdmin)

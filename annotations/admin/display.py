@@ -1,16 +1,19 @@
-"""How list rows and confirmation pages show a span, its review state and its document."""
+"""How list rows and confirmation pages show a span, its review state and its document, and a
+background job's columns."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
 from annotations.models import ReviewStatus
+from annotations.models.jobs import Job
 
 CONTEXT_CHARS = 60  # of the span text shown in a list row; prefix and suffix are 32 already
 
@@ -65,3 +68,11 @@ def appearances(mentions: Iterable[Any]) -> SafeString | str:
             ),
         ),
     )
+
+
+class JobColumns:
+    """The columns every background job's list shows beside its own."""
+
+    @admin.display(description="error")
+    def error_short(self, job: Job) -> str:
+        return Truncator(job.error).chars(80)

@@ -7,10 +7,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.text import Truncator
 
-from annotations.admin.display import CONTEXT_CHARS
+from annotations.admin.display import CONTEXT_CHARS, JobColumns
 from annotations.admin.filters import OutletFilter, RelatedOnlyFilter
 from annotations.admin.moderated import ModeratedAdmin
-from annotations.models import Suggestion, SuggestionRun
+from annotations.models import Suggestion
 
 
 class SuggestionAdmin(ModeratedAdmin):
@@ -45,7 +45,7 @@ class SuggestionAdmin(ModeratedAdmin):
         return Truncator(suggestion.text).chars(CONTEXT_CHARS)
 
 
-class SuggestionRunAdmin(ModeratedAdmin):
+class SuggestionRunAdmin(JobColumns, ModeratedAdmin):
     list_display = [
         "id",
         "document",
@@ -67,7 +67,3 @@ class SuggestionRunAdmin(ModeratedAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).defer("document__text", "document__metadata")
-
-    @admin.display(description="error")
-    def error_short(self, run: SuggestionRun) -> str:
-        return Truncator(run.error).chars(80)
