@@ -4,6 +4,7 @@ write through services, like the API."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -14,6 +15,21 @@ from annotations.search import MAX_QUERY_LENGTH, full_text
 from annotations.suggest.people import names_in
 
 MAX_STORIES = 100  # the latest stories on the project page
+DOCUMENTS_PER_PAGE = 50  # of the project page's document list
+
+
+def page_of(request: HttpRequest, rows, per_page: int) -> tuple[Page, dict[str, str]]:
+    """The requested page of rows (a page number out of range or not a number gives the
+    nearest page, never an error) and the links to the previous and next pages, which keep
+    the request's other parameters (the search, the filters)."""
+    page = Paginator(rows, per_page).get_page(request.GET.get("page"))
+    links = {}
+    for name, wanted in (("previous", page.has_previous()), ("next", page.has_next())):
+        if wanted:
+            query = request.GET.copy()
+            query["page"] = str(getattr(page, f"{name}_page_number")())
+            links[name] = f"?{query.urlencode()}"
+    return page, links
 
 
 @login_required
@@ -37,12 +53,14 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     storyless = request.GET.get("story") == "none"
     if storyless:
         documents = documents.filter(story__isnull=True)
+    page, page_links = page_of(request, documents.select_related("story"), DOCUMENTS_PER_PAGE)
     return render(
         request,
         "annotations/project_detail.html",
         {
             "project": project,
-            "documents": documents.select_related("story"),
+            "documents": page,
+            "page_links": page_links,
             "search": search,
             "full_text": full_text(),
             "storyless": storyless,

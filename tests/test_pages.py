@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 
 import pytest
 
@@ -42,6 +44,43 @@ def test_project_page_lists_documents_with_counts_by_label(client, reviewer, doc
     assert "Isis claims province" in page
     row = page[page.index("Isis claims province") :]
     assert [cell.split("</td>")[0] for cell in row.split("<td>")[3:6]] == ["1", "1", "0"]
+
+
+def _titles_listed(page: str) -> list[str]:
+    table = page[page.index('<table class="documents">') :]
+    return re.findall(r'<a href="/documents/\d+/[^"]*">([^<]+)</a>', table)
+
+
+def test_project_page_lists_documents_a_page_at_a_time_keeping_the_search(
+    client, reviewer, desk, monkeypatch
+):
+    from annotations import views
+
+    monkeypatch.setattr(views, "DOCUMENTS_PER_PAGE", 2)
+    titles = {f"Wire report {n}" for n in range(1, 6)}
+    for title in sorted(titles):
+        make_document(desk, actor=reviewer, title=title, text=f"{title}: at least 253 killed.")
+    client.force_login(reviewer)
+    url = f"/projects/{desk.pk}/"
+
+    seen: list[str] = []
+    page = client.get(url, {"q": "killed"}).content.decode()
+    assert "1–2 of 5" in page and "Page 1 of 3" in page
+    while True:
+        listed = _titles_listed(page)
+        assert len(listed) <= 2
+        seen += listed
+        found = re.search(r'<a href="(\?[^"]+)" rel="next">', page)
+        if not found:
+            break
+        next_link = html.unescape(found.group(1))
+        assert "q=killed" in next_link  # the search stays on every page
+        page = client.get(url + next_link).content.decode()
+    assert sorted(seen) == sorted(titles)  # every document once, none twice
+
+    # A page number a person typed wrong gives the nearest page, not an error.
+    assert client.get(url, {"page": "abc"}).status_code == 200
+    assert "Page 3 of 3" in client.get(url, {"page": "99"}).content.decode()
 
 
 def _workspace_data(page: str) -> dict:
