@@ -6,7 +6,8 @@
 
 Builds a scratch PostgreSQL database (--database, dropped and created again) holding a project,
 a reviewer with a token, --other-spans spans spread over 5,000-character documents (with
-COPY-speed INSERT ... SELECT generate_series), and documents of 50 and 2,000 spans (a third of
+INSERT ... SELECT generate_series, a million a statement, with the span table's indexes and
+foreign keys made again after), and documents of 50 and 2,000 spans (a third of
 them CLAIMs whose desk claims have verdicts). Then it runs each request --runs times in this
 process through Django's full stack (middleware, token authentication, DRF, JSON rendering)
 with a real Redis broker (--broker; nothing consumes the queue, which is emptied afterwards):
@@ -53,6 +54,36 @@ def _setup_django(url: str, broker: str) -> None:
     django.setup()
 
 
+@contextmanager
+def _without_span_indexes(cur):
+    """The span table's secondary indexes and foreign keys dropped while the other spans go in,
+    made again after: one sort per index and one join per key instead of millions of index
+    insertions and key lookups (minutes, not hours, for 10,000,000 spans). Its checks and
+    triggers stay."""
+    cur.execute(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'annotations_span'"
+        " AND indexname NOT IN (SELECT conname FROM pg_constraint"
+        " WHERE conrelid = 'annotations_span'::regclass)"
+    )
+    indexes = cur.fetchall()
+    cur.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+        " WHERE conrelid = 'annotations_span'::regclass AND contype = 'f'"
+    )
+    keys = cur.fetchall()
+    for name, _ in indexes:
+        cur.execute(f'DROP INDEX "{name}"')
+    for name, _ in keys:
+        cur.execute(f'ALTER TABLE annotations_span DROP CONSTRAINT "{name}"')
+    yield
+    cur.execute("SET maintenance_work_mem = '1GB'")
+    for _, definition in indexes:
+        cur.execute(definition)
+    for name, definition in keys:
+        cur.execute(f'ALTER TABLE annotations_span ADD CONSTRAINT "{name}" {definition}')
+    cur.execute("RESET maintenance_work_mem")
+
+
 def _fill(other_spans: int) -> dict:
     """The rows, written with SQL: ORM inserts of a million spans would take the whole run."""
     from django.db import connection
@@ -87,16 +118,26 @@ def _fill(other_spans: int) -> dict:
             [project_id, text, len(text), documents],
         )
         if other_spans:
-            cur.execute(
-                'INSERT INTO annotations_span (label, start, "end", text, prefix, suffix,'
-                " speaker, note, review_status, review_reason, version, created_at, updated_at,"
-                " author_id, document_id)"
-                " SELECT (ARRAY['OPINION','QUOTE'])[1 + s %% 2], s * 40, s * 40 + 10,"
-                " substr(d.text, s * 40 + 1, 10), '', '', '', '', 'pending', '', 1, now(), now(),"
-                " %s, d.id FROM annotations_document d, generate_series(0, %s - 1) s"
-                " WHERE d.project_id = %s",
-                [user_id, per_doc, project_id],
-            )
+            with _without_span_indexes(cur):
+                cur.execute(
+                    "SELECT min(id), max(id) FROM annotations_document WHERE project_id = %s",
+                    [project_id],
+                )
+                first, last = cur.fetchone()
+                step = 10_000  # documents a statement: a million spans
+                for low in range(first, last + 1, step):
+                    cur.execute(
+                        'INSERT INTO annotations_span (label, start, "end", text, prefix,'
+                        " suffix, speaker, note, review_status, review_reason, version,"
+                        " created_at, updated_at, author_id, document_id)"
+                        " SELECT (ARRAY['OPINION','QUOTE'])[1 + s %% 2], s * 40, s * 40 + 10,"
+                        " substr(d.text, s * 40 + 1, 10), '', '', '', '', 'pending', '', 1,"
+                        " now(), now(), %s, d.id"
+                        " FROM annotations_document d, generate_series(0, %s - 1) s"
+                        " WHERE d.id BETWEEN %s AND %s",
+                        [user_id, per_doc, low, min(last, low + step - 1)],
+                    )
+                    print(f"  documents {low:,}-{min(last, low + step - 1):,} done", flush=True)
         read_docs = {}
         for size in (50, 2000):
             long_text = (text * (1 + size * 50 // len(text)))[: size * 50]
@@ -275,6 +316,32 @@ def measure(make, runs: int) -> dict:
     }
 
 
+def _print_sizes() -> None:
+    """The span and history tables: rows, heap and TOAST, and each index."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        for table in ("annotations_span", "annotations_auditevent", "annotations_document"):
+            cur.execute(
+                "SELECT pg_table_size(%s::regclass), pg_indexes_size(%s::regclass),"
+                " (SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass)",
+                [table, table, table],
+            )
+            heap, indexes, rows = cur.fetchone()
+            print(
+                f"{table}: {rows:,} rows, table {heap / 2**20:,.0f} MB,"
+                f" indexes {indexes / 2**20:,.0f} MB"
+            )
+            cur.execute(
+                "SELECT indexrelid::regclass::text, pg_relation_size(indexrelid) FROM pg_index"
+                " WHERE indrelid = %s::regclass ORDER BY 2 DESC",
+                [table],
+            )
+            print(
+                "    " + ", ".join(f"{name} {size / 2**20:,.0f}" for name, size in cur.fetchall())
+            )
+
+
 def explain(requests: dict, names: list[str]) -> None:
     """The plan of every SELECT each request makes, as the database ran it (the captured SQL
     has its parameters in place)."""
@@ -332,6 +399,7 @@ def main() -> None:
         f"(filled in {time.perf_counter() - began:.0f} s)"
     )
 
+    _print_sizes()
     requests = _requests(data)
     names = args.only.split(",") if args.only else list(requests)
     if args.show_queries:

@@ -95,7 +95,10 @@ class SuggestionRun(Job):
 class AuditEvent(models.Model):
     """Who did what, when, and what it was before and after. Written by the services only."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="audit_events")
+    # No index of its own: audit_project_recent (project, -created_at) leads with it.
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="audit_events", db_index=False
+    )
     object_type = models.CharField(max_length=30)
     object_id = models.BigIntegerField()
     action = models.CharField(max_length=30)
