@@ -29,7 +29,7 @@ import werkzeug
 from django.conf import settings
 from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import close_old_connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.engine import Status, events, from_schema
@@ -155,17 +155,25 @@ class _InProcessClient(werkzeug.Client):
 
 @pytest.fixture
 def wsgi_app(monkeypatch):
-    """Django's WSGI application, called in this thread on the test's database connection:
-    like Django's own test client, requests leave the connection open instead of closing it at
-    each request's start and end (a server thread's connection is its own)."""
+    """Django's WSGI application, called in this process. schemathesis sends the requests from
+    threads of its own, and each thread has its own database connection, as a server's threads
+    do (so the test is transactional); those are closed at the end, as a server closes its
+    threads' connections when it stops."""
     monkeypatch.setattr(schemathesis.python.wsgi, "get_client", _InProcessClient)
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
+    used: dict[int, object] = {}
+
+    def remember_the_connection(**kwargs):
+        used[id(connections[DEFAULT_DB_ALIAS])] = connections[DEFAULT_DB_ALIAS]
+
+    signals.request_finished.connect(remember_the_connection, weak=False)
     try:
         yield _decoding_gzip(WSGIHandler())
     finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
+        signals.request_finished.disconnect(remember_the_connection)
+        used.pop(id(connections[DEFAULT_DB_ALIAS]), None)  # this thread's: pytest-django's
+        for wrapper in used.values():  # their threads have ended
+            wrapper.inc_thread_sharing()
+            wrapper.close()
 
 
 @pytest.mark.django_db(transaction=True)
