@@ -146,7 +146,12 @@ def test_on_sqlite_as_make_run_serves_it_rita_katz_finds_the_seed_article(tmp_pa
         "SQLITE_PATH": str(tmp_path / "demo.sqlite3"),
         "SUGGESTER_MODEL_DIR": str(tmp_path / "models"),
     }
+    # One process does what `make run` does first (migrate, load the seeds) and then searches:
+    # each further `manage.py` would start Django again.
     script = (
+        "from django.core.management import call_command\n"
+        "call_command('migrate', interactive=False, verbosity=0)\n"
+        "call_command('load_seeds')\n"
         "from annotations import search, selectors\n"
         "from annotations.models import Project, Span\n"
         "from django.db import connection\n"
@@ -172,8 +177,6 @@ def test_on_sqlite_as_make_run_serves_it_rita_katz_finds_the_seed_article(tmp_pa
         assert done.returncode == 0, done.stderr
         return done.stdout
 
-    manage("migrate", "--noinput", "-v0")
-    manage("load_seeds")
     output = manage("shell", "-c", script).splitlines()
     vendor, katz, cricket, by_speaker = [line[2:] for line in output if line.startswith("> ")]
     assert vendor == "sqlite"
