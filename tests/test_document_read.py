@@ -143,9 +143,7 @@ def _desk_document(desk, reviewer, moderator):
     return document
 
 
-def test_a_document_reads_byte_for_byte_as_its_serializer_writes_it(
-    api, desk, reviewer, moderator
-):
+def test_a_document_reads_byte_for_byte_as_its_serializer_writes_it(api, desk, reviewer, moderator):
     document = _desk_document(desk, reviewer, moderator)
     answer = api(reviewer).get(f"/api/v1/documents/{document.pk}/")
     assert answer.status_code == 200
@@ -154,7 +152,9 @@ def test_a_document_reads_byte_for_byte_as_its_serializer_writes_it(
     body = answer.json()
     labels = [(span["label"], span["origin"].split(":")[0]) for span in body["spans"]]
     assert sorted(labels) == sorted(
-        [("CLAIM", "manual")] * 2 + [("QUOTE", "manual")] + [("OPINION", "manual")] * 2
+        [("CLAIM", "manual")] * 2
+        + [("QUOTE", "manual")]
+        + [("OPINION", "manual")] * 2
         + [("OPINION", "suggestion")]
     )  # the deleted span is not there
     claims = [span for span in body["spans"] if span["label"] == "CLAIM"]

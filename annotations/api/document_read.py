@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from django.db import connection, models
@@ -31,6 +31,22 @@ from annotations.models import Document, Membership, Span, Verdict
 _DOCUMENT_FIELDS = tuple(name for name in s.DocumentDetailSerializer.Meta.fields if name != "spans")
 
 
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _table(model: type[models.Model]) -> str:
+    return _quote(model._meta.db_table)
+
+
+def _field(model: type[models.Model], name: str) -> models.Field:
+    return cast(models.Field, model._meta.get_field(name))
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    return _quote(cast(str, _field(model, name).column))
+
+
 class _Select:
     """The columns of one row kind, and the joins they need, as SQL."""
 
@@ -42,33 +58,22 @@ class _Select:
         """A field of `model` by its source: a column, a relation's id (`author` is author_id),
         or one step through a relation (`author__username`), joined once."""
         name, _, through = source.partition("__")
-        field = model._meta.get_field(name)
         if not through:
-            self.columns.append(f"{alias}.{_quote(field.column)}")  # type: ignore[union-attr]
+            self.columns.append(f"{alias}.{_column(model, name)}")
             return
+        field = _field(model, name)
         if "__" in through or not field.many_to_one:
             raise ValueError(f"{model.__name__}.{source}: only one step through a foreign key")
-        related = field.related_model
+        related = cast(type[models.Model], field.related_model)
         joined = f"{alias}_{name}"
+        key = _column(related, related._meta.pk.name)
         join = (
-            f"{'LEFT ' if outer else ''}JOIN {_quote(related._meta.db_table)} {joined}"  # type: ignore[union-attr]
-            f" ON {joined}.{_quote(related._meta.pk.column)} = {alias}.{_quote(field.column)}"  # type: ignore[union-attr]
+            f"{'LEFT ' if outer else ''}JOIN {_table(related)} {joined}"
+            f" ON {joined}.{key} = {alias}.{_column(model, name)}"
         )
         if join not in self.joins:
             self.joins.append(join)
-        self.columns.append(f"{joined}.{_quote(related._meta.get_field(through).column)}")  # type: ignore[union-attr]
-
-
-def _quote(name: str) -> str:
-    return connection.ops.quote_name(name)
-
-
-def _table(model: type[models.Model]) -> str:
-    return _quote(model._meta.db_table)
-
-
-def _column(model: type[models.Model], name: str) -> str:
-    return _quote(model._meta.get_field(name).column)  # type: ignore[union-attr]
+        self.columns.append(f"{joined}.{_column(related, through)}")
 
 
 def _statement() -> tuple[str, dict[str, int]]:
@@ -79,7 +84,7 @@ def _statement() -> tuple[str, dict[str, int]]:
     span = _Select()
     for spec in span_domain.API:
         if spec.name == "verdict":
-            span.columns.append(f"v.{_quote(Verdict._meta.pk.column)}")
+            span.columns.append(f"v.{_column(Verdict, Verdict._meta.pk.name)}")
         else:
             span.add(Span, "s", spec.source, outer=False)
     verdict = _Select()
@@ -97,7 +102,8 @@ def _statement() -> tuple[str, dict[str, int]]:
         for i, name in enumerate(selectors.SPAN_ORDER)
     )
     # The document as selectors.documents_for scopes it (live, in a project the user is a
-    # member of); its spans as selectors.document_spans reads them (the live ones).
+    # member of); its spans as selectors.document_spans reads them (the live ones). Names from
+    # the models, values as parameters.
     sql = f"""
         WITH d AS (
             SELECT * FROM {_table(Document)} d
@@ -121,7 +127,7 @@ def _statement() -> tuple[str, dict[str, int]]:
           AND s.{_column(Span, "deleted_at")} IS NULL
           AND EXISTS (SELECT FROM d)
         ORDER BY {order}
-    """
+    """  # noqa: S608
     return sql, {"verdict": len(span.columns), "document": span_width}
 
 

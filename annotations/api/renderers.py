@@ -37,7 +37,9 @@ class ORJSONRenderer(JSONRenderer):
         if isinstance(data, RenderedJSON):
             if not indent:
                 return data
-            data = orjson.loads(bytes(data))  # the browsable API, or a client asking for indented JSON
+            data = orjson.loads(
+                bytes(data)
+            )  # the browsable API, or a client asking for indented JSON
         if indent:
             return super().render(data, accepted_media_type, renderer_context)
         # orjson writes times itself (as DRF does unless told otherwise, but "+00:00" for "Z"):

@@ -12,8 +12,8 @@ from rest_framework.views import APIView
 
 from annotations import policy, search, selectors, services
 from annotations.api import serializers as s
-from annotations.api.filters import STATUS_ALL, filter_documents, filter_parameters, search_text
 from annotations.api.document_read import document_body
+from annotations.api.filters import STATUS_ALL, filter_documents, filter_parameters, search_text
 from annotations.api.inputs import valid_input, version_parameter, version_query
 from annotations.api.lookups import (
     desk_claim_named,
