@@ -13,7 +13,6 @@ does). On the embedded SQLite of local mode the serializer's way answers.
 from __future__ import annotations
 
 import json
-from itertools import islice
 from typing import Any, cast
 
 import orjson
@@ -23,6 +22,7 @@ from django.utils import timezone
 
 from annotations import selectors
 from annotations.api import serializers as s
+from annotations.api.lookups import document_for
 from annotations.api.renderers import RenderedJSON
 from annotations.domain import span as span_domain
 from annotations.domain import verdict as verdict_domain
@@ -166,21 +166,24 @@ def _read(user, document_id: int) -> dict[str, Any] | None:
     document = dict(zip(_DOCUMENT_FIELDS, rows[0][_AT["document"] :], strict=True))
     # Django's JSONField reads it with the standard library (an integer beyond 64 bits stays one).
     document["metadata"] = json.loads(document["metadata"])
-    document["spans"] = _spans(list(islice(rows, 1, None)))
+    document["spans"] = _spans(rows[1:])
     return document
 
 
 def _fast() -> bool:
-    """PostgreSQL, and times shown in UTC (the settings' TIME_ZONE): orjson writes the times."""
-    return connection.vendor == "postgresql" and timezone.get_current_timezone_name() == "UTC"
+    """PostgreSQL, its session and the answers both in UTC (the settings' TIME_ZONE): the
+    times come as UTC and orjson writes them as the API shows them."""
+    return (
+        connection.vendor == "postgresql"
+        and connection.timezone_name == "UTC"
+        and timezone.get_current_timezone_name() == "UTC"
+    )
 
 
 def document_body(request: Any, document_id: int) -> RenderedJSON | dict[str, Any]:
     """The document as GET /documents/{id}/ answers it; Http404 when the requester may not see
     it (or it does not exist)."""
     if not _fast():
-        from annotations.api.lookups import document_for
-
         document = document_for(request, document_id)
         spans = selectors.document_spans(document)
         return s.DocumentDetailSerializer(document, context={"spans": spans}).data
