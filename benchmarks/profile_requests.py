@@ -3,6 +3,8 @@
     .venv/bin/python benchmarks/profile_requests.py                      # 200,000 other spans
     .venv/bin/python benchmarks/profile_requests.py --other-spans 1000000 --runs 200
     .venv/bin/python benchmarks/profile_requests.py --cprofile span_create   # the hot functions
+    # the rows of a last run as they are: run it from two checkouts in turn to compare them
+    .venv/bin/python benchmarks/profile_requests.py --keep --only doc_read_50,doc_read_2000
 
 Builds a scratch PostgreSQL database (--database, dropped and created again) holding a project,
 a reviewer with a token, --other-spans spans spread over 5,000-character documents (with
@@ -19,7 +21,9 @@ with a real Redis broker (--broker; nothing consumes the queue, which is emptied
 For each it prints the median time and its parts: SQL (queries and the time the database
 calls took), broker (messages published and the time spent publishing, connecting included)
 and the rest, Python (DRF, serialization, middleware), plus the query count, which is the
-robust figure on a shared machine.
+robust figure on a shared machine, and the process's CPU time (the CPU this process spent on
+the request, which waiting for a core on a loaded machine does not inflate as it does the
+times).
 """
 
 from __future__ import annotations
@@ -286,15 +290,18 @@ def measure(make, runs: int) -> dict:
         with ExitStack() as stack:
             stack.enter_context(connection.execute_wrapper(phases.sql_wrapper))
             stack.enter_context(_broker_timed(phases))
+            cpu = time.process_time()
             began = time.perf_counter()
             make()
             total = time.perf_counter() - began
-        rows.append((total, phases.sql, phases.broker, phases.queries, phases.messages))
-    total, sql, broker, queries, messages = (
+            cpu = time.process_time() - cpu
+        rows.append((total, phases.sql, phases.broker, phases.queries, phases.messages, cpu))
+    total, sql, broker, queries, messages, cpu = (
         statistics.median(col) for col in zip(*rows, strict=True)
     )
     return {
         "total": total * 1000,
+        "cpu": cpu * 1000,
         "sql": sql * 1000,
         "broker": broker * 1000,
         "python": max(0.0, total - sql - broker) * 1000,
@@ -393,13 +400,13 @@ def main() -> None:
         requests[name]()  # warm: imports, the connection, caches
     print(
         f"{'request':<15}{'median ms':>10}{'SQL ms':>8}{'broker':>8}{'Python':>8}"
-        f"{'queries':>9}{'msgs':>6}"
+        f"{'queries':>9}{'msgs':>6}{'CPU ms':>8}"
     )
     for name in names:
         row = measure(requests[name], args.runs if "2000" not in name else max(5, args.runs // 5))
         print(
             f"{name:<15}{row['total']:>10.1f}{row['sql']:>8.1f}{row['broker']:>8.1f}"
-            f"{row['python']:>8.1f}{row['queries']:>9.0f}{row['messages']:>6.0f}"
+            f"{row['python']:>8.1f}{row['queries']:>9.0f}{row['messages']:>6.0f}{row['cpu']:>8.1f}"
         )
     if args.explain:
         explain(requests, names)
