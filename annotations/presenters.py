@@ -69,7 +69,7 @@ def _readers(
     return tuple((name, _reader(model, sources.get(name, name))) for name in names)
 
 
-_VERDICT = _readers(Verdict, verdict_domain.API_FIELDS, {"author": "author__username"})
+_VERDICT = _readers(Verdict, verdict_domain.API_FIELDS, verdict_domain.API_SOURCES)
 _SUGGESTION = _readers(Suggestion, suggestion_domain.API_FIELDS)
 _RUN = _readers(SuggestionRun, suggestion_domain.RUN_API_FIELDS)
 
@@ -124,7 +124,7 @@ _SPAN_ROW_TIMES = tuple(
     and isinstance(Span._meta.get_field(spec.source), models.DateTimeField)
 )
 _VERDICT_ROW = tuple(
-    f"desk_claim__verdict__{'author__username' if name == 'author' else name}"
+    f"desk_claim__verdict__{verdict_domain.API_SOURCES.get(name, name)}"
     for name in verdict_domain.API_FIELDS
 )
 _VERDICT_LINKS = verdict_domain.API_FIELDS.index("evidence_links")

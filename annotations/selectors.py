@@ -288,6 +288,10 @@ def spans_with_deleted_for(user) -> QuerySet[Span]:
     ).select_related("document__project")
 
 
+# The order a document's spans are listed in, everywhere.
+SPAN_ORDER = ("start", "end", "id")
+
+
 def document_spans(document: Document) -> QuerySet[Span]:
     """A document's live spans with what the page and the API show of each, in one query."""
     return (
@@ -295,7 +299,7 @@ def document_spans(document: Document) -> QuerySet[Span]:
         # The verdict of each CLAIM's desk claim is shown on it, with its author's name: joined
         # here, or every verdict would cost queries (the workspace page must not grow with spans).
         .select_related("author", "desk_claim__verdict__author")
-        .order_by("start", "end", "id")
+        .order_by(*SPAN_ORDER)
     )
 
 

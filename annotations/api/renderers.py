@@ -16,6 +16,10 @@ from rest_framework.utils.encoders import JSONEncoder
 _fallback = JSONEncoder().default
 
 
+class RenderedJSON(bytes):
+    """An answer already written as JSON, as this renderer would write it: sent as it is."""
+
+
 def _default(value: Any) -> Any:
     return _fallback(value)
 
@@ -29,7 +33,14 @@ class ORJSONRenderer(JSONRenderer):
     ) -> bytes:
         if data is None:
             return b""
-        if renderer_context and self.get_indent(accepted_media_type or "", renderer_context):
+        indent = renderer_context and self.get_indent(accepted_media_type or "", renderer_context)
+        if isinstance(data, RenderedJSON):
+            if not indent:
+                return data
+            data = orjson.loads(
+                bytes(data)
+            )  # the browsable API, or a client asking for indented JSON
+        if indent:
             return super().render(data, accepted_media_type, renderer_context)
         # orjson writes times itself (as DRF does unless told otherwise, but "+00:00" for "Z"):
         # passing them through would change the answers, so they go to DRF's encoder.

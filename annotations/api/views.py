@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from annotations import policy, search, selectors, services
 from annotations.api import serializers as s
+from annotations.api.document_read import document_body
 from annotations.api.filters import STATUS_ALL, filter_documents, filter_parameters, search_text
 from annotations.api.inputs import valid_input, version_parameter, version_query
 from annotations.api.lookups import (
@@ -88,7 +89,7 @@ def document_detail(document: Document) -> dict:
 class DocumentDetailView(APIView):
     @extend_schema(responses=s.DocumentDetailSerializer)
     def get(self, request: Request, document_id: int) -> Response:
-        return Response(document_detail(document_for(request, document_id)))
+        return Response(document_body(request, document_id))
 
     @extend_schema(
         summary="Correct a document's title, outlet, author, URL or date (never its text)",

@@ -14,3 +14,6 @@ API_FIELDS = (
     "created_at",
     "updated_at",
 )
+
+# What a field is read from, where that is not the verdict's own column of its name.
+API_SOURCES = {"author": "author__username"}
