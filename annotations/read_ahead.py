@@ -23,7 +23,7 @@ class ReadAhead:
     `stop()` must be called before whatever `fetch` reads from is closed: it waits for the
     thread to finish its fetch and end. An error in `fetch` is raised to the caller."""
 
-    def __init__(self, fetch: Callable[[int], list[Any]], size: int, depth: int = 2) -> None:
+    def __init__(self, fetch: Callable[[int], list[Any]], size: int, depth: int = 1) -> None:
         self._fetch, self._size = fetch, size
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=depth)
         self._stopping = threading.Event()
