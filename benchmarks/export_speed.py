@@ -197,6 +197,17 @@ def download(base: str, path: str, token: str, *, gzip: bool = False) -> tuple[f
     return elapsed, size, response.status
 
 
+def download_body(base: str, path: str, token: str) -> bytes:
+    host, port = base.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=900)
+    conn.request("GET", path, headers={"Authorization": f"Token {token}"})
+    response = conn.getresponse()
+    assert response.status == 200, (response.status, response.read(500))
+    body = response.read()
+    conn.close()
+    return body
+
+
 def import_body(documents: int, per_document: int) -> tuple[bytes, int]:
     rng = random.Random(11)
     lines, spans = [], 0
