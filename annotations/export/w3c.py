@@ -44,7 +44,6 @@ CONTEXT_FILE = Path(__file__).with_name("data") / "anno.jsonld"
 # The W3C model defines TextPositionSelector in code points.
 OFFSET_UNITS = (CODEPOINT,)
 _START, _END, _TEXT = (SPAN_COLUMNS.index(name) for name in ("start", "end", "text"))
-_VERDICT = SPAN_COLUMNS.index("verdict_id")
 
 
 @cache
@@ -97,8 +96,8 @@ def annotation(span: SpanRow, *, source: str, scope: str, context: ExportContext
                 "label": span.desk_claim_wording,
             }
         )
-    if span[_VERDICT] is not None:
-        verdict = span.verdict
+    verdict = span.verdict
+    if verdict is not None:
         bodies.append(_text_body("assessing", verdict.rating))
         if verdict.rationale:
             bodies.append(_text_body("describing", verdict.rationale))
