@@ -26,6 +26,8 @@ from annotations.domain import span as span_domain
 from annotations.export.rows import (
     DESK_CLAIM_SOURCES,
     DOCUMENT_ID,
+    NARROW_COLUMNS,
+    NARROW_DOCUMENT_ID,
     SUGGESTION_COLUMNS,
     VERDICT_SOURCES,
     DocumentRow,
@@ -50,6 +52,7 @@ from annotations.models import (
     Suggestion,
     SuggestionRun,
 )
+from annotations.read_ahead import ReadAhead
 from annotations.search import search_documents
 from annotations.suggest.calibration import MIN_DECISIONS, acceptance_threshold
 
@@ -512,6 +515,7 @@ def export_groups(
     approved_verdicts_only: bool,
     chunk_size: int = 5000,
     with_suggestions: bool = False,
+    narrow: bool = False,
 ) -> Iterator[Group]:
     """The spans grouped by document, each with its document's text, streamed.
 
@@ -520,25 +524,31 @@ def export_groups(
 
     On PostgreSQL the rows are read straight off two server-side cursors as the database
     driver gives them (tuples, no model or per-field conversion): for a million spans Django's
-    per-row conversion cost more than the database and the formatting together.
+    per-row conversion cost more than the database and the formatting together. The span rows
+    are fetched a batch ahead (ReadAhead): PostgreSQL produces the next batch while the format
+    writes this one.
 
     with_suggestions: each group also gets its document's open suggestions, from a third
     cursor read alongside.
+    narrow: each span row holds NARROW_COLUMNS only (and no verdict is joined).
     """
-    if approved_verdicts_only:
-        # A verdict goes out only once approved: the join itself leaves the others out.
-        spans = spans.annotate(
-            exported_verdict=FilteredRelation(
-                "desk_claim__verdict",
-                condition=Q(desk_claim__verdict__review_status=ReviewStatus.APPROVED),
-            )
-        )
-        verdict = "exported_verdict"
+    if narrow:
+        columns: tuple[str, ...] = (*NARROW_COLUMNS, "document_id")
+        document_at = NARROW_DOCUMENT_ID
     else:
-        verdict = "desk_claim__verdict"
-    span_rows = spans.order_by("document_id", "start", "end", "id").values_list(
-        *_span_export_fields(verdict)
-    )
+        if approved_verdicts_only:
+            # A verdict goes out only once approved: the join itself leaves the others out.
+            spans = spans.annotate(
+                exported_verdict=FilteredRelation(
+                    "desk_claim__verdict",
+                    condition=Q(desk_claim__verdict__review_status=ReviewStatus.APPROVED),
+                )
+            )
+            verdict = "exported_verdict"
+        else:
+            verdict = "desk_claim__verdict"
+        columns, document_at = _span_export_fields(verdict), DOCUMENT_ID
+    span_rows = spans.order_by("document_id", "start", "end", "id").values_list(*columns)
     documents = (
         Document.objects.filter(pk__in=spans.order_by().values("document_id"))
         .order_by("pk")
@@ -548,9 +558,11 @@ def export_groups(
         document_rows = chain.from_iterable(
             _row_chunks(documents, max(1, chunk_size // 50), cursors)
         )
-        span_rows_iter = chain.from_iterable(_row_chunks(span_rows, chunk_size, cursors))
+        span_rows_iter = chain.from_iterable(
+            _row_chunks(span_rows, chunk_size, cursors, read_ahead=True)
+        )
         # The cursors close (ExitStack) while their transaction is still open.
-        groups = _merge(span_rows_iter, document_rows)
+        groups = _merge(span_rows_iter, document_rows, document_at)
         if with_suggestions:
             suggestions = (
                 Suggestion.objects.filter(
@@ -599,8 +611,12 @@ def value_rows(queryset: QuerySet) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _row_chunks(queryset: QuerySet, size: int, cursors: ExitStack) -> Iterator[list[tuple]]:
+def _row_chunks(
+    queryset: QuerySet, size: int, cursors: ExitStack, *, read_ahead: bool = False
+) -> Iterator[list[tuple]]:
     """Lists of the queryset's rows (values_list), `size` at a time, from a server-side cursor.
+    With `read_ahead` (PostgreSQL), the next list is fetched while the caller works on this one
+    (ReadAhead).
 
     PostgreSQL: the driver's tuples as they are, JSON columns as their text, timestamps through
     psycopg's own (C) loader instead of Django's Python one. Elsewhere (the embedded SQLite of
@@ -626,8 +642,13 @@ def _row_chunks(queryset: QuerySet, size: int, cursors: ExitStack) -> Iterator[l
     # The session's time zone is UTC (Django sets it), so psycopg's loader gives UTC times.
     cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
     cursor.execute(sql, params)
-    while chunk := cursor.fetchmany(size):
-        yield chunk
+    if not read_ahead:
+        while chunk := cursor.fetchmany(size):
+            yield chunk
+        return
+    reader = ReadAhead(cursor.cursor.fetchmany, size)
+    cursors.callback(reader.stop)  # before the cursor closes (the stack unwinds last in first)
+    yield from reader
 
 
 def _document_row(row: tuple) -> DocumentRow:
@@ -639,9 +660,11 @@ def _document_row(row: tuple) -> DocumentRow:
     return DocumentRow(*values)
 
 
-def _merge(span_rows: Iterator[tuple], document_rows: Iterator[tuple]) -> Iterator[Group]:
+def _merge(
+    span_rows: Iterator[tuple], document_rows: Iterator[tuple], document_at: int
+) -> Iterator[Group]:
     ahead = next(document_rows, None)  # the next document row, read ahead
-    for document_id, rows in groupby(span_rows, key=itemgetter(DOCUMENT_ID)):
+    for document_id, rows in groupby(span_rows, key=itemgetter(document_at)):
         while ahead is not None and ahead[0] < document_id:
             ahead = next(document_rows, None)
         if ahead is None or ahead[0] != document_id:

@@ -70,8 +70,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(database_url: str, *, args: list[str], broker_url: str = ""):
-    """Serve the site on a loopback port; yields (base_url, master process)."""
+def gunicorn(database_url: str, *, args: list[str], broker_url: str = "", root: Path = ROOT):
+    """Serve the site (this checkout, or the one at `root`) on a loopback port; yields
+    (base_url, master process)."""
     port = free_port()
     process = subprocess.Popen(
         [
@@ -88,7 +89,7 @@ def gunicorn(database_url: str, *, args: list[str], broker_url: str = ""):
             "warning",
             *args,
         ],
-        cwd=ROOT,
+        cwd=root,
         env=django_env(database_url, broker_url=broker_url),
     )
     base = f"http://127.0.0.1:{port}"
@@ -128,6 +129,12 @@ def children(pid: int) -> list[int]:
         return [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
     except OSError:
         return []
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int) -> float:

@@ -3,14 +3,16 @@
     .venv/bin/python benchmarks/export_speed.py                  # 10,000 documents, 1,000,000 spans
     .venv/bin/python benchmarks/export_speed.py --documents 200 --spans-per-document 50   # quick
     .venv/bin/python benchmarks/export_speed.py --offset-units utf16,grapheme  # other units too
+    .venv/bin/python benchmarks/export_speed.py --compare-with ../main --rounds 5 \
+        --import-documents 0   # before and after, interleaved: main served beside this checkout
 
 Loads a project into a scratch PostgreSQL database (COPY), serves the site with one gunicorn
 sync worker on loopback, downloads the JSONL and W3C exports over HTTP and prints spans per
-second, bytes per second and the worker's memory (resident set, sampled every 20 ms), next to
-the time PostgreSQL takes to COPY the same rows to nowhere (the physical floor); the compact
-JSONL (format=jsonl-compact) and each gzip-compressed (Accept-Encoding: gzip) too; with
---offset-units, the JSONL export again in each unit given (the texts hold emoji, CJK and
-accented letters, so every document needs converting). Then times the
+second, bytes per second, the worker's CPU time and memory (resident set, sampled every
+20 ms), next to the time PostgreSQL takes to COPY the same rows to nowhere (the physical
+floor); the compact JSONL (format=jsonl-compact) and each gzip-compressed (Accept-Encoding:
+gzip) too; with --offset-units, the JSONL export again in each unit given (the texts hold emoji,
+CJK and accented letters, so every document needs converting). Then times the
 JSONL import of --import-documents documents with --import-spans-per-document spans each
 through the API (all or nothing). With --broker (a Redis URL; a database of its own, which is
 emptied afterwards) the import enqueues each document's suggestion run as the real stack does;
@@ -25,10 +27,22 @@ import json
 import random
 import threading
 import time
+from contextlib import ExitStack
 from datetime import UTC, datetime
+from pathlib import Path
+from statistics import median
 
 import psycopg
-from _common import celery_worker, children, fresh_database, gunicorn, insert_api_token, rss_mb
+from _common import (
+    ROOT,
+    celery_worker,
+    children,
+    cpu_seconds,
+    fresh_database,
+    gunicorn,
+    insert_api_token,
+    rss_mb,
+)
 
 WORDS = [
     "the", "minister", "said", "growth", "hit", "percent", "in", "police", "reported", "people",
@@ -183,6 +197,17 @@ def download(base: str, path: str, token: str, *, gzip: bool = False) -> tuple[f
     return elapsed, size, response.status
 
 
+def download_body(base: str, path: str, token: str) -> bytes:
+    host, port = base.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=900)
+    conn.request("GET", path, headers={"Authorization": f"Token {token}"})
+    response = conn.getresponse()
+    assert response.status == 200, (response.status, response.read(500))
+    body = response.read()
+    conn.close()
+    return body
+
+
 def import_body(documents: int, per_document: int) -> tuple[bytes, int]:
     rng = random.Random(11)
     lines, spans = [], 0
@@ -231,6 +256,14 @@ def main() -> None:
     parser.add_argument(
         "--offset-units", default="", help="also export JSONL in these units, e.g. utf16,grapheme"
     )
+    parser.add_argument(
+        "--compare-with",
+        default="",
+        help="another checkout of the app (a git worktree of main, say): served beside this one "
+        "on the same database, each export downloaded from it then from this one, in turn",
+    )
+    parser.add_argument("--rounds", type=int, default=1, help="each export this many times")
+    parser.add_argument("--formats", default="", help="only these, e.g. jsonl,w3c")
     args = parser.parse_args()
 
     url = fresh_database(host=args.db_host, name=args.database)
@@ -242,9 +275,21 @@ def main() -> None:
     print(f"PostgreSQL COPY floor: {floor_s:.2f} s, {data['spans'] / floor_s:,.0f} spans/s, "
           f"{floor_bytes / floor_s / 1e6:,.1f} MB/s ({floor_bytes / 1e6:,.1f} MB)")  # fmt: skip
 
-    with gunicorn(url, args=["--workers", "1"], broker_url=args.broker) as (base, process):
-        # Warm up (imports, first connection), so the baseline memory is the idle worker's.
-        download(base, f"/api/v1/projects/{data['project_id']}/export/?document=1", data["token"])
+    servers = {"this": ROOT}
+    if args.compare_with:
+        servers = {"other": Path(args.compare_with).resolve(), **servers}
+    with ExitStack() as stack:
+        served = {
+            name: stack.enter_context(
+                gunicorn(url, args=["--workers", "1"], broker_url=args.broker, root=root)
+            )
+            for name, root in servers.items()
+        }
+        for base, _process in served.values():
+            # Warm up (imports, first connection), so the baseline memory is the idle worker's.
+            download(
+                base, f"/api/v1/projects/{data['project_id']}/export/?document=1", data["token"]
+            )
         units = [u for u in args.offset_units.split(",") if u]
         runs = [
             ("jsonl", "", False),
@@ -255,22 +300,54 @@ def main() -> None:
             ("w3c", "", True),
             *(("jsonl", unit, False) for unit in units),
         ]
-        for fmt, unit, packed in runs:
-            path = f"/api/v1/projects/{data['project_id']}/export/?format={fmt}"
-            if unit:
-                path += f"&offset_unit={unit}"
-            with PeakMemory(process.pid) as memory:
-                elapsed, size, _ = download(base, path, data["token"], gzip=packed)
-            rate = data["spans"] / elapsed
-            name = f"{fmt} ({unit})" if unit else fmt
-            name += " gzip" if packed else ""
-            print(
-                f"{name:24} export: {elapsed:.2f} s, {rate:,.0f} spans/s, "
-                f"{size / elapsed / 1e6:,.1f} MB/s ({size / 1e6:,.1f} MB); "
-                f"{elapsed / floor_s:.1f}x the COPY floor; worker memory "
-                f"{memory.baseline:.0f} MB -> peak {memory.peak:.0f} MB "
-                f"(+{memory.peak - memory.baseline:.1f} MB)"
-            )
+        if args.formats:
+            runs = [run for run in runs if run[0] in args.formats.split(",")]
+        figures: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
+        for round_ in range(1, args.rounds + 1):
+            for fmt, unit, packed in runs:
+                name = f"{fmt} ({unit})" if unit else fmt
+                name += " gzip" if packed else ""
+                for server, (base, process) in served.items():
+                    path = f"/api/v1/projects/{data['project_id']}/export/?format={fmt}"
+                    if unit:
+                        path += f"&offset_unit={unit}"
+                    worker = children(process.pid)[0]
+                    cpu_before = cpu_seconds(worker)
+                    with PeakMemory(process.pid) as memory:
+                        elapsed, size, _ = download(base, path, data["token"], gzip=packed)
+                    cpu = cpu_seconds(worker) - cpu_before
+                    growth = memory.peak - memory.baseline
+                    figures.setdefault((name, server), []).append((elapsed, cpu, growth))
+                    rate = data["spans"] / elapsed
+                    print(
+                        f"[{round_}] {server:5} {name:26} export: {elapsed:.2f} s, "
+                        f"{rate:,.0f} spans/s, {size / elapsed / 1e6:,.1f} MB/s "
+                        f"({size / 1e6:,.1f} MB); "
+                        f"{elapsed / floor_s:.1f}x the COPY floor; worker CPU {cpu:.2f} s "
+                        f"({data['spans'] / max(cpu, 0.01):,.0f} spans per CPU second); "
+                        f"worker memory {memory.baseline:.0f} MB -> peak {memory.peak:.0f} MB "
+                        f"(+{growth:.1f} MB)",
+                        flush=True,
+                    )
+        if args.rounds > 1 or args.compare_with:
+            print(f"medians of {args.rounds} round(s):")
+            for (name, server), values in figures.items():
+                elapsed = median(v[0] for v in values)
+                cpu = median(v[1] for v in values)
+                line = (
+                    f"  {server:5} {name:26} {data['spans'] / elapsed:,.0f} spans/s, worker CPU "
+                    f"{cpu:.2f} s, memory growth up to +{max(v[2] for v in values):.1f} MB"
+                )
+                if server == "this" and (name, "other") in figures:
+                    other = figures[(name, "other")]
+                    line += (
+                        f"; other/this time {median(v[0] for v in other) / elapsed:.2f}x, "
+                        f"CPU {median(v[1] for v in other) / max(cpu, 0.01):.2f}x"
+                    )
+                print(line)
+        base, process = served["this"]
+        if args.import_documents <= 0:
+            return
         body, spans = import_body(args.import_documents, args.import_spans_per_document)
         if args.broker:  # the import job needs a worker; the runs' messages wait on the broker
             with celery_worker(url, broker_url=args.broker):

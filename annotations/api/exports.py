@@ -32,6 +32,7 @@ from annotations.export import (
     ExportMismatch,
     Publisher,
     gzipped,
+    narrow_rows,
     offset_units,
     with_suggestions,
 )
@@ -279,7 +280,10 @@ class ProjectExportView(APIView):
             )
         module = FORMATS[fmt]
         groups = selectors.export_groups(
-            spans, approved_verdicts_only=approved_only, with_suggestions=with_suggestions(module)
+            spans,
+            approved_verdicts_only=approved_only,
+            with_suggestions=with_suggestions(module),
+            narrow=narrow_rows(module),
         )
         context = _export_context(
             request, project, offset_unit=unit, spreadsheet_safe=spreadsheet_safe

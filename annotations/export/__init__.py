@@ -1,8 +1,9 @@
 """Exports: one module a format, groups (a document and its spans) in, bytes out, streaming.
 
 Each format module has MEDIA_TYPE, EXTENSION and render(groups, context) -> Iterator[bytes],
-and may say OFFSET_UNITS (the units it can write; every unit when it does not say) and
-WITH_SUGGESTIONS (its groups carry the documents' open suggestions). They are pure: no
+and may say OFFSET_UNITS (the units it can write; every unit when it does not say),
+WITH_SUGGESTIONS (its groups carry the documents' open suggestions) and NARROW_ROWS (its span
+rows hold rows.NARROW_COLUMNS only). They are pure: no
 queries, no settings; the selector feeds them and the API streams them.
 """
 
@@ -25,6 +26,7 @@ from annotations.export import (
     xlsx,
 )
 from annotations.export.rows import (
+    NARROW_COLUMNS,
     OFFSET_UNIT,
     OFFSET_UNIT_TEXT,
     DocumentRow,
@@ -58,6 +60,11 @@ def offset_units(module: ModuleType) -> tuple[str, ...]:
 
 def with_suggestions(module: ModuleType) -> bool:
     return getattr(module, "WITH_SUGGESTIONS", False)
+
+
+def narrow_rows(module: ModuleType) -> bool:
+    """Whether the format reads only NARROW_COLUMNS of each span (annotations.export.rows)."""
+    return getattr(module, "NARROW_ROWS", False)
 
 
 CHUNK_BYTES = 64 * 1024
@@ -102,6 +109,7 @@ def stream(module: ModuleType, groups: Iterator[Group], context: ExportContext) 
 __all__ = [
     "CHUNK_BYTES",
     "FORMATS",
+    "NARROW_COLUMNS",
     "OFFSET_UNIT",
     "OFFSET_UNIT_TEXT",
     "DocumentRow",
@@ -114,6 +122,7 @@ __all__ = [
     "buffered",
     "check_span",
     "gzipped",
+    "narrow_rows",
     "offset_unit_text",
     "offset_units",
     "stream",

@@ -20,6 +20,7 @@ from annotations.export.rows import SPAN_COLUMNS, ExportContext, Group, check_sp
 
 MEDIA_TYPE = "application/x-ndjson"
 EXTENSION = "jsonl"
+NARROW_ROWS = True  # each span's range, label and text is all this format reads
 
 _START, _END = SPAN_COLUMNS.index("start"), SPAN_COLUMNS.index("end")
 _LABEL, _TEXT = SPAN_COLUMNS.index("label"), SPAN_COLUMNS.index("text")

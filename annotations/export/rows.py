@@ -90,6 +90,13 @@ SPAN_COLUMNS = (
     "desk_claim_wording",
 )
 DOCUMENT_ID = SPAN_COLUMNS.index("document_id")
+# A format that writes no more of a span than these (doccano's layout: the range, the label, and
+# the text it is checked by) says NARROW_ROWS = True and gets rows of these columns and the
+# document's id only: the same leading columns of SPAN_COLUMNS, read by the same properties,
+# at a fraction of the reading cost.
+NARROW_COLUMNS = ("id", "label", "start", "end", "text")
+assert SPAN_COLUMNS[: len(NARROW_COLUMNS)] == NARROW_COLUMNS
+NARROW_DOCUMENT_ID = len(NARROW_COLUMNS)
 _VERDICT = SPAN_COLUMNS.index("verdict_id")
 _VERDICT_END = _VERDICT + len(VERDICT_SOURCES)
 _WORDING = SPAN_COLUMNS.index("desk_claim_wording")
