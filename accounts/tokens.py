@@ -53,9 +53,11 @@ _TOKEN_FIELDS = tuple(f.attname for f in ApiToken._meta.concrete_fields)
 _USER_FIELDS = tuple(f.attname for f in User._meta.concrete_fields)
 # The token and its owner in one row, compiled once: every API request asks it.
 _TOKEN_BY_DIGEST = Precompiled(
-    lambda digest: ApiToken.objects.filter(digest=digest)
-    .order_by()
-    .values_list(*_TOKEN_FIELDS, *(f"user__{name}" for name in _USER_FIELDS)),
+    lambda digest: (
+        ApiToken.objects.filter(digest=digest)
+        .order_by()
+        .values_list(*_TOKEN_FIELDS, *(f"user__{name}" for name in _USER_FIELDS))
+    ),
     kinds=(str,),
 )
 

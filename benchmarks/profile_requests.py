@@ -16,10 +16,11 @@ with a real Redis broker (--broker; nothing consumes the queue, which is emptied
   suggestion run, story proposal and claim matching are enqueued after the commit)
 - doc_read_50 and doc_read_2000: GET /api/v1/documents/{id}/ (its spans and their verdicts)
 
-For each it prints the median time and its parts: SQL (queries and the time the database
-calls took), broker (messages published and the time spent publishing, connecting included)
+For each it prints the median time until the answer is complete and its parts: SQL (queries
+and the time the database calls took), broker (the time spent publishing, connecting included)
 and the rest, Python (DRF, serialization, middleware), plus the query count, which is the
-robust figure on a shared machine.
+robust figure on a shared machine; then the messages published and the time spent after the
+answer (factcheck.after_response: publishing a new document's jobs).
 """
 
 from __future__ import annotations
@@ -191,13 +192,43 @@ def _reused(other_spans: int) -> dict | None:
 
 
 class Phases:
-    """SQL and broker time of one request, measured where they happen."""
+    """SQL and broker time of one request, measured where they happen, and when its answer
+    was complete (what ran after it, factcheck.after_response, the client does not wait for)."""
+
+    current: Phases | None = None
 
     def __init__(self) -> None:
         self.sql = 0.0
         self.queries = 0
         self.broker = 0.0
         self.messages = 0
+        self.answered: tuple[float, float, float, int] | None = None
+
+    def mark_answered(self, **_) -> None:
+        self.answered = (time.perf_counter(), self.sql, self.broker, self.queries)
+
+    @staticmethod
+    def on_request_finished(**kwargs) -> None:
+        if Phases.current is not None:
+            Phases.current.mark_answered(**kwargs)
+
+
+def _watch_answers() -> None:
+    """Note when the answer is complete: before the jobs kept for after it, if any."""
+    from django.core.signals import request_finished
+
+    try:
+        from factcheck import after_response
+    except ImportError:  # code from before after_response: everything ran before the answer
+        request_finished.connect(Phases.on_request_finished)
+        return
+    uid = "factcheck.after_response.finished"
+    request_finished.disconnect(dispatch_uid=uid)
+    request_finished.connect(Phases.on_request_finished)
+    request_finished.connect(after_response._request_finished, dispatch_uid=uid)
+
+    def total(self) -> tuple[float, float, int]:
+        return self.sql, self.broker, self.queries
 
     def sql_wrapper(self, execute, sql, params, many, context):
         began = time.perf_counter()
@@ -294,15 +325,17 @@ def measure(make, runs: int) -> dict:
 
     rows = []
     for _ in range(runs):
-        phases = Phases()
+        phases = Phases.current = Phases()
         with ExitStack() as stack:
             stack.enter_context(connection.execute_wrapper(phases.sql_wrapper))
             stack.enter_context(_broker_timed(phases))
             began = time.perf_counter()
             make()
-            total = time.perf_counter() - began
-        rows.append((total, phases.sql, phases.broker, phases.queries, phases.messages))
-    total, sql, broker, queries, messages = (
+            ended = time.perf_counter()
+        Phases.current = None
+        answered, sql, broker, queries = phases.answered or (ended, *phases.total())
+        rows.append((answered - began, sql, broker, queries, phases.messages, ended - answered))
+    total, sql, broker, queries, messages, after = (
         statistics.median(col) for col in zip(*rows, strict=True)
     )
     return {
@@ -313,6 +346,7 @@ def measure(make, runs: int) -> dict:
         "queries": queries,
         "max_queries": max(r[3] for r in rows),
         "messages": messages,
+        "after": after * 1000,
     }
 
 
@@ -402,15 +436,18 @@ def main() -> None:
         return
     for make in requests.values():
         make()  # warm: imports, the connection, caches
+    _watch_answers()
+    # Until the answer is complete; `after`: what ran after it (the messages are all of them).
     print(
         f"{'request':<15}{'median ms':>10}{'SQL ms':>8}{'broker':>8}{'Python':>8}"
-        f"{'queries':>9}{'msgs':>6}"
+        f"{'queries':>9}{'msgs':>6}{'after':>7}"
     )
     for name in names:
         row = measure(requests[name], args.runs if "2000" not in name else max(5, args.runs // 5))
         print(
             f"{name:<15}{row['total']:>10.1f}{row['sql']:>8.1f}{row['broker']:>8.1f}"
             f"{row['python']:>8.1f}{row['queries']:>9.0f}{row['messages']:>6.0f}"
+            f"{row['after']:>7.1f}"
         )
     if args.explain:
         explain(requests, names)

@@ -22,6 +22,8 @@ from django.db.models import QuerySet
 # Values no request brings: whole numbers beyond any id or offset, text with control characters.
 _INT_SENTINEL = 7_770_000_000_000_000_000
 _STR_SENTINEL = "\x1fprecompiled-{}\x1f"
+# The SQL, its parameters as compiled, and for each the index of the value it takes (or None).
+Compiled = tuple[str, tuple[Any, ...], tuple[int | None, ...]]
 
 
 class Precompiled:
@@ -33,7 +35,7 @@ class Precompiled:
 
     def __init__(self, build: Callable[..., QuerySet], *, kinds: Sequence[type]) -> None:
         self._build, self._kinds = build, tuple(kinds)
-        self._compiled: dict[str, tuple[str, tuple[Any, ...], tuple[int | None, ...]]] = {}
+        self._compiled: dict[str, Compiled] = {}
         self._lock = threading.Lock()
 
     def _sentinels(self) -> tuple[Any, ...]:
@@ -42,7 +44,9 @@ class Precompiled:
             for i, kind in enumerate(self._kinds)
         )
 
-    def compile(self, using: str = "default") -> tuple[str, tuple[Any, ...], tuple[int | None, ...]]:
+    def compile(
+        self, using: str = "default"
+    ) -> tuple[str, tuple[Any, ...], tuple[int | None, ...]]:
         """The SQL, its parameters as compiled, and for each the value it takes (or None)."""
         compiled = self._compiled.get(using)
         if compiled is not None:

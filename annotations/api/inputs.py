@@ -10,10 +10,10 @@ from django.core import validators
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
-from rest_framework.fields import empty
 from rest_framework.exceptions import ValidationError as DRFValidationError
-from rest_framework.validators import ProhibitSurrogateCharactersValidator
+from rest_framework.fields import empty
 from rest_framework.request import Request
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from annotations.api.serializers import MAX_VERSION, JSONInputSerializer
 from annotations.errors import ValidationError
@@ -50,10 +50,12 @@ _STANDARD_VALIDATORS = (
     validators.ProhibitNullCharactersValidator,
     ProhibitSurrogateCharactersValidator,
 )
-_readers: dict[type, Callable[[dict], dict | None] | None] = {}
+_readers: dict[type, Any] = {}
 
 
-def _plain_reader(serializer_class: type[serializers.Serializer]) -> Callable[[dict], dict | None] | None:
+def _plain_reader(
+    serializer_class: type[serializers.Serializer],
+) -> Callable[[dict], dict | None] | None:
     """The serializer's checks of plainly valid values, built once from its declared fields;
     None when it has more than those checks (a validate method, a field of another kind)."""
     if serializer_class in _readers:
@@ -62,7 +64,9 @@ def _plain_reader(serializer_class: type[serializers.Serializer]) -> Callable[[d
     return reader
 
 
-def _build_reader(serializer_class: type[serializers.Serializer]) -> Callable[[dict], dict | None] | None:
+def _build_reader(
+    serializer_class: type[serializers.Serializer],
+) -> Callable[[dict], dict | None] | None:
     base = serializers.Serializer
     field_methods = {n for n in dir(serializer_class) if n.startswith("validate_")}
     if (
@@ -154,7 +158,7 @@ def _plain_check(field: serializers.Field) -> Callable[[Any], Any] | None:
 
         return text
     if kind is serializers.ChoiceField:
-        choices = {key: value for key, value in field.choice_strings_to_values.items()}
+        choices = dict(field.choice_strings_to_values)
 
         def choice(value: Any) -> Any:
             if type(value) is not str or field.validators:

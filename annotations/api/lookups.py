@@ -52,11 +52,13 @@ _AROUND_FIELDS = ("id", "project_id", "text_length")
 # A span create's lookup, compiled once (factcheck.precompiled): the document's id, project
 # and length, the requester's role, and only the part of its text the span's rules read.
 _DOCUMENT_AROUND = Precompiled(
-    lambda user_id, document_id, first, length: _documents_with_role(User(pk=user_id))
-    .filter(pk=document_id)
-    .annotate(window=Substr("text", first, length))
-    .order_by()
-    .values_list(*_AROUND_FIELDS, "requester_role", "window"),
+    lambda user_id, document_id, first, length: (
+        _documents_with_role(User(pk=user_id))
+        .filter(pk=document_id)
+        .annotate(window=Substr("text", first, length))
+        .order_by()
+        .values_list(*_AROUND_FIELDS, "requester_role", "window")
+    ),
     kinds=(int, int, int, int),
 )
 

@@ -256,10 +256,18 @@ def context(text: str | TextWindow, start: int, end: int) -> tuple[str, str]:
 
 
 def check_span(
-    text: str | TextWindow, *, label: str, start: int, end: int, quote: str, speaker: str = "", note: str = ""
+    text: str | TextWindow,
+    *,
+    label: str,
+    start: int,
+    end: int,
+    quote: str,
+    speaker: str = "",
+    note: str = "",
 ) -> NewSpan:
     """Every rule of a new span over a document's stored `text` (or the TextWindow of it that
-    the rules read), in the order they are reported; the span as it is stored (the speaker stripped, its context taken)."""
+    the rules read), in the order they are reported; the span as it is stored (the speaker
+    stripped, its context taken)."""
     check_label(label)
     check_anchor(text, start, end, quote)
     speaker = speaker.strip()
