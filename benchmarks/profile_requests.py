@@ -432,7 +432,7 @@ def main() -> None:
         for _ in range(args.runs):
             make()
         profile.disable()
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(int(os.environ.get("PROFILE_LINES", "40")))
         return
     for make in requests.values():
         make()  # warm: imports, the connection, caches
