@@ -212,6 +212,17 @@ class Phases:
         if Phases.current is not None:
             Phases.current.mark_answered(**kwargs)
 
+    def total(self) -> tuple[float, float, int]:
+        return self.sql, self.broker, self.queries
+
+    def sql_wrapper(self, execute, sql, params, many, context):
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.sql += time.perf_counter() - began
+            self.queries += 1
+
 
 def _watch_answers() -> None:
     """Note when the answer is complete: before the jobs kept for after it, if any."""
@@ -226,17 +237,6 @@ def _watch_answers() -> None:
     request_finished.disconnect(dispatch_uid=uid)
     request_finished.connect(Phases.on_request_finished)
     request_finished.connect(after_response._request_finished, dispatch_uid=uid)
-
-    def total(self) -> tuple[float, float, int]:
-        return self.sql, self.broker, self.queries
-
-    def sql_wrapper(self, execute, sql, params, many, context):
-        began = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.sql += time.perf_counter() - began
-            self.queries += 1
 
 
 @contextmanager
@@ -432,7 +432,8 @@ def main() -> None:
         for _ in range(args.runs):
             make()
         profile.disable()
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(int(os.environ.get("PROFILE_LINES", "40")))
+        lines = int(os.environ.get("PROFILE_LINES", "40"))
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(lines)
         return
     for make in requests.values():
         make()  # warm: imports, the connection, caches

@@ -146,7 +146,7 @@ def _plain_check(field: serializers.Field) -> Callable[[Any], Any] | None:
             return value if ok else _OTHER
 
         return integer
-    if kind is serializers.CharField:
+    if kind is serializers.CharField and isinstance(field, serializers.CharField):
         blank, trim = field.allow_blank, field.trim_whitespace
 
         def text(value: Any) -> Any:
@@ -157,7 +157,7 @@ def _plain_check(field: serializers.Field) -> Callable[[Any], Any] | None:
             return value if _within(field, value) else _OTHER
 
         return text
-    if kind is serializers.ChoiceField:
+    if kind is serializers.ChoiceField and isinstance(field, serializers.ChoiceField):
         choices = dict(field.choice_strings_to_values)
 
         def choice(value: Any) -> Any:
