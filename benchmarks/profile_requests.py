@@ -433,7 +433,7 @@ def main() -> None:
             make()
         profile.disable()
         lines = int(os.environ.get("PROFILE_LINES", "40"))
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(lines)
+        pstats.Stats(profile).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(lines)
         return
     for make in requests.values():
         make()  # warm: imports, the connection, caches

@@ -28,8 +28,8 @@ Compiled = tuple[str, tuple[Any, ...], tuple[int | None, ...]]
 
 class Precompiled:
     """`build(*values)` gives a `values_list` queryset; `rows(*values)` runs its SQL and gives
-    the rows as the database driver reads them, without the ORM's converters: read columns
-    that need none (numbers, text, times; not JSON).
+    the rows as the database driver reads them, without the ORM's converters: on PostgreSQL,
+    read columns that need none (numbers, text, times; not JSON).
 
     `kinds` are the types of the values (int or str), which decide the sentinels."""
 
@@ -63,6 +63,10 @@ class Precompiled:
         return compiled
 
     def rows(self, *values: Any, using: str = "default") -> list[tuple[Any, ...]]:
+        if connections[using].vendor != "postgresql":
+            # Elsewhere (SQLite, the local mode) the driver gives times as text, which the
+            # ORM's converters read: the queryset itself, compiled each time.
+            return list(self._build(*values))
         sql, params, slots = self.compile(using)
         bound = [p if slot is None else values[slot] for p, slot in zip(params, slots, strict=True)]
         with connections[using].cursor() as cursor:
