@@ -432,8 +432,8 @@ def main() -> None:
         for _ in range(args.runs):
             make()
         profile.disable()
-        lines = int(os.environ.get("PROFILE_LINES", "40"))
-        pstats.Stats(profile).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(lines)
+        lines, order = int(os.environ.get("PROFILE_LINES", "40")), os.environ.get("PROFILE_SORT")
+        pstats.Stats(profile).sort_stats(order or "cumulative").print_stats(lines)
         return
     for make in requests.values():
         make()  # warm: imports, the connection, caches
