@@ -7,6 +7,10 @@ server sends when it has written the whole answer (the response's close()): the 
 then runs it, before it takes the next request. Outside a request (a worker, a command, a
 test calling a service) the job runs at once.
 
+The jobs run after Django's own receiver closed an obsolete database connection: one they
+open again stays open until the next request's start closes it (with CONN_MAX_AGE=0, a
+connection is then held between two requests instead of none).
+
 If the process dies in between (killed, out of memory), the job is lost, as a message is when
 the broker is down: the rows it was for are already committed and the sweeps hand them over
 (services.suggestion_runs_sweep: a run still queued and never handed over after 10 s;
