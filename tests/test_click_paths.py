@@ -138,6 +138,29 @@ def test_a_serializer_with_rules_of_its_own_is_always_read_in_full():
     assert _plain_reader(s.VerdictWriteSerializer) is None
 
 
+def test_a_document_create_reads_the_requesters_role_with_the_project(api, desk, reviewer):
+    client = api(reviewer)
+    client.get("/api/v1/projects/")  # the token's last use is written once
+    with CaptureQueriesContext(connection) as queries:
+        answer = client.post(
+            f"/api/v1/projects/{desk.pk}/documents/",
+            {"title": "New", "text": "The minister said 42."},
+            format="json",
+        )
+    assert answer.status_code == 201, answer.json()
+    sqls = [q["sql"] for q in queries.captured_queries]
+    assert not [sql for sql in sqls if 'FROM "annotations_membership" WHERE' in sql], sqls
+
+
+def test_a_project_out_of_sight_still_takes_no_documents(api, desk, outsider):
+    answer = api(outsider).post(
+        f"/api/v1/projects/{desk.pk}/documents/",
+        {"title": "New", "text": "The minister said 42."},
+        format="json",
+    )
+    assert answer.status_code == 404
+
+
 # --- a new document's jobs, after its answer ----------------------------------------------
 
 

@@ -29,7 +29,15 @@ from factcheck.precompiled import Precompiled
 
 
 def project_for(request: Request, project_id: int) -> Project:
-    return get_object_or_404(selectors.projects_for(request.user), pk=project_id)
+    """The project, and the requester's role in it read by the same query (the membership the
+    scoping joins): the permission checks that follow ask nothing."""
+    project = get_object_or_404(
+        selectors.projects_for(request.user).annotate(requester_role=F("memberships__role")),
+        pk=project_id,
+    )
+    role = project.requester_role  # type: ignore[attr-defined]  # the annotation above
+    policy.remember_role(request.user, project.pk, role)
+    return project
 
 
 def _documents_with_role(user: Any) -> QuerySet[Document]:
