@@ -138,7 +138,10 @@ def _cpu_seconds(pids: list[int]) -> float:
 
 
 def run(url: str, data: dict, args, workers: int) -> None:
+    # No recycling (gunicorn.conf.py's max_requests) in the middle of a measurement: the
+    # clients' connections would drop and the new process's CPU would go uncounted.
     server = ["--workers", str(workers), "--threads", str(args.threads), "-k", "gthread"]
+    server += ["--max-requests", "0"]
     results: list[dict] = [{} for _ in range(args.clients)]
     with gunicorn(url, args=server) as (base, process):
         web = children(process.pid)
