@@ -8,3 +8,4 @@ class AnnotationsConfig(AppConfig):
 
     def ready(self) -> None:
         from annotations import converters  # noqa: F401  (registers the <id:...> URL converter)
+        from factcheck import after_response  # noqa: F401  (keeps a request's jobs for after it)

@@ -7,21 +7,26 @@
 Serves the site with gunicorn (gthread workers) on loopback against a scratch PostgreSQL
 database (--database, dropped and created again), then runs --clients threads, each with its
 own keep-alive connection, creating spans (POST /api/v1/documents/{id}/spans/) for --seconds.
-Prints creates per second, p50/p99 latency and every answer that was not 201.
+Prints creates per second, p50/p99 latency, the CPU the web processes and this load client
+each spent a create (the client shares the cores with the server it measures: it sends
+prepared bytes on raw sockets), and every answer that was not 201.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
+import os
+import re
+import socket
 import statistics
 import threading
 import time
 from collections import Counter
+from pathlib import Path
 
 import psycopg
-from _common import fresh_database, gunicorn, insert_api_token
+from _common import children, fresh_database, gunicorn, insert_api_token
 
 TEXT_LENGTH = 400_000
 LABELS = ("CLAIM", "OPINION", "QUOTE")
@@ -61,10 +66,40 @@ def setup(url: str, clients: int, text_length: int = TEXT_LENGTH) -> dict:
     return {"people": people, "text": text}
 
 
+def _post(sock: socket.socket, request: bytes, buffer: bytearray) -> int:
+    """Send one request on the kept-alive socket and read its answer; returns its status.
+    Bytes and a Content-Length, nothing else: the client threads share the cores with the
+    server they measure, so they spend as little CPU as they can."""
+    sock.sendall(request)
+    while (head_end := buffer.find(b"\r\n\r\n")) < 0:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("the server closed the connection")
+        buffer += chunk
+    head = bytes(buffer[:head_end])
+    length = int(_CONTENT_LENGTH.search(head).group(1))  # type: ignore[union-attr]
+    total = head_end + 4 + length
+    while len(buffer) < total:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("the server closed the connection")
+        buffer += chunk
+    del buffer[:total]
+    return int(head[9:12])
+
+
+_CONTENT_LENGTH = re.compile(rb"(?i)\r\ncontent-length:\s*(\d+)")
+
+
 def client(base: str, token: str, document_id: int, text: str, until: float, out: dict) -> None:
     host, port = base.removeprefix("http://").split(":")
-    conn = http.client.HTTPConnection(host, int(port), timeout=30)
-    headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+    head = (
+        f"POST /api/v1/documents/{document_id}/spans/ HTTP/1.1\r\nHost: {host}:{port}\r\n"
+        f"Authorization: Token {token}\r\nContent-Type: application/json\r\n"
+        "Content-Length: "
+    ).encode()
+    sock = socket.create_connection((host, int(port)), timeout=30)
+    buffer = bytearray()
     latencies: list[float] = []
     statuses: Counter = Counter()
     # Every (label, range) once: a short article runs through its ranges once per label.
@@ -73,40 +108,59 @@ def client(base: str, token: str, document_id: int, text: str, until: float, out
         if time.perf_counter() >= until:
             break
         end = start + 5
-        body = json.dumps({"label": label, "start": start, "end": end, "text": text[start:end]})
+        body = json.dumps(
+            {"label": label, "start": start, "end": end, "text": text[start:end]}
+        ).encode()
+        request = head + str(len(body)).encode() + b"\r\n\r\n" + body
         began = time.perf_counter()
         try:
-            conn.request("POST", f"/api/v1/documents/{document_id}/spans/", body, headers)
-            response = conn.getresponse()
-            response.read()
-            statuses[response.status] += 1
-        except (OSError, http.client.HTTPException) as exc:
+            statuses[_post(sock, request, buffer)] += 1
+        except OSError as exc:
             statuses[type(exc).__name__] += 1
-            conn.close()
-            conn = http.client.HTTPConnection(host, int(port), timeout=30)
+            sock.close()
+            sock, buffer = socket.create_connection((host, int(port)), timeout=30), bytearray()
             continue
         latencies.append(time.perf_counter() - began)
+    sock.close()
     out["latencies"], out["statuses"] = latencies, statuses
 
 
+def _cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU the processes have used so far (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def run(url: str, data: dict, args, workers: int) -> None:
+    # No recycling (gunicorn.conf.py's max_requests) in the middle of a measurement: the
+    # clients' connections would drop and the new process's CPU would go uncounted.
     server = ["--workers", str(workers), "--threads", str(args.threads), "-k", "gthread"]
+    server += ["--max-requests", "0"]
     results: list[dict] = [{} for _ in range(args.clients)]
-    with gunicorn(url, args=server) as (base, _process):
+    with gunicorn(url, args=server) as (base, process):
+        web = children(process.pid)
         until = time.perf_counter() + args.seconds
         threads = [
             threading.Thread(target=client, args=(base, tok, doc, data["text"], until, results[i]))
             for i, (tok, doc) in enumerate(data["people"])
         ]
-        started = time.perf_counter()
+        started, web_cpu, own_cpu = time.perf_counter(), _cpu_seconds(web), time.process_time()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - started
+        web_cpu, own_cpu = _cpu_seconds(web) - web_cpu, time.process_time() - own_cpu
     latencies = sorted(x for r in results for x in r["latencies"])
     statuses: Counter = sum((r["statuses"] for r in results), Counter())
     created = statuses.get(201, 0)
+    requests = max(1, sum(statuses.values()))
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
     print(
         f"{args.clients} clients, {args.text_length:,}-character documents, {elapsed:.1f} s, "
@@ -114,7 +168,8 @@ def run(url: str, data: dict, args, workers: int) -> None:
         f"{args.threads} threads: {created / elapsed:,.0f} creates/s "
         f"({created / elapsed / workers:,.0f} a process); latency p50 "
         f"{statistics.median(latencies) * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms; "
-        f"answers {dict(statuses)}"
+        f"CPU a create: web {web_cpu / requests * 1000:.2f} ms, "
+        f"load client {own_cpu / requests * 1000:.2f} ms; answers {dict(statuses)}"
     )
 
 

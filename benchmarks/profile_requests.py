@@ -19,12 +19,13 @@ with a real Redis broker (--broker; nothing consumes the queue, which is emptied
   suggestion run, story proposal and claim matching are enqueued after the commit)
 - doc_read_50 and doc_read_2000: GET /api/v1/documents/{id}/ (its spans and their verdicts)
 
-For each it prints the median time and its parts: SQL (queries and the time the database
-calls took), broker (messages published and the time spent publishing, connecting included)
+For each it prints the median time until the answer is complete and its parts: SQL (queries
+and the time the database calls took), broker (the time spent publishing, connecting included)
 and the rest, Python (DRF, serialization, middleware), plus the query count, which is the
 robust figure on a shared machine, and the process's CPU time (the CPU this process spent on
-the request, which waiting for a core on a loaded machine does not inflate as it does the
-times).
+the request, after-answer work included, which waiting for a core on a loaded machine does not
+inflate as it does the times); then the messages published and the time spent after the answer
+(factcheck.after_response: publishing a new document's jobs).
 """
 
 from __future__ import annotations
@@ -218,14 +219,70 @@ def _found() -> dict:
     }
 
 
+def _reused(other_spans: int) -> dict | None:
+    """The rows of a last fill of the same size, with a new document to write spans on (so runs
+    of old and new code can take turns on one database); None if there is no such fill."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT p.id, count(d.id) FILTER (WHERE d.title LIKE 'Other %%') FROM"
+            " annotations_project p JOIN annotations_document d ON d.project_id = p.id"
+            " WHERE p.name = 'Profile desk' GROUP BY p.id"
+        )
+        found = cur.fetchone()
+        if found is None or found[1] != max(1, other_spans // 100):
+            return None
+        project_id = found[0]
+        cur.execute(
+            "SELECT title, id FROM annotations_document WHERE project_id = %s AND title IN"
+            " ('Read 50', 'Read 2000')",
+            [project_id],
+        )
+        read_docs = {int(title.split()[1]): doc_id for title, doc_id in cur.fetchall()}
+        cur.execute("SELECT text FROM annotations_document WHERE title = 'Other 1'")
+        text = cur.fetchone()[0] * 20
+        cur.execute(
+            "INSERT INTO annotations_document (project_id, title, outlet, author, source_url,"
+            " external_id, text, text_length, metadata, created_at, version)"
+            " VALUES (%s, 'Write here', '', '', '', '', %s, %s, '{}', now(), 1) RETURNING id",
+            [project_id, text, len(text)],
+        )
+        write_doc = cur.fetchone()[0]
+        cur.execute("SELECT count(*) FROM annotations_span")
+        total = cur.fetchone()[0]
+    return {
+        "project": project_id,
+        "read": read_docs,
+        "write": write_doc,
+        "write_text": text,
+        "total_spans": total,
+    }
+
+
 class Phases:
-    """SQL and broker time of one request, measured where they happen."""
+    """SQL and broker time of one request, measured where they happen, and when its answer
+    was complete (what ran after it, factcheck.after_response, the client does not wait for)."""
+
+    current: Phases | None = None
 
     def __init__(self) -> None:
         self.sql = 0.0
         self.queries = 0
         self.broker = 0.0
         self.messages = 0
+        self.answered: tuple[float, float, float, int] | None = None
+
+    def mark_answered(self, **_) -> None:
+        self.answered = (time.perf_counter(), self.sql, self.broker, self.queries)
+
+    @staticmethod
+    def on_request_finished(**kwargs) -> None:
+        if Phases.current is not None:
+            Phases.current.mark_answered(**kwargs)
+
+    def total(self) -> tuple[float, float, int]:
+        return self.sql, self.broker, self.queries
 
     def sql_wrapper(self, execute, sql, params, many, context):
         began = time.perf_counter()
@@ -234,6 +291,21 @@ class Phases:
         finally:
             self.sql += time.perf_counter() - began
             self.queries += 1
+
+
+def _watch_answers() -> None:
+    """Note when the answer is complete: before the jobs kept for after it, if any."""
+    from django.core.signals import request_finished
+
+    try:
+        from factcheck import after_response
+    except ImportError:  # code from before after_response: everything ran before the answer
+        request_finished.connect(Phases.on_request_finished)
+        return
+    uid = "factcheck.after_response.finished"
+    request_finished.disconnect(dispatch_uid=uid)
+    request_finished.connect(Phases.on_request_finished)
+    request_finished.connect(after_response._request_finished, dispatch_uid=uid)
 
 
 @contextmanager
@@ -327,17 +399,21 @@ def measure(make, runs: int) -> dict:
 
     rows = []
     for _ in range(runs):
-        phases = Phases()
+        phases = Phases.current = Phases()
         with ExitStack() as stack:
             stack.enter_context(connection.execute_wrapper(phases.sql_wrapper))
             stack.enter_context(_broker_timed(phases))
             cpu = time.process_time()
             began = time.perf_counter()
             make()
-            total = time.perf_counter() - began
+            ended = time.perf_counter()
             cpu = time.process_time() - cpu
-        rows.append((total, phases.sql, phases.broker, phases.queries, phases.messages, cpu))
-    total, sql, broker, queries, messages, cpu = (
+        Phases.current = None
+        answered, sql, broker, queries = phases.answered or (ended, *phases.total())
+        rows.append(
+            (answered - began, sql, broker, queries, phases.messages, ended - answered, cpu)
+        )
+    total, sql, broker, queries, messages, after, cpu = (
         statistics.median(col) for col in zip(*rows, strict=True)
     )
     return {
@@ -349,6 +425,7 @@ def measure(make, runs: int) -> dict:
         "queries": queries,
         "max_queries": max(r[3] for r in rows),
         "messages": messages,
+        "after": after * 1000,
     }
 
 
@@ -408,7 +485,11 @@ def main() -> None:
     parser.add_argument("--broker", default="redis://127.0.0.1:6379/6")
     parser.add_argument("--other-spans", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=100)
-    parser.add_argument("--reuse", action="store_true", help="keep the database of a last run")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the database of a last run (and its rows, if it was filled to the same size)",
+    )
     parser.add_argument(
         "--keep",
         action="store_true",
@@ -431,11 +512,12 @@ def main() -> None:
     _setup_django(url, args.broker)
     from django.db import connection
 
-    if args.reuse and not args.keep:
+    began = time.perf_counter()
+    data = _found() if args.keep else _reused(args.other_spans) if args.reuse else None
+    if data is None:
         with connection.cursor() as cur:
             cur.execute("TRUNCATE annotations_project, auth_user CASCADE")
-    began = time.perf_counter()
-    data = _found() if args.keep else _fill(args.other_spans)
+        data = _fill(args.other_spans)
     print(
         f"{data['total_spans']:,} spans in the database "
         f"(filled in {time.perf_counter() - began:.0f} s)"
@@ -462,19 +544,23 @@ def main() -> None:
         for _ in range(args.runs):
             make()
         profile.disable()
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+        lines, order = int(os.environ.get("PROFILE_LINES", "40")), os.environ.get("PROFILE_SORT")
+        pstats.Stats(profile).sort_stats(order or "cumulative").print_stats(lines)
         return
     for name in names:
         requests[name]()  # warm: imports, the connection, caches
+    _watch_answers()
+    # Until the answer is complete; `after`: what ran after it (the messages are all of them).
     print(
         f"{'request':<15}{'median ms':>10}{'SQL ms':>8}{'broker':>8}{'Python':>8}"
-        f"{'queries':>9}{'msgs':>6}{'CPU ms':>8}"
+        f"{'queries':>9}{'msgs':>6}{'after':>7}{'CPU ms':>8}"
     )
     for name in names:
         row = measure(requests[name], args.runs if "2000" not in name else max(5, args.runs // 5))
         print(
             f"{name:<15}{row['total']:>10.1f}{row['sql']:>8.1f}{row['broker']:>8.1f}"
-            f"{row['python']:>8.1f}{row['queries']:>9.0f}{row['messages']:>6.0f}{row['cpu']:>8.1f}"
+            f"{row['python']:>8.1f}{row['queries']:>9.0f}{row['messages']:>6.0f}"
+            f"{row['after']:>7.1f}{row['cpu']:>8.1f}"
         )
     if args.explain:
         explain(requests, names)

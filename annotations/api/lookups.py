@@ -3,11 +3,17 @@ object outside the user's projects answers 404 exactly as one that does not exis
 
 from __future__ import annotations
 
-from django.db.models import F
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db.models import F, QuerySet
+from django.db.models.functions import Substr
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from rest_framework.request import Request
 
 from annotations import policy, selectors
+from annotations.domain import span as span_rules
 from annotations.errors import ValidationError
 from annotations.models import (
     ClaimCheckMatch,
@@ -19,24 +25,67 @@ from annotations.models import (
     Story,
     Suggestion,
 )
+from factcheck.precompiled import Precompiled
 
 
 def project_for(request: Request, project_id: int) -> Project:
-    return get_object_or_404(selectors.projects_for(request.user), pk=project_id)
+    """The project, and the requester's role in it read by the same query (the membership the
+    scoping joins): the permission checks that follow ask nothing."""
+    project = get_object_or_404(
+        selectors.projects_for(request.user).annotate(requester_role=F("memberships__role")),
+        pk=project_id,
+    )
+    role = project.requester_role  # type: ignore[attr-defined]  # the annotation above
+    policy.remember_role(request.user, project.pk, role)
+    return project
+
+
+def _documents_with_role(user: Any) -> QuerySet[Document]:
+    """The documents the user may see, each with the user's role in its project, read from
+    the membership the scoping joins anyway: the permission check that follows asks nothing."""
+    return selectors.documents_for(user).annotate(requester_role=F("project__memberships__role"))
 
 
 def document_for(request: Request, document_id: int) -> Document:
-    """The document, and the requester's role in its project read by the same query (the
-    membership the lookup joins anyway), so the permission check that follows asks nothing."""
+    """The document, and the requester's role in its project read by the same query."""
     document = get_object_or_404(
-        selectors.documents_for(request.user)
-        .select_related("project")
-        .annotate(requester_role=F("project__memberships__role")),
-        pk=document_id,
+        _documents_with_role(request.user).select_related("project"), pk=document_id
     )
     role = document.requester_role  # type: ignore[attr-defined]  # the annotation above
     policy.remember_role(request.user, document.project_id, role)
     return document
+
+
+_AROUND_FIELDS = ("id", "project_id", "text_length")
+# A span create's lookup, compiled once (factcheck.precompiled): the document's id, project
+# and length, the requester's role, and only the part of its text the span's rules read.
+_DOCUMENT_AROUND = Precompiled(
+    lambda user_id, document_id, first, length: (
+        _documents_with_role(User(pk=user_id))
+        .filter(pk=document_id)
+        .annotate(window=Substr("text", first, length))
+        .order_by()
+        .values_list(*_AROUND_FIELDS, "requester_role", "window")
+    ),
+    kinds=(int, int, int, int),
+)
+
+
+def document_around(
+    request: Request, document_id: int, *, start: int, end: int
+) -> tuple[Document, span_rules.TextWindow]:
+    """The document as document_for finds it, without its text (loaded if read), and the
+    TextWindow of its text that the rules of a span at start:end read."""
+    user = policy.actor_of(request)
+    first, length = span_rules.window_of(start, end)
+    # substr counts from 1; the offsets were bounded by the input's rules.
+    found = _DOCUMENT_AROUND.rows(user.pk, document_id, first + 1, length)
+    if not found:
+        raise Http404("No document matches the given query.")
+    *values, role, window = found[0]
+    document = Document.from_db(Document.objects.db, _AROUND_FIELDS, values)
+    policy.remember_role(user, document.project_id, role)
+    return document, span_rules.TextWindow(window, offset=first, length=document.text_length)
 
 
 def span_for(request: Request, span_id: int) -> Span:

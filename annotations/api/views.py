@@ -17,6 +17,7 @@ from annotations.api.filters import STATUS_ALL, filter_documents, filter_paramet
 from annotations.api.inputs import valid_input, version_parameter, version_query
 from annotations.api.lookups import (
     desk_claim_named,
+    document_around,
     document_for,
     project_for,
     span_for,
@@ -146,10 +147,20 @@ class DocumentSpansView(APIView):
 
     @extend_schema(request=s.SpanCreateSerializer, responses={201: s.SpanSerializer})
     def post(self, request: Request, document_id: int) -> Response:
-        document = document_for(request, document_id)
-        data = valid_input(s.SpanCreateSerializer, request)
+        try:
+            data = valid_input(s.SpanCreateSerializer, request)
+        except Exception:
+            # Whatever is wrong with the body, a document out of sight is a 404 first.
+            document_for(request, document_id)
+            raise
+        # Only the part of the text the span's rules read, not a whole article.
+        document, around = document_around(
+            request, document_id, start=data["start"], end=data["end"]
+        )
         data["desk_claim"] = desk_claim_named(request, data["desk_claim"], field="desk_claim")
-        span = services.span_create(document=document, actor=policy.actor_of(request), **data)
+        span = services.span_create(
+            document=document, actor=policy.actor_of(request), document_text=around, **data
+        )
         return Response(span_data(span), status=status.HTTP_201_CREATED)
 
 

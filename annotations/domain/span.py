@@ -192,7 +192,7 @@ def check_offsets(start: int, end: int, length: int) -> None:
     raise SpanInvalid("offsets", errors)
 
 
-def check_anchor(text: str, start: int, end: int, quote: str) -> None:
+def check_anchor(text: str | TextWindow, start: int, end: int, quote: str) -> None:
     """The offsets index the stored `text` and `quote` is exactly what they cover."""
     check_offsets(start, end, len(text))
     actual = text[start:end]
@@ -218,7 +218,37 @@ def check_speaker(label: str, speaker: str) -> None:
         raise SpanInvalid("speaker", {"speaker": "Only a QUOTE has a speaker."})
 
 
-def context(text: str, start: int, end: int) -> tuple[str, str]:
+class TextWindow:
+    """The part of a document's text that the rules of a span at start:end read (the span and
+    its context, window_of), standing in for the whole text: its length is the whole text's,
+    and it is sliced with the whole text's offsets. A 400,000-character article need not be
+    read from the database to check five characters of it."""
+
+    __slots__ = ("_length", "_offset", "_part")
+
+    def __init__(self, part: str, *, offset: int, length: int) -> None:
+        self._part, self._offset, self._length = part, offset, length
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, where: slice) -> str:
+        first, last, _ = where.indices(self._length)
+        if last <= first:
+            return ""
+        if first < self._offset or last > self._offset + len(self._part):
+            raise IndexError(f"{first}:{last} is outside the window read of the text.")
+        return self._part[first - self._offset : last - self._offset]
+
+
+def window_of(start: int, end: int) -> tuple[int, int]:
+    """Where the part of the text that check_span reads for a span at start:end begins, and
+    how long it is (a TextWindow; code points, from 0)."""
+    first = max(0, start - PREFIX_SUFFIX_LENGTH)
+    return first, max(0, end + PREFIX_SUFFIX_LENGTH - first)
+
+
+def context(text: str | TextWindow, start: int, end: int) -> tuple[str, str]:
     """The prefix and suffix kept with a span, to re-anchor it and for TextQuoteSelector."""
     return text[max(0, start - PREFIX_SUFFIX_LENGTH) : start], text[
         end : end + PREFIX_SUFFIX_LENGTH
@@ -226,10 +256,18 @@ def context(text: str, start: int, end: int) -> tuple[str, str]:
 
 
 def check_span(
-    text: str, *, label: str, start: int, end: int, quote: str, speaker: str = "", note: str = ""
+    text: str | TextWindow,
+    *,
+    label: str,
+    start: int,
+    end: int,
+    quote: str,
+    speaker: str = "",
+    note: str = "",
 ) -> NewSpan:
-    """Every rule of a new span over a document's stored `text`, in the order they are
-    reported; the span as it is stored (the speaker stripped, its context taken)."""
+    """Every rule of a new span over a document's stored `text` (or the TextWindow of it that
+    the rules read), in the order they are reported; the span as it is stored (the speaker
+    stripped, its context taken)."""
     check_label(label)
     check_anchor(text, start, end, quote)
     speaker = speaker.strip()

@@ -34,6 +34,7 @@ from annotations.services.suggestions import (
     suggestion_runs_enqueue,
     suggestion_runs_request,
 )
+from factcheck.after_response import after_response
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -108,7 +109,10 @@ def import_jobs_request(*, run_ids: list[int], documents: list[Document], bulk: 
         claim_checks_enqueue(document_ids=document_ids)
 
     if document_ids:
-        transaction.on_commit(enqueue)
+        # After the commit, and inside a request after its answer: a reviewer does not wait
+        # on the broker. A process that dies before it publishes leaves the runs queued and
+        # never handed over, which the sweeps hand over (factcheck.after_response).
+        transaction.on_commit(lambda: after_response(enqueue))
 
 
 def document_import_event(document: Document) -> dict[str, Any]:

@@ -60,17 +60,20 @@ def span_create(
     note: str = "",
     suggestion: Suggestion | None = None,
     desk_claim: DeskClaim | None = None,
+    document_text: rules.TextWindow | None = None,
 ) -> Span:
     """A new span by `actor`; `suggestion` is the machine suggestion it was accepted from.
 
     A CLAIM is a mention of `desk_claim` (one of the project's), or, without one, of the desk
-    claim of a live CLAIM on the same words, else of a new desk claim worded as its text."""
+    claim of a live CLAIM on the same words, else of a new desk claim worded as its text.
+    `document_text`: the part of document.text around the span (rules.window_of), when the
+    caller read only that."""
     if not policy.can_annotate(actor, document.project_id):
         raise NotAllowed("Only members of the project can add spans.")
     check_mention_target(desk_claim, label=label, project_id=document.project_id)
     with _refusals():
         new = rules.check_span(
-            document.text,
+            document.text if document_text is None else document_text,
             label=label,
             start=start,
             end=end,
