@@ -335,12 +335,19 @@ def browser_figures(base_url: str, session: str, documents: dict, runs: int) -> 
 
 
 def main() -> None:
+    global SIZES
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--sizes",
+        default=",".join(map(str, SIZES)),
+        help="span counts, e.g. 2000 (the largest is tagged)",
+    )
     parser.add_argument(
         "--database", default=f"bench_workspace_{os.getpid()}", help="the throwaway database"
     )
     args = parser.parse_args()
+    SIZES = tuple(sorted(int(size) for size in args.sizes.split(",")))
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to a PostgreSQL server (see the docstring).")
 
