@@ -438,8 +438,11 @@ window.addEventListener("hashchange", openFromHash);
 painter.paint(items());
 openFromHash();
 container.dataset.painted = "true"; // tests and benchmarks wait for this
-scheduleList();
-afterFrame(() => suggestions.render());
+afterFrame(() => {
+  list.render();
+  list.setCurrent(current); // a span opened from the address (#span-<id>): its entry in view
+  suggestions.render();
+});
 
 // Others' work appears as it is saved: their new spans, verdicts and a moderator's decisions.
 createLive({
