@@ -209,18 +209,19 @@ const panel = createPanel({
 const caret = createCaret({ container, wrap, bar: byId("text-caret") });
 const selection = createSelection({ container, wrap, menu: byId("tag-menu"), offsets, onTag: createSpan });
 
+// Run once the next frame is on screen: what is beside the text follows the text.
+const afterFrame = (run) => requestAnimationFrame(() => setTimeout(run, 0));
+
 let listPending = false;
 function scheduleList() {
   // The highlight is painted at once; the list follows a moment later, off the hot path.
   if (listPending) return;
   listPending = true;
-  requestAnimationFrame(() =>
-    setTimeout(() => {
-      listPending = false;
-      list.render();
-      list.setCurrent(current, { scroll: false });
-    }, 0),
-  );
+  afterFrame(() => {
+    listPending = false;
+    list.render();
+    list.setCurrent(current, { scroll: false });
+  });
 }
 
 store.onChange((change) => {
@@ -432,11 +433,16 @@ window.addEventListener("hashchange", openFromHash);
 
 // --- first paint -----------------------------------------------------------------------------
 
+// The text and its highlights make the first frame on their own; the lists beside it (thousands
+// of entries on a long article) are built just after it.
 painter.paint(items());
-list.render();
-suggestions.render();
 openFromHash();
 container.dataset.painted = "true"; // tests and benchmarks wait for this
+afterFrame(() => {
+  list.render();
+  list.setCurrent(current); // a span opened from the address (#span-<id>): its entry in view
+  suggestions.render();
+});
 
 // Others' work appears as it is saved: their new spans, verdicts and a moderator's decisions.
 createLive({

@@ -75,10 +75,12 @@ export function createSelection({ container, wrap, menu, offsets, onTag }) {
   function tag(label) {
     if (!pending) return;
     const chosen = pending;
-    close();
     // Leave a caret at the end of what was tagged, so keyboard work carries on from there.
+    // Before the menu is hidden: Chromium lays the page out to move a selection, and with the
+    // menu just hidden that would be a forced layout on the way to the new highlight.
     const selection = document.getSelection();
     if (selection && selection.rangeCount) selection.collapseToEnd();
+    close();
     onTag({ label, ...chosen });
   }
 
