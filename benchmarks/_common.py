@@ -154,3 +154,39 @@ def insert_api_token(conn: psycopg.Connection, *, user_id: int, key: str) -> Non
         " VALUES (%s, 'benchmark', %s, %s, %s, now(), now() + interval '30 days', '')",
         (user_id, key[:8], key_digest(key), password_fingerprint(password)),
     )
+
+
+def insert_project(conn: psycopg.Connection, *, name: str) -> int:
+    """A project as the app stores one (every column the model requires); its id."""
+    return conn.execute(
+        "INSERT INTO annotations_project (name, description, created_at, publisher_logo,"
+        " publisher_name, publisher_url, review_url_template)"
+        " VALUES (%s, '', now(), '', '', '', '') RETURNING id",
+        (name,),
+    ).fetchone()[0]
+
+
+def insert_member(
+    conn: psycopg.Connection,
+    *,
+    project_id: int,
+    username: str,
+    role: str = "reviewer",
+    token: str = "",
+) -> int:
+    """An account (no usable password) with this role in the project and, given a key, a live
+    API token; its id."""
+    user_id = conn.execute(
+        "INSERT INTO auth_user (password, is_superuser, username, first_name, last_name,"
+        " email, is_staff, is_active, date_joined) VALUES ('!', false, %s, '', '', '', "
+        "false, true, now()) RETURNING id",
+        (username,),
+    ).fetchone()[0]
+    conn.execute(
+        "INSERT INTO annotations_membership (project_id, user_id, role, created_at) "
+        "VALUES (%s, %s, %s, now())",
+        (project_id, user_id, role),
+    )
+    if token:
+        insert_api_token(conn, user_id=user_id, key=token)
+    return user_id

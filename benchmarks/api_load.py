@@ -26,7 +26,13 @@ from collections import Counter
 from pathlib import Path
 
 import psycopg
-from _common import children, fresh_database, gunicorn, insert_api_token
+from _common import (
+    children,
+    fresh_database,
+    gunicorn,
+    insert_member,
+    insert_project,
+)
 
 TEXT_LENGTH = 400_000
 LABELS = ("CLAIM", "OPINION", "QUOTE")
@@ -37,25 +43,10 @@ def setup(url: str, clients: int, text_length: int = TEXT_LENGTH) -> dict:
     text = "".join(chr(ord("a") + i % 26) for i in range(text_length))
     people = []
     with psycopg.connect(url) as conn:
-        project_id = conn.execute(
-            "INSERT INTO annotations_project (name, description, created_at, publisher_logo,"
-            " publisher_name, publisher_url, review_url_template)"
-            " VALUES ('Load desk', '', now(), '', '', '', '') RETURNING id"
-        ).fetchone()[0]
+        project_id = insert_project(conn, name="Load desk")
         for i in range(clients):
-            user_id = conn.execute(
-                "INSERT INTO auth_user (password, is_superuser, username, first_name, last_name,"
-                " email, is_staff, is_active, date_joined) VALUES ('!', false, %s, '', '', '', "
-                "false, true, now()) RETURNING id",
-                (f"load{i}",),
-            ).fetchone()[0]
-            conn.execute(
-                "INSERT INTO annotations_membership (project_id, user_id, role, created_at) "
-                "VALUES (%s, %s, 'reviewer', now())",
-                (project_id, user_id),
-            )
             token = f"load{i:04d}".ljust(40, "0")
-            insert_api_token(conn, user_id=user_id, key=token)
+            insert_member(conn, project_id=project_id, username=f"load{i}", token=token)
             document_id = conn.execute(
                 "INSERT INTO annotations_document (project_id, title, outlet, author, source_url,"
                 " external_id, text, text_length, metadata, created_at) VALUES (%s, %s, '', '', "

@@ -24,30 +24,24 @@ import subprocess
 import time
 
 import psycopg
-from _common import PYTHON, ROOT, django_env, fresh_database, gunicorn, insert_api_token
+from _common import (
+    PYTHON,
+    ROOT,
+    django_env,
+    fresh_database,
+    gunicorn,
+    insert_member,
+    insert_project,
+)
 
 TEXT = ("Officials said 🙂 the bridge was closed “at least 253” times, police said. " * 80)[:5000]
 
 
 def setup(url: str) -> tuple[int, str]:
     with psycopg.connect(url) as conn:
-        project_id = conn.execute(
-            "INSERT INTO annotations_project (name, description, created_at, publisher_logo,"
-            " publisher_name, publisher_url, review_url_template)"
-            " VALUES ('Isolation desk', '', now(), '', '', '', '') RETURNING id"
-        ).fetchone()[0]
-        user_id = conn.execute(
-            "INSERT INTO auth_user (password, is_superuser, username, first_name, last_name,"
-            " email, is_staff, is_active, date_joined) VALUES ('!', false, 'iso', '', '', '', "
-            "false, true, now()) RETURNING id"
-        ).fetchone()[0]
-        conn.execute(
-            "INSERT INTO annotations_membership (project_id, user_id, role, created_at) "
-            "VALUES (%s, %s, 'reviewer', now())",
-            (project_id, user_id),
-        )
+        project_id = insert_project(conn, name="Isolation desk")
         token = "iso".ljust(40, "0")
-        insert_api_token(conn, user_id=user_id, key=token)
+        insert_member(conn, project_id=project_id, username="iso", token=token)
     return project_id, token
 
 

@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 
 import orjson
 import psycopg
-from _common import ROOT, fresh_database, gunicorn, insert_api_token
+from _common import ROOT, fresh_database, gunicorn, insert_member, insert_project
 from export_speed import download_body
 
 BENCH = ROOT.parent / "shared" / "bench"
@@ -44,24 +44,10 @@ def corpus() -> list[tuple[str, list[tuple[int, int, str]]]]:
 def load(url: str, documents: list) -> int:
     now = datetime.now(UTC)
     with psycopg.connect(url) as conn:
-        user_id = conn.execute(
-            "INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, "
-            "email, is_staff, is_active, date_joined) VALUES ('!', false, 'bench', '', '', '', "
-            "false, true, %s) RETURNING id",
-            (now,),
-        ).fetchone()[0]
-        project_id = conn.execute(
-            "INSERT INTO annotations_project (name, description, created_at, publisher_logo,"
-            " publisher_name, publisher_url, review_url_template)"
-            " VALUES ('Bench desk', '', %s, '', '', '', '') RETURNING id",
-            (now,),
-        ).fetchone()[0]
-        conn.execute(
-            "INSERT INTO annotations_membership (project_id, user_id, role, created_at) "
-            "VALUES (%s, %s, 'moderator', %s)",
-            (project_id, user_id, now),
+        project_id = insert_project(conn, name="Bench desk")
+        user_id = insert_member(
+            conn, project_id=project_id, username="bench", role="moderator", token=TOKEN
         )
-        insert_api_token(conn, user_id=user_id, key=TOKEN)
         with conn.cursor().copy(
             "COPY annotations_document (id, project_id, title, outlet, author, source_url, "
             "external_id, text, text_length, metadata, created_at) FROM STDIN"

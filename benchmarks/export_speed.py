@@ -40,7 +40,8 @@ from _common import (
     cpu_seconds,
     fresh_database,
     gunicorn,
-    insert_api_token,
+    insert_member,
+    insert_project,
     rss_mb,
 )
 
@@ -70,25 +71,11 @@ def load(url: str, *, documents: int, per_document: int, seed: int = 7) -> dict:
     now = datetime.now(UTC)
     labels = ("CLAIM", "QUOTE", "OPINION")
     with psycopg.connect(url) as conn:
-        user_id = conn.execute(
-            "INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, "
-            "email, is_staff, is_active, date_joined) VALUES ('!', false, 'bench', '', '', '', "
-            "false, true, %s) RETURNING id",
-            (now,),
-        ).fetchone()[0]
-        project_id = conn.execute(
-            "INSERT INTO annotations_project (name, description, created_at, publisher_logo,"
-            " publisher_name, publisher_url, review_url_template)"
-            " VALUES ('Bench desk', '', %s, '', '', '', '') RETURNING id",
-            (now,),
-        ).fetchone()[0]
-        conn.execute(
-            "INSERT INTO annotations_membership (project_id, user_id, role, created_at) "
-            "VALUES (%s, %s, 'moderator', %s)",
-            (project_id, user_id, now),
-        )
+        project_id = insert_project(conn, name="Bench desk")
         token = "bench" + "0" * 35
-        insert_api_token(conn, user_id=user_id, key=token)
+        user_id = insert_member(
+            conn, project_id=project_id, username="bench", role="moderator", token=token
+        )
         texts = {}
         with conn.cursor().copy(
             "COPY annotations_document (id, project_id, title, outlet, author, source_url, "

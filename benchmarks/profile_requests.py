@@ -43,7 +43,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _common import django_env, fresh_database, insert_api_token
+from _common import django_env, fresh_database, insert_member, insert_project
 
 EMOJI_TEXT = ("Officials said 🙂 the bridge was closed “at least 253” times, police said. " * 80)[
     :5000
@@ -96,24 +96,10 @@ def _fill(other_spans: int) -> dict:
     text = ("The minister said the economy grew 3.2% last year, officials said. " * 80)[:5000]
     per_doc = 100
     with connection.cursor() as cur:
-        cur.execute(
-            "INSERT INTO annotations_project (name, description, created_at, publisher_logo,"
-            " publisher_name, publisher_url, review_url_template)"
-            " VALUES ('Profile desk', '', now(), '', '', '', '') RETURNING id"
+        project_id = insert_project(connection.connection, name="Profile desk")
+        user_id = insert_member(
+            connection.connection, project_id=project_id, username="profiler", token=TOKEN
         )
-        project_id = cur.fetchone()[0]
-        cur.execute(
-            "INSERT INTO auth_user (password, is_superuser, username, first_name, last_name,"
-            " email, is_staff, is_active, date_joined) VALUES ('!', false, 'profiler', '', '', '',"
-            " false, true, now()) RETURNING id"
-        )
-        user_id = cur.fetchone()[0]
-        cur.execute(
-            "INSERT INTO annotations_membership (project_id, user_id, role, created_at) "
-            "VALUES (%s, %s, 'reviewer', now())",
-            [project_id, user_id],
-        )
-        insert_api_token(connection.connection, user_id=user_id, key=TOKEN)
         documents = max(1, other_spans // per_doc)
         cur.execute(
             "INSERT INTO annotations_document (project_id, title, outlet, author, source_url,"
