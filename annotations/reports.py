@@ -34,7 +34,7 @@ def _span_rows(spans) -> list[agreement.SpanRow]:
     return [
         agreement.SpanRow(*values)
         for values in spans.filter(selectors.counted_reviewer("author__"), deleted_at__isnull=True)
-        .order_by("document_id", "start", "end", "id")
+        .order_by("document_id", *selectors.SPAN_ORDER)
         .values_list("id", "document_id", "author__username", "label", "start", "end")
     ]
 

@@ -291,7 +291,7 @@ def spans_with_deleted_for(user) -> QuerySet[Span]:
     ).select_related("document__project")
 
 
-# The order a document's spans are listed in, everywhere.
+# The order a document's spans are listed in, everywhere (the model's default ordering too).
 SPAN_ORDER = ("start", "end", "id")
 
 
@@ -548,7 +548,7 @@ def export_groups(
         else:
             verdict = "desk_claim__verdict"
         columns, document_at = _span_export_fields(verdict), DOCUMENT_ID
-    span_rows = spans.order_by("document_id", "start", "end", "id").values_list(*columns)
+    span_rows = spans.order_by("document_id", *SPAN_ORDER).values_list(*columns)
     documents = (
         Document.objects.filter(pk__in=spans.order_by().values("document_id"))
         .order_by("pk")
