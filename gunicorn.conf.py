@@ -60,7 +60,7 @@ def _peak_resident_mb() -> float:
     return peak / (1 << 20) if sys.platform == "darwin" else peak / 1024
 
 
-def post_request(worker, req, environ, resp) -> None:  # noqa: ANN001 (gunicorn's hook)
+def post_request(worker, req, environ, resp) -> None:  # gunicorn calls it after each request
     if worker.alive and _peak_resident_mb() > MAX_WORKER_MB:
         worker.log.info(
             "Recycling worker %s: it reached %.0f MB (GUNICORN_MAX_WORKER_MB=%s)",
@@ -71,6 +71,7 @@ def post_request(worker, req, environ, resp) -> None:  # noqa: ANN001 (gunicorn'
         # gunicorn's own way to end a worker gracefully: it finishes the requests in flight,
         # exits, and the master starts another.
         worker.alive = False
+
 
 # The request line holds the longest URL the site makes (a filtered export, an admin list
 # with its filters): 8190 is gunicorn's maximum. Headers: a session cookie, a token, a proxy's
