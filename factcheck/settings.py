@@ -389,6 +389,11 @@ IMPORT_UPLOAD_DIR = Path(
     env.str("IMPORT_UPLOAD_DIR", default=str(BASE_DIR / "var" / "media" / "uploads"))
 )
 IMPORT_JOB_TIME_LIMIT = env.int("IMPORT_JOB_TIME_LIMIT", default=6 * 3600)
+# How long the upload's request waits for its job to end before it answers 202 with the job
+# to poll: a file the worker imports within this answers 201 (done) or 400 (refused) with the
+# import's report, as a synchronous import would. A client's `Prefer: wait=N` asks for less,
+# `Prefer: respond-async` for none. 0: always 202 at once.
+IMPORT_ANSWER_WAIT_SECONDS = env.float("IMPORT_ANSWER_WAIT_SECONDS", default=30.0)
 
 # Learned suggesters: where model files live (never in the repository), and how many new
 # decisions (spans, accepted or rejected suggestions) of a label trigger a retrain.

@@ -45,6 +45,13 @@ def import_uploads(settings, tmp_path):
     return settings.IMPORT_UPLOAD_DIR
 
 
+@pytest.fixture(autouse=True)
+def _imports_answer_at_once(settings):
+    """An upload answers 202 with its job at once: on the test transaction no worker could
+    run it while the request waited (tests with a real worker ask for the wait)."""
+    settings.IMPORT_ANSWER_WAIT_SECONDS = 0
+
+
 @pytest.fixture
 def desk(db):
     return ProjectFactory(name="The desk")

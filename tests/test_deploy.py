@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -99,9 +100,10 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def served():
-    """gunicorn from gunicorn.conf.py on a loopback port, one worker; no query is made."""
+@contextmanager
+def _gunicorn(**overrides: str):
+    """gunicorn from gunicorn.conf.py on a loopback port, one worker; yields its base URL and
+    master process."""
     port = _free_port()
     env = _environment(
         GUNICORN_BIND=f"127.0.0.1:{port}",
@@ -111,6 +113,7 @@ def served():
         ALLOWED_HOSTS="127.0.0.1",
         # Plain HTTP on loopback: no redirect to HTTPS.
         SECURE_COOKIES="false",
+        **overrides,
     )
     process = subprocess.Popen(
         [
@@ -128,20 +131,46 @@ def served():
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/accounts/login/", timeout=2).read()
-                break
-            except urllib.error.HTTPError:
-                break  # it answers
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("gunicorn did not start") from None
-                time.sleep(0.2)
-        yield base
+        while _login_page(base) is None:
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError("gunicorn did not start")
+            time.sleep(0.2)
+        yield base, process
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def _login_page(base: str) -> int | None:
+    """The login page's status, or None when nothing answers."""
+    try:
+        with urllib.request.urlopen(f"{base}/accounts/login/", timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except OSError:
+        return None
+
+
+def _workers(master: subprocess.Popen) -> set[int]:
+    """The pids of the master's worker processes (its children, from /proc)."""
+    pids = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue  # it ended meanwhile
+            # "pid (name) state ppid ...": the name may hold spaces, the fields after it do not.
+            if int(stat.rsplit(")", 1)[1].split()[1]) == master.pid:
+                pids.add(int(entry.name))
+    return pids
+
+
+@pytest.fixture(scope="module")
+def served():
+    with _gunicorn() as (base, _):
+        yield base
 
 
 def _post(url: str, body: bytes) -> tuple[int, str, dict]:
@@ -167,3 +196,24 @@ def test_gunicorn_from_its_config_answers_a_body_over_the_limit_with_a_json_413(
     )
     assert (status, content_type) == (413, "application/json")
     assert body["limit_bytes"] == bounds.MAX_BODY_BYTES
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the workers from /proc")
+def test_a_worker_that_outgrew_its_memory_limit_is_replaced_after_its_answer():
+    # A limit every worker is over: each answer is given, then its worker makes way for a
+    # fresh one; the site keeps answering. Under the default limit the same worker serves on.
+    with _gunicorn(GUNICORN_MAX_WORKER_MB="1") as (base, master):
+        first = _workers(master)
+        assert len(first) == 1
+        assert _login_page(base) == 200
+        deadline = time.monotonic() + 60
+        while not (_workers(master) - first) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        replaced = _workers(master) - first
+        assert replaced, "the worker over its limit was not replaced"
+        assert _login_page(base) == 200
+    with _gunicorn() as (base, master):
+        first = _workers(master)
+        for _ in range(20):
+            assert _login_page(base) == 200
+        assert _workers(master) == first

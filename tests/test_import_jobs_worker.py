@@ -87,6 +87,42 @@ def test_a_150000_line_import_runs_as_a_job_with_its_progress_visible_while_it_r
     assert not any(Path(settings.IMPORT_UPLOAD_DIR).iterdir()), "the upload was not removed"
 
 
+def test_an_upload_the_worker_imports_while_the_request_waits_is_answered_with_its_result(
+    api, desk, reviewer, broker, settings
+):
+    settings.IMPORT_ANSWER_WAIT_SECONDS = 60
+    url = f"/api/v1/projects/{desk.pk}/documents/import/"
+    with start_worker(broker, pool="solo", perform_ping_check=False, shutdown_timeout=60):
+        done = api(reviewer).post(url, data=tiny_lines(3), content_type="application/x-ndjson")
+        # All or nothing: the second line is refused, so nothing of this file is saved.
+        refused = api(reviewer).post(
+            url,
+            data=b'{"text": "kept?", "label": [[0, 4, "CLAIM"]]}\n{"text": "x", "label": [[0, 9, "CLAIM"]]}\n',
+            content_type="application/x-ndjson",
+        )
+        at_once = api(reviewer).post(
+            url,
+            data=tiny_lines(2),
+            content_type="application/x-ndjson",
+            HTTP_PREFER="respond-async",
+        )
+        assert at_once.status_code == 202 and at_once.json()["status"] == "queued"
+        _until(lambda: _job(at_once.json()["id"]).finished, "the third import", timeout=60)
+    assert done.status_code == 201, done.json()
+    job = done.json()
+    assert done["Location"] == job["url"]
+    assert (job["status"], job["result"]["committed"], job["result"]["spans_created"]) == (
+        "done",
+        True,
+        3,
+    )
+    assert refused.status_code == 400, refused.json()
+    assert refused.json()["status"] == "failed"
+    assert [e["line"] for e in refused.json()["errors"]] == [2]
+    assert refused["Location"] == refused.json()["url"]
+    assert sorted(Document.objects.values_list("text", flat=True)) == ["n0", "n0", "n1", "n1", "n2"]
+
+
 def _database_url() -> str:
     db = connection.settings_dict
     password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""

@@ -234,7 +234,7 @@ def test_on_the_site_make_run_serves_a_reviewer_logs_in_tags_a_span_and_exports_
     assert "compare-data" in compare_page
 
     # A JSONL import is a job here too: with tasks in-process it ran after the upload's commit,
-    # before the answer, and its upload is gone.
+    # before the answer, which is its result (201), and its upload is gone.
     request = urllib.request.Request(
         f"{base}/api/v1/projects/{project['id']}/documents/import/?keep_good_lines=true",
         method="POST",
@@ -242,8 +242,9 @@ def test_on_the_site_make_run_serves_a_reviewer_logs_in_tags_a_span_and_exports_
         headers={"Content-Type": "application/x-ndjson", "Authorization": f"Token {reviewer}"},
     )
     with urllib.request.urlopen(request, timeout=60) as response:
-        assert response.status == 202
+        assert response.status == 201
         job = json.loads(response.read())
+        assert job["status"] == "done" and job["result"]["spans_created"] == 1
         assert response.headers["Location"] == job["url"]
     job = site.api("GET", job["url"].removeprefix("/api/v1/"), token=reviewer)
     assert (job["status"], job["documents_written"], job["spans_written"]) == ("done", 1, 1)

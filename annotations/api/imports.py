@@ -1,10 +1,12 @@
-"""The labeled-data API in: an upload stored as an import job (202 and where to watch it), and
-the job itself. The import runs in a worker (annotations.services.import_jobs)."""
+"""The labeled-data API in: an upload stored as an import job (answered with its result when it
+ends within the request's wait, else 202 and where to watch it), and the job itself. The
+import runs in a worker (annotations.services.import_jobs)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -176,11 +178,27 @@ saved, the job ends `failed` and lists every refused line's number and reason
 ones reported (the job ends `done`). Blank lines are skipped; line numbers count every line
 from 1.
 
-**A job.** The file is stored and the answer is 202 at once, with the job and its address in
-`Location` (`GET /api/v1/imports/{{id}}/`). A worker imports it: the job goes `queued`, `running`
-(with `lines_read`, `documents_written`, `spans_written`, `error_count` and `errors` so far),
-then `done` or `failed`, with the import's report in `result`. Should a worker die mid-import
+**A job.** The file is stored and a worker imports it: the job goes `queued`, `running` (with
+`lines_read`, `documents_written`, `spans_written`, `error_count` and `errors` so far), then
+`done` or `failed`, with the import's report in `result`. The request waits for the job up to
+{settings.IMPORT_ANSWER_WAIT_SECONDS:g} s (less with `Prefer: wait=N`, none with `Prefer:
+respond-async`): a job that ended answers 201 (done) or 400 (failed: the refused lines or
+why), one still running 202; each with the job, its address in `Location` (`GET
+/api/v1/imports/{{id}}/`). Should a worker die mid-import
 the job starts again from the first line; nothing of a half import is ever kept."""
+
+
+def _answer_wait(request: Request) -> float:
+    """Seconds to wait for the job before answering 202: IMPORT_ANSWER_WAIT_SECONDS, or less
+    if the client prefers (RFC 7240: `Prefer: respond-async` none, `Prefer: wait=N` N)."""
+    longest = float(settings.IMPORT_ANSWER_WAIT_SECONDS)
+    for preference in request.headers.get("Prefer", "").lower().split(","):
+        name, _, value = (part.strip() for part in preference.partition("="))
+        if name == "respond-async":
+            return 0.0
+        if name == "wait" and value.isdigit():
+            return min(longest, float(value))
+    return longest
 
 
 class _ImportNegotiation(DefaultContentNegotiation):
@@ -257,10 +275,17 @@ class DocumentImportView(APIView):
             "multipart/form-data": ImportUploadSerializer,
         },
         responses={
-            202: OpenApiResponse(
-                ImportJobSerializer, description="Stored; its job's address is in Location."
+            201: OpenApiResponse(
+                ImportJobSerializer, description="Imported while the request waited: the job, done."
             ),
-            400: OpenApiResponse(description="A bad option or file (the field and the reason)."),
+            202: OpenApiResponse(
+                ImportJobSerializer,
+                description="Stored; the job still runs. Its address is in Location.",
+            ),
+            400: OpenApiResponse(
+                description="A bad option or file (the field and the reason), or the job failed "
+                "while the request waited (the job, with the refused lines or why)."
+            ),
             404: OpenApiResponse(description="No such project among yours."),
         },
     )
@@ -290,9 +315,15 @@ class DocumentImportView(APIView):
             keep_good_lines=keep,
             base_url=request.build_absolute_uri("/"),
         )
-        job.refresh_from_db()  # in local mode it has already run
+        # With tasks in-process (local mode) it has already run; else a small file's job ends
+        # while the request waits, and the answer is the import's result.
+        job = services.import_job_wait(job_id=job.pk, seconds=_answer_wait(request))
         body = ImportJobSerializer(job).data
-        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
+        code = {
+            ImportJob.Status.DONE: status.HTTP_201_CREATED,
+            ImportJob.Status.FAILED: status.HTTP_400_BAD_REQUEST,
+        }.get(job.status, status.HTTP_202_ACCEPTED)
+        return Response(body, status=code, headers={"Location": body["url"]})
 
 
 class ImportJobView(APIView):

@@ -39,6 +39,7 @@ from annotations.services.import_jobs import (
     import_job_create,
     import_job_fail,
     import_job_run,
+    import_job_wait,
     import_jobs_sweep,
 )
 from annotations.services.imports import ImportReport, LineError, document_import_jsonl
@@ -131,6 +132,7 @@ __all__ = [
     "import_job_create",
     "import_job_fail",
     "import_job_run",
+    "import_job_wait",
     "import_jobs_sweep",
     "match_confirm",
     "match_dismiss",
