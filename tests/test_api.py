@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from annotations.api import serializers as s
 from annotations.models import Span
 from tests.factories import make_span
 
@@ -369,6 +370,18 @@ def test_lone_surrogate_escape_in_json_is_400_not_a_database_error(api, reviewer
     )
     assert response.status_code == 400
     assert "surrogate" in response.json()["text"][0].lower()
+
+
+@pytest.mark.parametrize("text", ["half an emoji: \ud83d here", "\udfff", "é" * 4999 + "\ud800"])
+def test_the_document_serializer_refuses_a_lone_surrogate_naming_text_and_its_code_point(text):
+    """Whatever reads the body, the serializer itself refuses it, in DRF's words."""
+    serializer = s.DocumentCreateSerializer(data={"title": "t", "text": text})
+    assert not serializer.is_valid()
+    code_point = next(c for c in text if 0xD800 <= ord(c) <= 0xDFFF)
+    assert serializer.errors == {
+        "text": [f"Surrogate characters are not allowed: U+{ord(code_point):X}."]
+    }
+    assert serializer.errors["text"][0].code == "surrogate_characters_not_allowed"
 
 
 @pytest.mark.parametrize(
