@@ -221,6 +221,9 @@ def test_a_run_whose_message_never_went_out_is_handed_over_by_the_sweep(api, des
     assert answer.status_code == 201
     run = SuggestionRun.objects.get(document_id=answer.json()["id"])
     assert (run.status, run.enqueued_at) == ("queued", None)
+    # Its search words, written after the answer too, are missing: search does not find it...
+    listed = f"/api/v1/projects/{desk.pk}/documents/"
+    assert api(reviewer).get(listed, {"q": "rebuild mayor"}).json()["results"] == []
     # Not before its grace: a fresh run's own publishing comes first.
     assert services.suggestion_runs_sweep(now=run.created_at + timedelta(seconds=5)) == []
 
@@ -234,6 +237,9 @@ def test_a_run_whose_message_never_went_out_is_handed_over_by_the_sweep(api, des
             assert time.monotonic() < deadline, "the worker never ran the swept run"
             time.sleep(0.05)
     assert SuggestionRun.objects.get(pk=run.pk).document.suggestions.filter(label="QUOTE").exists()
+    # ... until its run has: the run writes what is missing.
+    found = api(reviewer).get(listed, {"q": "rebuild mayor"}).json()["results"]
+    assert [row["title"] for row in found] == ["Lost"]
 
 
 def test_outside_a_request_the_jobs_run_at_once():

@@ -28,6 +28,7 @@ from annotations.services.common import (
     full_clean,
     record_event,
 )
+from annotations.services.search_index import document_search_fill
 from annotations.services.story_proposals import story_proposals_enqueue
 from annotations.services.suggestions import (
     suggestion_run_enqueue,
@@ -86,6 +87,12 @@ def document_import(
         )
         # A new document has no queued run to reuse: the bulk path's one INSERT.
         run_ids = suggestion_runs_request(documents=[document], enqueue=False)
+        # Its search words: to_tsvector over the text was most of the create's database
+        # time. In a request they are written once the answer is sent, before its jobs are
+        # published (kept from here, ahead of the commit's); outside one, here. A document
+        # rolled back by then is simply not found.
+        document_ids = [document.pk]
+        after_response(lambda: document_search_fill(document_ids=document_ids))
         import_jobs_request(run_ids=run_ids, documents=[document], bulk=False)
     return document
 

@@ -21,6 +21,7 @@ from annotations.errors import Conflict, NotAllowed, ValidationError
 from annotations.models import DeskClaim, Document, Label, Project, Span, Suggestion, SuggestionRun
 from annotations.services import learning
 from annotations.services.common import record_event
+from annotations.services.search_index import document_search_fill
 from annotations.services.spans import span_create, span_delete
 from annotations.suggest import Candidate
 
@@ -206,6 +207,9 @@ def suggestion_run_execute(*, run_id: int) -> SuggestionRun | None:
     if run is None:
         return None
     document = Document.objects.only("id", "project_id", "text").get(pk=run.document_id)
+    # The safety net of a new document's search words, written after its create's answer: a
+    # process that died before that left them missing, and this run never handed over.
+    document_search_fill(document_ids=[document.pk])
     started = timezone.now()
     candidates = learning.candidates_for(document)
     computed = timezone.now()
