@@ -109,20 +109,31 @@ def suggestion_runs_enqueue(*, run_ids: list[int]) -> bool:
     try:
         enqueue_suggestion_runs.enqueue(run_ids)
     except Exception as exc:  # any broker failure: the runs must stay visibly queued
-        reason = (
-            f"Waiting for the task queue: it could not be reached at "
-            f"{timezone.now():%Y-%m-%d %H:%M:%S} UTC ({type(exc).__name__}). "
-            "The run starts when the queue is back."
-        )
-        log.warning("Could not enqueue %s suggestion runs: %s", len(run_ids), exc)
-        SuggestionRun.objects.filter(pk__in=run_ids, status=Status.QUEUED).update(error=reason)
+        suggestion_runs_waiting(run_ids=run_ids, exc=exc)
         return False
     # Handed over (inside the one message): the sweep waits SUGGESTION_RUN_LOST_AFTER before
     # it hands them over again, as for a run enqueued alone.
+    suggestion_runs_handed_over(run_ids=run_ids)
+    return True
+
+
+def suggestion_runs_waiting(*, run_ids: list[int], exc: Exception) -> None:
+    """Say on each still-queued run why it waits: the broker could not be reached."""
+    reason = (
+        f"Waiting for the task queue: it could not be reached at "
+        f"{timezone.now():%Y-%m-%d %H:%M:%S} UTC ({type(exc).__name__}). "
+        "The run starts when the queue is back."
+    )
+    log.warning("Could not enqueue suggestion runs %s: %s", run_ids, exc)
+    SuggestionRun.objects.filter(pk__in=run_ids, status=Status.QUEUED).update(error=reason)
+
+
+def suggestion_runs_handed_over(*, run_ids: list[int]) -> None:
+    """Stamp the runs handed to the broker. In-process (eager) mode a run may already be done;
+    only a still-queued run is stamped."""
     SuggestionRun.objects.filter(pk__in=run_ids, status=Status.QUEUED).update(
         enqueued_at=timezone.now(), error=""
     )
-    return True
 
 
 def suggestion_runs_fan_out(*, run_ids: list[int]) -> int:
@@ -147,18 +158,9 @@ def suggestion_run_enqueue(*, run_id: int, queue: str | None = None) -> bool:
         else:
             run_suggestions.enqueue(run_id, queue=queue)
     except Exception as exc:  # any broker failure: the run must stay visibly queued
-        reason = (
-            f"Waiting for the task queue: it could not be reached at "
-            f"{timezone.now():%Y-%m-%d %H:%M:%S} UTC ({type(exc).__name__}). "
-            "The run starts when the queue is back."
-        )
-        log.warning("Could not enqueue suggestion run %s: %s", run_id, exc)
-        SuggestionRun.objects.filter(pk=run_id, status=Status.QUEUED).update(error=reason)
+        suggestion_runs_waiting(run_ids=[run_id], exc=exc)
         return False
-    # In-process (eager) mode the run may already be done; only a still-queued run is stamped.
-    SuggestionRun.objects.filter(pk=run_id, status=Status.QUEUED).update(
-        enqueued_at=timezone.now(), error=""
-    )
+    suggestion_runs_handed_over(run_ids=[run_id])
     return True
 
 
