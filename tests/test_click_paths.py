@@ -246,3 +246,29 @@ def test_outside_a_request_the_jobs_run_at_once():
     ran = []
     after_response.after_response(lambda: ran.append(1))
     assert ran == [1]
+
+
+def test_a_document_create_writes_it_its_record_and_its_run_in_one_statement(api, desk, reviewer):
+    from annotations.models import AuditEvent
+
+    client = api(reviewer)
+    client.get("/api/v1/projects/")  # the token's last use is written once
+    with CaptureQueriesContext(connection) as queries:
+        answer = client.post(
+            f"/api/v1/projects/{desk.pk}/documents/",
+            {"title": "New", "text": "The minister said 42."},
+            format="json",
+        )
+    assert answer.status_code == 201, answer.json()
+    writes = [q["sql"] for q in queries.captured_queries if "INSERT INTO" in q["sql"]]
+    # The one statement, then (after the answer) the search words.
+    assert len(writes) == 2 and "annotations_documentsearch" in writes[1], writes
+    document_id = answer.json()["id"]
+    record = AuditEvent.objects.get(object_type="document", object_id=document_id)
+    assert (record.action, record.actor, record.after) == (
+        "import",
+        reviewer,
+        {"title": "New", "text_length": 21},
+    )
+    run = SuggestionRun.objects.get(document_id=document_id)
+    assert (run.status, run.attempts, run.counts, run.error) == ("queued", 0, {}, "")

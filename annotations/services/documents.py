@@ -9,12 +9,13 @@ page, export, story and match: the selectors leave it out) and can restore it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import date
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from annotations import policy
@@ -27,11 +28,13 @@ from annotations.services.common import (
     check_metadata,
     check_storable,
     full_clean,
+    insert_recorded,
     record_event,
 )
 from annotations.services.search_index import document_search_fill
 from annotations.services.story_proposals import story_proposals_enqueue
 from annotations.services.suggestions import (
+    queued_runs_insert,
     suggestion_run_enqueue,
     suggestion_runs_enqueue,
     suggestion_runs_handed_over,
@@ -78,18 +81,23 @@ def document_import(
     # the database still holds, nor the existence of the project and the actor we hold: those
     # were seven queries, a third of an import's, two of them sending the whole text.
     full_clean(document, exclude=["project", "created_by"], validate_constraints=False)
-    with transaction.atomic():
-        document.save()
-        record_event(
-            project_id=project.pk,
+    # The document, its history record and its queued run: on PostgreSQL one statement, all
+    # or nothing by itself, one round trip instead of five (BEGIN, three INSERTs, COMMIT).
+    # Elsewhere (SQLite) the run is written on its own, in the record's transaction.
+    one_statement = connection.vendor == "postgresql"
+    with nullcontext() if one_statement else transaction.atomic():
+        run_id = insert_recorded(
             obj=document,
-            action="import",
+            project_id=project.pk,
             actor=actor,
-            before=None,
             after=document_import_event(document),
+            action="import",
+            also=queued_runs_insert(document_id="new.id", source="FROM new"),
         )
-        # A new document has no queued run to reuse: the bulk path's one INSERT.
-        run_ids = suggestion_runs_request(documents=[document], enqueue=False)
+        if run_id is None:
+            run_ids = suggestion_runs_request(documents=[document], enqueue=False)
+        else:
+            run_ids = [run_id]
         # Its search words: to_tsvector over the text was most of the create's database
         # time. In a request they are written once the answer is sent, before its jobs are
         # published (kept from here, ahead of the commit's); outside one, here. A document

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -82,13 +82,8 @@ def suggestion_runs_request(*, documents: list[Document], enqueue: bool = True) 
         # One statement from an array: building a model and compiling its ten fields for
         # each run cost a fifth of a bulk import of short documents.
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {SuggestionRun._meta.db_table} "
-                "(document_id, status, error, counts, attempts, created_at) "
-                "SELECT unnest(%s::bigint[]), %s, '', '{}'::jsonb, 0, statement_timestamp() "
-                "RETURNING id",
-                [document_ids, Status.QUEUED],
-            )
+            sql, values = queued_runs_insert(document_id="unnest(%s::bigint[])")
+            cursor.execute(sql, [document_ids, *values])
             run_ids = [row[0] for row in cursor.fetchall()]
     else:
         runs = SuggestionRun.objects.bulk_create(
@@ -98,6 +93,20 @@ def suggestion_runs_request(*, documents: list[Document], enqueue: bool = True) 
     if run_ids and enqueue:
         transaction.on_commit(lambda: suggestion_runs_enqueue(run_ids=run_ids))
     return run_ids
+
+
+def queued_runs_insert(*, document_id: str, source: str = "") -> tuple[str, list[Any]]:
+    """The INSERT (PostgreSQL) of a queued run for each `document_id` (an SQL expression, read
+    `source`: a FROM clause, or none), RETURNING the runs' ids; its values follow the
+    expression's own. A bulk import's batch gives an array; a new document the id its INSERT
+    returned, in the same statement (services.documents)."""
+    sql = (
+        f"INSERT INTO {SuggestionRun._meta.db_table} "
+        "(document_id, status, error, counts, attempts, created_at) "
+        f"SELECT {document_id}, %s, '', '{{}}'::jsonb, 0, statement_timestamp() {source} "
+        "RETURNING id"
+    )
+    return sql, [Status.QUEUED]
 
 
 def suggestion_runs_enqueue(*, run_ids: list[int]) -> bool:
