@@ -1,12 +1,14 @@
 """Finding articles by what they say: their title, outlet, author and text, and the texts,
 speakers and notes of their live spans ("Rita Katz" finds the article that quotes her).
 
-On PostgreSQL this is full-text search: a document's weighted words are stored beside it by a
-trigger (annotations.models.search, migration 0015), a span's are indexed on span_vector's
-expression; each has a GIN index. It uses an English configuration (so "claims" finds "claim"),
-websearch syntax ("quoted phrases", -excluded, or), and a rank (title words weigh most, then
-outlet and author, then the text; each matching span adds its own rank). On SQLite, which only
-`make run`'s demo uses, a plain case-insensitive containment of the whole query stands in.
+On PostgreSQL this is full-text search: a document's weighted words are stored beside it
+(annotations.models.search, written by annotations.services.search_index: moments after a single
+document's create, in the transaction of a bulk import or a restore), a span's are indexed on
+span_vector's expression (migration 0016); each has a GIN index. It uses an English
+configuration (so "claims" finds "claim"), websearch syntax ("quoted phrases", -excluded, or),
+and a rank (title words weigh most, then outlet and author, then the text; each matching span
+adds its own rank). On SQLite, which only `make run`'s demo uses, a plain case-insensitive
+containment of the whole query stands in.
 
 The selectors apply it to querysets already scoped to the user; nothing here widens them.
 """
@@ -38,7 +40,7 @@ MAX_QUERY_LENGTH = 200
 
 
 def span_vector() -> SearchVector:
-    """A span's words, its speaker and its note: migration 0015's GIN index is on exactly this."""
+    """A span's words, its speaker and its note: migration 0016's GIN index is on exactly this."""
     return SearchVector(
         Left("text", SPAN_TEXT_INDEXED), "speaker", "note", weight="C", config=CONFIG
     )

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from annotations.api import serializers as s
 from annotations.models import Span
 from tests.factories import make_span
 
@@ -246,6 +247,34 @@ def test_span_created_over_the_api_with_emoji_before_it_has_code_point_offsets(a
     assert Span.objects.get().text == "rescued 3."
 
 
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {},
+        {
+            "outlet": " Wire ",
+            "author": "A. Writer",
+            "source_url": "https://example.org/a",
+            "published_on": "2024-05-01",
+            "external_id": "w-7",
+            # Keys out of PostgreSQL's order, numbers in forms it writes otherwise.
+            "metadata": {"zeta": 1e2, "a": {"long key": [1.50, -0.0], "b": None}, "é": "x"},
+        },
+    ],
+)
+def test_a_created_documents_answer_is_its_row_in_the_list_byte_for_byte(
+    api, reviewer, desk, extra
+):
+    client = api(reviewer)
+    body = {"title": " Bridge closed ", "text": "Cafe\u0301 🙂 owners said 12.\r\n", **extra}
+    created = client.post(f"/api/v1/projects/{desk.pk}/documents/", body, format="json")
+    assert created.status_code == 201, created.content
+    listed = client.get(f"/api/v1/projects/{desk.pk}/documents/").json()["results"]
+    (row,) = [r for r in listed if r["id"] == created.json()["id"]]
+    assert created.content == json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode()
+    assert (row["title"], row["text_length"], row["span_count"]) == ("Bridge closed", 23, 0)
+
+
 def test_document_list_counts_spans_by_label_and_pages_by_cursor(
     api, reviewer, desk, document, claim
 ):
@@ -369,6 +398,18 @@ def test_lone_surrogate_escape_in_json_is_400_not_a_database_error(api, reviewer
     )
     assert response.status_code == 400
     assert "surrogate" in response.json()["text"][0].lower()
+
+
+@pytest.mark.parametrize("text", ["half an emoji: \ud83d here", "\udfff", "é" * 4999 + "\ud800"])
+def test_the_document_serializer_refuses_a_lone_surrogate_naming_text_and_its_code_point(text):
+    """Whatever reads the body, the serializer itself refuses it, in DRF's words."""
+    serializer = s.DocumentCreateSerializer(data={"title": "t", "text": text})
+    assert not serializer.is_valid()
+    code_point = next(c for c in text if 0xD800 <= ord(c) <= 0xDFFF)
+    assert serializer.errors == {
+        "text": [f"Surrogate characters are not allowed: U+{ord(code_point):X}."]
+    }
+    assert serializer.errors["text"][0].code == "surrogate_characters_not_allowed"
 
 
 @pytest.mark.parametrize(

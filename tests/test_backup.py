@@ -310,6 +310,17 @@ def test_what_came_back_works_like_the_original(api, full_desk, moderator, revie
     services.membership_set(project=empty, user=reviewer, role=Role.REVIEWER)
     documents = api(reviewer).get(f"/api/v1/projects/{empty.pk}/documents/").json()["results"]
     assert len(documents) == 3  # the deleted one stays deleted
+    # Searchable as the original: the restore wrote every document's search words.
+    found = [
+        sorted(
+            (row["title"], row["rank"])
+            for row in api(reviewer)
+            .get(f"/api/v1/projects/{desk.pk}/documents/", {"q": "ferry"})
+            .json()["results"]
+        )
+        for desk in (full_desk, empty)
+    ]
+    assert found[0] and found[1] == found[0]
     (review,) = json.loads(
         b"".join(
             api(reviewer)

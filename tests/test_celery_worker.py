@@ -121,3 +121,35 @@ def test_the_sweep_task_runs_on_the_worker_and_requeues_a_lost_run(desk, reviewe
     lost = _wait_for(lost.pk, "done")
     assert lost.counts["created"] == 0  # the first run already made them: nothing duplicated
     assert document.suggestions.count() == first.counts["created"]
+
+
+def test_a_new_documents_three_jobs_reach_the_reviewers_queue_and_a_worker_runs_them(
+    desk, reviewer, broker
+):
+    import json
+
+    from redis import Redis
+
+    from annotations.models import StorySignature
+
+    broker.control.purge()
+    document = make_document(desk, actor=reviewer, text=TEXT)  # commits, then enqueues
+    queued = Redis.from_url(settings.CELERY_BROKER_URL).lrange(
+        settings.CELERY_TASK_DEFAULT_QUEUE, 0, -1
+    )
+    tasks = sorted(
+        (m["headers"]["task"], m["headers"]["argsrepr"]) for m in map(json.loads, queued)
+    )
+    assert tasks == [
+        ("annotations.match_claim_checks", f"({document.pk},)"),
+        ("annotations.propose_story", f"({document.pk},)"),
+        ("annotations.run_suggestions", f"({document.suggestion_runs.get().pk},)"),
+    ]
+    run = document.suggestion_runs.get()
+    assert run.enqueued_at is not None and run.error == ""
+    with start_worker(broker, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        _wait_for(run.pk, "done")
+        deadline = time.monotonic() + 20
+        while not StorySignature.objects.filter(document=document).exists():
+            assert time.monotonic() < deadline, "the worker never signed the document"
+            time.sleep(0.05)

@@ -221,6 +221,9 @@ def test_a_run_whose_message_never_went_out_is_handed_over_by_the_sweep(api, des
     assert answer.status_code == 201
     run = SuggestionRun.objects.get(document_id=answer.json()["id"])
     assert (run.status, run.enqueued_at) == ("queued", None)
+    # Its search words, written after the answer too, are missing: search does not find it...
+    listed = f"/api/v1/projects/{desk.pk}/documents/"
+    assert api(reviewer).get(listed, {"q": "rebuild mayor"}).json()["results"] == []
     # Not before its grace: a fresh run's own publishing comes first.
     assert services.suggestion_runs_sweep(now=run.created_at + timedelta(seconds=5)) == []
 
@@ -234,9 +237,38 @@ def test_a_run_whose_message_never_went_out_is_handed_over_by_the_sweep(api, des
             assert time.monotonic() < deadline, "the worker never ran the swept run"
             time.sleep(0.05)
     assert SuggestionRun.objects.get(pk=run.pk).document.suggestions.filter(label="QUOTE").exists()
+    # ... until its run has: the run writes what is missing.
+    found = api(reviewer).get(listed, {"q": "rebuild mayor"}).json()["results"]
+    assert [row["title"] for row in found] == ["Lost"]
 
 
 def test_outside_a_request_the_jobs_run_at_once():
     ran = []
     after_response.after_response(lambda: ran.append(1))
     assert ran == [1]
+
+
+def test_a_document_create_writes_it_its_record_and_its_run_in_one_statement(api, desk, reviewer):
+    from annotations.models import AuditEvent
+
+    client = api(reviewer)
+    client.get("/api/v1/projects/")  # the token's last use is written once
+    with CaptureQueriesContext(connection) as queries:
+        answer = client.post(
+            f"/api/v1/projects/{desk.pk}/documents/",
+            {"title": "New", "text": "The minister said 42."},
+            format="json",
+        )
+    assert answer.status_code == 201, answer.json()
+    writes = [q["sql"] for q in queries.captured_queries if "INSERT INTO" in q["sql"]]
+    # The one statement, then (after the answer) the search words.
+    assert len(writes) == 2 and "annotations_documentsearch" in writes[1], writes
+    document_id = answer.json()["id"]
+    record = AuditEvent.objects.get(object_type="document", object_id=document_id)
+    assert (record.action, record.actor, record.after) == (
+        "import",
+        reviewer,
+        {"title": "New", "text_length": 21},
+    )
+    run = SuggestionRun.objects.get(document_id=document_id)
+    assert (run.status, run.attempts, run.counts, run.error) == ("queued", 0, {}, "")

@@ -9,7 +9,7 @@ import pytest
 from django.db import IntegrityError
 
 from annotations import services
-from annotations.models import AuditEvent, Document, Span, SuggestionRun
+from annotations.models import AuditEvent, Document, DocumentSearch, Span, SuggestionRun
 from annotations.services import imports
 
 pytestmark = pytest.mark.django_db
@@ -210,3 +210,19 @@ def test_the_fan_out_enqueues_only_runs_still_queued(desk, reviewer, monkeypatch
     assert services.suggestion_runs_fan_out(run_ids=[queued.pk, done.pk]) == 1
     # On the bulk queue, behind nothing a reviewer waits for.
     assert enqueued == [(queued.pk, "bulk")]
+
+
+def test_a_bulk_imports_documents_are_searchable_once_it_commits(api, desk, reviewer):
+    report = services.document_import_jsonl(
+        project=desk, actor=reviewer, lines=_body(), keep_good_lines=True
+    )
+    assert report.documents_created >= 5
+    found = api(reviewer).get(f"/api/v1/projects/{desk.pk}/documents/", {"q": "police died"})
+    assert [row["title"] for row in found.json()["results"]] == [
+        Document.objects.get(external_id="w-1").title
+    ]
+    # Every document it wrote, whichever path (batched or a line at a time) wrote it.
+    assert (
+        DocumentSearch.objects.filter(document__project=desk).count()
+        == Document.objects.filter(project=desk).count()
+    )

@@ -192,3 +192,32 @@ def test_a_corrected_outlet_is_found_at_once_and_the_old_one_no_longer(document,
     services.document_update(document=document, actor=reviewer, version=2, outlet="Reuters")
     assert list(search.search_documents(documents, "Dawn")) == []
     assert [d.pk for d in search.search_documents(documents, "Reuters")] == [document.pk]
+
+
+def _found(client, project, q: str) -> list[str]:
+    answer = client.get(f"/api/v1/projects/{project.pk}/documents/", {"q": q})
+    assert answer.status_code == 200, answer.content
+    return [row["title"] for row in answer.json()["results"]]
+
+
+def test_a_document_added_through_the_api_is_found_once_its_answer_is_sent(api, desk, reviewer):
+    client = api(reviewer)
+    body = {"title": "Bridge closed", "text": "The harbour bridge 🙂 was closed, police said."}
+    answer = client.post(f"/api/v1/projects/{desk.pk}/documents/", body, format="json")
+    assert answer.status_code == 201, answer.content
+    # Its words were written after the answer, by the same thread: the next request finds it.
+    assert _found(client, desk, "harbour police") == ["Bridge closed"]
+
+
+def test_a_corrected_title_is_searchable_at_once_and_the_old_one_no_longer_finds_it(
+    api, desk, reviewer
+):
+    document = make_document(desk, actor=reviewer, title="Ferry sank", text="Boats went out.")
+    client = api(reviewer)
+    assert _found(client, desk, "ferry") == ["Ferry sank"]
+    answer = client.patch(
+        f"/api/v1/documents/{document.pk}/", {"version": 1, "title": "Barge sank"}, format="json"
+    )
+    assert answer.status_code == 200, answer.content
+    assert _found(client, desk, "barge") == ["Barge sank"]
+    assert _found(client, desk, "ferry") == []

@@ -147,19 +147,29 @@ def test_a_new_report_joins_a_story_whose_documents_a_reviewer_confirmed(desk, r
 
 
 def test_the_import_enqueues_the_story_job_once_it_has_committed(
-    desk, reviewer, django_capture_on_commit_callbacks, monkeypatch
+    desk, reviewer, django_capture_on_commit_callbacks
 ):
-    from annotations.tasks import propose_story, run_suggestions
+    from django.conf import settings
+    from redis import Redis
 
-    sent = []
-    monkeypatch.setattr(propose_story, "enqueue", lambda document_id: sent.append(document_id))
-    monkeypatch.setattr(run_suggestions, "enqueue", lambda run_id: None)
+    from factcheck.celery import app as celery_app
+
+    def story_jobs() -> list[str]:
+        queued = Redis.from_url(settings.CELERY_BROKER_URL).lrange(
+            settings.CELERY_TASK_DEFAULT_QUEUE, 0, -1
+        )
+        headers = [json.loads(message)["headers"] for message in queued]
+        return [h["argsrepr"] for h in headers if h["task"] == "annotations.propose_story"]
+
+    assert not celery_app.conf.task_always_eager, "tests run against a real Redis"
+    celery_app.control.purge()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         document = _article(desk, reviewer, t.FERRY_COURIER, "Courier")
-    assert sent == []  # nothing before the commit
+    assert story_jobs() == []  # nothing before the commit
     for callback in callbacks:
         callback()
-    assert sent == [document.pk]
+    assert story_jobs() == [f"({document.pk},)"]
+    celery_app.control.purge()
 
 
 def test_a_bulk_import_enqueues_its_documents_story_jobs_as_one_message(
@@ -179,16 +189,18 @@ def test_a_bulk_import_enqueues_its_documents_story_jobs_as_one_message(
 def test_with_the_broker_down_the_import_succeeds_and_the_sweep_enqueues_the_job_later(
     desk, reviewer, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from annotations.tasks import propose_story, run_suggestions
+    from annotations.tasks import propose_story
+    from factcheck.celery import app as celery_app
 
-    def down(*args):
-        raise ConnectionError("connection refused")
-
-    monkeypatch.setattr(propose_story, "enqueue", down)
-    monkeypatch.setattr(run_suggestions, "enqueue", down)
-    with django_capture_on_commit_callbacks(execute=True):
-        document = _article(desk, reviewer, t.FERRY_COURIER, "Courier")
+    broker = celery_app.conf.broker_url
+    celery_app.conf.broker_url = "redis://127.0.0.1:9/0"  # the discard port: nothing listens
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            document = _article(desk, reviewer, t.FERRY_COURIER, "Courier")
+    finally:
+        celery_app.conf.broker_url = broker
     assert Document.objects.filter(pk=document.pk).exists()
+    assert "could not be reached" in document.suggestion_runs.get().error
 
     sent = []
     monkeypatch.setattr(propose_story, "enqueue", lambda document_id: sent.append(document_id))

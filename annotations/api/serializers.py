@@ -10,6 +10,7 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from annotations.domain import bounds
 from annotations.domain import claim as claim_domain
@@ -157,9 +158,35 @@ class MetadataField(serializers.DictField):
         return value
 
 
+class SurrogatesRefused(ProhibitSurrogateCharactersValidator):
+    """DRF's refusal of a lone surrogate, in DRF's words, found by encoding the text (C speed)
+    instead of DRF's Python loop over every character: ~1 ms of a 5,000-character article's
+    create, 40 ms of a 400,000-character one's."""
+
+    def __call__(self, value: Any) -> None:
+        text = str(value)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:  # UTF-8 encodes every code point but a surrogate
+            raise serializers.ValidationError(
+                self.message.format(code_point=ord(text[exc.start])), code=self.code
+            ) from None
+
+
+class LongTextField(serializers.CharField):
+    """A CharField for an article's text: the same checks, the surrogate one made cheap."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators = [
+            SurrogatesRefused() if type(v) is ProhibitSurrogateCharactersValidator else v
+            for v in self.validators
+        ]
+
+
 class DocumentCreateSerializer(JSONInputSerializer):
     title = serializers.CharField(max_length=500)
-    text = serializers.CharField(max_length=MAX_DOCUMENT_LENGTH, trim_whitespace=False)
+    text = LongTextField(max_length=MAX_DOCUMENT_LENGTH, trim_whitespace=False)
     outlet = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     author = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     source_url = OptionalWebAddressField(required=False, default="")

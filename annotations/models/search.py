@@ -1,13 +1,12 @@
 """A document's full-text words, kept beside it (annotations/search.py reads them).
 
-One row a document, written by PostgreSQL itself: a trigger on the document table computes
-the weighted vector whenever a document is inserted or its title, outlet, author or text change
-(migration 0015), whichever path wrote it (an import, a bulk import, a restore, a correction).
-Kept out of the document's own table so that loading a document never loads its vector; kept
-stored so that ranking a thousand matches reads a thousand vectors instead of parsing a thousand
-texts again. SQLite (the local demo) has the table but leaves it empty: its search is a plain
-containment.
-"""
+One row a document, its weighted vector computed by PostgreSQL (document_search_vector,
+migration 0019): written by annotations.services.search_index when a document comes in (after a
+single create's answer, in a bulk import's or a restore's transaction) and by a trigger when its
+title, outlet or author are corrected. Kept out of the document's own table so that loading a
+document never loads its vector; kept stored so that ranking a thousand matches reads a thousand
+vectors instead of parsing a thousand texts again. SQLite (the local demo) has the table but
+leaves it empty: its search is a plain containment."""
 
 from __future__ import annotations
 

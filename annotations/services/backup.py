@@ -44,6 +44,7 @@ from annotations.errors import Conflict, NotAllowed, ValidationError
 from annotations.models import MAX_DOCUMENT_LENGTH, Project
 from annotations.services.common import record_event
 from annotations.services.people import user_get_or_create
+from annotations.services.search_index import document_search_fill
 from annotations.services.story_proposals import story_signatures_rebuild
 
 if TYPE_CHECKING:
@@ -427,6 +428,8 @@ class _Restorer:
         try:
             with transaction.atomic():
                 created = kind.model._default_manager.bulk_create(objects, batch_size=500)
+                if kind is DOCUMENT:  # searchable once the restore commits (migration 0019)
+                    document_search_fill(document_ids=[obj.pk for obj in created])
                 if kind.times:
                     _restore_times(kind, created, [values for _, values in rows])
         except DatabaseError as exc:

@@ -64,24 +64,36 @@ def record_event(
     )
 
 
-def insert_recorded(*, obj: Any, project_id: int, actor: User | None, after: dict) -> None:
-    """INSERT a new row and its "create" history record. On PostgreSQL both are one statement
-    (the record's INSERT reads the row's new id from the first's RETURNING), so a create
-    outside a transaction is one round trip instead of four (BEGIN, two INSERTs, COMMIT) and is
-    still all or nothing. Elsewhere (SQLite) it is the model's save and record_event in a
-    transaction."""
+def insert_recorded(
+    *,
+    obj: Any,
+    project_id: int,
+    actor: User | None,
+    after: dict,
+    action: str = "create",
+    also: tuple[str, list[Any]] | None = None,
+) -> Any:
+    """INSERT a new row and its history record (`action`, "create" unless said). On PostgreSQL
+    both are one statement (the record's INSERT reads the row's new id from the first's
+    RETURNING), so a create outside a transaction is one round trip instead of four (BEGIN,
+    two INSERTs, COMMIT) and is still all or nothing. Elsewhere (SQLite) it is the model's save
+    and record_event in a transaction.
+
+    `also`: on PostgreSQL, one more INSERT in the same statement (SQL and its values), which
+    reads the new id as `new.id` from `new` and returns one column: what it returns is
+    returned. Elsewhere the caller writes that row itself; None is returned."""
     if connection.vendor != "postgresql":
         with transaction.atomic():
             obj.save()
             record_event(
                 project_id=project_id,
                 obj=obj,
-                action="create",
+                action=action,
                 actor=actor,
                 before=None,
                 after=after,
             )
-        return
+        return None
     model, quote = type(obj), connection.ops.quote_name
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     # pre_save fills auto_now(_add) times as Model.save does.
@@ -89,7 +101,7 @@ def insert_recorded(*, obj: Any, project_id: int, actor: User | None, after: dic
     record = AuditEvent(
         project_id=project_id,
         object_type=model.__name__.lower(),
-        action="create",
+        action=action,
         actor=actor,
         before=None,
         after=after,
@@ -104,14 +116,21 @@ def insert_recorded(*, obj: Any, project_id: int, actor: User | None, after: dic
     record_columns = ", ".join(quote(str(f.column)) for f in record_fields)
     marks, record_marks = ", ".join(["%s"] * len(fields)), ", ".join(["%s"] * len(record_fields))
     # Names from the models; every value is bound.
-    insert = f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING {pk}"  # noqa: S608
+    insert = f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING {pk} AS id"  # noqa: S608
     insert_record = f"INSERT INTO {record_table} ({record_columns}, object_id)"
-    sql = f"WITH new AS ({insert}) {insert_record} SELECT {record_marks}, new.{pk} FROM new"  # noqa: S608
-    sql += " RETURNING object_id"
+    recorded = f"{insert_record} SELECT {record_marks}, new.id FROM new RETURNING object_id"  # noqa: S608
+    if also is None:
+        sql = f"WITH new AS ({insert}) {recorded}"
+    else:
+        parts = f"WITH new AS ({insert}), recorded AS ({recorded}), also AS ({also[0]})"
+        sql = f"{parts} SELECT recorded.object_id, also.* FROM recorded, also"  # noqa: S608
+        values += also[1]
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
-        (obj.pk,) = cursor.fetchone()
+        row = cursor.fetchone()
+    obj.pk = row[0]
     obj._state.adding, obj._state.db = False, connection.alias
+    return row[1] if also is not None else None
 
 
 def span_snapshot(span: Span) -> dict[str, Any]:

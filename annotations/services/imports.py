@@ -34,6 +34,7 @@ from annotations.services.documents import (
     document_import_event,
     import_jobs_request,
 )
+from annotations.services.search_index import document_search_fill
 from annotations.services.suggestions import suggestion_runs_request
 
 if TYPE_CHECKING:
@@ -384,6 +385,8 @@ def _write_batch(
         event=document_import_event,
         now=now,
     )
+    # Searchable when the import commits, one statement a batch (migration 0019).
+    document_search_fill(document_ids=[document.pk for document in documents])
     # Enqueued together after commit, as document_import does one by one.
     run_ids = suggestion_runs_request(documents=documents, enqueue=False)
     import_jobs_request(run_ids=run_ids, documents=documents, bulk=True)

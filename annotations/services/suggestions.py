@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -21,6 +21,7 @@ from annotations.errors import Conflict, NotAllowed, ValidationError
 from annotations.models import DeskClaim, Document, Label, Project, Span, Suggestion, SuggestionRun
 from annotations.services import learning
 from annotations.services.common import record_event
+from annotations.services.search_index import document_search_fill
 from annotations.services.spans import span_create, span_delete
 from annotations.suggest import Candidate
 
@@ -81,13 +82,8 @@ def suggestion_runs_request(*, documents: list[Document], enqueue: bool = True) 
         # One statement from an array: building a model and compiling its ten fields for
         # each run cost a fifth of a bulk import of short documents.
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {SuggestionRun._meta.db_table} "
-                "(document_id, status, error, counts, attempts, created_at) "
-                "SELECT unnest(%s::bigint[]), %s, '', '{}'::jsonb, 0, statement_timestamp() "
-                "RETURNING id",
-                [document_ids, Status.QUEUED],
-            )
+            sql, values = queued_runs_insert(document_id="unnest(%s::bigint[])")
+            cursor.execute(sql, [document_ids, *values])
             run_ids = [row[0] for row in cursor.fetchall()]
     else:
         runs = SuggestionRun.objects.bulk_create(
@@ -99,6 +95,20 @@ def suggestion_runs_request(*, documents: list[Document], enqueue: bool = True) 
     return run_ids
 
 
+def queued_runs_insert(*, document_id: str, source: str = "") -> tuple[str, list[Any]]:
+    """The INSERT (PostgreSQL) of a queued run for each `document_id` (an SQL expression, read
+    `source`: a FROM clause, or none), RETURNING the runs' ids; its values follow the
+    expression's own. A bulk import's batch gives an array; a new document the id its INSERT
+    returned, in the same statement (services.documents)."""
+    sql = (
+        f"INSERT INTO {SuggestionRun._meta.db_table} "
+        "(document_id, status, error, counts, attempts, created_at) "
+        f"SELECT {document_id}, %s, '', '{{}}'::jsonb, 0, statement_timestamp() {source} "
+        "RETURNING id"
+    )
+    return sql, [Status.QUEUED]
+
+
 def suggestion_runs_enqueue(*, run_ids: list[int]) -> bool:
     """Hand many runs to the task queue as one message (a task that enqueues each, on the
     worker). Returns False (and records why on every run) if the broker could not be reached;
@@ -108,20 +118,31 @@ def suggestion_runs_enqueue(*, run_ids: list[int]) -> bool:
     try:
         enqueue_suggestion_runs.enqueue(run_ids)
     except Exception as exc:  # any broker failure: the runs must stay visibly queued
-        reason = (
-            f"Waiting for the task queue: it could not be reached at "
-            f"{timezone.now():%Y-%m-%d %H:%M:%S} UTC ({type(exc).__name__}). "
-            "The run starts when the queue is back."
-        )
-        log.warning("Could not enqueue %s suggestion runs: %s", len(run_ids), exc)
-        SuggestionRun.objects.filter(pk__in=run_ids, status=Status.QUEUED).update(error=reason)
+        suggestion_runs_waiting(run_ids=run_ids, exc=exc)
         return False
     # Handed over (inside the one message): the sweep waits SUGGESTION_RUN_LOST_AFTER before
     # it hands them over again, as for a run enqueued alone.
+    suggestion_runs_handed_over(run_ids=run_ids)
+    return True
+
+
+def suggestion_runs_waiting(*, run_ids: list[int], exc: Exception) -> None:
+    """Say on each still-queued run why it waits: the broker could not be reached."""
+    reason = (
+        f"Waiting for the task queue: it could not be reached at "
+        f"{timezone.now():%Y-%m-%d %H:%M:%S} UTC ({type(exc).__name__}). "
+        "The run starts when the queue is back."
+    )
+    log.warning("Could not enqueue suggestion runs %s: %s", run_ids, exc)
+    SuggestionRun.objects.filter(pk__in=run_ids, status=Status.QUEUED).update(error=reason)
+
+
+def suggestion_runs_handed_over(*, run_ids: list[int]) -> None:
+    """Stamp the runs handed to the broker. In-process (eager) mode a run may already be done;
+    only a still-queued run is stamped."""
     SuggestionRun.objects.filter(pk__in=run_ids, status=Status.QUEUED).update(
         enqueued_at=timezone.now(), error=""
     )
-    return True
 
 
 def suggestion_runs_fan_out(*, run_ids: list[int]) -> int:
@@ -146,18 +167,9 @@ def suggestion_run_enqueue(*, run_id: int, queue: str | None = None) -> bool:
         else:
             run_suggestions.enqueue(run_id, queue=queue)
     except Exception as exc:  # any broker failure: the run must stay visibly queued
-        reason = (
-            f"Waiting for the task queue: it could not be reached at "
-            f"{timezone.now():%Y-%m-%d %H:%M:%S} UTC ({type(exc).__name__}). "
-            "The run starts when the queue is back."
-        )
-        log.warning("Could not enqueue suggestion run %s: %s", run_id, exc)
-        SuggestionRun.objects.filter(pk=run_id, status=Status.QUEUED).update(error=reason)
+        suggestion_runs_waiting(run_ids=[run_id], exc=exc)
         return False
-    # In-process (eager) mode the run may already be done; only a still-queued run is stamped.
-    SuggestionRun.objects.filter(pk=run_id, status=Status.QUEUED).update(
-        enqueued_at=timezone.now(), error=""
-    )
+    suggestion_runs_handed_over(run_ids=[run_id])
     return True
 
 
@@ -206,6 +218,9 @@ def suggestion_run_execute(*, run_id: int) -> SuggestionRun | None:
     if run is None:
         return None
     document = Document.objects.only("id", "project_id", "text").get(pk=run.document_id)
+    # The safety net of a new document's search words, written after its create's answer: a
+    # process that died before that left them missing, and this run never handed over.
+    document_search_fill(document_ids=[document.pk])
     started = timezone.now()
     candidates = learning.candidates_for(document)
     computed = timezone.now()
