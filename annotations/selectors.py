@@ -9,7 +9,7 @@ restores it (documents_with_deleted_for).
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Generator, Iterator
+from collections.abc import Callable, Collection, Generator, Iterable, Iterator
 from contextlib import ExitStack
 from itertools import chain, groupby, islice
 from operator import itemgetter
@@ -516,6 +516,7 @@ def export_groups(
     chunk_size: int = 5000,
     with_suggestions: bool = False,
     narrow: bool = False,
+    plain: bool = False,
 ) -> Iterator[Group]:
     """The spans grouped by document, each with its document's text, streamed.
 
@@ -531,6 +532,7 @@ def export_groups(
     with_suggestions: each group also gets its document's open suggestions, from a third
     cursor read alongside.
     narrow: each span row holds NARROW_COLUMNS only (and no verdict is joined).
+    plain: the span rows are the driver's tuples as they are, not wrapped in SpanRow.
     """
     if narrow:
         columns: tuple[str, ...] = (*NARROW_COLUMNS, "document_id")
@@ -562,7 +564,7 @@ def export_groups(
             _row_chunks(span_rows, chunk_size, cursors, read_ahead=True)
         )
         # The cursors close (ExitStack) while their transaction is still open.
-        groups = _merge(span_rows_iter, document_rows, document_at)
+        groups = _merge(span_rows_iter, document_rows, document_at, plain=plain)
         if with_suggestions:
             suggestions = (
                 Suggestion.objects.filter(
@@ -661,12 +663,13 @@ def _document_row(row: tuple) -> DocumentRow:
 
 
 def _merge(
-    span_rows: Iterator[tuple], document_rows: Iterator[tuple], document_at: int
+    span_rows: Iterator[tuple], document_rows: Iterator[tuple], document_at: int, *, plain: bool
 ) -> Iterator[Group]:
     ahead = next(document_rows, None)  # the next document row, read ahead
+    wrap: Callable[[Iterable[tuple]], list] = list if plain else lambda rows: [*map(SpanRow, rows)]
     for document_id, rows in groupby(span_rows, key=itemgetter(document_at)):
         while ahead is not None and ahead[0] < document_id:
             ahead = next(document_rows, None)
         if ahead is None or ahead[0] != document_id:
             continue  # the document went away between the two reads: its spans went with it
-        yield Group(_document_row(ahead), list(map(SpanRow, rows)))
+        yield Group(_document_row(ahead), wrap(rows))
