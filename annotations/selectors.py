@@ -9,9 +9,9 @@ restores it (documents_with_deleted_for).
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Generator, Iterator
+from collections.abc import Callable, Collection, Generator, Iterable, Iterator
 from contextlib import ExitStack
-from itertools import chain, groupby, islice
+from itertools import chain, count, groupby, islice
 from operator import itemgetter
 from typing import cast
 
@@ -516,6 +516,7 @@ def export_groups(
     chunk_size: int = 5000,
     with_suggestions: bool = False,
     narrow: bool = False,
+    plain: bool = False,
 ) -> Iterator[Group]:
     """The spans grouped by document, each with its document's text, streamed.
 
@@ -531,6 +532,7 @@ def export_groups(
     with_suggestions: each group also gets its document's open suggestions, from a third
     cursor read alongside.
     narrow: each span row holds NARROW_COLUMNS only (and no verdict is joined).
+    plain: the span rows are the driver's tuples as they are, not wrapped in SpanRow.
     """
     if narrow:
         columns: tuple[str, ...] = (*NARROW_COLUMNS, "document_id")
@@ -562,7 +564,7 @@ def export_groups(
             _row_chunks(span_rows, chunk_size, cursors, read_ahead=True)
         )
         # The cursors close (ExitStack) while their transaction is still open.
-        groups = _merge(span_rows_iter, document_rows, document_at)
+        groups = _merge(span_rows_iter, document_rows, document_at, plain=plain)
         if with_suggestions:
             suggestions = (
                 Suggestion.objects.filter(
@@ -611,6 +613,9 @@ def value_rows(queryset: QuerySet) -> list[tuple]:
         return cursor.fetchall()
 
 
+_cursor_numbers = count(1)  # a name for each server-side cursor of the process
+
+
 def _row_chunks(
     queryset: QuerySet, size: int, cursors: ExitStack, *, read_ahead: bool = False
 ) -> Iterator[list[tuple]]:
@@ -618,8 +623,8 @@ def _row_chunks(
     With `read_ahead` (PostgreSQL), the next list is fetched while the caller works on this one
     (ReadAhead).
 
-    PostgreSQL: the driver's tuples as they are, JSON columns as their text, timestamps through
-    psycopg's own (C) loader instead of Django's Python one. Elsewhere (the embedded SQLite of
+    PostgreSQL: the driver's tuples as they are, read in the binary format by psycopg's own (C)
+    loaders instead of Django's Python ones. Elsewhere (the embedded SQLite of
     local mode), Django's iterator, which converts what SQLite stores as text."""
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
@@ -636,17 +641,25 @@ def _row_chunks(
         sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
     except EmptyResultSet:
         return
-    cursor = cursors.enter_context(connection.chunked_cursor())
-    from psycopg.types.datetime import TimestamptzLoader
-
-    # The session's time zone is UTC (Django sets it), so psycopg's loader gives UTC times.
-    cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
-    cursor.execute(sql, params)
+    # The rows come in PostgreSQL's binary format: PostgreSQL sends integers and timestamps as
+    # they are stored instead of writing them as text, and psycopg's C loaders take them without
+    # parsing (timestamps in the session's time zone, UTC: Django sets it; JSON parsed).
+    # Django's named cursors bind parameters client-side and cannot fetch binary, so the
+    # statement is made whole by Django's own client-side cursor, as every query of the ORM
+    # is, and declared on a plain psycopg server-side cursor, without parameters.
+    with connection.cursor() as client:
+        statement = client.cursor.mogrify(sql, params)
+    cursor = cursors.enter_context(
+        connection.connection.cursor(
+            name=f"export_{next(_cursor_numbers)}", binary=True, scrollable=False
+        )
+    )
+    cursor.execute(statement)
     if not read_ahead:
         while chunk := cursor.fetchmany(size):
             yield chunk
         return
-    reader = ReadAhead(cursor.cursor.fetchmany, size)
+    reader = ReadAhead(cursor.fetchmany, size)
     cursors.callback(reader.stop)  # before the cursor closes (the stack unwinds last in first)
     yield from reader
 
@@ -661,12 +674,13 @@ def _document_row(row: tuple) -> DocumentRow:
 
 
 def _merge(
-    span_rows: Iterator[tuple], document_rows: Iterator[tuple], document_at: int
+    span_rows: Iterator[tuple], document_rows: Iterator[tuple], document_at: int, *, plain: bool
 ) -> Iterator[Group]:
     ahead = next(document_rows, None)  # the next document row, read ahead
+    wrap: Callable[[Iterable[tuple]], list] = list if plain else lambda rows: [*map(SpanRow, rows)]
     for document_id, rows in groupby(span_rows, key=itemgetter(document_at)):
         while ahead is not None and ahead[0] < document_id:
             ahead = next(document_rows, None)
         if ahead is None or ahead[0] != document_id:
             continue  # the document went away between the two reads: its spans went with it
-        yield Group(_document_row(ahead), list(map(SpanRow, rows)))
+        yield Group(_document_row(ahead), wrap(rows))

@@ -353,12 +353,15 @@ def test_export_query_count_does_not_grow_with_the_rows(api, desk, reviewer):
     assert queries_for(2) == queries_for(40)
 
 
-def test_a_span_that_no_longer_matches_its_document_stops_the_export(api, desk, reviewer, exported):
+@pytest.mark.parametrize("fmt", ["jsonl", "jsonl-compact", "w3c", "csv"])
+def test_a_span_that_no_longer_matches_its_document_stops_the_export(
+    api, desk, reviewer, exported, fmt
+):
     # Only a bug or a hand edit in the database could do this: the span's text keeps its
     # length (the database checks that) but not its characters.
     span = Span.objects.get(text="we saw it ourselves")
     Span.objects.filter(pk=span.pk).update(text="we saw it OURSELVES")
-    response = export(api, reviewer, desk, format="jsonl")
+    response = export(api, reviewer, desk, format=fmt)
     assert response.status_code == 500
     assert f"Span {span.pk}" in response.json()["detail"]
 

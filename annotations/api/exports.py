@@ -34,6 +34,7 @@ from annotations.export import (
     gzipped,
     narrow_rows,
     offset_units,
+    plain_rows,
     with_suggestions,
 )
 from annotations.export import (
@@ -284,6 +285,7 @@ class ProjectExportView(APIView):
             approved_verdicts_only=approved_only,
             with_suggestions=with_suggestions(module),
             narrow=narrow_rows(module),
+            plain=plain_rows(module),
         )
         context = _export_context(
             request, project, offset_unit=unit, spreadsheet_safe=spreadsheet_safe

@@ -2,8 +2,9 @@
 
 Each format module has MEDIA_TYPE, EXTENSION and render(groups, context) -> Iterator[bytes],
 and may say OFFSET_UNITS (the units it can write; every unit when it does not say),
-WITH_SUGGESTIONS (its groups carry the documents' open suggestions) and NARROW_ROWS (its span
-rows hold rows.NARROW_COLUMNS only). They are pure: no
+WITH_SUGGESTIONS (its groups carry the documents' open suggestions), NARROW_ROWS (its span
+rows hold rows.NARROW_COLUMNS only) and PLAIN_ROWS (its span rows are the driver's tuples, read
+by index, not rows.SpanRow: wrapping each row costs about a microsecond). They are pure: no
 queries, no settings; the selector feeds them and the API streams them.
 """
 
@@ -67,6 +68,11 @@ def narrow_rows(module: ModuleType) -> bool:
     return getattr(module, "NARROW_ROWS", False)
 
 
+def plain_rows(module: ModuleType) -> bool:
+    """Whether the format reads its span rows by index (plain tuples, not SpanRow)."""
+    return getattr(module, "PLAIN_ROWS", False)
+
+
 CHUNK_BYTES = 64 * 1024
 
 
@@ -125,6 +131,7 @@ __all__ = [
     "narrow_rows",
     "offset_unit_text",
     "offset_units",
+    "plain_rows",
     "stream",
     "with_suggestions",
 ]

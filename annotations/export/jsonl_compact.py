@@ -16,11 +16,12 @@ import orjson
 
 from annotations.domain.offsets import CODEPOINT, converter
 from annotations.export.jsonl import document_meta
-from annotations.export.rows import SPAN_COLUMNS, ExportContext, Group, check_span
+from annotations.export.rows import SPAN_COLUMNS, ExportContext, Group, SpanRow, check_span
 
 MEDIA_TYPE = "application/x-ndjson"
 EXTENSION = "jsonl"
 NARROW_ROWS = True  # each span's range, label and text is all this format reads
+PLAIN_ROWS = True  # by index, as the driver gives them
 
 _START, _END = SPAN_COLUMNS.index("start"), SPAN_COLUMNS.index("end")
 _LABEL, _TEXT = SPAN_COLUMNS.index("label"), SPAN_COLUMNS.index("text")
@@ -36,7 +37,7 @@ def render(groups: Iterable[Group], context: ExportContext) -> Iterator[bytes]:
         for span in group.spans:
             start, end = span[_START], span[_END]
             if text[start:end] != span[_TEXT]:
-                check_span(document, span)  # raises ExportMismatch
+                check_span(document, SpanRow(span))  # raises ExportMismatch
             labels.append((start, end, span[_LABEL]))
         if unit != CODEPOINT and (convert := converter(text, unit)) is not None:
             labels = [

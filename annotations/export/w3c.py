@@ -34,6 +34,7 @@ from annotations.export.rows import (
     Group,
     SpanRow,
     check_span,
+    verdict_of,
 )
 
 MEDIA_TYPE = "application/ld+json"
@@ -69,34 +70,42 @@ def document_loader(
 
 
 _OPTIONS = orjson.OPT_UTC_Z
+PLAIN_ROWS = True  # reads each span row by index (SPAN_COLUMNS), as the driver gives it
+
+_ID, _LABEL, _START, _END, _TEXT, _PREFIX, _SUFFIX, _SPEAKER, _NOTE, _DESK_CLAIM, _AUTHOR = (
+    SPAN_COLUMNS.index(name)
+    for name in (
+        "id", "label", "start", "end", "text", "prefix", "suffix", "speaker", "note",
+        "desk_claim", "author",
+    )
+)  # fmt: skip
+_CREATED, _UPDATED, _VERDICT, _WORDING = (
+    SPAN_COLUMNS.index(name)
+    for name in ("created_at", "updated_at", "verdict_id", "desk_claim_wording")
+)
 
 
 def _text_body(purpose: str, value: str) -> dict:
     return {"type": "TextualBody", "purpose": purpose, "value": value, "format": "text/plain"}
 
 
-# The bodies and creators many annotations share, made once: orjson writes a dict each time it
-# meets it, so sharing one changes no byte.
-_tagging = cache(lambda label: _text_body("tagging", label))
-_creator = cache(lambda author: {"type": "Person", "nickname": author})
-
-
-def annotation(span: SpanRow, *, source: str, scope: str, context: ExportContext) -> dict:
-    bodies = [_tagging(span.label)]
-    if span.speaker:
-        bodies.append(_text_body("identifying", span.speaker))
-    if span.note:
-        bodies.append(_text_body("commenting", span.note))
-    if span.desk_claim is not None:
+def _bodies(span: tuple, context: ExportContext) -> list[dict]:
+    """A span row's bodies: its label, and its speaker, note, desk claim and verdict if any."""
+    bodies = [_text_body("tagging", span[_LABEL])]
+    if span[_SPEAKER]:
+        bodies.append(_text_body("identifying", span[_SPEAKER]))
+    if span[_NOTE]:
+        bodies.append(_text_body("commenting", span[_NOTE]))
+    if span[_DESK_CLAIM] is not None:
         bodies.append(
             {
                 "type": "SpecificResource",
                 "purpose": "identifying",
-                "source": context.desk_claim_api_url(span.desk_claim),
-                "label": span.desk_claim_wording,
+                "source": context.desk_claim_api_url(span[_DESK_CLAIM]),
+                "label": span[_WORDING],
             }
         )
-    verdict = span.verdict
+    verdict = verdict_of(span)
     if verdict is not None:
         bodies.append(_text_body("assessing", verdict.rating))
         if verdict.rationale:
@@ -105,30 +114,30 @@ def annotation(span: SpanRow, *, source: str, scope: str, context: ExportContext
             {"type": "SpecificResource", "purpose": "linking", "source": link}
             for link in verdict.evidence_links
         )
-    return {
-        "@context": CONTEXT,
-        "id": context.span_api_url(span.id),
-        "type": "Annotation",
-        "motivation": "tagging",
-        "creator": _creator(span.author),
-        "created": span.created_at,
-        "modified": span.updated_at,
-        "body": bodies,
-        "target": {
-            "type": "SpecificResource",
-            "source": source,
-            "scope": scope,
-            "selector": [
-                {"type": "TextPositionSelector", "start": span.start, "end": span.end},
-                {
-                    "type": "TextQuoteSelector",
-                    "exact": span.text,
-                    "prefix": span.prefix,
-                    "suffix": span.suffix,
-                },
-            ],
-        },
-    }
+    return bodies
+
+
+def _annotation_template(context: ExportContext, *, source: str, scope: str) -> bytes:
+    """An annotation's JSON, as orjson writes it (compact, keys in this order), with a
+    placeholder (bytes %-formatting) for each value that changes from span to span: id,
+    creator, created, modified, body, start, end, exact, prefix, suffix. The strings' values
+    go in escaped, without their quotes."""
+    dumps = orjson.dumps
+
+    def text(value: str) -> bytes:  # a constant of the template, % kept literal
+        return dumps(value).replace(b"%", b"%%")
+
+    url_head, _, url_tail = context.span_api_url(0).rpartition("0")  # the id is the last "0"
+    return (
+        b'{"@context":' + text(CONTEXT)
+        + b',"id":' + text(url_head)[:-1] + b"%d" + text(url_tail)[1:]
+        + b',"type":"Annotation","motivation":"tagging","creator":%b'
+        + b',"created":"%b","modified":"%b","body":%b'
+        + b',"target":{"type":"SpecificResource","source":' + text(source)
+        + b',"scope":' + text(scope)
+        + b',"selector":[{"type":"TextPositionSelector","start":%d,"end":%d},'
+        + b'{"type":"TextQuoteSelector","exact":"%b","prefix":"%b","suffix":"%b"}]}}'
+    )  # fmt: skip
 
 
 def render(groups: Iterable[Group], context: ExportContext) -> Iterator[bytes]:
@@ -148,23 +157,45 @@ def render(groups: Iterable[Group], context: ExportContext) -> Iterator[bytes]:
          "startIndex": 0}
     )  # fmt: skip
     # The collection is one JSON document; it is written in pieces so memory stays flat: a
-    # document's annotations at a time, as one array whose brackets are cut off (the same
-    # bytes as writing each annotation and a comma between them, in one call instead of one
-    # a span).
+    # document's annotations at a time, a comma between them.
     yield head[:-1] + b',"first":' + page[:-1] + b',"items":['
     dumps = orjson.dumps
+    # The JSON of the creators and the label-only bodies most annotations share, made once.
+    creator = cache(lambda author: dumps({"type": "Person", "nickname": author}))
+    tagging = cache(lambda label: dumps([_text_body("tagging", label)]))
     separator = b""
     for group in groups:
         document = group.document
         text = document.text
         page_url = context.document_url(document.id)
-        source = document.source_url or page_url
+        template = _annotation_template(
+            context, source=document.source_url or page_url, scope=page_url
+        )
         items = []
         for span in group.spans:
-            if text[span[_START] : span[_END]] != span[_TEXT]:
-                check_span(document, span)  # raises ExportMismatch
-            items.append(annotation(span, source=source, scope=page_url, context=context))
+            start, end = span[_START], span[_END]
+            if text[start:end] != span[_TEXT]:
+                check_span(document, SpanRow(span))  # raises ExportMismatch
+            if span[_SPEAKER] or span[_NOTE] or span[_DESK_CLAIM] is not None:
+                body = dumps(_bodies(span, context))
+            else:
+                body = tagging(span[_LABEL])
+            # The five strings in one call: a JSON array of strings, its elements cut apart at
+            # '","', which can only be a boundary: inside a string orjson writes every '"' as
+            # '\"'. The times are strings too (orjson's, as in a dict).
+            quoted = dumps(
+                (span[_CREATED], span[_UPDATED], span[_TEXT], span[_PREFIX], span[_SUFFIX]),
+                option=_OPTIONS,
+            )
+            created, modified, exact, prefix, suffix = quoted[2:-2].split(b'","')
+            items.append(
+                template
+                % (
+                    span[_ID], creator(span[_AUTHOR]), created, modified, body, start, end,
+                    exact, prefix, suffix,
+                )
+            )  # fmt: skip
         if items:
-            yield separator + dumps(items, option=_OPTIONS)[1:-1]
+            yield separator + b",".join(items)
             separator = b","
     yield b"]}}\n"
