@@ -156,6 +156,9 @@ def jsonl(groups: list[Group], context: ExportContext, *, compact: bool = False)
         line = {"id": document.id, "text": document.text, "label": labels}
         if not compact:
             line["spans"] = spans
-        line["meta"] = document_meta(group)
+        meta = document_meta(group)
+        if compact:  # only the fields that are set
+            meta = {k: v for k, v in meta.items() if v not in ("", None, {})}
+        line["meta"] = meta
         line["offset_unit"] = unit
         yield orjson.dumps(line, option=orjson.OPT_UTC_Z | orjson.OPT_APPEND_NEWLINE)

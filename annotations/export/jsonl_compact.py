@@ -1,10 +1,12 @@
 """Compact JSON Lines: doccano's layout alone, one document a line.
 
-    {"id": 7, "text": "...", "label": [[0, 6, "CLAIM"], ...], "meta": {title, outlet, ...},
+    {"id": 7, "text": "...", "label": [[0, 6, "CLAIM"], ...], "meta": {"title": ..., ...},
      "offset_unit": "codepoint"}
 
 What doccano and spaCy's converters read, without the `spans` objects of the full JSONL (every
-field of every span, its verdict): a sixth of the bytes. Offsets count the unit asked for, as
+field of every span, its verdict): a sixth of the bytes. `meta` holds only the document's
+fields that are set (an empty title, outlet or metadata is left out: the import reads a
+missing one as empty, so the file reads back the same). Offsets count the unit asked for, as
 the full JSONL's do; for doccano ask for `utf16`.
 """
 
@@ -25,6 +27,12 @@ PLAIN_ROWS = True  # by index, as the driver gives them
 
 _START, _END = SPAN_COLUMNS.index("start"), SPAN_COLUMNS.index("end")
 _LABEL, _TEXT = SPAN_COLUMNS.index("label"), SPAN_COLUMNS.index("text")
+
+
+def compact_meta(group: Group) -> dict:
+    """The document's fields that say something (`meta` stays, even empty: with it the import
+    reads the document's fields from it and keeps no other key of the line as metadata)."""
+    return {name: value for name, value in document_meta(group).items() if value}
 
 
 def render(groups: Iterable[Group], context: ExportContext) -> Iterator[bytes]:
@@ -49,7 +57,7 @@ def render(groups: Iterable[Group], context: ExportContext) -> Iterator[bytes]:
                 "id": document.id,
                 "text": text,
                 "label": labels,
-                "meta": document_meta(group),
+                "meta": compact_meta(group),
                 "offset_unit": unit,
             },
             option=orjson.OPT_APPEND_NEWLINE,
