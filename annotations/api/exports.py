@@ -67,8 +67,9 @@ With `offset_unit=utf16` (JavaScript, the browser, doccano's editor) or `offset_
   (doccano's layout), `spans` with every span field (speaker, note, `desk_claim`: the id of
   the desk claim a CLAIM is a mention of, its desk claim's verdict ...), `meta` with the
   document's metadata, and `offset_unit`. For doccano, ask for `offset_unit=utf16`.
-- `jsonl-compact`: the same lines without `spans`: `id`, `text`, `label`, `meta` and
-  `offset_unit`, what doccano and spaCy's converters read (a sixth of the bytes).
+- `jsonl-compact`: the same lines without `spans`: `id`, `text`, `label`, `meta` (only the
+  document's fields that are set) and `offset_unit`, what doccano and spaCy's converters read
+  (a sixth of the bytes).
 - `w3c`: a W3C Web Annotation AnnotationCollection (JSON-LD) with ids on the collection, its
   page and each annotation, `@context` on each annotation, the article's URL as the target's
   `source`: TextPositionSelector (code points, as the W3C model defines it: no other unit) and
