@@ -25,12 +25,30 @@ function blockRanges(text) {
   return ranges;
 }
 
+// The blocks the server already cut (the workspace's article, readable before any script
+// runs) are painted in place, when their texts joined are the text.
+function givenBlocks(container, text) {
+  const elements = Array.from(container.children);
+  if (!elements.length || elements.some((el) => !el.classList.contains("text-block"))) return null;
+  const blocks = [];
+  let a = 0;
+  for (const element of elements) {
+    const b = a + element.textContent.length;
+    blocks.push({ a, b, element, marks: new Map() });
+    a = b;
+  }
+  return container.textContent === text ? blocks : null;
+}
+
 export function createPainter(container, text, offsets) {
-  const blocks = blockRanges(text).map(([a, b]) => {
-    const element = document.createElement("span");
-    element.className = "text-block";
-    return { a, b, element, marks: new Map() };
-  });
+  const given = givenBlocks(container, text);
+  const blocks =
+    given ||
+    blockRanges(text).map(([a, b]) => {
+      const element = document.createElement("span");
+      element.className = "text-block";
+      return { a, b, element, marks: new Map() };
+    });
   let entries = [];
 
   // An item is decorated once a paint; its further pieces are copies of that first <mark>
@@ -92,7 +110,7 @@ export function createPainter(container, text, offsets) {
     paint(items) {
       prepare(items);
       for (const block of blocks) fill(block);
-      container.replaceChildren(...blocks.map((b) => b.element));
+      if (!given) container.replaceChildren(...blocks.map((b) => b.element));
     },
     // Paint again only the blocks that meet the given ranges (code points, end exclusive).
     update(items, ranges) {
