@@ -114,11 +114,15 @@ export function createPainter(container, text, offsets) {
     },
     // Paint again only the blocks that meet the given ranges (code points, end exclusive).
     update(items, ranges) {
-      prepare(items);
       const touched = ranges.map(([s, e]) => [offsets.toUnits(s), offsets.toUnits(e)]);
-      for (const block of blocks) {
-        if (touched.some(([a, b]) => a < block.b && b > block.a)) fill(block);
-      }
+      const dirty = blocks.filter((block) => touched.some(([a, b]) => a < block.b && b > block.a));
+      if (!dirty.length) return;
+      // Only the items in those blocks are placed and sorted: a tag on a long article handles
+      // the few in its paragraph, not thousands.
+      const from = offsets.toCodePoints(dirty[0].a);
+      const to = offsets.toCodePoints(dirty[dirty.length - 1].b);
+      prepare(items.filter((item) => item.start < to && item.end > from));
+      for (const block of dirty) fill(block);
     },
     // An item's <mark> elements, in text order.
     marksOf(key) {
