@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from annotations import policy, presenters, selectors, workspace_selectors
+from annotations.api import document_read, lookups
 from annotations.models import Label, Rating, ReviewStatus
 from annotations.search import MAX_QUERY_LENGTH, full_text
-from annotations.suggest.people import names_in
 
 MAX_STORIES = 100  # the latest stories on the project page
 DOCUMENTS_PER_PAGE = 50  # of the project page's document list
@@ -75,20 +75,29 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
 
 @login_required
 def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
-    """The workspace. The text and its spans go to the page as one JSON block (json_script,
-    so nothing in them can become markup); static/annotations/workspace/ paints the highlights.
-    The queries are the same whatever the number of spans and open suggestions
+    """The workspace. The text comes once, in the article, cut into paragraphs (readable before
+    any script runs); its spans and the rest go to the page as one JSON block (escaped like
+    json_script, so nothing in them can become markup); static/annotations/workspace/ paints
+    the highlights. The queries are the same whatever the number of spans and open suggestions
     (tests/test_workspace.py, tests/test_workspace_suggestions.py)."""
-    document = get_object_or_404(
-        selectors.documents_for(request.user).select_related("project", "story"), pk=document_id
-    )
-    spans = selectors.document_spans(document)
+    fast = document_read.fast()
+    documents = lookups.documents_with_role(request.user).select_related("project", "story")
+    # On PostgreSQL the text comes with the spans, in the API's one-statement read.
+    document = get_object_or_404(documents.defer("text") if fast else documents, pk=document_id)
+    policy.remember_role(request.user, document.project_id, document.requester_role)  # type: ignore[attr-defined]
+    found = document_read.read(request.user, document.pk) if fast else None
+    if found is not None:
+        text, spans = found["text"], found["spans"]
+    elif fast:  # deleted between the two reads
+        raise Http404("No Document matches the given query.")
+    else:
+        text, spans = document.text, presenters.spans_data(selectors.document_spans(document))
     # Machine suggestions: the open ones and the latest run, one query each.
     suggestions = selectors.document_suggestions(document, status="open")
     run = selectors.document_runs(document).first()
     workspace = {
-        "document": {"id": document.pk, "title": document.title, "text": document.text},
-        "spans": presenters.spans_data(spans),
+        "document": {"id": document.pk, "title": document.title},
+        "spans": spans,
         # What the page shows of a span it is still saving.
         "draft": presenters.span_draft(document, request.user.get_username()),
         "me": {
@@ -123,7 +132,7 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
         else None,
         "suggestions": [presenters.suggestion_data(suggestion) for suggestion in suggestions],
         # Who may be quoted: the panel offers these as speakers.
-        "people": names_in(document.text),
+        "people": presenters.people_named(document.pk, text),
         # Suggestions scoring below it are hidden until the reviewer shows them.
         "suggestion_threshold": selectors.suggestion_display_threshold(document.project),
         "run": None if run is None else presenters.run_data(run),
@@ -142,5 +151,7 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
             "labels": Label.choices,
             "statuses": ReviewStatus.choices,
             "workspace": workspace,
+            "workspace_data": presenters.script_json(workspace, "workspace-data"),
+            "text_blocks": presenters.text_blocks(text),
         },
     )

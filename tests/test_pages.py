@@ -97,12 +97,16 @@ def test_document_page_carries_the_text_and_each_span_for_the_workspace(
     client.force_login(reviewer)
     page = client.get(f"/documents/{document.pk}/").content.decode()
     data = _workspace_data(page)
-    assert data["document"]["text"] == document.text
+    # The text comes once: in the article, one block a paragraph, readable before any script
+    # runs; the data does not carry it again.
+    assert "text" not in data["document"]
+    article = page[page.index('id="document-text"') : page.index("</article>")]
+    blocks = re.findall(r'<span class="text-block">(.*?)</span>', article, flags=re.DOTALL)
+    assert "".join(html.unescape(b) for b in blocks) == document.text
     spans = {s["id"]: s for s in data["spans"]}
     assert spans[claim.pk]["label"] == "CLAIM"
     assert (spans[quote.pk]["label"], spans[quote.pk]["speaker"]) == ("QUOTE", "Police")
     assert data["me"] == {"username": "rita", "role": "reviewer"}
-    # Before any script runs, the article is there as plain text.
     assert 'id="document-text" class="document-text" tabindex="0"' in page
 
 
@@ -133,3 +137,17 @@ def test_pages_forbid_inline_script_by_content_security_policy(client, reviewer,
     directives = dict(d.strip().split(" ", 1) for d in policy.split(";") if d.strip())
     assert directives["script-src"] == "'self'"
     assert "unsafe-inline" not in policy
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "One line.", "\n\nStarts late.", "One.\nTwo.\n\n\nThree <b>&amp;</b>.\n\n", "\n", "a\nb"],
+)
+def test_the_article_is_cut_into_paragraphs_that_join_back_into_the_text_exactly(text):
+    from annotations.presenters import text_blocks
+
+    blocks = re.findall(r'<span class="text-block">(.*?)</span>', text_blocks(text), re.DOTALL)
+    assert "".join(html.unescape(b) for b in blocks) == text
+    # A block ends after its run of line breaks; only the last may end without one.
+    assert all(b.endswith("\n") for b in blocks[:-1])
+    assert not any(b.startswith("\n") for b in blocks[1:])

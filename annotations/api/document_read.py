@@ -152,7 +152,10 @@ def _spans(rows: list[tuple]) -> list[dict[str, Any]]:
     return spans
 
 
-def _read(user, document_id: int) -> dict[str, Any] | None:
+def read(user, document_id: int) -> dict[str, Any] | None:
+    """The document the user may see, as GET /documents/{id}/ answers it (its times as
+    datetimes, in UTC), or None. Only where fast() holds: the workspace page embeds the same
+    rows."""
     from psycopg.types.datetime import TimestamptzLoader
 
     with connection.cursor() as cursor:
@@ -170,7 +173,7 @@ def _read(user, document_id: int) -> dict[str, Any] | None:
     return document
 
 
-def _fast() -> bool:
+def fast() -> bool:
     """PostgreSQL, its session and the answers both in UTC (the settings' TIME_ZONE): the
     times come as UTC and orjson writes them as the API shows them."""
     return (
@@ -183,11 +186,11 @@ def _fast() -> bool:
 def document_body(request: Any, document_id: int) -> RenderedJSON | dict[str, Any]:
     """The document as GET /documents/{id}/ answers it; Http404 when the requester may not see
     it (or it does not exist)."""
-    if not _fast():
+    if not fast():
         document = document_for(request, document_id)
         spans = selectors.document_spans(document)
         return s.DocumentDetailSerializer(document, context={"spans": spans}).data
-    found = _read(request.user, document_id)
+    found = read(request.user, document_id)
     if found is None:
         raise Http404(f"No {Document._meta.object_name} matches the given query.")
     try:

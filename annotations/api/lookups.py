@@ -40,7 +40,7 @@ def project_for(request: Request, project_id: int) -> Project:
     return project
 
 
-def _documents_with_role(user: Any) -> QuerySet[Document]:
+def documents_with_role(user: Any) -> QuerySet[Document]:
     """The documents the user may see, each with the user's role in its project, read from
     the membership the scoping joins anyway: the permission check that follows asks nothing."""
     return selectors.documents_for(user).annotate(requester_role=F("project__memberships__role"))
@@ -49,7 +49,7 @@ def _documents_with_role(user: Any) -> QuerySet[Document]:
 def document_for(request: Request, document_id: int) -> Document:
     """The document, and the requester's role in its project read by the same query."""
     document = get_object_or_404(
-        _documents_with_role(request.user).select_related("project"), pk=document_id
+        documents_with_role(request.user).select_related("project"), pk=document_id
     )
     role = document.requester_role  # type: ignore[attr-defined]  # the annotation above
     policy.remember_role(request.user, document.project_id, role)
@@ -61,7 +61,7 @@ _AROUND_FIELDS = ("id", "project_id", "text_length")
 # and length, the requester's role, and only the part of its text the span's rules read.
 _DOCUMENT_AROUND = Precompiled(
     lambda user_id, document_id, first, length: (
-        _documents_with_role(User(pk=user_id))
+        documents_with_role(User(pk=user_id))
         .filter(pk=document_id)
         .annotate(window=Substr("text", first, length))
         .order_by()

@@ -76,3 +76,54 @@ def test_tagging_one_paragraph_leaves_the_others_as_they_were_and_a_reload_agree
     assert span_texts(page, after) == expected
     expect(page.locator("#span-list li")).to_have_count(len(after))
     assert page_errors == []
+
+
+def _listed(page):
+    return page.locator("#span-list li").evaluate_all("lis => lis.map((li) => li.dataset.spanId)")
+
+
+def test_tagging_adds_one_entry_to_the_span_list_in_text_order_and_leaves_the_others(
+    live_server, page, page_errors, desk, reviewer
+):
+    article = make_document(desk, actor=reviewer, text=ARTICLE, title="Three paragraphs")
+    first = make_span(article, reviewer, "firefighter", label="QUOTE")
+    last = make_span(article, reviewer, "killed at least 253 people")
+
+    log_in(page, live_server.url, "rita")
+    open_document(page, live_server.url, article)
+    entries = page.locator("#span-list li")
+    expect(entries).to_have_count(2)
+    # Tag the entries there now, to see whether they are built again.
+    page.evaluate(
+        "() => { for (const li of document.querySelectorAll('#span-list li')) li.dataset.kept = 'yes'; }"
+    )
+
+    drag_select(page, "Spin\u0308al added")
+    page.keyboard.press("o")
+    saved_mark(page, "OPINION", "Spin\u0308al added")
+    new = Span.objects.get(text="Spin\u0308al added")
+    expect(entries.nth(1)).to_have_attribute("data-span-id", str(new.pk))
+    expect(entries.nth(1)).not_to_contain_text("saving")
+    assert _listed(page) == [str(first.pk), str(new.pk), str(last.pk)]
+    expect(page.locator('#span-list li[data-kept="yes"]')).to_have_count(2)
+    expect(page.locator("#span-count")).to_have_text("3")
+
+    # Listing claims only: a new quote is counted, not listed, and the claim's entry stays.
+    page.select_option("#filter-label", "CLAIM")
+    expect(entries).to_have_count(1)
+    drag_select(page, "at noon")
+    page.keyboard.press("q")
+    saved_mark(page, "QUOTE", "at noon")
+    expect(page.locator("#span-count")).to_have_text("1 of 4")
+    assert _listed(page) == [str(last.pk)]
+
+    # All of them again, in text order; undoing the quote takes its entry away.
+    page.select_option("#filter-label", "")
+    noon = Span.objects.get(text="at noon")
+    assert _listed(page) == [str(first.pk), str(noon.pk), str(new.pk), str(last.pk)]
+    page.locator("#document-text").focus()
+    page.keyboard.press("Control+z")
+    expect(entries).to_have_count(3)
+    assert _listed(page) == [str(first.pk), str(new.pk), str(last.pk)]
+    expect(page.locator("#span-count")).to_have_text("3")
+    assert page_errors == []

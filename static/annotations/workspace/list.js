@@ -47,6 +47,11 @@ export function createList({ listEl, countEl, labelFilter, statusFilter, store, 
     return li;
   }
 
+  function showCount(shown) {
+    const total = store.all().length;
+    countEl.textContent = shown === total ? `${total}` : `${shown} of ${total}`;
+  }
+
   function render() {
     items.clear();
     const fragment = document.createDocumentFragment();
@@ -59,8 +64,43 @@ export function createList({ listEl, countEl, labelFilter, statusFilter, store, 
       shown++;
     }
     listEl.replaceChildren(fragment);
-    const total = store.all().length;
-    countEl.textContent = shown === total ? `${total}` : `${shown} of ${total}`;
+    showCount(shown);
+  }
+
+  function drop(id) {
+    const li = items.get(String(id));
+    if (!li) return;
+    li.remove();
+    items.delete(String(id));
+  }
+
+  // One span put or removed (a tag, its save, an edit, an undo): only its entry is built again
+  // and put in its place; the thousands of others stay as they are (building them all again
+  // cost a long article hundreds of milliseconds of script and style after every tag).
+  function apply(change) {
+    if (change.kind === "remove") {
+      drop(change.span.id);
+    } else {
+      if (change.replacing !== undefined) drop(change.replacing);
+      drop(change.span.id);
+      const span = store.get(change.span.id);
+      if (span && visible(span)) {
+        const li = entry(span);
+        const all = store.all();
+        let next = null;
+        for (let i = all.indexOf(span) + 1; i < all.length && !next; i++) next = items.get(String(all[i].id)) || null;
+        listEl.insertBefore(li, next);
+        items.set(String(span.id), li);
+      }
+    }
+    showCount(items.size);
+  }
+
+  // The changes since the list was last brought up to date, in order: each one's entry, or all
+  // of them again after a change of many (others' work arriving, accept all).
+  function update(changes) {
+    if (changes.some((c) => c.kind === "bulk")) render();
+    else for (const change of changes) apply(change);
   }
 
   function setCurrent(id, { scroll = true } = {}) {
@@ -85,5 +125,5 @@ export function createList({ listEl, countEl, labelFilter, statusFilter, store, 
   labelFilter.addEventListener("change", render);
   statusFilter.addEventListener("change", render);
 
-  return { render, setCurrent, order };
+  return { render, update, setCurrent, order };
 }

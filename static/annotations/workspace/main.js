@@ -37,7 +37,8 @@ const data = JSON.parse(document.getElementById("workspace-data").textContent);
 const byId = (id) => document.getElementById(id);
 const container = byId("document-text");
 const wrap = byId("text-wrap");
-const text = data.document.text;
+// The text comes once, in the article (cut into paragraphs by the server), not in the data.
+const text = container.textContent;
 const offsets = new OffsetMap(text);
 const store = new SpanStore(data.spans);
 const choices = {
@@ -212,21 +213,25 @@ const selection = createSelection({ container, wrap, menu: byId("tag-menu"), off
 // Run once the next frame is on screen: what is beside the text follows the text.
 const afterFrame = (run) => requestAnimationFrame(() => setTimeout(run, 0));
 
-let listPending = false;
-function scheduleList() {
+let listChanges = null; // the store's changes the list has not followed yet
+function scheduleList(change) {
   // The highlight is painted at once; the list follows a moment later, off the hot path.
-  if (listPending) return;
-  listPending = true;
+  if (listChanges) {
+    listChanges.push(change);
+    return;
+  }
+  listChanges = [change];
   afterFrame(() => {
-    listPending = false;
-    list.render();
+    const changes = listChanges;
+    listChanges = null;
+    list.update(changes);
     list.setCurrent(current, { scroll: false });
   });
 }
 
 store.onChange((change) => {
   painter.update(items(), rangesOf(change));
-  scheduleList();
+  scheduleList(change);
   panel.refresh(change);
 });
 

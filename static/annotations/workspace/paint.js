@@ -25,12 +25,30 @@ function blockRanges(text) {
   return ranges;
 }
 
+// The blocks the server already cut (the workspace's article, readable before any script
+// runs) are painted in place, when their texts joined are the text.
+function givenBlocks(container, text) {
+  const elements = Array.from(container.children);
+  if (!elements.length || elements.some((el) => !el.classList.contains("text-block"))) return null;
+  const blocks = [];
+  let a = 0;
+  for (const element of elements) {
+    const b = a + element.textContent.length;
+    blocks.push({ a, b, element, marks: new Map() });
+    a = b;
+  }
+  return container.textContent === text ? blocks : null;
+}
+
 export function createPainter(container, text, offsets) {
-  const blocks = blockRanges(text).map(([a, b]) => {
-    const element = document.createElement("span");
-    element.className = "text-block";
-    return { a, b, element, marks: new Map() };
-  });
+  const given = givenBlocks(container, text);
+  const blocks =
+    given ||
+    blockRanges(text).map(([a, b]) => {
+      const element = document.createElement("span");
+      element.className = "text-block";
+      return { a, b, element, marks: new Map() };
+    });
   let entries = [];
 
   // An item is decorated once a paint; its further pieces are copies of that first <mark>
@@ -92,15 +110,19 @@ export function createPainter(container, text, offsets) {
     paint(items) {
       prepare(items);
       for (const block of blocks) fill(block);
-      container.replaceChildren(...blocks.map((b) => b.element));
+      if (!given) container.replaceChildren(...blocks.map((b) => b.element));
     },
     // Paint again only the blocks that meet the given ranges (code points, end exclusive).
     update(items, ranges) {
-      prepare(items);
       const touched = ranges.map(([s, e]) => [offsets.toUnits(s), offsets.toUnits(e)]);
-      for (const block of blocks) {
-        if (touched.some(([a, b]) => a < block.b && b > block.a)) fill(block);
-      }
+      const dirty = blocks.filter((block) => touched.some(([a, b]) => a < block.b && b > block.a));
+      if (!dirty.length) return;
+      // Only the items in those blocks are placed and sorted: a tag on a long article handles
+      // the few in its paragraph, not thousands.
+      const from = offsets.toCodePoints(dirty[0].a);
+      const to = offsets.toCodePoints(dirty[dirty.length - 1].b);
+      prepare(items.filter((item) => item.start < to && item.end > from));
+      for (const block of dirty) fill(block);
     },
     // An item's <mark> elements, in text order.
     marksOf(key) {

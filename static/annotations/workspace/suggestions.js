@@ -60,13 +60,15 @@ export function createSuggestions({
 
   // --- which are shown ----------------------------------------------------------------------
 
+  const wordsOf = (s) => `${s.label}:${s.start}:${s.end}`;
+
   function shown() {
-    if (showAllEl && !showAllEl.checked) return [];
+    if ((showAllEl && !showAllEl.checked) || !store.all().length) return [];
     const low = showLowEl?.checked;
-    const tagged = new Set(spans.all().map((sp) => `${sp.label}:${sp.start}:${sp.end}`));
+    const tagged = new Set(spans.all().map(wordsOf));
     return store
       .all()
-      .filter((s) => (low || Number(s.score) >= below) && !tagged.has(`${s.label}:${s.start}:${s.end}`))
+      .filter((s) => (low || Number(s.score) >= below) && !tagged.has(wordsOf(s)))
       .sort(byScore);
   }
 
@@ -356,8 +358,14 @@ export function createSuggestions({
 
   showLowEl?.addEventListener("change", showAgain);
   showAllEl?.addEventListener("change", showAgain);
-  // A span on exactly a suggestion's words (made by hand, or accepted elsewhere) hides it.
-  spans.onChange(() => render());
+  // A span on exactly a suggestion's words (made by hand, or accepted elsewhere) hides it; a
+  // tag on other words leaves the list as it is (no rebuild on the way to its highlight). Any
+  // label counts here: a span relabelled on those words may hide or show one again.
+  const at = (s) => `${s.start}:${s.end}`;
+  spans.onChange((change) => {
+    const places = new Set(store.all().map(at));
+    if (change.kind === "bulk" || [change.span, ...(change.spans || [])].some((sp) => sp && places.has(at(sp)))) render();
+  });
 
   listEl.addEventListener("click", (event) => {
     const li = event.target.closest("li[data-suggestion-id]");
