@@ -10,9 +10,12 @@ PORT ?= 8000
 # The test suite runs on the real stack; override these to point elsewhere.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/factcheck
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+# The workers the tests start keep the test run's priority: at niceness 19 on a busy machine they
+# would wait for everything else (tests/test_worker_priority.py sets the levels it checks).
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	SECRET_KEY=tests-only-secret-key DEBUG=false SECURE_COOKIES=false \
-	ALLOWED_HOSTS=127.0.0.1,localhost,testserver STATIC_ROOT=$(CURDIR)/var/test-static
+	ALLOWED_HOSTS=127.0.0.1,localhost,testserver STATIC_ROOT=$(CURDIR)/var/test-static \
+	WORKER_NICENESS=0 BULK_WORKER_NICENESS=0
 # Local mode, as scripts/run_local.sh sets it, for the tools that load the settings to look at
 # the code (mypy's Django plugin, makemigrations): no server, no .env, a scratch SQLite path.
 CHECK_ENV := env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL FACTCHECK_LOCAL=true \
