@@ -10,9 +10,12 @@ PORT ?= 8000
 # The test suite runs on the real stack; override these to point elsewhere.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/factcheck
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+# The workers the tests start keep the test run's priority: at niceness 19 on a busy machine they
+# would wait for everything else (tests/test_worker_priority.py sets the levels it checks).
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	SECRET_KEY=tests-only-secret-key DEBUG=false SECURE_COOKIES=false \
-	ALLOWED_HOSTS=127.0.0.1,localhost,testserver STATIC_ROOT=$(CURDIR)/var/test-static
+	ALLOWED_HOSTS=127.0.0.1,localhost,testserver STATIC_ROOT=$(CURDIR)/var/test-static \
+	WORKER_NICENESS=0 BULK_WORKER_NICENESS=0
 # Local mode, as scripts/run_local.sh sets it, for the tools that load the settings to look at
 # the code (mypy's Django plugin, makemigrations): no server, no .env, a scratch SQLite path.
 CHECK_ENV := env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL FACTCHECK_LOCAL=true \
@@ -45,15 +48,16 @@ serve: install ## Migrate and serve with the environment (or .env) as configured
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# Two workers: the default queue (one article's jobs, the sweeps, beat) at a slightly lower
-# priority than the web server, and the bulk queue (the jobs a bulk import fans out) at the
-# lowest (nice 19), so a thousand suggestion runs use only the CPU the clicks leave.
-worker: install ## Run the Celery workers (default queue + beat, and the bulk queue under nice 19) against REDIS_URL
+# Two workers: the default queue (one article's jobs, the sweeps, beat) and the bulk queue (the
+# jobs a bulk import fans out). Each lowers its own CPU priority from the settings
+# (WORKER_NICENESS 5, BULK_WORKER_NICENESS 19: factcheck/worker_priority.py), so no `nice` here:
+# a thousand suggestion runs use only the CPU the clicks leave.
+worker: install ## Run the Celery workers (default queue + beat, and the bulk queue at niceness 19) against REDIS_URL
 	@test -n "$${REDIS_URL}$${CELERY_BROKER_URL}" || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) and DATABASE_URL first."; exit 1; }
 	trap 'kill 0' EXIT INT TERM; \
-	nice -n 5 $(VENV)/bin/celery -A factcheck worker --beat -Q celery -n default@%h --loglevel=INFO \
+	$(VENV)/bin/celery -A factcheck worker --beat -Q celery -n default@%h --loglevel=INFO \
 		--concurrency=1 --schedule var/celerybeat-schedule & \
-	nice -n 19 $(VENV)/bin/celery -A factcheck worker -Q $${BULK_TASK_QUEUE:-bulk} -n bulk@%h \
+	$(VENV)/bin/celery -A factcheck worker -Q $${BULK_TASK_QUEUE:-bulk} -n bulk@%h \
 		--loglevel=INFO --concurrency=2 & \
 	wait
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from datetime import datetime
 from typing import NoReturn
 
 from celery import Task, shared_task
@@ -230,12 +231,14 @@ def sweep_story_proposals() -> list[int]:
     reject_on_worker_lost=True,
     max_retries=MAX_RETRIES,
 )
-def compare_story(self, story_id: int) -> dict | None:
+def compare_story(self, story_id: int, requested_at: str | None = None) -> dict | None:
     """The comparison of one story's articles: what it found, or None (story gone, skipped as
-    covered by another run, or failed: the state says why)."""
+    covered by another run or by a later request's job, or failed: the state says why).
+    ``requested_at``: the ISO time of the request it was sent for."""
+    asked = None if requested_at is None else datetime.fromisoformat(requested_at)
     result = _tracked(
         self,
-        lambda: services.story_comparison_run(story_id=story_id),
+        lambda: services.story_comparison_run(story_id=story_id, requested_at=asked),
         fail=lambda reason: services.story_comparison_fail(story_id=story_id, reason=reason),
         what=f"Comparison of story {story_id}",
     )

@@ -1,32 +1,44 @@
 """Do a bulk import's background jobs starve the clicks? Document creates, idle and while the
-worker runs the import's suggestion runs.
+worker runs the import's jobs; and the worker CPU those jobs cost a document.
 
-    .venv/bin/python benchmarks/background_isolation.py                 # the bulk worker niced
-    .venv/bin/python benchmarks/background_isolation.py --nice 0        # as before: not niced
+    .venv/bin/python benchmarks/background_isolation.py                  # make worker's two workers
+    .venv/bin/python benchmarks/background_isolation.py --worker plain    # as the shared bench
+    .venv/bin/python benchmarks/background_isolation.py --worker plain --root ../main  # other code
 
-Serves the site with gunicorn (3 sync workers) on a scratch PostgreSQL database with a real
-Redis broker (--broker, emptied before and after), and starts the workers as `make worker`
-does: the default queue at nice 5, the bulk queue at --nice with --bulk-concurrency processes.
-Then one client creates --creates documents of 5,000 characters (each queues its own
-suggestion run, story and claim jobs on the default queue), once idle and once right after a
-JSONL import of --import-documents documents queued their runs on the bulk queue; prints p50
-and p95 of each and their ratio, and how many bulk runs were done meanwhile.
+Serves the site (this checkout, or --root) with gunicorn (3 sync workers) on a scratch
+PostgreSQL database with a real Redis broker (--broker, emptied before and after), and starts
+the workers: `--worker split` as `make worker` does (the default queue, the bulk queue with
+--bulk-concurrency processes; --nice puts the bulk one under `nice`, for a checkout whose
+workers do not lower their own priority), `--worker plain` as the shared benchmark does (one
+`celery -A factcheck worker --concurrency=2` on both queues, no `nice`: only what the app does
+itself). Then one client creates --creates documents of 5,000 characters (news-like sentences:
+claims with figures, quotes of a few speakers, opinions; each queues its own suggestion run,
+story and claim jobs), once idle and once right after a JSONL import of --import-documents
+documents queued their jobs on the bulk queue; prints p50 and p95 of each and their ratio.
+Then it waits for the workers to finish everything queued (--drain seconds at most) and prints
+their CPU time over the import and the creates, per document.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
+import random
+import signal
 import statistics
 import subprocess
 import time
+from pathlib import Path
 
 import psycopg
 from _common import (
     PYTHON,
     ROOT,
+    children,
+    cpu_seconds,
     django_env,
     fresh_database,
     gunicorn,
@@ -34,7 +46,35 @@ from _common import (
     insert_project,
 )
 
-TEXT = ("Officials said 🙂 the bridge was closed “at least 253” times, police said. " * 80)[:5000]
+SPEAKERS = ["Maria Chen", "Dr. Okafor", "Mr. Lindqvist", "Prof. Dubois", "Ms. Haddad"]
+SUBJECTS = [
+    "The ministry",
+    "The central bank",
+    "The mayor's office",
+    "Police officials",
+    "Union leaders",
+]
+TOPICS = ["unemployment", "inflation", "crime", "housing prices", "the budget deficit", "exports"]
+OPINIONS = ["This is a reckless gamble", "It is the right call", "The numbers simply do not add up"]
+
+
+def article(rng: random.Random, size: int = 5000) -> str:
+    """About `size` characters of the kind of article the shared benchmark sends: claims with
+    figures, quotations of a handful of speakers, opinions, now and then an emoji."""
+    out: list[str] = []
+    while sum(len(s) + 1 for s in out) < size:
+        kind = rng.random()
+        if kind < 0.45:
+            s = (f"{rng.choice(SUBJECTS)} said that {rng.choice(TOPICS)} rose "
+                 f"{rng.randint(1, 99)}.{rng.randint(0, 9)}% in {rng.randint(1990, 2025)}, "
+                 f"affecting {rng.randint(1_000, 9_999_999):,} people.")  # fmt: skip
+        elif kind < 0.75:
+            said = f"{rng.choice(SPEAKERS)} told reporters: “{rng.choice(TOPICS).capitalize()}"
+            s = f"{said} will fall by {rng.randint(2, 40)} percent by {rng.randint(2026, 2035)}.”"
+        else:
+            s = f"{rng.choice(OPINIONS)}."
+        out.append(s + (" 📈" if rng.random() < 0.2 else ""))
+    return " ".join(out)[:size]
 
 
 def setup(url: str) -> tuple[int, str]:
@@ -56,10 +96,12 @@ def request(base: str, method: str, path: str, token: str, body: bytes, ctype: s
     return time.perf_counter() - began, response.status, data
 
 
-def creates(base: str, project_id: int, token: str, count: int, tag: str) -> list[float]:
+def creates(
+    base: str, project_id: int, token: str, count: int, tag: str, rng: random.Random
+) -> list[float]:
     times = []
     for i in range(count):
-        body = json.dumps({"title": f"{tag} {i}", "text": TEXT}).encode()
+        body = json.dumps({"title": f"{tag} {i}", "text": article(rng)}).encode()
         elapsed, status, data = request(
             base, "POST", f"/api/v1/projects/{project_id}/documents/", token, body,
             "application/json",
@@ -82,15 +124,46 @@ def done_runs(url: str) -> int:
         ).fetchone()[0]
 
 
+def tree_cpu(pids: list[int]) -> float:
+    """CPU seconds of the worker processes and their pools' processes."""
+    total = 0.0
+    for pid in pids:
+        for each in (pid, *children(pid)):
+            with contextlib.suppress(OSError):  # a pool process replaced meanwhile
+                total += cpu_seconds(each)
+    return total
+
+
+def drained(url: str, broker: str, pids: list[int], limit: float) -> float:
+    """Wait until nothing is queued and the workers have been idle for a few seconds (at most
+    `limit` seconds); returns the seconds waited."""
+    from redis import Redis
+
+    began = time.monotonic()
+    redis, quiet, last = Redis.from_url(broker), 0, tree_cpu(pids)
+    while time.monotonic() - began < limit:
+        time.sleep(1)
+        now = tree_cpu(pids)
+        queued = sum(redis.llen(q) for q in ("celery", "bulk")) + redis.hlen("unacked")
+        quiet = quiet + 1 if (now - last < 0.05 and queued == 0) else 0
+        last = now
+        if quiet >= 5:
+            break
+    return time.monotonic() - began
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", default="fc_bench_isolation")
     parser.add_argument("--db-host", default="127.0.0.1")
     parser.add_argument("--broker", default="redis://127.0.0.1:6379/6")
-    parser.add_argument("--nice", type=int, default=19, help="the bulk worker's niceness")
+    parser.add_argument("--root", type=Path, default=ROOT, help="the checkout to run")
+    parser.add_argument("--worker", choices=["split", "plain"], default="split")
+    parser.add_argument("--nice", type=int, default=0, help="split: `nice` on the bulk worker")
+    parser.add_argument("--drain", type=float, default=900, help="seconds to wait for the jobs")
     parser.add_argument("--bulk-concurrency", type=int, default=2)
     parser.add_argument("--creates", type=int, default=60)
-    parser.add_argument("--import-documents", type=int, default=300)
+    parser.add_argument("--import-documents", type=int, default=200)
     args = parser.parse_args()
 
     from redis import Redis
@@ -100,51 +173,81 @@ def main() -> None:
     project_id, token = setup(url)
     env = django_env(url, broker_url=args.broker)
     celery = [PYTHON, "-m", "celery", "-A", "factcheck", "worker", "--loglevel=WARNING"]
-    workers = [
-        subprocess.Popen(
-            ["nice", "-n", "5", *celery, "-Q", "celery", "-n", "default@%h", "--concurrency=1"],
-            cwd=ROOT, env=env,
-        ),
-        subprocess.Popen(
+    if args.worker == "plain":
+        commands = [[*celery, "--concurrency=2"]]
+    else:
+        commands = [
+            [*celery, "-Q", "celery", "-n", "default@%h", "--concurrency=1"],
             ["nice", "-n", str(args.nice), *celery, "-Q", "bulk", "-n", "bulk@%h",
              f"--concurrency={args.bulk_concurrency}"],
-            cwd=ROOT, env=env,
-        ),
-    ]  # fmt: skip
+        ]  # fmt: skip
+    workers = [subprocess.Popen(command, cwd=args.root, env=env) for command in commands]
+    pids = [worker.pid for worker in workers]
+    rng = random.Random(7)
     try:
-        with gunicorn(url, args=["--workers", "3"], broker_url=args.broker) as (base, _):
+        with gunicorn(url, args=["--workers", "3"], broker_url=args.broker, root=args.root) as (
+            base,
+            _,
+        ):
             time.sleep(8)  # the workers start
-            creates(base, project_id, token, 5, "warm")
-            time.sleep(3)
-            idle = creates(base, project_id, token, args.creates, "idle")
+            creates(base, project_id, token, 5, "warm", rng)
+            drained(url, args.broker, pids, args.drain)
+            idle = creates(base, project_id, token, args.creates, "idle", rng)
+            drained(url, args.broker, pids, args.drain)
+            niceness = sorted(
+                {
+                    int(Path(f"/proc/{p}/stat").read_text().rpartition(")")[2].split()[16])
+                    for pid in pids
+                    for p in (pid, *children(pid))
+                }
+            )
+            cpu_before = tree_cpu(pids)
             lines = b"".join(
-                json.dumps({"text": f"Article {i}. {TEXT}", "title": f"Bulk {i}"}).encode() + b"\n"
+                json.dumps({"text": article(rng), "title": f"Bulk {i}"}).encode() + b"\n"
                 for i in range(args.import_documents)
             )
+            began = time.perf_counter()
             elapsed, status, data = request(
                 base, "POST", f"/api/v1/projects/{project_id}/documents/import/", token, lines,
                 "application/x-ndjson",
             )  # fmt: skip
-            assert status == 201, data[:300]
+            assert status in (201, 202), data[:300]
+            if status == 202:  # an import job: the worker writes the documents, then fans out
+                job = json.loads(data)
+                while job["status"] in ("queued", "running"):
+                    time.sleep(0.5)
+                    _, _, body = request(base, "GET", job["url"], token, b"", "application/json")
+                    job = json.loads(body)
+                assert job["status"] == "done", job
+                elapsed = time.perf_counter() - began
             before = done_runs(url)
             time.sleep(2)  # the fan-out has queued the runs
-            busy = creates(base, project_id, token, args.creates, "busy")
+            busy = creates(base, project_id, token, args.creates, "busy", rng)
             during = done_runs(url) - before
+            waited = drained(url, args.broker, pids, args.drain)
+            cpu = tree_cpu(pids) - cpu_before
     finally:
+        # A cold shutdown: a warm one waits for a comparison in flight (minutes, on these
+        # articles), and the broker is emptied below anyway.
         for worker in workers:
-            worker.terminate()
+            worker.send_signal(signal.SIGQUIT)
         for worker in workers:
             worker.wait(timeout=60)
         Redis.from_url(args.broker).flushdb()
     (idle50, idle95), (busy50, busy95) = summary(idle), summary(busy)
     print(
-        f"bulk worker nice {args.nice}, {args.bulk_concurrency} processes; import of "
-        f"{args.import_documents} documents answered in {elapsed:.1f} s"
+        f"{args.root.resolve().name}, worker {args.worker}: worker niceness {niceness}; import of "
+        f"{args.import_documents} documents done in {elapsed:.1f} s"
     )
     print(f"document create idle:  p50 {idle50:.1f} ms, p95 {idle95:.1f} ms")
     print(
         f"document create busy:  p50 {busy50:.1f} ms, p95 {busy95:.1f} ms "
         f"({busy95 / idle95:.2f}x idle p95; {during} bulk runs done meanwhile)"
+    )
+    documents = args.import_documents + args.creates
+    print(
+        f"worker CPU for the import and the busy creates: {cpu:.1f} s, "
+        f"{cpu / documents:.3f} s a document ({waited:.0f} s to drain)"
     )
     print(f"load average: {os.getloadavg()[0]:.1f}")
 

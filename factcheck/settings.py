@@ -47,6 +47,15 @@ def env_positive_int(name: str, *, default: int) -> int:
     return int(raw)
 
 
+def env_niceness(name: str, *, default: int) -> int:
+    """A CPU niceness, 0 (as the web server) to 19 (only what others leave); anything else
+    stops start-up."""
+    raw = env.str(name, default=str(default)).strip()
+    if not raw.isdigit() or int(raw) > 19:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a niceness from 0 to 19.")
+    return int(raw)
+
+
 def env_url(name: str) -> str:
     """An http(s) address, or "" when unset; anything else stops start-up."""
     raw = env.str(name, default="").strip()
@@ -339,10 +348,16 @@ CELERY_TIMEZONE = TIME_ZONE
 # Two queues: "celery" for what a person just did (one article's suggestions, its story, a
 # retrain, the sweeps) and BULK_TASK_QUEUE for the per-document jobs a bulk import fans out (a
 # thousand suggestion runs). A worker started without -Q consumes both; in production run one
-# worker per queue, the bulk one under `nice` (make worker, docker-compose.yml), so the import's
-# jobs take only the CPU the web processes and the interactive jobs leave.
+# worker per queue (make worker, docker-compose.yml).
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 BULK_TASK_QUEUE = env.str("BULK_TASK_QUEUE", default="bulk")
+# The CPU priority a worker gives itself at start, whatever command line starts it
+# (factcheck.worker_priority): a worker that takes the bulk queue (a plain `celery worker` takes
+# both) runs at BULK_WORKER_NICENESS, so an import's jobs use only the CPU the web processes
+# leave; a worker of the default queue alone at WORKER_NICENESS, just below the web server.
+# Levels, not steps: a worker started under `nice` at that level or above keeps its own.
+WORKER_NICENESS = env_niceness("WORKER_NICENESS", default=5)
+BULK_WORKER_NICENESS = env_niceness("BULK_WORKER_NICENESS", default=19)
 CELERY_TASK_QUEUES = (
     Queue(CELERY_TASK_DEFAULT_QUEUE, routing_key=CELERY_TASK_DEFAULT_QUEUE),
     Queue(BULK_TASK_QUEUE, routing_key=BULK_TASK_QUEUE),

@@ -118,7 +118,7 @@ def test_asking_for_the_comparison_again_answers_202_and_queues_it(
 ):
     sent: list[int] = []
     monkeypatch.setattr(
-        matching, "story_comparison_enqueue", lambda *, story_id: sent.append(story_id) or True
+        matching, "story_comparison_enqueue", lambda *, story_id, **_: sent.append(story_id) or True
     )
     url = f"/api/v1/stories/{seeded.story.pk}/comparison/"
     assert api(rita).get(url).json()["status"] == "done"

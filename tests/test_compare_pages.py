@@ -70,7 +70,7 @@ def test_asking_again_queues_the_comparison_and_returns_to_the_page(
 ):
     sent: list[int] = []
     monkeypatch.setattr(
-        matching, "story_comparison_enqueue", lambda *, story_id: sent.append(story_id) or True
+        matching, "story_comparison_enqueue", lambda *, story_id, **_: sent.append(story_id) or True
     )
     documents = f"{seeded.first.pk},{seeded.second.pk}"
     with django_capture_on_commit_callbacks(execute=True):

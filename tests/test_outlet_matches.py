@@ -38,7 +38,7 @@ def enqueued(monkeypatch):
     """The stories whose comparison was handed to the queue (nothing is sent)."""
     sent: list[int] = []
     monkeypatch.setattr(
-        matching, "story_comparison_enqueue", lambda *, story_id: sent.append(story_id) or True
+        matching, "story_comparison_enqueue", lambda *, story_id, **_: sent.append(story_id) or True
     )
     return sent
 
@@ -89,6 +89,29 @@ def test_running_the_comparison_twice_changes_nothing(seeded):
     assert dict(OutletMatch.objects.values_list("pk", "updated_at")) == before
     # Asked once, run once: a second job for the same request finds it done.
     assert services.story_comparison_run(story_id=seeded.story.pk).skipped
+
+
+def test_while_articles_keep_joining_a_story_only_the_last_requests_job_compares_it(seeded):
+    asked_first = services.story_comparison_request(story=seeded.story).requested_at
+    asked_last = services.story_comparison_request(story=seeded.story).requested_at  # joined
+    assert asked_last > asked_first
+    # The first article's job: the last one's comes after it, and the story was compared lately.
+    early = services.story_comparison_run(story_id=seeded.story.pk, requested_at=asked_first)
+    assert early is not None and early.skipped
+    assert StoryComparison.objects.get(story=seeded.story).status == "queued"
+    last = services.story_comparison_run(story_id=seeded.story.pk, requested_at=asked_last)
+    assert last is not None and not last.skipped
+    assert StoryComparison.objects.get(story=seeded.story).status == "done"
+
+
+def test_a_story_not_compared_for_a_minute_is_compared_even_while_articles_keep_joining(seeded):
+    StoryComparison.objects.filter(story=seeded.story).update(
+        started_at=timezone.now() - timedelta(minutes=2)
+    )
+    asked_first = services.story_comparison_request(story=seeded.story).requested_at
+    services.story_comparison_request(story=seeded.story)
+    early = services.story_comparison_run(story_id=seeded.story.pk, requested_at=asked_first)
+    assert early is not None and not early.skipped
 
 
 def test_a_dismissed_match_is_never_proposed_again_even_where_its_words_moved_a_little(seeded):

@@ -144,3 +144,9 @@ def test_a_malformed_boolean_fails_loudly_instead_of_guessing(tmp_path):
     result = _settings_with(tmp_path, DEBUG="perhaps")
     assert result.returncode != 0
     assert "DEBUG='perhaps' is not a boolean" in result.stderr
+
+
+def test_a_worker_niceness_outside_0_to_19_stops_start_up(tmp_path):
+    result = _settings_with(tmp_path, SECRET_KEY="k", BULK_WORKER_NICENESS="25")
+    assert result.returncode != 0
+    assert "BULK_WORKER_NICENESS='25' is not a niceness from 0 to 19" in result.stderr

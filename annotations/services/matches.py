@@ -69,6 +69,12 @@ MAX_DOCUMENTS = 30
 # Seconds a worker waits before comparing: the articles of one import arrive together, and one
 # comparison after the last covers them all (the others find it done and return).
 DELAY = 3.0
+# While a story's articles keep arriving, each request's job that finds a later request (whose
+# own job comes after it) returns without comparing, unless the story has not been compared for
+# this long: every run compares the whole story again (on articles that all quote each other, 30
+# of them cost tens of seconds of worker CPU), so one for each article of a stream was the
+# worker's main cost, all but the last one's result replaced at once.
+COMPARE_AT_LEAST_EVERY = timedelta(seconds=60)
 # A comparison asked for this long ago and still not done lost its job (the queue could not be
 # reached, the worker was killed): the sweep asks again.
 LOST_AFTER = timedelta(minutes=15)
@@ -115,17 +121,19 @@ def story_comparison_request(*, story: Story | int, actor: User | None = None) -
                 # Running: it stays so; the run sees the newer request when it ends.
                 comparison.status = StoryComparison.Status.QUEUED
             comparison.save(update_fields=["requested_at", "requested_by", "error", "status"])
-        transaction.on_commit(lambda: story_comparison_enqueue(story_id=story_id))
+        transaction.on_commit(lambda: story_comparison_enqueue(story_id=story_id, requested_at=now))
     return comparison
 
 
-def story_comparison_enqueue(*, story_id: int) -> bool:
-    """Hand the story's comparison to the queue. False if the queue could not be reached: the
+def story_comparison_enqueue(*, story_id: int, requested_at: datetime | None = None) -> bool:
+    """Hand the story's comparison to the queue (with the time of the request it answers, so
+    that a later request's job can stand for it). False if the queue could not be reached: the
     state says so, and the sweep asks again later."""
     from annotations.tasks import compare_story
 
     try:
-        compare_story.enqueue(story_id, countdown=DELAY)
+        asked = None if requested_at is None else requested_at.isoformat()
+        compare_story.enqueue(story_id, asked, countdown=DELAY)
     except Exception as exc:  # any broker failure: the comparison waits for the sweep
         log.warning("Could not enqueue the comparison of story %s: %s", story_id, exc)
         StoryComparison.objects.filter(pk=story_id, status=StoryComparison.Status.QUEUED).update(
@@ -165,10 +173,13 @@ def story_comparisons_sweep(*, now: datetime | None = None) -> list[int]:
 # --- the job ----------------------------------------------------------------------------------
 
 
-def story_comparison_run(*, story_id: int) -> ComparisonResult | None:
+def story_comparison_run(
+    *, story_id: int, requested_at: datetime | None = None
+) -> ComparisonResult | None:
     """The job's body: compare the story's articles and upsert the matches. None if the story
-    is gone."""
-    started = _start(story_id)
+    is gone. ``requested_at``: the request the job was sent for (None: any, as a job sent
+    before jobs carried it)."""
+    started = _start(story_id, requested_at)
     if started is None:
         return None
     if isinstance(started, ComparisonResult):
@@ -219,11 +230,12 @@ def story_comparison_fail(*, story_id: int, reason: str) -> None:
     )
 
 
-def _start(story_id: int) -> datetime | ComparisonResult | None:
+def _start(story_id: int, asked: datetime | None) -> datetime | ComparisonResult | None:
     """Claim the run: its start time; a skipped result when a run that started after the last
-    request is done already (the articles of one import each ask; one run covers them); None
-    when the story is gone. A run still marked running is not waited for: it may have been
-    killed, and running twice costs only time."""
+    request is done already (the articles of one import each ask; one run covers them), or
+    when a later request than ``asked`` will have its own job and the story was compared
+    lately (COMPARE_AT_LEAST_EVERY); None when the story is gone. A run still marked running is
+    not waited for: it may have been killed, and running twice costs only time."""
     now = timezone.now()
     with transaction.atomic():
         if not Story.objects.filter(pk=story_id).exists():
@@ -236,6 +248,13 @@ def _start(story_id: int) -> datetime | ComparisonResult | None:
             comparison.status == StoryComparison.Status.DONE
             and since is not None
             and since >= comparison.requested_at
+        ):
+            return ComparisonResult(story_id, skipped=True)
+        if (
+            asked is not None
+            and comparison.requested_at > asked
+            and since is not None
+            and since > now - COMPARE_AT_LEAST_EVERY
         ):
             return ComparisonResult(story_id, skipped=True)
         comparison.status = StoryComparison.Status.RUNNING

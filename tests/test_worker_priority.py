@@ -1,0 +1,80 @@
+"""A worker lowers its own CPU priority, whatever command line starts it: real `celery worker`
+processes, their niceness read from /proc."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from factcheck.celery import app as celery_app
+from factcheck.worker_priority import niceness_for
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+
+
+def _niceness(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[16])
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _worker(*prefix: str, queues: tuple[str, ...] = (), name: str) -> subprocess.Popen:
+    command = [*prefix, sys.executable, "-m", "celery", "-A", "factcheck", "worker",
+               "--loglevel=WARNING", "--concurrency=1", "--without-mingle", "--without-gossip",
+               "--without-heartbeat", "-n", f"{name}@%h"]  # fmt: skip
+    if queues:
+        command += ["-Q", ",".join(queues)]
+    env = {**os.environ, "WORKER_NICENESS": "5", "BULK_WORKER_NICENESS": "19"}
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+
+
+def _settled(process: subprocess.Popen, expected: int, timeout: float = 40.0) -> list[int]:
+    """The niceness of the worker and of its pool's process, once the pool has started."""
+    deadline = time.monotonic() + timeout
+    seen: list[int] = []
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the worker stopped"
+        children = _children(process.pid)
+        seen = [_niceness(process.pid), *(_niceness(pid) for pid in children)]
+        if children and all(n == expected for n in seen):
+            break
+        time.sleep(0.1)
+    return seen
+
+
+def test_a_plain_worker_command_runs_the_bulk_jobs_at_the_lowest_priority_and_nice_never_stacks():
+    assert os.nice(0) < 2, "the test run itself must not be niced for this test"
+    celery_app.control.purge()  # messages earlier tests left are not for these workers
+    # As the shared benchmark starts it: no -Q (both queues), no `nice`.
+    plain = _worker(name="plain-priority")
+    # The default queue alone, started under `nice -n 2`: the app's level 5, not 2 + 5.
+    default_only = _worker("nice", "-n", "2", queues=("celery",), name="default-priority")
+    try:
+        assert _settled(plain, 19) == [19, 19]
+        assert _settled(default_only, 5) == [5, 5]
+    finally:
+        # Killed, not stopped: a warm shutdown takes seconds, and the pool's processes die
+        # with their parent (Celery asks the kernel for that).
+        for process in (plain, default_only):
+            process.kill()
+            process.wait(timeout=30)
+
+
+def test_only_a_worker_that_takes_the_bulk_queue_gets_the_bulk_niceness():
+    bulk = settings.BULK_TASK_QUEUE
+    assert niceness_for(["celery", bulk], bulk_queue=bulk, bulk=19, default=5) == 19
+    assert niceness_for([bulk], bulk_queue=bulk, bulk=19, default=5) == 19
+    assert niceness_for(["celery"], bulk_queue=bulk, bulk=19, default=5) == 5
