@@ -319,10 +319,11 @@ class DocumentImportView(APIView):
         # while the request waits, and the answer is the import's result.
         job = services.import_job_wait(job_id=job.pk, seconds=_answer_wait(request))
         body = ImportJobSerializer(job).data
-        code = {
+        ended: dict[str, int] = {
             ImportJob.Status.DONE: status.HTTP_201_CREATED,
             ImportJob.Status.FAILED: status.HTTP_400_BAD_REQUEST,
-        }.get(job.status, status.HTTP_202_ACCEPTED)
+        }
+        code = ended.get(job.status, status.HTTP_202_ACCEPTED)
         return Response(body, status=code, headers={"Location": body["url"]})
 
 
