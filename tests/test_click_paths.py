@@ -138,8 +138,9 @@ def test_a_serializer_with_rules_of_its_own_is_always_read_in_full():
     assert _plain_reader(s.VerdictWriteSerializer) is None
 
 
-def test_a_document_create_reads_the_requesters_role_with_the_project(api, desk, reviewer):
-    client = api(reviewer)
+def _document_create(client, desk):
+    """The answer and the queries of one document create through the API (after a first request, so the
+    token's last use is not among them)."""
     client.get("/api/v1/projects/")  # the token's last use is written once
     with CaptureQueriesContext(connection) as queries:
         answer = client.post(
@@ -148,6 +149,11 @@ def test_a_document_create_reads_the_requesters_role_with_the_project(api, desk,
             format="json",
         )
     assert answer.status_code == 201, answer.json()
+    return answer, queries
+
+
+def test_a_document_create_reads_the_requesters_role_with_the_project(api, desk, reviewer):
+    _, queries = _document_create(api(reviewer), desk)
     sqls = [q["sql"] for q in queries.captured_queries]
     assert not [sql for sql in sqls if 'FROM "annotations_membership" WHERE' in sql], sqls
 
@@ -251,15 +257,7 @@ def test_outside_a_request_the_jobs_run_at_once():
 def test_a_document_create_writes_it_its_record_and_its_run_in_one_statement(api, desk, reviewer):
     from annotations.models import AuditEvent
 
-    client = api(reviewer)
-    client.get("/api/v1/projects/")  # the token's last use is written once
-    with CaptureQueriesContext(connection) as queries:
-        answer = client.post(
-            f"/api/v1/projects/{desk.pk}/documents/",
-            {"title": "New", "text": "The minister said 42."},
-            format="json",
-        )
-    assert answer.status_code == 201, answer.json()
+    answer, queries = _document_create(api(reviewer), desk)
     writes = [q["sql"] for q in queries.captured_queries if "INSERT INTO" in q["sql"]]
     # The one statement, then (after the answer) the search words.
     assert len(writes) == 2 and "annotations_documentsearch" in writes[1], writes
