@@ -7,7 +7,9 @@ import gzip
 import orjson
 import pytest
 
+from annotations.models import Membership, Role
 from tests.export_data import build_project
+from tests.import_jobs import run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -93,9 +95,6 @@ def test_gzip_refused_with_q_zero_is_not_sent(api, desk, reviewer, exported):
 def test_a_compact_export_imported_again_exports_the_same_lines(
     api, desk, reviewer, other_desk, exported
 ):
-    from annotations.models import Membership, Role
-    from tests.import_jobs import run_import
-
     # A moderator there, to export its spans still pending review.
     Membership.objects.create(project=other_desk, user=reviewer, role=Role.MODERATOR)
     data = b"".join(
