@@ -9,8 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from annotations import policy, presenters, selectors, workspace_selectors
-from annotations.api import document_read, lookups
+from annotations import document_read, policy, presenters, selectors, workspace_selectors
 from annotations.models import Label, Rating, ReviewStatus
 from annotations.search import MAX_QUERY_LENGTH, full_text
 
@@ -81,7 +80,7 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
     the highlights. The queries are the same whatever the number of spans and open suggestions
     (tests/test_workspace.py, tests/test_workspace_suggestions.py)."""
     fast = document_read.fast()
-    documents = lookups.documents_with_role(request.user).select_related("project", "story")
+    documents = selectors.documents_with_role(request.user).select_related("project", "story")
     # On PostgreSQL the text comes with the spans, in the API's one-statement read.
     document = get_object_or_404(documents.defer("text") if fast else documents, pk=document_id)
     policy.remember_role(request.user, document.project_id, document.requester_role)  # type: ignore[attr-defined]

@@ -3,10 +3,8 @@ object outside the user's projects answers 404 exactly as one that does not exis
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.models import User
-from django.db.models import F, QuerySet
+from django.db.models import F
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -40,16 +38,10 @@ def project_for(request: Request, project_id: int) -> Project:
     return project
 
 
-def documents_with_role(user: Any) -> QuerySet[Document]:
-    """The documents the user may see, each with the user's role in its project, read from
-    the membership the scoping joins anyway: the permission check that follows asks nothing."""
-    return selectors.documents_for(user).annotate(requester_role=F("project__memberships__role"))
-
-
 def document_for(request: Request, document_id: int) -> Document:
     """The document, and the requester's role in its project read by the same query."""
     document = get_object_or_404(
-        documents_with_role(request.user).select_related("project"), pk=document_id
+        selectors.documents_with_role(request.user).select_related("project"), pk=document_id
     )
     role = document.requester_role  # type: ignore[attr-defined]  # the annotation above
     policy.remember_role(request.user, document.project_id, role)
@@ -61,7 +53,7 @@ _AROUND_FIELDS = ("id", "project_id", "text_length")
 # and length, the requester's role, and only the part of its text the span's rules read.
 _DOCUMENT_AROUND = Precompiled(
     lambda user_id, document_id, first, length: (
-        documents_with_role(User(pk=user_id))
+        selectors.documents_with_role(User(pk=user_id))
         .filter(pk=document_id)
         .annotate(window=Substr("text", first, length))
         .order_by()

@@ -14,6 +14,7 @@ from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from annotations.domain import bounds
 from annotations.domain import claim as claim_domain
+from annotations.domain import document as document_domain
 from annotations.domain import span as span_domain
 from annotations.domain import suggestion as suggestion_domain
 from annotations.domain import verdict as verdict_domain
@@ -287,22 +288,7 @@ class DocumentDetailSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Document
-        fields = [
-            "id",
-            "project",
-            "title",
-            "outlet",
-            "author",
-            "source_url",
-            "published_on",
-            "external_id",
-            "text",
-            "text_length",
-            "metadata",
-            "version",
-            "created_at",
-            "spans",
-        ]
+        fields = [*document_domain.API_FIELDS, "spans"]
 
     @extend_schema_field(SpanSerializer(many=True))
     def get_spans(self, document: Document) -> list[dict]:

@@ -13,8 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations import policy, presenters, selectors, services, workspace_selectors
-from annotations.api import document_read
+from annotations import document_read, policy, presenters, selectors, services, workspace_selectors
 from annotations.api import serializers as s
 from annotations.api.inputs import valid_input
 from annotations.api.lookups import document_for

@@ -1,5 +1,6 @@
-"""GET /documents/{id}/: a document with its live spans in order, each with its desk claim's
-verdict, written as JSON bytes by one SQL statement and orjson.
+"""A document with its live spans in order, each with its desk claim's verdict, as GET
+/documents/{id}/ gives it, read by one SQL statement (the API writes it with orjson; the
+workspace page and its live poll embed the same rows).
 
 The shape is DocumentDetailSerializer's (tests/test_document_read.py holds the two equal, byte
 for byte). What made the serializer's way slow was not the database: compiling two ORM queries,
@@ -17,18 +18,15 @@ from typing import Any, cast
 
 import orjson
 from django.db import connection, models
-from django.http import Http404
 from django.utils import timezone
 
 from annotations import selectors
-from annotations.api import serializers as s
-from annotations.api.lookups import document_for
-from annotations.api.renderers import RenderedJSON
+from annotations.domain import document as document_domain
 from annotations.domain import span as span_domain
 from annotations.domain import verdict as verdict_domain
 from annotations.models import Document, Membership, Span, Verdict
 
-_DOCUMENT_FIELDS = tuple(name for name in s.DocumentDetailSerializer.Meta.fields if name != "spans")
+_DOCUMENT_FIELDS = document_domain.API_FIELDS
 
 
 def _quote(name: str) -> str:
@@ -181,21 +179,3 @@ def fast() -> bool:
         and connection.timezone_name == "UTC"
         and timezone.get_current_timezone_name() == "UTC"
     )
-
-
-def document_body(request: Any, document_id: int) -> RenderedJSON | dict[str, Any]:
-    """The document as GET /documents/{id}/ answers it; Http404 when the requester may not see
-    it (or it does not exist)."""
-    if not fast():
-        document = document_for(request, document_id)
-        spans = selectors.document_spans(document)
-        return s.DocumentDetailSerializer(document, context={"spans": spans}).data
-    found = read(request.user, document_id)
-    if found is None:
-        raise Http404(f"No {Document._meta.object_name} matches the given query.")
-    try:
-        return RenderedJSON(orjson.dumps(found, option=orjson.OPT_UTC_Z))
-    except orjson.JSONEncodeError:
-        # What orjson refuses and JSON allows (an integer beyond 64 bits in the metadata): the
-        # renderer writes it, as it writes any answer orjson refuses.
-        return found

@@ -1,0 +1,23 @@
+"""A document as the API reads it.
+
+API_FIELDS is the one list of the fields GET /documents/{id}/ gives (its spans come after
+them): the serializer and the one-statement read (annotations/document_read.py) derive from it.
+"""
+
+from __future__ import annotations
+
+API_FIELDS = (
+    "id",
+    "project",
+    "title",
+    "outlet",
+    "author",
+    "source_url",
+    "published_on",
+    "external_id",
+    "text",
+    "text_length",
+    "metadata",
+    "version",
+    "created_at",
+)
