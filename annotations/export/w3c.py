@@ -117,6 +117,18 @@ def _bodies(span: tuple, context: ExportContext) -> list[dict]:
     return bodies
 
 
+def _quoted(values: tuple) -> list[bytes]:
+    """Each value (strings and times) as JSON writes it, without its quotes.
+
+    Usually one orjson call for all of them, the array cut apart at '","': with no '"' inside
+    any of the strings every '","' is a boundary. A string with a '"' (written '\\"') may hold
+    '\\",' + '"' (the text 'no",' then the string's end), so then each is written alone."""
+    quoted = orjson.dumps(values, option=_OPTIONS)
+    if b'\\"' not in quoted:
+        return quoted[2:-2].split(b'","')
+    return [orjson.dumps(value, option=_OPTIONS)[1:-1] for value in values]
+
+
 def _annotation_template(context: ExportContext, *, source: str, scope: str) -> bytes:
     """An annotation's JSON, as orjson writes it (compact, keys in this order), with a
     placeholder (bytes %-formatting) for each value that changes from span to span: id,
@@ -180,14 +192,9 @@ def render(groups: Iterable[Group], context: ExportContext) -> Iterator[bytes]:
                 body = dumps(_bodies(span, context))
             else:
                 body = tagging(span[_LABEL])
-            # The five strings in one call: a JSON array of strings, its elements cut apart at
-            # '","', which can only be a boundary: inside a string orjson writes every '"' as
-            # '\"'. The times are strings too (orjson's, as in a dict).
-            quoted = dumps(
-                (span[_CREATED], span[_UPDATED], span[_TEXT], span[_PREFIX], span[_SUFFIX]),
-                option=_OPTIONS,
+            created, modified, exact, prefix, suffix = _quoted(
+                (span[_CREATED], span[_UPDATED], span[_TEXT], span[_PREFIX], span[_SUFFIX])
             )
-            created, modified, exact, prefix, suffix = quoted[2:-2].split(b'","')
             items.append(
                 template
                 % (
