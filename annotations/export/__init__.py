@@ -3,9 +3,11 @@
 Each format module has MEDIA_TYPE, EXTENSION and render(groups, context) -> Iterator[bytes],
 and may say OFFSET_UNITS (the units it can write; every unit when it does not say),
 WITH_SUGGESTIONS (its groups carry the documents' open suggestions), NARROW_ROWS (its span
-rows hold rows.NARROW_COLUMNS only) and PLAIN_ROWS (its span rows are the driver's tuples, read
-by index, not rows.SpanRow: wrapping each row costs about a microsecond). They are pure: no
-queries, no settings; the selector feeds them and the API streams them.
+rows hold rows.NARROW_COLUMNS only), ROW_COLUMNS (its span rows hold these of
+rows.SPAN_COLUMNS only, in that order, rows.NARROW_COLUMNS first) and PLAIN_ROWS (its span
+rows are the driver's tuples, read by index, not rows.SpanRow: wrapping each row costs about
+a microsecond). They are pure: no queries, no settings; the selector feeds them and the API
+streams them.
 """
 
 from __future__ import annotations
@@ -67,6 +69,11 @@ def with_suggestions(module: ModuleType) -> bool:
 def narrow_rows(module: ModuleType) -> bool:
     """Whether the format reads only NARROW_COLUMNS of each span (annotations.export.rows)."""
     return getattr(module, "NARROW_ROWS", False)
+
+
+def span_columns(module: ModuleType) -> tuple[str, ...] | None:
+    """The columns of SPAN_COLUMNS the format's span rows hold (its ROW_COLUMNS), None for all."""
+    return getattr(module, "ROW_COLUMNS", None)
 
 
 def plain_rows(module: ModuleType) -> bool:
@@ -148,6 +155,7 @@ __all__ = [
     "offset_unit_text",
     "offset_units",
     "plain_rows",
+    "span_columns",
     "stream",
     "with_suggestions",
 ]

@@ -19,6 +19,7 @@ serves it to a JSON-LD processor (pyld) without a network.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from pathlib import Path
@@ -28,13 +29,13 @@ import orjson
 
 from annotations.domain.offsets import CODEPOINT
 from annotations.export.rows import (
+    NARROW_COLUMNS,
     OFFSET_UNIT_TEXT,
     SPAN_COLUMNS,
     ExportContext,
     Group,
     SpanRow,
     check_span,
-    verdict_of,
 )
 
 MEDIA_TYPE = "application/ld+json"
@@ -44,7 +45,6 @@ CONTEXT_URLS = frozenset({CONTEXT, "https://www.w3.org/ns/anno.jsonld"})
 CONTEXT_FILE = Path(__file__).with_name("data") / "anno.jsonld"
 # The W3C model defines TextPositionSelector in code points.
 OFFSET_UNITS = (CODEPOINT,)
-_START, _END, _TEXT = (SPAN_COLUMNS.index(name) for name in ("start", "end", "text"))
 
 
 @cache
@@ -70,19 +70,21 @@ def document_loader(
 
 
 _OPTIONS = orjson.OPT_UTC_Z
-PLAIN_ROWS = True  # reads each span row by index (SPAN_COLUMNS), as the driver gives it
-
-_ID, _LABEL, _START, _END, _TEXT, _PREFIX, _SUFFIX, _SPEAKER, _NOTE, _DESK_CLAIM, _AUTHOR = (
-    SPAN_COLUMNS.index(name)
-    for name in (
-        "id", "label", "start", "end", "text", "prefix", "suffix", "speaker", "note",
-        "desk_claim", "author",
-    )
+PLAIN_ROWS = True  # reads each span row by index (ROW_COLUMNS), as the driver gives it
+# The columns of SPAN_COLUMNS an annotation is written from, in its rows' order: no origin,
+# review status or review time, and of the verdict only what its bodies say (a third fewer
+# values a row for the driver to make, and no join for the verdict's author).
+ROW_COLUMNS = (
+    *NARROW_COLUMNS, "prefix", "suffix", "speaker", "note", "desk_claim", "author",
+    "created_at", "updated_at", "document_id", "verdict_id", "verdict_rating",
+    "verdict_rationale", "verdict_evidence_links", "desk_claim_wording",
 )  # fmt: skip
-_CREATED, _UPDATED, _VERDICT, _WORDING = (
-    SPAN_COLUMNS.index(name)
-    for name in ("created_at", "updated_at", "verdict_id", "desk_claim_wording")
-)
+assert set(ROW_COLUMNS) <= set(SPAN_COLUMNS)
+assert ROW_COLUMNS[: len(NARROW_COLUMNS)] == NARROW_COLUMNS
+(
+    _ID, _LABEL, _START, _END, _TEXT, _PREFIX, _SUFFIX, _SPEAKER, _NOTE, _DESK_CLAIM, _AUTHOR,
+    _CREATED, _UPDATED, _DOCUMENT, _VERDICT, _RATING, _RATIONALE, _LINKS, _WORDING,
+) = range(len(ROW_COLUMNS))  # fmt: skip
 
 
 def _text_body(purpose: str, value: str) -> dict:
@@ -105,28 +107,27 @@ def _bodies(span: tuple, context: ExportContext) -> list[dict]:
                 "label": span[_WORDING],
             }
         )
-    verdict = verdict_of(span)
-    if verdict is not None:
-        bodies.append(_text_body("assessing", verdict.rating))
-        if verdict.rationale:
-            bodies.append(_text_body("describing", verdict.rationale))
+    if span[_VERDICT] is not None:
+        bodies.append(_text_body("assessing", span[_RATING]))
+        if span[_RATIONALE]:
+            bodies.append(_text_body("describing", span[_RATIONALE]))
+        links = span[_LINKS]
+        if isinstance(links, str):  # the JSON text as stored
+            links = json.loads(links)
         bodies.extend(
-            {"type": "SpecificResource", "purpose": "linking", "source": link}
-            for link in verdict.evidence_links
+            {"type": "SpecificResource", "purpose": "linking", "source": link} for link in links
         )
     return bodies
 
 
-def _quoted(values: tuple) -> list[bytes]:
-    """Each value (strings and times) as JSON writes it, without its quotes.
+def _quoted_each(strings: tuple) -> list[bytes]:
+    """Each string (or time) as JSON writes it, without its quotes, one orjson call each.
 
-    Usually one orjson call for all of them, the array cut apart at '","': with no '"' inside
-    any of the strings every '","' is a boundary. A string with a '"' (written '\\"') may hold
-    '\\",' + '"' (the text 'no",' then the string's end), so then each is written alone."""
-    quoted = orjson.dumps(values, option=_OPTIONS)
-    if b'\\"' not in quoted:
-        return quoted[2:-2].split(b'","')
-    return [orjson.dumps(value, option=_OPTIONS)[1:-1] for value in values]
+    The export writes the five in one orjson call and cuts the array apart at '","': with no
+    '"' inside any of them every '","' is a boundary. A string with a '"' (written '\\"') may
+    end in '\\",', which with its closing quote reads '\\","', a false boundary: such
+    spans come here."""
+    return [orjson.dumps(value, option=_OPTIONS)[1:-1] for value in strings]
 
 
 def _annotation_template(context: ExportContext, *, source: str, scope: str) -> bytes:
@@ -192,9 +193,13 @@ def render(groups: Iterable[Group], context: ExportContext) -> Iterator[bytes]:
                 body = dumps(_bodies(span, context))
             else:
                 body = tagging(span[_LABEL])
-            created, modified, exact, prefix, suffix = _quoted(
-                (span[_CREATED], span[_UPDATED], span[_TEXT], span[_PREFIX], span[_SUFFIX])
-            )
+            # The five strings in one call, the array cut apart at '","' (see _quoted_each).
+            strings = (span[_CREATED], span[_UPDATED], span[_TEXT], span[_PREFIX], span[_SUFFIX])
+            quoted = dumps(strings, option=_OPTIONS)
+            if b'\\"' in quoted:
+                created, modified, exact, prefix, suffix = _quoted_each(strings)
+            else:
+                created, modified, exact, prefix, suffix = quoted[2:-2].split(b'","')
             items.append(
                 template
                 % (
