@@ -123,10 +123,10 @@ def _bodies(span: tuple, context: ExportContext) -> list[dict]:
 def _quoted_each(strings: tuple) -> list[bytes]:
     """Each string (or time) as JSON writes it, without its quotes, one orjson call each.
 
-    The export writes the five in one orjson call and cuts the array apart at '","': with no
-    '"' inside any of them every '","' is a boundary. A string with a '"' (written '\\"') may
-    end in '\\",', which with its closing quote reads '\\","', a false boundary: such
-    spans come here."""
+    The export writes the five in one orjson call and cuts the array apart at '","', which is
+    a boundary unless its first '"' is one inside a string (written '\\"'): a string ending
+    in '",' is written '...\\",' and closed with '"', and that '\\","' would be cut in the
+    wrong place. Only an array holding '\\","' comes here."""
     return [orjson.dumps(value, option=_OPTIONS)[1:-1] for value in strings]
 
 
@@ -196,7 +196,7 @@ def render(groups: Iterable[Group], context: ExportContext) -> Iterator[bytes]:
             # The five strings in one call, the array cut apart at '","' (see _quoted_each).
             strings = (span[_CREATED], span[_UPDATED], span[_TEXT], span[_PREFIX], span[_SUFFIX])
             quoted = dumps(strings, option=_OPTIONS)
-            if b'\\"' in quoted:
+            if b'\\","' in quoted:
                 created, modified, exact, prefix, suffix = _quoted_each(strings)
             else:
                 created, modified, exact, prefix, suffix = quoted[2:-2].split(b'","')
