@@ -46,6 +46,7 @@ def exported(desk, reviewer):
         make_span(quoted, reviewer, '"no," then "yes",', label="QUOTE", speaker="He"),
         make_span(quoted, reviewer, '"maybe","'),
         make_span(quoted, reviewer, '"\\",', label="OPINION"),
+        make_span(quoted, reviewer, '" she wrote'),  # its prefix ends in '",'
     )
     # An address with percent escapes and a query: the W3C template keeps them as written.
     Document.objects.filter(pk=docs["cjk"].pk).update(

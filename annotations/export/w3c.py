@@ -120,16 +120,6 @@ def _bodies(span: tuple, context: ExportContext) -> list[dict]:
     return bodies
 
 
-def _quoted_each(strings: tuple) -> list[bytes]:
-    """Each string (or time) as JSON writes it, without its quotes, one orjson call each.
-
-    The export writes the five in one orjson call and cuts the array apart at '","', which is
-    a boundary unless its first '"' is one inside a string (written '\\"'): a string ending
-    in '",' is written '...\\",' and closed with '"', and that '\\","' would be cut in the
-    wrong place. Only an array holding '\\","' comes here."""
-    return [orjson.dumps(value, option=_OPTIONS)[1:-1] for value in strings]
-
-
 def _annotation_template(context: ExportContext, *, source: str, scope: str) -> bytes:
     """An annotation's JSON, as orjson writes it (compact, keys in this order), with a
     placeholder (bytes %-formatting) for each value that changes from span to span: id,
@@ -193,13 +183,16 @@ def render(groups: Iterable[Group], context: ExportContext) -> Iterator[bytes]:
                 body = dumps(_bodies(span, context))
             else:
                 body = tagging(span[_LABEL])
-            # The five strings in one call, the array cut apart at '","' (see _quoted_each).
-            strings = (span[_CREATED], span[_UPDATED], span[_TEXT], span[_PREFIX], span[_SUFFIX])
-            quoted = dumps(strings, option=_OPTIONS)
-            if b'\\","' in quoted:
-                created, modified, exact, prefix, suffix = _quoted_each(strings)
-            else:
-                created, modified, exact, prefix, suffix = quoted[2:-2].split(b'","')
+            # The five strings in one call (the times are strings too, orjson's, as in a dict),
+            # the array cut apart at '","' from the right. From the left a string ending in
+            # '",' would be cut wrongly: it is written '\\",' and closed with '"', and that
+            # '\\","' reads as a boundary. Such a false one always ends at the true boundary
+            # after its string, so from the right the true one is found first and takes it.
+            quoted = dumps(
+                (span[_CREATED], span[_UPDATED], span[_TEXT], span[_PREFIX], span[_SUFFIX]),
+                option=_OPTIONS,
+            )
+            created, modified, exact, prefix, suffix = quoted[2:-2].rsplit(b'","')
             items.append(
                 template
                 % (
