@@ -9,7 +9,7 @@ restores it (documents_with_deleted_for).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Generator, Iterable, Iterator
+from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from itertools import chain, count, groupby, islice
 from operator import itemgetter
@@ -28,6 +28,7 @@ from annotations.export.rows import (
     DOCUMENT_ID,
     NARROW_COLUMNS,
     NARROW_DOCUMENT_ID,
+    SPAN_COLUMNS,
     SUGGESTION_COLUMNS,
     VERDICT_SOURCES,
     DocumentRow,
@@ -523,6 +524,7 @@ def export_groups(
     with_suggestions: bool = False,
     narrow: bool = False,
     plain: bool = False,
+    columns: Sequence[str] | None = None,
 ) -> Iterator[Group]:
     """The spans grouped by document, each with its document's text, streamed.
 
@@ -539,9 +541,11 @@ def export_groups(
     cursor read alongside.
     narrow: each span row holds NARROW_COLUMNS only (and no verdict is joined).
     plain: the span rows are the driver's tuples as they are, not wrapped in SpanRow.
+    columns: each span row holds these of SPAN_COLUMNS only, in this order (a format's
+    ROW_COLUMNS: NARROW_COLUMNS first, then what it reads, "document_id" among them).
     """
     if narrow:
-        columns: tuple[str, ...] = (*NARROW_COLUMNS, "document_id")
+        fields: tuple[str, ...] = (*NARROW_COLUMNS, "document_id")
         document_at = NARROW_DOCUMENT_ID
     else:
         if approved_verdicts_only:
@@ -555,8 +559,14 @@ def export_groups(
             verdict = "exported_verdict"
         else:
             verdict = "desk_claim__verdict"
-        columns, document_at = _span_export_fields(verdict), DOCUMENT_ID
-    span_rows = spans.order_by("document_id", *SPAN_ORDER).values_list(*columns)
+        fields, document_at = _span_export_fields(verdict), DOCUMENT_ID
+        if columns is not None:
+            # Only what the format reads: fewer values for the driver to make a row, and no
+            # join for a verdict's author when the format writes none.
+            source = dict(zip(SPAN_COLUMNS, fields, strict=True))
+            fields = tuple(source[name] for name in columns)
+            document_at = list(columns).index("document_id")
+    span_rows = spans.order_by("document_id", *SPAN_ORDER).values_list(*fields)
     documents = (
         Document.objects.filter(pk__in=spans.order_by().values("document_id"))
         .order_by("pk")

@@ -17,7 +17,7 @@ from annotations.export import ExportContext
 from annotations.models import Document, Span
 from tests import export_reference
 from tests.export_data import approve, build_project
-from tests.factories import make_span
+from tests.factories import make_document, make_span
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +34,20 @@ def exported(desk, reviewer):
         note='Line one\nline two\twith a tab, a \\ and "quotes" 😀',
     )
     approve(tricky)
+    # Straight quotes next to commas in the span's text, prefix and suffix: '",' and ',"'
+    # inside a string, which JSON writes as '\\",' beside the '","' between two strings.
+    quoted = make_document(
+        desk,
+        actor=reviewer,
+        title="Quotes",
+        text='He said "no," then "yes", and "maybe"," she wrote, "\\", a backslash.',
+    )
+    approve(
+        make_span(quoted, reviewer, '"no," then "yes",', label="QUOTE", speaker="He"),
+        make_span(quoted, reviewer, '"maybe","'),
+        make_span(quoted, reviewer, '"\\",', label="OPINION"),
+        make_span(quoted, reviewer, '" she wrote'),  # its prefix ends in '",'
+    )
     # An address with percent escapes and a query: the W3C template keeps them as written.
     Document.objects.filter(pk=docs["cjk"].pk).update(
         source_url="https://example.org/a%20b?q=%22x%22&r=%d"

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import gzip
+import random
+import threading
 
 import orjson
 import pytest
 
+from annotations.export import GZIP_CHUNK_BYTES, gzipped
 from annotations.models import Membership, Role
 from tests.export_data import build_project
 from tests.import_jobs import run_import
@@ -77,6 +80,26 @@ def test_an_export_is_gzipped_for_a_client_that_accepts_it(api, desk, reviewer, 
     assert "Accept-Encoding" in packed["Vary"]
     plain_body = b"".join(plain.streaming_content)
     assert gzip.decompress(b"".join(packed.streaming_content)) == plain_body
+
+
+def _noise(size: int, seed: int) -> bytes:
+    return random.Random(seed).randbytes(size)
+
+
+def test_a_gzip_stream_of_many_pieces_unpacks_to_the_chunks_in_order():
+    chunks = [_noise(100_000, seed) for seed in range(40)]  # 4 MB that gzip cannot shrink much
+    packed = list(gzipped(iter(chunks)))
+    assert len(packed) > 10  # streamed as it goes, not in one piece at the end
+    assert gzip.decompress(b"".join(packed)) == b"".join(chunks)
+
+
+def test_a_gzip_stream_closed_early_stops_its_compressing_thread():
+    chunks = (_noise(GZIP_CHUNK_BYTES, seed) for seed in range(10))
+    stream = gzipped(chunks)
+    next(stream)
+    assert any(thread.name.startswith("export-gzip") for thread in threading.enumerate())
+    stream.close()
+    assert not any(thread.name.startswith("export-gzip") for thread in threading.enumerate())
 
 
 def test_a_gzipped_w3c_export_is_the_collection(api, desk, reviewer, exported):

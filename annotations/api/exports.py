@@ -35,6 +35,7 @@ from annotations.export import (
     narrow_rows,
     offset_units,
     plain_rows,
+    span_columns,
     with_suggestions,
 )
 from annotations.export import (
@@ -287,6 +288,7 @@ class ProjectExportView(APIView):
             with_suggestions=with_suggestions(module),
             narrow=narrow_rows(module),
             plain=plain_rows(module),
+            columns=span_columns(module),
         )
         context = _export_context(
             request, project, offset_unit=unit, spreadsheet_safe=spreadsheet_safe

@@ -19,6 +19,7 @@ serves it to a JSON-LD processor (pyld) without a network.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from pathlib import Path
@@ -28,13 +29,13 @@ import orjson
 
 from annotations.domain.offsets import CODEPOINT
 from annotations.export.rows import (
+    NARROW_COLUMNS,
     OFFSET_UNIT_TEXT,
     SPAN_COLUMNS,
     ExportContext,
     Group,
     SpanRow,
     check_span,
-    verdict_of,
 )
 
 MEDIA_TYPE = "application/ld+json"
@@ -44,7 +45,6 @@ CONTEXT_URLS = frozenset({CONTEXT, "https://www.w3.org/ns/anno.jsonld"})
 CONTEXT_FILE = Path(__file__).with_name("data") / "anno.jsonld"
 # The W3C model defines TextPositionSelector in code points.
 OFFSET_UNITS = (CODEPOINT,)
-_START, _END, _TEXT = (SPAN_COLUMNS.index(name) for name in ("start", "end", "text"))
 
 
 @cache
@@ -70,19 +70,21 @@ def document_loader(
 
 
 _OPTIONS = orjson.OPT_UTC_Z
-PLAIN_ROWS = True  # reads each span row by index (SPAN_COLUMNS), as the driver gives it
-
-_ID, _LABEL, _START, _END, _TEXT, _PREFIX, _SUFFIX, _SPEAKER, _NOTE, _DESK_CLAIM, _AUTHOR = (
-    SPAN_COLUMNS.index(name)
-    for name in (
-        "id", "label", "start", "end", "text", "prefix", "suffix", "speaker", "note",
-        "desk_claim", "author",
-    )
+PLAIN_ROWS = True  # reads each span row by index (ROW_COLUMNS), as the driver gives it
+# The columns of SPAN_COLUMNS an annotation is written from, in its rows' order: no origin,
+# review status or review time, and of the verdict only what its bodies say (a third fewer
+# values a row for the driver to make, and no join for the verdict's author).
+ROW_COLUMNS = (
+    *NARROW_COLUMNS, "prefix", "suffix", "speaker", "note", "desk_claim", "author",
+    "created_at", "updated_at", "document_id", "verdict_id", "verdict_rating",
+    "verdict_rationale", "verdict_evidence_links", "desk_claim_wording",
 )  # fmt: skip
-_CREATED, _UPDATED, _VERDICT, _WORDING = (
-    SPAN_COLUMNS.index(name)
-    for name in ("created_at", "updated_at", "verdict_id", "desk_claim_wording")
-)
+assert set(ROW_COLUMNS) <= set(SPAN_COLUMNS)
+assert ROW_COLUMNS[: len(NARROW_COLUMNS)] == NARROW_COLUMNS
+(
+    _ID, _LABEL, _START, _END, _TEXT, _PREFIX, _SUFFIX, _SPEAKER, _NOTE, _DESK_CLAIM, _AUTHOR,
+    _CREATED, _UPDATED, _DOCUMENT, _VERDICT, _RATING, _RATIONALE, _LINKS, _WORDING,
+) = range(len(ROW_COLUMNS))  # fmt: skip
 
 
 def _text_body(purpose: str, value: str) -> dict:
@@ -105,14 +107,15 @@ def _bodies(span: tuple, context: ExportContext) -> list[dict]:
                 "label": span[_WORDING],
             }
         )
-    verdict = verdict_of(span)
-    if verdict is not None:
-        bodies.append(_text_body("assessing", verdict.rating))
-        if verdict.rationale:
-            bodies.append(_text_body("describing", verdict.rationale))
+    if span[_VERDICT] is not None:
+        bodies.append(_text_body("assessing", span[_RATING]))
+        if span[_RATIONALE]:
+            bodies.append(_text_body("describing", span[_RATIONALE]))
+        links = span[_LINKS]
+        if isinstance(links, str):  # the JSON text as stored
+            links = json.loads(links)
         bodies.extend(
-            {"type": "SpecificResource", "purpose": "linking", "source": link}
-            for link in verdict.evidence_links
+            {"type": "SpecificResource", "purpose": "linking", "source": link} for link in links
         )
     return bodies
 
@@ -180,14 +183,16 @@ def render(groups: Iterable[Group], context: ExportContext) -> Iterator[bytes]:
                 body = dumps(_bodies(span, context))
             else:
                 body = tagging(span[_LABEL])
-            # The five strings in one call: a JSON array of strings, its elements cut apart at
-            # '","', which can only be a boundary: inside a string orjson writes every '"' as
-            # '\"'. The times are strings too (orjson's, as in a dict).
+            # The five strings in one call (the times are strings too, orjson's, as in a dict),
+            # the array cut apart at '","' from the right. From the left a string ending in
+            # '",' would be cut wrongly: it is written '\\",' and closed with '"', and that
+            # '\\","' reads as a boundary. Such a false one always ends at the true boundary
+            # after its string, so from the right the true one is found first and takes it.
             quoted = dumps(
                 (span[_CREATED], span[_UPDATED], span[_TEXT], span[_PREFIX], span[_SUFFIX]),
                 option=_OPTIONS,
             )
-            created, modified, exact, prefix, suffix = quoted[2:-2].split(b'","')
+            created, modified, exact, prefix, suffix = quoted[2:-2].rsplit(b'","')
             items.append(
                 template
                 % (
