@@ -6,15 +6,15 @@ request, `after_response(job)` keeps the job until Django's request_finished, wh
 server sends when it has written the whole answer (the response's close()). Outside a request
 (a worker, a command, a test calling a service) the job runs at once.
 
-Who runs the kept jobs. In a process a WSGI server serves (factcheck.wsgi calls
-`run_in_background()`), a thread of the process's own, in the order they came: gunicorn's
-threaded worker gives a kept-alive connection back to its poller only once the request's
-thread returns, so jobs run on that thread held the client's next request on that connection
-(a document create over HTTP waited for the previous create's search words and publishing:
-+4.6 ms of 9.9 in benchmarks/doc_create_http.py). If that thread has more than
-MAX_WAITING batches waiting (it fell behind), the request's own thread runs its jobs, as
-before: the requests slow down instead of the queue growing. Elsewhere (Django's test client,
-runserver) the same thread runs them before it takes the next request.
+Who runs the kept jobs. In a process served through factcheck.wsgi (gunicorn, runserver: it
+calls `run_in_background()`), a thread of the process's own, in the order they came: gunicorn's
+threaded worker gives a kept-alive connection back to its poller only once the request's thread
+returns, so jobs run on that thread held the client's next request on that connection (a
+document create over HTTP waited for the previous create's search words and publishing: +4.6
+ms of 9.9 in benchmarks/doc_create_http.py). If MAX_WAITING batches already wait for that
+thread (it fell behind), the request's own thread runs its jobs, as before: the requests slow
+down instead of the queue growing. Elsewhere (Django's test client and its live server) the
+request's thread runs them before it takes the next request.
 
 The jobs run after Django's own receiver closed an obsolete database connection; the thread
 opens its own connection and treats each batch as a request does (close_old_connections
