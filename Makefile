@@ -15,7 +15,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	SECRET_KEY=tests-only-secret-key DEBUG=false SECURE_COOKIES=false \
 	ALLOWED_HOSTS=127.0.0.1,localhost,testserver STATIC_ROOT=$(CURDIR)/var/test-static \
-	WORKER_NICENESS=0 BULK_WORKER_NICENESS=0
+	WORKER_NICENESS=0 BULK_WORKER_NICENESS=0 BULK_WORKER_SCHED_IDLE=false
 # Local mode, as scripts/run_local.sh sets it, for the tools that load the settings to look at
 # the code (mypy's Django plugin, makemigrations): no server, no .env, a scratch SQLite path.
 CHECK_ENV := env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL FACTCHECK_LOCAL=true \

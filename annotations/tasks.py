@@ -107,8 +107,8 @@ def _published(app, publish):
 
 def enqueue_together(jobs: list[tuple[EnqueueTask, tuple]]) -> None:
     """Send several tasks (each with its arguments) to the broker in one round trip (one Redis
-    pipeline): a new document's three jobs, sent after its answer by the thread that takes the
-    next request. Raises if the broker failed; then any of them may or may not have gone (a
+    pipeline): a new document's three jobs, sent after its answer (factcheck.after_response).
+    Raises if the broker failed; then any of them may or may not have gone (a
     second try may send one twice: each job is safe to run twice), and the callers' sweeps hand
     over what did not. Not for eager mode, where each runs in-process (EnqueueTask.enqueue)."""
 

@@ -358,6 +358,9 @@ BULK_TASK_QUEUE = env.str("BULK_TASK_QUEUE", default="bulk")
 # Levels, not steps: a worker started under `nice` at that level or above keeps its own.
 WORKER_NICENESS = env_niceness("WORKER_NICENESS", default=5)
 BULK_WORKER_NICENESS = env_niceness("BULK_WORKER_NICENESS", default=19)
+# A worker that takes the bulk queue also runs under Linux's SCHED_IDLE policy: it gives the CPU
+# to a web process the moment one wakes, where niceness alone lets it finish its slice first.
+BULK_WORKER_SCHED_IDLE = env_bool("BULK_WORKER_SCHED_IDLE", default=True)
 CELERY_TASK_QUEUES = (
     Queue(CELERY_TASK_DEFAULT_QUEUE, routing_key=CELERY_TASK_DEFAULT_QUEUE),
     Queue(BULK_TASK_QUEUE, routing_key=BULK_TASK_QUEUE),

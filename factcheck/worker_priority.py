@@ -8,6 +8,15 @@ default queue takes WORKER_NICENESS. Either is a level, not a step: a worker sta
 `nice` at that level or above keeps its own (an unprivileged process can only raise its
 niceness, never lower it), so the app and a `nice` on the command line never stack.
 
+A worker that takes the bulk queue also moves to Linux's SCHED_IDLE scheduling policy when
+BULK_WORKER_SCHED_IDLE is on (the default). Niceness 19 only shrinks a process's share of the
+CPU: a web process or its PostgreSQL backend that wakes while a nice-19 job runs on the core can
+still wait for the job's slice to end (a few milliseconds, several times a request). A SCHED_IDLE
+process gives way the moment any other wakes, and otherwise runs as a nice-19 one does
+(benchmarks/doc_create_http.py: with the worker running the new documents' suggestions, a
+document create over HTTP took about what it takes with no worker at all). Like the niceness it
+is one way: an unprivileged process cannot leave SCHED_IDLE.
+
 Only the command-line worker (`celery worker`) does this: a worker a test starts inside its
 own process would otherwise lower the priority of the whole test run.
 """
@@ -35,6 +44,18 @@ def raise_niceness(level: int) -> int:
     return os.nice(level - current)
 
 
+def enter_idle_policy() -> bool:
+    """Move this process to SCHED_IDLE (its children inherit it); False where there is none."""
+    if not hasattr(os, "SCHED_IDLE"):
+        return False
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except OSError as exc:  # a kernel or sandbox that refuses it: the niceness still holds
+        log.warning("The worker could not move to SCHED_IDLE: %s", exc)
+        return False
+    return True
+
+
 def on_worker_init(sender=None, **_) -> None:
     """Celery's `worker_init` receiver (connected in factcheck.celery)."""
     from celery.apps.worker import Worker
@@ -50,4 +71,11 @@ def on_worker_init(sender=None, **_) -> None:
         default=settings.WORKER_NICENESS,
     )
     now = raise_niceness(level)
-    log.info("Worker on %s runs at niceness %s", ", ".join(sorted(queues)), now)
+    idle = settings.BULK_TASK_QUEUE in queues and settings.BULK_WORKER_SCHED_IDLE
+    idle = idle and enter_idle_policy()
+    log.info(
+        "Worker on %s runs at niceness %s%s",
+        ", ".join(sorted(queues)),
+        now,
+        " under SCHED_IDLE" if idle else "",
+    )

@@ -254,6 +254,97 @@ def test_outside_a_request_the_jobs_run_at_once():
     assert ran == [1]
 
 
+@pytest.fixture
+def served():
+    """This process as a WSGI server runs it (factcheck.wsgi): the after-answer jobs go to
+    the process's own thread. Stopped afterwards, its database connection closed."""
+    after_response.run_in_background()
+    yield
+    after_response.run_in_background(False)
+
+
+def _request(*jobs):
+    """What a request that kept these jobs does around its answer (the app's receivers of
+    request_started and request_finished, without Django's, which close the connection)."""
+    after_response._request_started()
+    for job in jobs:
+        after_response.after_response(job)
+    after_response._request_finished()
+
+
+def test_a_served_process_takes_the_next_request_while_the_last_ones_jobs_still_run(served):
+    import threading
+
+    release, ran = threading.Event(), []
+    _request(lambda: release.wait(10), lambda: ran.append("first"))
+    # The answer is sent and the thread is free for the next request, the jobs not run yet.
+    _request(lambda: ran.append("second"))
+    assert ran == []
+    release.set()
+    assert after_response.wait_for_background()
+    assert ran == ["first", "second"]  # in the order the requests kept them
+
+
+def test_a_served_process_whose_job_thread_fell_behind_runs_the_jobs_on_the_request(
+    served, monkeypatch
+):
+    import threading
+
+    after_response.run_in_background(False)
+    monkeypatch.setattr(after_response, "MAX_WAITING", 1)
+    after_response.run_in_background()
+    release, ran = threading.Event(), []
+    _request(lambda: release.wait(10))  # the thread takes it and waits
+    assert _wait_until(lambda: after_response._background.current.batches.empty())
+    _request(lambda: ran.append("queued"))  # the one batch that may wait
+    _request(lambda: ran.append("on the request"))  # no room: runs here, now
+    assert ran == ["on the request"]
+    release.set()
+    assert after_response.wait_for_background()
+    assert ran == ["on the request", "queued"]
+
+
+def test_a_failing_job_after_the_answer_does_not_stop_the_ones_after_it(served, caplog):
+    ran = []
+
+    def fails():
+        raise RuntimeError("broker gone")
+
+    _request(fails, lambda: ran.append("next"))
+    _request(lambda: ran.append("next request"))
+    assert after_response.wait_for_background()
+    assert ran == ["next", "next request"]
+    assert "A job after the response failed" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_document_created_on_a_served_process_is_handed_over_and_found_moments_later(
+    api, desk, reviewer, served
+):
+    answer = api(reviewer).post(
+        f"/api/v1/projects/{desk.pk}/documents/",
+        {"title": "Served", "text": "“We will rebuild,” said the mayor on Friday."},
+        format="json",
+    )
+    assert answer.status_code == 201
+    assert after_response.wait_for_background()
+    run = SuggestionRun.objects.get(document_id=answer.json()["id"])
+    assert run.enqueued_at is not None and run.error == ""
+    listed = f"/api/v1/projects/{desk.pk}/documents/"
+    found = api(reviewer).get(listed, {"q": "rebuild mayor"}).json()["results"]
+    assert [row["title"] for row in found] == ["Served"]
+    celery_app.control.purge()  # the run's message is not for a later test's worker
+
+
+def _wait_until(condition, timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.005)
+    return True
+
+
 def test_a_document_create_writes_it_its_record_and_its_run_in_one_statement(api, desk, reviewer):
     from annotations.models import AuditEvent
 

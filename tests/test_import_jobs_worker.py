@@ -218,3 +218,22 @@ def test_with_the_broker_down_the_upload_is_kept_queued_and_the_sweep_hands_it_o
     done = api(reviewer).get(job["url"]).json()
     assert (done["status"], done["spans_written"], done["error"]) == ("done", 3, "")
     assert Span.objects.filter(document__project=desk).count() == 3
+
+
+def test_a_request_waiting_for_its_import_is_answered_when_the_import_commits(
+    api, desk, reviewer, broker, settings, monkeypatch
+):
+    """The import's commit wakes the waiting request (PostgreSQL's NOTIFY): with the row
+    read only once a minute besides, the answer is the result long before that."""
+    from annotations.services import import_jobs
+
+    settings.IMPORT_ANSWER_WAIT_SECONDS = 60
+    monkeypatch.setattr(import_jobs, "FALLBACK_POLL", 60.0)
+    url = f"/api/v1/projects/{desk.pk}/documents/import/"
+    with start_worker(broker, pool="solo", perform_ping_check=False, shutdown_timeout=60):
+        began = time.monotonic()
+        done = api(reviewer).post(url, data=tiny_lines(3), content_type="application/x-ndjson")
+        waited = time.monotonic() - began
+    assert done.status_code == 201, done.json()
+    assert done.json()["result"]["spans_created"] == 3
+    assert waited < 30, f"answered only after {waited:.0f} s: the commit did not wake it"

@@ -37,8 +37,14 @@ def _worker(*prefix: str, queues: tuple[str, ...] = (), name: str) -> subprocess
                "--without-heartbeat", "-n", f"{name}@%h"]  # fmt: skip
     if queues:
         command += ["-Q", ",".join(queues)]
-    env = {**os.environ, "WORKER_NICENESS": "5", "BULK_WORKER_NICENESS": "19"}
+    env = {**os.environ, "WORKER_NICENESS": "5", "BULK_WORKER_NICENESS": "19",
+           "BULK_WORKER_SCHED_IDLE": "true"}  # fmt: skip
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+
+
+def _policies(process: subprocess.Popen) -> set[int]:
+    """The scheduling policies of the worker and its pool's processes."""
+    return {os.sched_getscheduler(pid) for pid in (process.pid, *_children(process.pid))}
 
 
 def _settled(process: subprocess.Popen, expected: int, timeout: float = 40.0) -> list[int]:
@@ -65,6 +71,9 @@ def test_a_plain_worker_command_runs_the_bulk_jobs_at_the_lowest_priority_and_ni
     try:
         assert _settled(plain, 19) == [19, 19]
         assert _settled(default_only, 5) == [5, 5]
+        # The bulk jobs give way the moment a web process wakes; the default queue's do not.
+        assert _policies(plain) == {os.SCHED_IDLE}
+        assert _policies(default_only) == {os.SCHED_OTHER}
     finally:
         # Killed, not stopped: a warm shutdown takes seconds, and the pool's processes die
         # with their parent (Celery asks the kernel for that).

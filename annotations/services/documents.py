@@ -138,8 +138,8 @@ def import_jobs_request(*, run_ids: list[int], documents: list[Document], bulk: 
 
 def _document_jobs_enqueue(*, run_ids: list[int], document_ids: list[int]) -> None:
     """One article's jobs (its suggestion run, story proposal and claim matching) to the broker
-    in one round trip, instead of one each: what the thread does after the answer, before it
-    takes the next request. If the broker fails, the run says why and stays queued, and the
+    in one round trip, instead of one each: part of the after-answer work
+    (factcheck.after_response). If the broker fails, the run says why and stays queued, and the
     sweeps hand over all three (each safe to run twice)."""
     from annotations.tasks import (
         enqueue_together,

@@ -64,6 +64,8 @@ log = logging.getLogger(__name__)
 MAX_IMPORT_BYTES = 512 * 1024 * 1024
 PROGRESS_EVERY = 0.5  # seconds between two writes of a running job's progress
 LOCK_NAMESPACE = 0x1A0B  # pg_advisory_lock(namespace, job): held while the job runs
+ENDED_CHANNEL = "import_job_ended"  # NOTIFY channel: a job's id once it is done or failed
+FALLBACK_POLL = 0.25  # seconds: how often a waiting request reads the job's row anyway
 Status = ImportJob.Status
 
 
@@ -152,17 +154,51 @@ def import_job_create(
 
 
 def import_job_wait(*, job_id: int, seconds: float) -> ImportJob:
-    """The job once it ended, or as it is after `seconds` (it reads, never writes). Checked
-    every 20 ms at first, every 250 ms at most: a small file's answer is not held for a
-    round of polling, a large one's wait costs a few queries a second."""
+    """The job once it ended, or as it is after `seconds` (it reads, never writes).
+
+    On PostgreSQL the wait listens for the job's end: the import's transaction announces it
+    (NOTIFY, delivered by its commit, when its rows become visible), so the answer goes the
+    moment the import commits, not up to a round of polling later. It still reads the row every
+    FALLBACK_POLL seconds, in case an announcement never arrives (a pooler in front of the
+    database that does not pass LISTEN on). Elsewhere, or inside a transaction (which would hold
+    the LISTEN back until its commit), it reads the row every 20 ms at first, every 250 ms at
+    most."""
     deadline = time.monotonic() + max(seconds, 0.0)
-    pause = 0.02
     job = ImportJob.objects.get(pk=job_id)
+    if job.finished or seconds <= 0:
+        return job
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return _polled(job, deadline)
+    with connection.cursor() as cursor:
+        cursor.execute(f"LISTEN {ENDED_CHANNEL}")
+    try:
+        job = ImportJob.objects.get(pk=job_id)  # an end between the first read and the LISTEN
+        while not job.finished and (left := deadline - time.monotonic()) > 0:
+            for _ in connection.connection.notifies(timeout=min(left, FALLBACK_POLL), stop_after=1):
+                pass  # a job ended, this one or another: read the row
+            job = ImportJob.objects.get(pk=job_id)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"UNLISTEN {ENDED_CHANNEL}")
+    return job
+
+
+def _polled(job: ImportJob, deadline: float) -> ImportJob:
+    pause = 0.02
     while not job.finished and (left := deadline - time.monotonic()) > 0:
         time.sleep(min(pause, left))
         pause = min(pause * 1.5, 0.25)
-        job = ImportJob.objects.get(pk=job_id)
+        job = ImportJob.objects.get(pk=job.pk)
     return job
+
+
+def _announce_end(job_id: int) -> None:
+    """Tell the requests waiting for a job (import_job_wait) that it ended. Inside the
+    transaction that ends it, PostgreSQL delivers this at its commit, or never if it rolls
+    back."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_notify(%s, %s)", [ENDED_CHANNEL, str(job_id)])
 
 
 def import_job_enqueue(*, job_id: int) -> bool:
@@ -358,6 +394,7 @@ def _finish(job: ImportJob, report: ImportReport) -> None:
     )
     job.finished_at = job.progress_at = timezone.now()
     job.save()
+    _announce_end(job.pk)
     transaction.on_commit(lambda: _remove_upload(job))
 
 
@@ -371,6 +408,7 @@ def import_job_fail(*, job_id: int, reason: str) -> ImportJob | None:
     job.finished_at = timezone.now()
     job.documents_written = job.spans_written = 0
     job.save(update_fields=["status", "error", "finished_at", "documents_written", "spans_written"])
+    _announce_end(job.pk)
     _remove_upload(job)
     return job
 
