@@ -1,9 +1,22 @@
 // The list of the document's spans beside the text, filterable by label and review status.
 // It follows the current span (J/K, clicks in the text) and a click on an entry opens it.
+//
+// A long article's thousands of entries are built a batch at a time: the first batch (more than
+// the list's box shows) at once, the rest in the moments the page is idle, in text order, until
+// the list is whole (aria-busy until then). Built at once, 2,000 entries held the page for a
+// tenth of a second of script and twice that of style and layout, just after its first frame.
+// Whatever needs an entry not built yet (the current span, from the address or J/K) has the
+// rest built at once.
 
 import { excerpt } from "./notify.js";
 
 const SNIPPET = 90;
+const FIRST = 40; // entries built at once
+const BATCH = 150; // then so many an idle moment
+const idle = window.requestIdleCallback
+  ? (run) => requestIdleCallback(run, { timeout: 100 })
+  : (run) => setTimeout(run, 0);
+const cancelIdle = window.cancelIdleCallback || clearTimeout;
 
 export function createList({ listEl, countEl, labelFilter, statusFilter, store, labelNames, statusNames, verdictWords, onOpen }) {
   let current = null;
@@ -47,24 +60,59 @@ export function createList({ listEl, countEl, labelFilter, statusFilter, store, 
     return li;
   }
 
-  function showCount(shown) {
+  function showCount() {
     const total = store.all().length;
+    const shown = store.all().filter(visible).length;
     countEl.textContent = shown === total ? `${total}` : `${shown} of ${total}`;
   }
 
-  function render() {
-    items.clear();
+  let pending = null; // the idle callback that builds the next batch, while the list is not whole
+
+  // Up to `count` more entries, after the last one built, in text order.
+  function build(count) {
+    const all = store.all();
+    const last = listEl.lastElementChild;
+    let i = last ? all.indexOf(store.get(last.dataset.spanId)) + 1 : 0;
     const fragment = document.createDocumentFragment();
-    let shown = 0;
-    for (const span of store.all()) {
-      if (!visible(span)) continue;
+    for (let built = 0; i < all.length && built < count; i++) {
+      const span = all[i];
+      if (!visible(span) || items.has(String(span.id))) continue;
       const li = entry(span);
       items.set(String(span.id), li);
       fragment.append(li);
-      shown++;
+      built++;
     }
-    listEl.replaceChildren(fragment);
-    showCount(shown);
+    listEl.append(fragment);
+    return i < all.length;
+  }
+
+  function buildLater() {
+    pending = idle(() => {
+      pending = null;
+      if (build(BATCH)) buildLater();
+      else listEl.removeAttribute("aria-busy");
+    });
+  }
+
+  // The rest of the list, now.
+  function finish() {
+    if (pending === null) return;
+    cancelIdle(pending);
+    pending = null;
+    build(Infinity);
+    listEl.removeAttribute("aria-busy");
+  }
+
+  function render() {
+    if (pending !== null) cancelIdle(pending);
+    pending = null;
+    items.clear();
+    listEl.replaceChildren();
+    if (build(FIRST)) {
+      listEl.setAttribute("aria-busy", "true");
+      buildLater();
+    } else listEl.removeAttribute("aria-busy");
+    showCount();
   }
 
   function drop(id) {
@@ -85,15 +133,18 @@ export function createList({ listEl, countEl, labelFilter, statusFilter, store, 
       drop(change.span.id);
       const span = store.get(change.span.id);
       if (span && visible(span)) {
-        const li = entry(span);
         const all = store.all();
         let next = null;
         for (let i = all.indexOf(span) + 1; i < all.length && !next; i++) next = items.get(String(all[i].id)) || null;
-        listEl.insertBefore(li, next);
-        items.set(String(span.id), li);
+        // Past the last entry built while the list is still being built: its batch builds it.
+        if (next || pending === null) {
+          const li = entry(span);
+          listEl.insertBefore(li, next);
+          items.set(String(span.id), li);
+        }
       }
     }
-    showCount(items.size);
+    showCount();
   }
 
   // The changes since the list was last brought up to date, in order: each one's entry, or all
@@ -106,10 +157,30 @@ export function createList({ listEl, countEl, labelFilter, statusFilter, store, 
   function setCurrent(id, { scroll = true } = {}) {
     if (current !== null) items.get(String(current))?.removeAttribute("aria-current");
     current = id;
+    if (id !== null && !items.has(String(id))) finish();
     const li = id === null ? null : items.get(String(id));
     if (li) {
       li.setAttribute("aria-current", "true");
-      if (scroll) li.scrollIntoView({ block: "nearest" });
+      if (scroll) reveal(li);
+    }
+  }
+
+  // The entry into the list's own view. Only the list's box scrolls, never the page: the page
+  // keeps the highlight it has just brought into view (scrolling the entry into view moved the
+  // page away from a highlight far down the article). Entries not shown yet have an estimated
+  // height (content-visibility) until they are, so it looks again for the next few frames, as
+  // those around it take their real heights.
+  function reveal(li, frames = 3) {
+    const box = listEl.getBoundingClientRect();
+    const at = li.getBoundingClientRect();
+    let by = 0;
+    if (at.top < box.top) by = at.top - box.top;
+    else if (at.bottom > box.bottom) by = Math.min(at.bottom - box.bottom, at.top - box.top);
+    if (by) listEl.scrollTop += by;
+    if (frames > 1) {
+      requestAnimationFrame(() => {
+        if (li.isConnected && String(current) === li.dataset.spanId) reveal(li, frames - 1);
+      });
     }
   }
 
