@@ -138,13 +138,15 @@ MIDDLEWARE = [
     # Before the session and CSRF read anything: refuses what the database cannot store and a
     # form body over the limit, and answers the database's loss (annotations.boundary).
     "annotations.boundary.middleware.BoundaryMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's and django-csp's own, passed by for a request to the JSON API with an API
+    # token, which needs none of them (factcheck.middleware).
+    "factcheck.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "factcheck.middleware.CsrfViewMiddleware",
+    "factcheck.middleware.AuthenticationMiddleware",
+    "factcheck.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "factcheck.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "factcheck.urls"
