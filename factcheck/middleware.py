@@ -18,19 +18,18 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.module_loading import import_string
-from rest_framework.authentication import get_authorization_header
 
 from accounts.authentication import ApiTokenAuthentication
 
 API_PREFIX = "/api/v1/"
-_KEYWORD = ApiTokenAuthentication.keyword.lower().encode()
+_KEYWORD = ApiTokenAuthentication.keyword.lower()
 
 
 def is_token_request(request: HttpRequest) -> bool:
     """A JSON API request that DRF's token authentication decides (its keyword, any case)."""
     if not request.path_info.startswith(API_PREFIX):
         return False
-    words = get_authorization_header(request).split(None, 1)
+    words = request.META.get("HTTP_AUTHORIZATION", "").split(None, 1)
     return bool(words) and words[0].lower() == _KEYWORD
 
 

@@ -127,7 +127,8 @@ def recorded_insert(
 ) -> tuple[str, list[Any]]:
     """On PostgreSQL, the common table expressions inserting `obj`'s row and its history record
     (_recorded_insert_sql), with their values; for a statement of more than one write."""
-    sql, fields, record_fields = _recorded_insert_sql(type(obj), name, columns, tail)
+    model: Any = type(obj)
+    sql, fields, record_fields = _recorded_insert_sql(model, name, columns, tail)
     record = AuditEvent(
         project_id=project_id,
         object_type=type(obj).__name__.lower(),

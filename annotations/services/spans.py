@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -87,7 +87,12 @@ def span_create(
     # constraint, caught below: asking first cost a query of every create.
     span = Span(document=document, author=actor, suggestion=suggestion, **new._asdict())
     after = span_snapshot(span)
-    recorded = {"obj": span, "project_id": document.project_id, "actor": actor, "after": after}
+    recorded: dict[str, Any] = {
+        "obj": span,
+        "project_id": document.project_id,
+        "actor": actor,
+        "after": after,
+    }
     # On PostgreSQL every create is one statement, all or nothing by itself: the span and its
     # record, and a new CLAIM's desk claim (found or made) with its record. No transaction to
     # open and commit; inside a caller's, a savepoint keeps a refused duplicate from spoiling
