@@ -5,10 +5,11 @@ DRF's token authentication, first in the list, lets it in or answers 401, and th
 never consulted. It reads no session, is exempt from CSRF (APIView; CSRF guards session
 requests, and DRF's session authentication checks it itself), shows no message, and is
 answered with JSON, which no browser renders as a page for a Content-Security-Policy to guard.
-The session, CSRF, authentication, message and CSP middleware asked nothing of it and
-answered nothing to it, yet cost a tenth of a span create's CPU (building the same CSP header
-again each time, most of all). Every other request, the workspace's session calls to the API
-included, goes through each of them as before.
+The authentication, message and CSP middleware asked nothing of it and answered nothing to
+it, yet cost several percent of a span create's CPU (building the same CSP header again each
+time, most of all). Every other request, the workspace's session calls to the API included,
+goes through each of them as before. (The session's and CSRF's stay in place for every
+request: Django's deploy checks look for them by name, and they cost little here.)
 """
 
 from __future__ import annotations
@@ -59,8 +60,6 @@ def _skipped_for_tokens(path: str) -> type:
     return type(base.__name__, (base,), attributes)
 
 
-SessionMiddleware = _skipped_for_tokens("django.contrib.sessions.middleware.SessionMiddleware")
-CsrfViewMiddleware = _skipped_for_tokens("django.middleware.csrf.CsrfViewMiddleware")
 AuthenticationMiddleware = _skipped_for_tokens(
     "django.contrib.auth.middleware.AuthenticationMiddleware"
 )

@@ -138,11 +138,12 @@ MIDDLEWARE = [
     # Before the session and CSRF read anything: refuses what the database cannot store and a
     # form body over the limit, and answers the database's loss (annotations.boundary).
     "annotations.boundary.middleware.BoundaryMiddleware",
-    # Django's and django-csp's own, passed by for a request to the JSON API with an API
-    # token, which needs none of them (factcheck.middleware).
-    "factcheck.middleware.SessionMiddleware",
+    # Django's and django-csp's own; those from factcheck.middleware are passed by for a
+    # request to the JSON API with an API token, which needs none of them. Not the session's
+    # and CSRF's: Django's deploy checks look for them by name, and they cost little here.
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "factcheck.middleware.CsrfViewMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
     "factcheck.middleware.AuthenticationMiddleware",
     "factcheck.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
