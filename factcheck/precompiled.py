@@ -19,8 +19,10 @@ from typing import Any
 from django.db import connections
 from django.db.models import QuerySet
 
-# Values no request brings: whole numbers beyond any id or offset, text with control characters.
-_INT_SENTINEL = 7_770_000_000_000_000_000
+# Values no query holds as constants: whole numbers near the top of a 32-bit integer (within
+# it: the ORM compiles a lookup on an integer column with a value beyond the column's range
+# to an empty result instead of SQL), text with control characters.
+_INT_SENTINEL = 2_147_483_000
 _STR_SENTINEL = "\x1fprecompiled-{}\x1f"
 # The SQL, its parameters as compiled, and for each the index of the value it takes (or None).
 Compiled = tuple[str, tuple[Any, ...], tuple[int | None, ...]]
@@ -62,13 +64,19 @@ class Precompiled:
             self._compiled[using] = compiled
         return compiled
 
+    def sql(self, *values: Any, using: str = "default") -> tuple[str, list[Any]]:
+        """The compiled SQL and its parameters with these values bound: to run it inside a
+        larger statement (PostgreSQL)."""
+        sql, params, slots = self.compile(using)
+        bound = [p if slot is None else values[slot] for p, slot in zip(params, slots, strict=True)]
+        return sql, bound
+
     def rows(self, *values: Any, using: str = "default") -> list[tuple[Any, ...]]:
         if connections[using].vendor != "postgresql":
             # Elsewhere (SQLite, the local mode) the driver gives times as text, which the
             # ORM's converters read: the queryset itself, compiled each time.
             return list(self._build(*values))
-        sql, params, slots = self.compile(using)
-        bound = [p if slot is None else values[slot] for p, slot in zip(params, slots, strict=True)]
+        sql, bound = self.sql(*values, using=using)
         with connections[using].cursor() as cursor:
             cursor.execute(sql, bound)
             return cursor.fetchall()

@@ -138,13 +138,16 @@ MIDDLEWARE = [
     # Before the session and CSRF read anything: refuses what the database cannot store and a
     # form body over the limit, and answers the database's loss (annotations.boundary).
     "annotations.boundary.middleware.BoundaryMiddleware",
+    # Django's and django-csp's own; those from factcheck.middleware are passed by for a
+    # request to the JSON API with an API token, which needs none of them. Not the session's
+    # and CSRF's: Django's deploy checks look for them by name, and they cost little here.
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "factcheck.middleware.AuthenticationMiddleware",
+    "factcheck.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "factcheck.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "factcheck.urls"

@@ -12,17 +12,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from annotations import policy
 from annotations.domain import claim as claim_domain
 from annotations.errors import Conflict, NotAllowed, ValidationError
-from annotations.models import DeskClaim, Document, Label, Project
+from annotations.models import DeskClaim, Document, Label, Project, Span
 from annotations.services.common import (
+    Source,
     desk_claim_snapshot,
     full_clean,
     insert_recorded,
     record_event,
+    recorded_insert,
 )
+from factcheck.precompiled import Precompiled
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -111,13 +115,12 @@ def check_mention_target(
     return desk_claim
 
 
-def desk_claim_of_new_mention(
-    *, document: Document, actor: User | None, start: int, end: int, text: str
-) -> DeskClaim:
-    """The desk claim a new CLAIM over document.text[start:end] joins: that of a live CLAIM on
-    the same words, else a new one worded as `text`. Call inside the span's transaction."""
-    joined = (
-        document.spans.filter(
+def _first_mention_on(document_id: int, start: int, end: int) -> QuerySet[Span, int]:
+    """The desk claim a new CLAIM over a document's start:end joins, if any: that of the first
+    live CLAIM made on the same words."""
+    return (
+        Span.objects.filter(
+            document_id=document_id,
             label=Label.CLAIM,
             start=start,
             end=end,
@@ -125,13 +128,76 @@ def desk_claim_of_new_mention(
             desk_claim__isnull=False,
         )
         .order_by("id")
-        .values_list("desk_claim_id", flat=True)
-        .first()
+        .values_list("desk_claim_id", flat=True)[:1]
     )
+
+
+# Compiled once: a new CLAIM's own statement reads it (new_mention_source).
+_FIRST_MENTION_ON = Precompiled(_first_mention_on, kinds=(int, int, int))
+
+
+def desk_claim_of_new_mention(
+    *, document: Document, actor: User | None, start: int, end: int, text: str
+) -> DeskClaim:
+    """The desk claim a new CLAIM over document.text[start:end] joins: that of a live CLAIM on
+    the same words, else a new one worded as `text`. Call inside the span's transaction."""
+    joined = _first_mention_on(document.pk, start, end).first()
     if joined is not None:
-        # Its verdict comes along: the new mention is answered with it.
-        return DeskClaim.objects.select_related("verdict__author").get(pk=joined)
+        return _joined(joined)
     return desk_claim_of_text(project_id=document.project_id, actor=actor, text=text)
+
+
+def _joined(desk_claim_id: int) -> DeskClaim:
+    # Its verdict comes along: the new mention is answered with it.
+    return DeskClaim.objects.select_related("verdict__author").get(pk=desk_claim_id)
+
+
+def new_mention_source(
+    *, document: Document, actor: User | None, start: int, end: int, text: str
+) -> tuple[Source, DeskClaim]:
+    """desk_claim_of_new_mention as SQL written ahead of the new CLAIM's own INSERT, so the span,
+    its desk claim when it makes one, and their history records are one statement (PostgreSQL;
+    insert_recorded's `source`): the same rule, the same-words lookup compiled from the same
+    queryset. Gives the Source and the desk claim it would make; mention_claim reads what the
+    statement returned."""
+    joined_sql, values = _FIRST_MENTION_ON.sql(document.pk, start, end)
+    made = DeskClaim(
+        project_id=document.project_id, wording=claim_domain.wording_of(text), created_by=actor
+    )
+    made_sql, made_values = recorded_insert(
+        obj=made,
+        project_id=document.project_id,
+        actor=actor,
+        after=desk_claim_snapshot(made),
+        name="made",
+        tail="WHERE NOT EXISTS (SELECT FROM joined)",
+    )
+    # The same-words lookup, the desk claim made only when it found none, and the one the
+    # span takes; names from the models, every value bound.
+    sql = (
+        f"joined AS ({joined_sql}), {made_sql}, claim AS (SELECT desk_claim_id AS id,"  # noqa: S608
+        " false AS made FROM joined UNION ALL SELECT id, true FROM made)"
+    )
+    source = Source(
+        sql=sql,
+        values=values + made_values,
+        name="claim",
+        columns=(("desk_claim_id", "claim.id"),),
+        returned="claim.id, claim.made",
+    )
+    return source, made
+
+
+def mention_claim(made: DeskClaim, returned: tuple[int, bool]) -> DeskClaim:
+    """The desk claim a new_mention_source statement gave the span: the one it made (which has
+    no verdict: the answer asks for none), or the one it joined."""
+    desk_claim_id, was_made = returned
+    if not was_made:
+        return _joined(desk_claim_id)
+    made.pk = desk_claim_id
+    made._state.adding, made._state.db = False, DeskClaim.objects.db
+    DeskClaim.verdict.related.set_cached_value(made, None)
+    return made
 
 
 def desk_claim_of_text(*, project_id: int, actor: User | None, text: str) -> DeskClaim:

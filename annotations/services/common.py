@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -64,6 +66,83 @@ def record_event(
     )
 
 
+@dataclass(frozen=True)
+class Source:
+    """SQL written ahead of a row's INSERT in its statement: common table expressions (`sql`,
+    with its `values`), the last named `name` and giving one row, which the INSERT reads the
+    `columns` from (attname -> an SQL expression over it) and the statement returns `returned`
+    of (SQL expressions over it)."""
+
+    sql: str
+    values: list[Any]
+    name: str
+    columns: tuple[tuple[str, str], ...]
+    returned: str
+
+
+@functools.cache
+def _recorded_insert_sql(
+    model: type[Any], name: str, columns: tuple[tuple[str, str], ...], tail: str
+) -> tuple[str, tuple[Any, ...], tuple[Any, ...]]:
+    """The common table expressions `{name}` (the row's INSERT, returning its id) and
+    `{name}_recorded` (its history record's, reading that id, returning it as object_id), and
+    the fields whose values are bound: the row's and the record's, in order. The row's columns
+    in `columns` are SQL read from the row after `tail` (`FROM source`) instead of values.
+    Written once a model and shape: names from the models, every value bound."""
+    quote = connection.ops.quote_name
+    given = dict(columns)
+    fields = tuple(
+        f for f in model._meta.concrete_fields if not f.primary_key and f.attname not in given
+    )
+    by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    computed = [by_attname[attname] for attname in given]
+    names = ", ".join(quote(f.column) for f in (*fields, *computed))
+    exprs = ", ".join(["%s"] * len(fields) + list(given.values()))
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    record_fields = tuple(
+        f for f in AuditEvent._meta.concrete_fields if not f.primary_key and f.name != "object_id"
+    )
+    record_table = quote(AuditEvent._meta.db_table)
+    record_columns = ", ".join(quote(str(f.column)) for f in record_fields)
+    record_marks = ", ".join(["%s"] * len(record_fields))
+    rows = f"SELECT {exprs} {tail}" if tail else f"VALUES ({exprs})"
+    insert = f"INSERT INTO {table} ({names}) {rows} RETURNING {pk} AS id"
+    recorded = (
+        f"INSERT INTO {record_table} ({record_columns}, object_id)"  # noqa: S608
+        f" SELECT {record_marks}, {name}.id FROM {name} RETURNING object_id"
+    )
+    return f"{name} AS ({insert}), {name}_recorded AS ({recorded})", fields, record_fields
+
+
+def recorded_insert(
+    *,
+    obj: Any,
+    project_id: int,
+    actor: User | None,
+    after: dict,
+    action: str = "create",
+    name: str = "new",
+    columns: tuple[tuple[str, str], ...] = (),
+    tail: str = "",
+) -> tuple[str, list[Any]]:
+    """On PostgreSQL, the common table expressions inserting `obj`'s row and its history record
+    (_recorded_insert_sql), with their values; for a statement of more than one write."""
+    model: Any = type(obj)
+    sql, fields, record_fields = _recorded_insert_sql(model, name, columns, tail)
+    record = AuditEvent(
+        project_id=project_id,
+        object_type=type(obj).__name__.lower(),
+        action=action,
+        actor=actor,
+        before=None,
+        after=after,
+    )
+    # pre_save fills auto_now(_add) times as Model.save does.
+    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    values += [f.get_db_prep_save(f.pre_save(record, True), connection) for f in record_fields]
+    return sql, values
+
+
 def insert_recorded(
     *,
     obj: Any,
@@ -72,6 +151,7 @@ def insert_recorded(
     after: dict,
     action: str = "create",
     also: tuple[str, list[Any]] | None = None,
+    source: Source | None = None,
 ) -> Any:
     """INSERT a new row and its history record (`action`, "create" unless said). On PostgreSQL
     both are one statement (the record's INSERT reads the row's new id from the first's
@@ -81,8 +161,13 @@ def insert_recorded(
 
     `also`: on PostgreSQL, one more INSERT in the same statement (SQL and its values), which
     reads the new id as `new.id` from `new` and returns one column: what it returns is
-    returned. Elsewhere the caller writes that row itself; None is returned."""
+    returned. Elsewhere the caller writes that row itself; None is returned.
+
+    `source`: on PostgreSQL only, what the row reads some of its columns from, written ahead of
+    it in the same statement (Source); the row of what it `returned` is returned."""
     if connection.vendor != "postgresql":
+        if source is not None:
+            raise NotImplementedError("A row read from a source is written on PostgreSQL only.")
         with transaction.atomic():
             obj.save()
             record_event(
@@ -94,42 +179,32 @@ def insert_recorded(
                 after=after,
             )
         return None
-    model, quote = type(obj), connection.ops.quote_name
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    # pre_save fills auto_now(_add) times as Model.save does.
-    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    record = AuditEvent(
+    ctes, values = recorded_insert(
+        obj=obj,
         project_id=project_id,
-        object_type=model.__name__.lower(),
-        action=action,
         actor=actor,
-        before=None,
         after=after,
+        action=action,
+        columns=source.columns if source else (),
+        tail=f"FROM {source.name}" if source else "",
     )
-    record_fields = [
-        f for f in AuditEvent._meta.concrete_fields if not f.primary_key and f.name != "object_id"
-    ]
-    values += [f.get_db_prep_save(f.pre_save(record, True), connection) for f in record_fields]
-    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
-    columns = ", ".join(quote(f.column) for f in fields)
-    record_table = quote(AuditEvent._meta.db_table)
-    record_columns = ", ".join(quote(str(f.column)) for f in record_fields)
-    marks, record_marks = ", ".join(["%s"] * len(fields)), ", ".join(["%s"] * len(record_fields))
-    # Names from the models; every value is bound.
-    insert = f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING {pk} AS id"  # noqa: S608
-    insert_record = f"INSERT INTO {record_table} ({record_columns}, object_id)"
-    recorded = f"{insert_record} SELECT {record_marks}, new.id FROM new RETURNING object_id"  # noqa: S608
-    if also is None:
-        sql = f"WITH new AS ({insert}) {recorded}"
+    if source is not None:
+        sql = f"WITH {source.sql}, {ctes} SELECT new_recorded.object_id, {source.returned}"
+        sql += f" FROM new_recorded, {source.name}"
+        values = source.values + values
+    elif also is None:
+        sql = f"WITH {ctes} SELECT object_id FROM new_recorded"  # noqa: S608
     else:
-        parts = f"WITH new AS ({insert}), recorded AS ({recorded}), also AS ({also[0]})"
-        sql = f"{parts} SELECT recorded.object_id, also.* FROM recorded, also"  # noqa: S608
+        sql = f"WITH {ctes}, also AS ({also[0]}) SELECT new_recorded.object_id, also.*"
+        sql += " FROM new_recorded, also"
         values += also[1]
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         row = cursor.fetchone()
     obj.pk = row[0]
     obj._state.adding, obj._state.db = False, connection.alias
+    if source is not None:
+        return row[1:]
     return row[1] if also is not None else None
 
 

@@ -5,10 +5,10 @@ refusals become ValidationErrors here. A CLAIM's desk claim is decided by servic
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from contextlib import contextmanager, nullcontext
+from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from annotations import policy
@@ -20,6 +20,8 @@ from annotations.services.claims import (
     desk_claim_of_new_mention,
     desk_claim_of_text,
     lock_desk_claim,
+    mention_claim,
+    new_mention_source,
 )
 from annotations.services.common import (
     UNSET,
@@ -84,23 +86,37 @@ def span_create(
     # A duplicate (the same author, label and range, live) is refused by the table's unique
     # constraint, caught below: asking first cost a query of every create.
     span = Span(document=document, author=actor, suggestion=suggestion, **new._asdict())
+    after = span_snapshot(span)
+    recorded: dict[str, Any] = {
+        "obj": span,
+        "project_id": document.project_id,
+        "actor": actor,
+        "after": after,
+    }
+    # On PostgreSQL every create is one statement, all or nothing by itself: the span and its
+    # record, and a new CLAIM's desk claim (found or made) with its record. No transaction to
+    # open and commit; inside a caller's, a savepoint keeps a refused duplicate from spoiling
+    # the rest of it. Elsewhere (SQLite) the writes go in a transaction.
+    one_statement = connection.vendor == "postgresql"
     try:
-        if label != Label.CLAIM and not transaction.get_connection().in_atomic_block:
-            # One statement, the span and its record: no transaction to open and commit.
-            insert_recorded(
-                obj=span, project_id=document.project_id, actor=actor, after=span_snapshot(span)
-            )
-            return span
-        # A CLAIM may make its desk claim first; inside a caller's transaction, a savepoint
-        # keeps a refused duplicate from spoiling the rest of it.
-        with transaction.atomic():
-            if label == Label.CLAIM:
-                span.desk_claim = desk_claim or desk_claim_of_new_mention(
+        with (
+            nullcontext()
+            if one_statement and not transaction.get_connection().in_atomic_block
+            else transaction.atomic()
+        ):
+            if label != Label.CLAIM or desk_claim is not None:
+                span.desk_claim = desk_claim
+                insert_recorded(**recorded)
+            elif one_statement:
+                source, made = new_mention_source(
                     document=document, actor=actor, start=start, end=end, text=text
                 )
-            insert_recorded(
-                obj=span, project_id=document.project_id, actor=actor, after=span_snapshot(span)
-            )
+                span.desk_claim = mention_claim(made, insert_recorded(**recorded, source=source))
+            else:
+                span.desk_claim = desk_claim_of_new_mention(
+                    document=document, actor=actor, start=start, end=end, text=text
+                )
+                insert_recorded(**recorded)
     except IntegrityError as exc:
         if _constraint_of(exc) != "span_unique_per_author":
             raise
