@@ -12,9 +12,9 @@ makes them). Each round, in this one process:
   it, with a real Redis broker (--broker; nothing consumes the queue, emptied afterwards), so
   the suggestion runs are only enqueued;
 - copy: the rows that import wrote (documents and their search words, desk claims, spans,
-  suggestion runs and every history record), read back with COPY TO and deleted, written again with one COPY FROM per
-  table in one transaction: the same rows, indexes, constraints and triggers, no Python. The
-  floor of any writer.
+  suggestion runs and every history record), read back with COPY TO and deleted, written
+  again with one COPY FROM per table in one transaction: the same rows, indexes, constraints
+  and triggers, no Python. The floor of any writer.
 
 Rounds alternate import and copy (--runs of each) and it prints each one's median spans per
 second and their ratio, the COPY's time by table and at the commit (the deferred foreign-key
@@ -23,6 +23,7 @@ the rest is the database's).
 
 --parts then writes the same rows again with one piece of the schema taken away each time (in
 a transaction rolled back: the database is left as it was): what that piece costs the COPY.
+Each part is paired with a whole write just before it; still, it wants a quiet machine.
 """
 
 from __future__ import annotations
@@ -192,28 +193,37 @@ def main() -> None:
         return time.perf_counter() - began
 
     def run_parts() -> None:
-        """The rows of one import written again, whole and without each part, rolled back."""
+        """The rows of one import written again, whole and without each part, rolled back: each
+        part's cost is the median of (whole - without it), each pair written back to back so
+        that a change in the machine's load shifts both."""
         raw = connection.connection
         document_import_jsonl(project=project, actor=actor, lines=lines)
         data = copied_rows()
         with connection.cursor() as cursor:
             empty(cursor)
-        variants = [("(everything)", []), *PARTS]
-        totals: dict[str, list[float]] = {name: [] for name, _ in variants}
+
+        def write_without(statements: list[str]) -> float:
+            times: dict[str, list[float]] = {t: [] for t in (*TABLES, COMMIT)}
+            with transaction.atomic(), raw.cursor() as cursor:
+                for statement in statements:
+                    cursor.execute(statement)
+                write_rows(cursor, data, times)
+                transaction.set_rollback(True)
+            return sum(v[0] for v in times.values())
+
+        wholes: list[float] = []
+        costs: dict[str, list[float]] = {name: [] for name, _ in PARTS}
         for _ in range(args.runs):
-            for name, statements in variants:
-                times: dict[str, list[float]] = {t: [] for t in (*TABLES, COMMIT)}
-                with transaction.atomic(), raw.cursor() as cursor:
-                    for statement in statements:
-                        cursor.execute(statement)
-                    write_rows(cursor, data, times)
-                    transaction.set_rollback(True)
-                totals[name].append(sum(v[0] for v in times.values()))
-        whole = statistics.median(totals["(everything)"])
-        print(f"COPY of the same rows without one part (median of {args.runs}), load {load()}:")
-        for name, values in totals.items():
-            median = statistics.median(values)
-            print(f"  {name:58} {median:5.2f} s ({whole - median:+.2f} s it costs)")
+            for name, statements in PARTS:
+                whole = write_without([])
+                wholes.append(whole)
+                costs[name].append(whole - write_without(statements))
+        print(
+            f"COPY of the same rows: {statistics.median(wholes):.2f} s; what each part costs it "
+            f"(median of {args.runs} pairs), load {load()}:"
+        )
+        for name, values in costs.items():
+            print(f"  {name:58} {statistics.median(values):+.2f} s")
 
     timings: dict[str, list[float]] = {"import": [], "copy": []}
     per_table: dict[str, list[float]] = {table: [] for table in (*TABLES, COMMIT)}
