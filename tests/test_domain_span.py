@@ -82,6 +82,16 @@ def test_a_new_spans_snapshot_is_pending_version_one_and_not_deleted():
     }
 
 
+def test_the_imports_snapshot_of_a_new_span_is_its_snapshot():
+    text = 'He said "a\\b\tc" today.'
+    for new in (
+        span.check_span(text, label="CLAIM", start=0, end=2, quote="He"),
+        span.check_span(text, label="QUOTE", start=8, end=14, quote='"a\\b\tc', speaker=" He "),
+        span.check_span(text, label="OPINION", start=16, end=21, quote="today", note="a\nb"),
+    ):
+        assert span.new_snapshot(new) == span.snapshot(new)
+
+
 @pytest.mark.parametrize(
     ("given", "rule", "errors"),
     [
