@@ -101,6 +101,8 @@ def test_an_empty_or_unreadable_filter_is_refused(api, reviewer, desk, since):
         ("https://www.BBC.co.uk/news/world?id=1#top", True),
         ("http://archive.example.org:8080/x", True),
         ("https://example.org/a b", False),
+        ("https://example.org/page#a\x7fb", False),
+        ("https://example.org/a\x01b", False),
         ("ftp://example.org/file", False),
         ("example.org/page", False),
     ],
