@@ -80,9 +80,7 @@ def _json_type_error(field: serializers.Field, value: Any) -> str | None:
 # A host of ASCII labels (IDN in its xn-- form), an optional port, then anything but white space
 # and control characters (C0, DEL, C1: no address holds one); the white space is spelled out so
 # that JavaScript's \s and Python's agree on it.
-_NOT_SPACE = (
-    r"[^\x00-\x20\x7f-\x9f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
-)
+_NOT_SPACE = r"[^\x00-\x20\x7f-\x9f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
 WEB_ADDRESS = (
     r"^[Hh][Tt][Tt][Pp][Ss]?://(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,40}[A-Za-z0-9])?\.){1,4}"
     rf"[A-Za-z]{{2,20}}(?::[0-9]{{1,4}})?(?:[/?#]{_NOT_SPACE}*)?$"
