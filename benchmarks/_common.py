@@ -48,15 +48,16 @@ def django_env(database_url: str, *, broker_url: str = "") -> dict[str, str]:
     return env
 
 
-def fresh_database(*, host: str, name: str) -> str:
-    """Drop and create the scratch database, migrate it; returns its URL."""
+def fresh_database(*, host: str, name: str, root: Path = ROOT) -> str:
+    """Drop and create the scratch database, migrate it with the checkout at `root`; returns
+    its URL."""
     with psycopg.connect(f"{server_url(host)}/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
     url = f"{server_url(host)}/{name}"
     subprocess.run(
         [PYTHON, "manage.py", "migrate", "--noinput", "-v0"],
-        cwd=ROOT,
+        cwd=root,
         env=django_env(url),
         check=True,
     )

@@ -51,6 +51,7 @@ from _common import (
     cpu_seconds,
     django_env,
     free_port,
+    fresh_database,
     insert_member,
     insert_project,
     server_url,
@@ -128,20 +129,6 @@ def backend_cpu(url: str, root_pid: int | None) -> dict[int, float]:
 
 def grown(before: dict[int, float], after: dict[int, float]) -> float:
     return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
-
-
-def fresh_database(root: Path, *, host: str, name: str) -> str:
-    with psycopg.connect(f"{server_url(host)}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = f"{server_url(host)}/{name}"
-    subprocess.run(
-        [PYTHON, "manage.py", "migrate", "--noinput", "-v0"],
-        cwd=root,
-        env=django_env(url),
-        check=True,
-    )
-    return url
 
 
 def bench_env(url: str, broker: str, scratch: Path) -> dict[str, str]:
@@ -347,7 +334,7 @@ def main() -> None:
     roots = [ROOT] + ([args.compare_with.resolve()] if args.compare_with else [])
     names = ["new", "old"] if args.compare_with else ["this"]
     urls = [
-        fresh_database(root, host=args.db_host, name=f"{args.database}_{i}")
+        fresh_database(host=args.db_host, name=f"{args.database}_{i}", root=root)
         for i, root in enumerate(roots)
     ]
     rng = random.Random(11)

@@ -237,19 +237,9 @@ class DocumentListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Document
+        # The document's API fields without its text, then its counts.
         fields = [
-            "id",
-            "project",
-            "title",
-            "outlet",
-            "author",
-            "source_url",
-            "published_on",
-            "external_id",
-            "text_length",
-            "metadata",
-            "version",
-            "created_at",
+            *(name for name in document_domain.API_FIELDS if name != "text"),
             "span_count",
             "claim_count",
             "quote_count",
