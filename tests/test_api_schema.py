@@ -108,7 +108,7 @@ def test_an_empty_or_unreadable_filter_is_refused(api, reviewer, desk, since):
     ],
 )
 def test_evidence_links_are_taken_as_the_schema_pattern_says(api, reviewer, claim, link, taken):
-    from annotations.api.serializers import WEB_ADDRESS
+    from annotations.domain.web_address import WEB_ADDRESS
 
     response = api(reviewer).put(
         f"/api/v1/spans/{claim.pk}/verdict/",

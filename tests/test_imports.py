@@ -4,6 +4,7 @@ nothing by default; offsets carried through the text's normalisation."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -105,12 +106,26 @@ def test_keep_good_lines_saves_the_good_ones_and_reports_the_bad(api, desk, revi
         ({"text": "a\x00b"}, "NUL"),
         ({"text": "abc", "spans": [{"label": "CLAIM", "start": 0, "end": 2, "speaker": "X"}]},
          "only a QUOTE has a speaker"),
+        ({"text": "abc", "source_url": "https://example.org/a b"}, "source_url: Give an http"),
+        ({"text": "abc", "source_url": "https://example.org/#a\x7fb"}, "source_url: Give an http"),
+        ({"text": "abc", "source_url": "https://localhost/page"}, "source_url: Give an http"),
     ],
 )  # fmt: skip
 def test_each_kind_of_bad_line_is_refused_with_a_reason(api, desk, reviewer, line, reason):
     answer = post(api, reviewer, desk, jsonl(line))
     assert answer.status == "failed"
     assert reason in answer.report["errors"][0]["reason"]
+
+
+def test_an_imported_source_address_reads_back_as_the_api_states_addresses(api, desk, reviewer):
+    from annotations.domain.web_address import WEB_ADDRESS
+
+    line = GOOD | {"source_url": "https://de.wikipedia.org/wiki/Köln#Geschichte"}
+    assert post(api, reviewer, desk, jsonl(line)).status == "done"
+    document = Document.objects.get()
+    shown = api(reviewer).get(f"/api/v1/documents/{document.pk}/").json()["source_url"]
+    assert shown == line["source_url"]
+    assert re.fullmatch(WEB_ADDRESS, shown)
 
 
 def test_a_repeated_external_id_is_refused_per_line(api, desk, reviewer):

@@ -4,7 +4,6 @@ lists come from annotations.domain, which the workspace's presenters read too.""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
-from annotations.domain import bounds
+from annotations.domain import bounds, web_address
 from annotations.domain import claim as claim_domain
 from annotations.domain import document as document_domain
 from annotations.domain import span as span_domain
@@ -32,7 +31,7 @@ from annotations.models import (
     Verdict,
 )
 from annotations.presenters import span_verdict, spans_data
-from annotations.services import MAX_EVIDENCE_LINKS, MAX_URL_LENGTH
+from annotations.services import MAX_EVIDENCE_LINKS
 
 MAX_OFFSET = MAX_DOCUMENT_LENGTH
 MAX_NOTE_LENGTH = 10_000
@@ -75,28 +74,19 @@ def _json_type_error(field: serializers.Field, value: Any) -> str | None:
     return None
 
 
-# An http(s) address as the schema states it, and as the API checks it: a strict subset of what
-# Django's URLValidator (and so the models) accept, so whatever matches the pattern is stored.
-# A host of ASCII labels (IDN in its xn-- form), an optional port, then anything but white space
-# and control characters (C0, DEL, C1: no address holds one); the white space is spelled out so
-# that JavaScript's \s and Python's agree on it.
-_NOT_SPACE = r"[^\x00-\x20\x7f-\x9f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
-WEB_ADDRESS = (
-    r"^[Hh][Tt][Tt][Pp][Ss]?://(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,40}[A-Za-z0-9])?\.){1,4}"
-    rf"[A-Za-z]{{2,20}}(?::[0-9]{{1,4}})?(?:[/?#]{_NOT_SPACE}*)?$"
+@extend_schema_field(
+    {"type": "string", "maxLength": web_address.MAX_LENGTH, "pattern": web_address.WEB_ADDRESS}
 )
-_WEB_ADDRESS = re.compile(WEB_ADDRESS)
-
-
-@extend_schema_field({"type": "string", "maxLength": MAX_URL_LENGTH, "pattern": WEB_ADDRESS})
 class WebAddressField(serializers.CharField):
+    """An address as annotations.domain.web_address takes it, in and out."""
+
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(max_length=MAX_URL_LENGTH, trim_whitespace=False, **kwargs)
+        super().__init__(max_length=web_address.MAX_LENGTH, trim_whitespace=False, **kwargs)
 
     def to_internal_value(self, data: Any) -> str:
         value = super().to_internal_value(data)
-        if value and not _WEB_ADDRESS.fullmatch(value):
-            raise serializers.ValidationError("Enter an http or https address (lowercase host).")
+        if value and not web_address.is_web_address(value):
+            raise serializers.ValidationError(web_address.REASON)
         return value
 
 
@@ -230,6 +220,7 @@ class DocumentUpdateSerializer(JSONInputSerializer):
 
 
 class DocumentListSerializer(serializers.ModelSerializer):
+    source_url = OptionalWebAddressField(read_only=True)
     span_count = serializers.IntegerField(read_only=True)
     claim_count = serializers.IntegerField(read_only=True)
     quote_count = serializers.IntegerField(read_only=True)
@@ -273,6 +264,7 @@ class SpanSerializer(serializers.ModelSerializer):
 
 
 class DocumentDetailSerializer(serializers.ModelSerializer):
+    source_url = OptionalWebAddressField(read_only=True)
     spans = serializers.SerializerMethodField()
 
     class Meta:
@@ -412,6 +404,8 @@ class DeskClaimSerializer(serializers.ModelSerializer):
 
 
 class MentionDocumentSerializer(serializers.ModelSerializer):
+    source_url = OptionalWebAddressField(read_only=True)
+
     class Meta:
         model = Document
         fields = ["id", "title", "outlet", "published_on", "source_url", "created_at"]

@@ -7,9 +7,11 @@ from __future__ import annotations
 from string import Formatter
 from urllib.parse import urlsplit
 
+from annotations.domain import web_address
+
 # What a template may name. The desk claim's id is the one that tells reviews apart.
 PLACEHOLDERS = ("desk_claim_id", "project_id")
-MAX_URL_LENGTH = 2000
+MAX_URL_LENGTH = web_address.MAX_LENGTH
 
 
 class TemplateInvalid(ValueError):

@@ -24,17 +24,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
 import orjson
 
 from annotations.claimmatch.claims import same_claim_key
+from annotations.domain import web_address
 from annotations.domain.text import unstorable
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ITEMS = 100_000
 MAX_CLAIM_LENGTH = 5000
-MAX_URL_LENGTH = 2000
 MAX_NAME_LENGTH = 300
 MAX_RATING_TEXT = 200
 BYTE_ORDER_MARK = b"\xef\xbb\xbf"
@@ -285,10 +284,7 @@ def _http(value: Any) -> str:
     if not isinstance(value, str):
         return ""
     value = value.strip()
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or len(value) > MAX_URL_LENGTH:
-        return ""
-    return value
+    return value if web_address.is_web_address(value) else ""
 
 
 def _address(node: dict[str, Any]) -> str:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection, transaction
 
-from annotations.domain import bounds
+from annotations.domain import bounds, web_address
 from annotations.domain import span as span_domain
 from annotations.domain.text import unstorable
 from annotations.errors import NON_FIELD, ValidationError
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 MAX_EVIDENCE_LINKS = 20
-MAX_URL_LENGTH = 2000
+MAX_URL_LENGTH = web_address.MAX_LENGTH
 
 
 class _Unset:

@@ -12,13 +12,13 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from datetime import date
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from annotations import policy
+from annotations.domain import web_address
 from annotations.domain.text import normalize_text
 from annotations.errors import Conflict, NotAllowed, ValidationError
 from annotations.models import MAX_DOCUMENT_LENGTH, Document, Project
@@ -202,8 +202,8 @@ def document_build(
     title = title.strip()
     if not title:
         errors["title"] = ["A document needs a title."]
-    if source_url and urlsplit(source_url).scheme not in ("http", "https"):
-        errors["source_url"] = ["Give an http or https address."]
+    if source_url and not web_address.is_web_address(source_url):
+        errors["source_url"] = [web_address.REASON]
     if external_id and external_id_taken(external_id):
         errors["external_id"] = [f"This project already has a document with id {external_id!r}."]
     if errors:
@@ -275,8 +275,8 @@ def _corrected(
     if not title:
         errors["title"] = ["A document needs a title."]
     source_url = source_url.strip()
-    if source_url and urlsplit(source_url).scheme not in ("http", "https"):
-        errors["source_url"] = ["Give an http or https address."]
+    if source_url and not web_address.is_web_address(source_url):
+        errors["source_url"] = [web_address.REASON]
     if errors:
         raise ValidationError(errors)
     return {

@@ -14,17 +14,16 @@ The verdict can also be reached through one of its mentions (`span=`): the API's
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from django.db import transaction
 
 from annotations import policy
+from annotations.domain import web_address
 from annotations.errors import Conflict, NotAllowed, ValidationError
 from annotations.models import ClaimRating, DeskClaim, Label, Rating, ReviewStatus, Span, Verdict
 from annotations.services.claims import lock_desk_claim
 from annotations.services.common import (
     MAX_EVIDENCE_LINKS,
-    MAX_URL_LENGTH,
     UNSET,
     check_storable,
     full_clean,
@@ -37,9 +36,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 
-def _http_address(link: str) -> bool:
-    parts = urlsplit(link)
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and len(link) <= MAX_URL_LENGTH
+_http_address = web_address.is_web_address
 
 
 def _clean_review_url(review_url: str) -> str:
