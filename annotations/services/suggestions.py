@@ -20,7 +20,7 @@ from annotations import policy
 from annotations.errors import Conflict, NotAllowed, ValidationError
 from annotations.models import DeskClaim, Document, Label, Project, Span, Suggestion, SuggestionRun
 from annotations.services import learning
-from annotations.services.common import record_event
+from annotations.services.common import commit_without_waiting_for_disk, record_event
 from annotations.services.search_index import document_search_fill
 from annotations.services.spans import span_create, span_delete
 from annotations.suggest import Candidate
@@ -201,6 +201,7 @@ def suggestion_run_start(*, run_id: int) -> SuggestionRun | None:
     """Mark the run running (its own commit, so the page shows it). None if there is nothing
     to do: the run is gone or already done."""
     with transaction.atomic():
+        commit_without_waiting_for_disk()  # a forgotten start: the sweep hands the run over
         run = SuggestionRun.objects.select_for_update().filter(pk=run_id).first()
         if run is None or run.status == Status.DONE:
             return None
@@ -225,6 +226,8 @@ def suggestion_run_execute(*, run_id: int) -> SuggestionRun | None:
     candidates = learning.candidates_for(document)
     computed = timezone.now()
     with transaction.atomic():
+        # A forgotten end leaves the run running: the sweep runs it again (safe twice).
+        commit_without_waiting_for_disk()
         # One writer per document at a time: concurrent runs of it queue up here.
         Document.objects.select_for_update().filter(pk=document.pk).values("pk").first()
         run = SuggestionRun.objects.select_for_update().get(pk=run_id)
