@@ -28,6 +28,7 @@ from annotations import workspace_selectors as reads
 from annotations.domain import span as span_domain
 from annotations.domain import suggestion as suggestion_domain
 from annotations.domain import verdict as verdict_domain
+from annotations.export_selectors import value_rows
 from annotations.models import (
     ClaimCheckMatch,
     Document,
@@ -38,7 +39,6 @@ from annotations.models import (
     SuggestionRun,
     Verdict,
 )
-from annotations.selectors import value_rows
 from annotations.suggest.people import names_in
 
 Reader = Callable[[Any], Any]

@@ -14,7 +14,7 @@ from itertools import groupby
 
 import orjson
 
-from annotations import selectors
+from annotations import export_selectors
 from annotations.domain.offsets import CODEPOINT, converter
 from annotations.domain.span import EXPORT_FIELDS
 from annotations.export import ExportContext, Group, SpanRow, check_span
@@ -26,7 +26,7 @@ from annotations.models import Document
 
 def groups(spans, *, approved_verdicts_only: bool) -> list[Group]:
     """Every span of `spans` with its document, through Django's plain queryset reads."""
-    fields = selectors._span_export_fields(
+    fields = export_selectors._span_export_fields(
         "exported_verdict" if approved_verdicts_only else "desk_claim__verdict"
     )
     if approved_verdicts_only:
@@ -40,10 +40,10 @@ def groups(spans, *, approved_verdicts_only: bool) -> list[Group]:
         )
     rows = list(spans.order_by("document_id", "start", "end", "id").values_list(*fields))
     documents = {
-        row[0]: selectors._document_row(row)
+        row[0]: export_selectors._document_row(row)
         for row in Document.objects.filter(pk__in={row[DOCUMENT_ID] for row in rows})
         .order_by("pk")
-        .values_list(*selectors._DOCUMENT_EXPORT_FIELDS)
+        .values_list(*export_selectors._DOCUMENT_EXPORT_FIELDS)
     }
     return [
         Group(documents[document_id], [SpanRow(row) for row in group])

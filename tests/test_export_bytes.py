@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import orjson
 import pytest
 
-from annotations import selectors
+from annotations import export_selectors
 from annotations.export import ExportContext
 from annotations.models import Document, Span
 from tests import export_reference
@@ -112,7 +112,7 @@ def test_rows_fetched_ahead_in_small_batches_are_every_row_in_order(desk, review
         ]
 
     for narrow in (False, True):
-        got = selectors.export_groups(
+        got = export_selectors.export_groups(
             spans, approved_verdicts_only=False, chunk_size=1, narrow=narrow
         )
         assert leading(got) == leading(expected)
@@ -120,7 +120,7 @@ def test_rows_fetched_ahead_in_small_batches_are_every_row_in_order(desk, review
 
 def test_an_export_closed_early_stops_its_read_ahead_thread(desk, reviewer, exported):
     spans = Span.objects.filter(document__project=desk)
-    groups = selectors.export_groups(spans, approved_verdicts_only=False, chunk_size=1)
+    groups = export_selectors.export_groups(spans, approved_verdicts_only=False, chunk_size=1)
     first = next(groups)
     assert first.spans
     assert any(thread.name == "export-read-ahead" for thread in threading.enumerate())

@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations import policy, selectors
+from annotations import export_selectors, policy, selectors
 from annotations.api import serializers as s
 from annotations.api.filters import STATUS_ALL, filter_parameters, filter_spans
 from annotations.api.lookups import project_for
@@ -282,7 +282,7 @@ class ProjectExportView(APIView):
                 | Q(label=Label.QUOTE, document__in=claims.values("document_id")) & ~Q(speaker="")
             )
         module = FORMATS[fmt]
-        groups = selectors.export_groups(
+        groups = export_selectors.export_groups(
             spans,
             approved_verdicts_only=approved_only,
             with_suggestions=with_suggestions(module),

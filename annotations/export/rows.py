@@ -1,6 +1,6 @@
 """What the format modules read: one document with its exported spans, as plain values.
 
-The selector (annotations.selectors.export_groups) builds these from two server-side cursors;
+The selector (annotations.export_selectors.export_groups) builds these from two server-side cursors;
 the format modules turn them into bytes and never query the database.
 """
 
@@ -81,7 +81,7 @@ VERDICT_SOURCES = (
 # And of its desk claim, besides its id (a span field): the canonical wording.
 DESK_CLAIM_SOURCES = ("desk_claim__wording",)
 # Where each value sits in a span row, the tuple the export's SQL returns (see
-# annotations.selectors.export_groups): the span's exported fields first (so a format can zip
+# annotations.export_selectors.export_groups): the span's exported fields first (so a format can zip
 # them with their names), then its document's id, then its verdict's, then its desk claim's.
 SPAN_COLUMNS = (
     *span_domain.EXPORT_FIELDS,
