@@ -54,7 +54,7 @@ from annotations.models import (
     Suggestion,
     SuggestionRun,
 )
-from annotations.services.common import record_event
+from annotations.services.common import commit_without_waiting_for_disk, record_event
 from annotations.services.spans import mention_move
 from annotations.services.suggestions import suggestion_accept
 
@@ -214,6 +214,9 @@ def claim_checks_match(*, document_id: int) -> MatchResult | None:
             thresholds=SHOW_THRESHOLD,
         )
     with transaction.atomic():
+        # A forgotten commit leaves the document's CLAIMs newer than its last match: the sweep
+        # asks again.
+        commit_without_waiting_for_disk()
         # One writer per document at a time: a second run of the same job waits here.
         locked = Document.objects.select_for_update().filter(pk=document_id).values("pk").first()
         if locked is None:

@@ -51,7 +51,7 @@ from annotations.models import (
     Story,
     StoryComparison,
 )
-from annotations.services.common import record_event
+from annotations.services.common import commit_without_waiting_for_disk, record_event
 from annotations.services.spans import mention_move, span_create
 
 if TYPE_CHECKING:
@@ -198,6 +198,8 @@ def story_comparison_run(
     )
     version = comparer_version(encoder=encoder)
     with transaction.atomic():
+        # A forgotten end leaves the comparison running: the sweep asks again (LOST_AFTER).
+        commit_without_waiting_for_disk()
         comparison = StoryComparison.objects.select_for_update().filter(pk=story_id).first()
         story = Story.objects.filter(pk=story_id).only("pk", "project_id").first()
         if comparison is None or story is None:
@@ -238,6 +240,7 @@ def _start(story_id: int, asked: datetime | None) -> datetime | ComparisonResult
     not waited for: it may have been killed, and running twice costs only time."""
     now = timezone.now()
     with transaction.atomic():
+        commit_without_waiting_for_disk()  # a forgotten start: the request stays, and is swept
         if not Story.objects.filter(pk=story_id).exists():
             return None
         comparison, _ = StoryComparison.objects.select_for_update().get_or_create(
@@ -322,6 +325,7 @@ def _keep_vectors(
 ) -> None:
     try:
         with transaction.atomic():
+            commit_without_waiting_for_disk()  # a cache: a forgotten row is encoded again
             SentenceVectors.objects.update_or_create(
                 document_id=document_id,
                 defaults={

@@ -33,7 +33,7 @@ from annotations.models import (
     StoryStatus,
     StoryVocabulary,
 )
-from annotations.services.common import record_event
+from annotations.services.common import commit_without_waiting_for_disk, record_event
 from annotations.services.matches import story_comparison_request
 from annotations.services.story_membership import (
     STORY_FIELDS,
@@ -134,6 +134,8 @@ def story_propose(*, document_id: int) -> ProposalResult | None:
         found.text, title=found.title, outlet=found.outlet, published_on=found.published_on
     )
     with transaction.atomic():
+        # A forgotten commit leaves the document unsigned: the sweep asks for it again.
+        commit_without_waiting_for_disk()
         story_lock(found.project_id)
         document = (
             Document.objects.select_for_update(of=("self",))
