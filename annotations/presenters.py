@@ -1,10 +1,11 @@
 """What the workspace page embeds: its spans, open suggestions and latest run, as the page's
-script reads them.
+script reads them; and the API's answers on the hot clicks (a span, a new document).
 
 They are the objects the API answers with (tests keep them equal to SpanSerializer,
-SuggestionSerializer and SuggestionRunSerializer), built from the same field lists (the span's
-from annotations.domain.span) without DRF's per-field machinery: the page embeds thousands of
-spans, and serializing them was the slowest part of opening a long document.
+SuggestionSerializer, SuggestionRunSerializer and DocumentListSerializer), built from the same
+field lists (annotations.domain) without DRF's per-field machinery: the page embeds thousands
+of spans, and serializing them was the slowest part of opening a long document; building a
+ModelSerializer's fields was a third of a document create's Python.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 from rest_framework.fields import DateTimeField
 
 from annotations import workspace_selectors as reads
+from annotations.domain import document as document_domain
 from annotations.domain import span as span_domain
 from annotations.domain import suggestion as suggestion_domain
 from annotations.domain import verdict as verdict_domain
@@ -63,6 +65,8 @@ def _reader(
     get = attrgetter(path)
     if isinstance(field, models.DateTimeField):
         return lambda obj: None if (value := get(obj)) is None else _datetime(value)
+    if isinstance(field, models.DateField):
+        return lambda obj: None if (value := get(obj)) is None else value.isoformat()
     if derive is not None:
         return lambda obj: derive(get(obj))
     return get
@@ -78,6 +82,18 @@ def _readers(
 _VERDICT = _readers(Verdict, verdict_domain.API_FIELDS, verdict_domain.API_SOURCES)
 _SUGGESTION = _readers(Suggestion, suggestion_domain.API_FIELDS)
 _RUN = _readers(SuggestionRun, suggestion_domain.RUN_API_FIELDS)
+
+
+_DOCUMENT_LIST = tuple(
+    (name, attrgetter(name) if name in document_domain.COUNT_FIELDS else _reader(Document, name))
+    for name in document_domain.LIST_FIELDS
+)
+
+
+def document_list_data(document: Document) -> dict[str, Any]:
+    """A document as the list shows it (DocumentListSerializer's object): its counts are
+    attributes the caller set (the list's query annotates them)."""
+    return {name: read(document) for name, read in _DOCUMENT_LIST}
 
 
 def verdict_data(verdict: Verdict) -> dict[str, Any]:

@@ -57,7 +57,7 @@ def _tracked(task: Task, work, *, fail, what: str):
 
 
 # Each thread's broker connection and its producer, kept between enqueues: opening one cost
-# ~7 ms of every message (a document import sends three). Keyed by process and broker address,
+# ~7 ms of every message (a document create sends two). Keyed by process and broker address,
 # so a forked worker opens its own and a changed broker (tests point it at a closed port) is
 # followed.
 _held = threading.local()
@@ -107,7 +107,7 @@ def _published(app, publish):
 
 def enqueue_together(jobs: list[tuple[EnqueueTask, tuple]]) -> None:
     """Send several tasks (each with its arguments) to the broker in one round trip (one Redis
-    pipeline): a new document's three jobs, sent after its answer (factcheck.after_response).
+    pipeline): a new document's jobs, sent after its answer (factcheck.after_response).
     Raises if the broker failed; then any of them may or may not have gone (a
     second try may send one twice: each job is safe to run twice), and the callers' sweeps hand
     over what did not. Not for eager mode, where each runs in-process (EnqueueTask.enqueue)."""

@@ -16,7 +16,8 @@ with a real Redis broker (--broker; nothing consumes the queue, which is emptied
 
 - span_create: POST /api/v1/documents/{id}/spans/ (a CLAIM, a QUOTE, an OPINION in turn)
 - doc_create: POST /api/v1/projects/{id}/documents/ (5,000 characters with emoji; its
-  suggestion run, story proposal and claim matching are enqueued after the commit)
+  suggestion run and story proposal are enqueued after the commit; its claims are matched
+  once its run has suggested them)
 - doc_read_50 and doc_read_2000: GET /api/v1/documents/{id}/ (its spans and their verdicts)
 
 For each it prints the median time until the answer is complete and its parts: SQL (queries

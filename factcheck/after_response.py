@@ -1,6 +1,6 @@
 """Work a request hands on that its client need not wait for: run after the answer is sent.
 
-A new document's jobs go to the broker after its commit; publishing them (three messages and
+A new document's jobs go to the broker after its commit; publishing them (the messages and
 the run's "handed over" stamp) was 5-9 ms of the create, and of the reviewer's wait. Inside a
 request, `after_response(job)` keeps the job until Django's request_finished, which the WSGI
 server sends when it has written the whole answer (the response's close()). Outside a request

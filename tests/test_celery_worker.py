@@ -123,14 +123,14 @@ def test_the_sweep_task_runs_on_the_worker_and_requeues_a_lost_run(desk, reviewe
     assert document.suggestions.count() == first.counts["created"]
 
 
-def test_a_new_documents_three_jobs_reach_the_reviewers_queue_and_a_worker_runs_them(
+def test_a_new_documents_jobs_reach_the_reviewers_queue_and_a_worker_runs_them(
     desk, reviewer, broker
 ):
     import json
 
     from redis import Redis
 
-    from annotations.models import StorySignature
+    from annotations.models import ClaimCheckRun, StorySignature
 
     broker.control.purge()
     document = make_document(desk, actor=reviewer, text=TEXT)  # commits, then enqueues
@@ -140,8 +140,8 @@ def test_a_new_documents_three_jobs_reach_the_reviewers_queue_and_a_worker_runs_
     tasks = sorted(
         (m["headers"]["task"], m["headers"]["argsrepr"]) for m in map(json.loads, queued)
     )
+    # No claim matching yet: a new article has no CLAIMs until its run suggests them.
     assert tasks == [
-        ("annotations.match_claim_checks", f"({document.pk},)"),
         ("annotations.propose_story", f"({document.pk},)"),
         ("annotations.run_suggestions", f"({document.suggestion_runs.get().pk},)"),
     ]
@@ -153,3 +153,8 @@ def test_a_new_documents_three_jobs_reach_the_reviewers_queue_and_a_worker_runs_
         while not StorySignature.objects.filter(document=document).exists():
             assert time.monotonic() < deadline, "the worker never signed the document"
             time.sleep(0.05)
+        # Its run asked for the claim matching of the CLAIMs it suggested.
+        while not ClaimCheckRun.objects.filter(document=document).exists():
+            assert time.monotonic() < deadline, "the suggested claims were never matched"
+            time.sleep(0.05)
+    assert document.suggestions.filter(label="CLAIM").exists()

@@ -110,11 +110,57 @@ VALUES = {
 }
 
 
+# A document create's values: the first of each valid, the others valid or not, some of them
+# only by the serializer's own reading (a date in another form, an address with a space).
+DOCUMENT_VALUES = {
+    "title": ["Minister on growth", " padded ", "", None, 5, "t" * 501],
+    "text": ["The minister said 🙂 42.", "  spaced  ", "", "a\x00b", "\ud800", 7, None],
+    "outlet": ["", "Herald", " Herald ", None, 3],
+    "author": ["", "A. Writer", None, "w" * 201],
+    "source_url": [
+        "https://news.example.org/a?b=1",
+        "",
+        "ftp://x.org",
+        "https://x.org/a b",
+        "https://x.org/\x7f",
+        "http://ex ample.org",
+        None,
+        5,
+    ],
+    "published_on": [
+        "2024-02-29",
+        None,
+        "2024-02-30",
+        "20240229",
+        "2024-2-9",
+        "2024-W01-1",
+        "2024-02-29T10:00",
+        "२०२४-०२-२९",
+        20240229,
+    ],
+    "external_id": ["", "wire-17", " wire ", None],
+    "metadata": [
+        {},
+        {"seq": 1, "tags": ["a", None]},
+        {"deep": [[[[[[[[[[[1]]]]]]]]]]]},
+        [],
+        "x",
+        None,
+        {"k": "\x00"},
+    ],
+}
+
+
 @pytest.mark.parametrize(
-    "serializer",
-    [s.SpanCreateSerializer, s.SpanUpdateSerializer, s.MentionMoveSerializer],
+    ("serializer", "values"),
+    [
+        (s.SpanCreateSerializer, VALUES),
+        (s.SpanUpdateSerializer, VALUES),
+        (s.MentionMoveSerializer, VALUES),
+        (s.DocumentCreateSerializer, DOCUMENT_VALUES),
+    ],
 )
-def test_a_plainly_valid_body_reads_as_its_serializer_reads_it(serializer):
+def test_a_plainly_valid_body_reads_as_its_serializer_reads_it(serializer, values):
     read = _plain_reader(serializer)
     assert read is not None
     chosen = random.Random(7)
@@ -122,7 +168,7 @@ def test_a_plainly_valid_body_reads_as_its_serializer_reads_it(serializer):
     for _ in range(3000):
         body = {
             k: v[0] if chosen.random() < 0.8 else chosen.choice(v)
-            for k, v in VALUES.items()
+            for k, v in values.items()
             if chosen.random() < 0.8
         }
         fast = read(body)
@@ -133,9 +179,15 @@ def test_a_plainly_valid_body_reads_as_its_serializer_reads_it(serializer):
     assert plain > 300  # the shortcut is taken, not only ever declined
 
 
+def test_a_plain_read_gives_each_body_its_own_default_metadata():
+    read = _plain_reader(s.DocumentCreateSerializer)
+    first, second = read({"title": "A", "text": "B"}), read({"title": "A", "text": "B"})
+    assert first["metadata"] == {} and first["metadata"] is not second["metadata"]
+
+
 def test_a_serializer_with_rules_of_its_own_is_always_read_in_full():
-    assert _plain_reader(s.DocumentCreateSerializer) is None
     assert _plain_reader(s.VerdictWriteSerializer) is None
+    assert _plain_reader(s.DocumentUpdateSerializer) is None
 
 
 def _document_create(client, desk):
@@ -156,6 +208,30 @@ def test_a_document_create_reads_the_requesters_role_with_the_project(api, desk,
     _, queries = _document_create(api(reviewer), desk)
     sqls = [q["sql"] for q in queries.captured_queries]
     assert not [sql for sql in sqls if 'FROM "annotations_membership" WHERE' in sql], sqls
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {},
+        {
+            "outlet": "Herald",
+            "author": "A. Writer",
+            "source_url": "https://news.example.org/a?b=1",
+            "published_on": "2024-02-29",
+            "external_id": "wire-17",
+            "metadata": {"seq": 1, "b": [1.5, None], "a": {"z": True}},
+        },
+    ],
+)
+def test_a_document_creates_answer_is_the_row_the_list_then_shows(api, desk, reviewer, fields):
+    client = api(reviewer)
+    body = {"title": "New", "text": "The minister said 🙂 42.", **fields}
+    created = client.post(f"/api/v1/projects/{desk.pk}/documents/", body, format="json")
+    assert created.status_code == 201, created.json()
+    listed = client.get(f"/api/v1/projects/{desk.pk}/documents/").json()["results"]
+    assert created.json() == next(row for row in listed if row["id"] == created.json()["id"])
+    assert created.json()["published_on"] == fields.get("published_on")
 
 
 def test_a_project_out_of_sight_still_takes_no_documents(api, desk, outsider):

@@ -3,16 +3,19 @@ client read (the optimistic lock's query parameter), with its place in the schem
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django.core import validators
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.fields import empty
 from rest_framework.request import Request
+from rest_framework.settings import api_settings
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from annotations.api.serializers import MAX_VERSION, JSONInputSerializer
@@ -51,6 +54,9 @@ _STANDARD_VALIDATORS = (
     ProhibitSurrogateCharactersValidator,
 )
 _readers: dict[type, Any] = {}
+# What DRF's DateField reads as ISO 8601 among strings of this shape is what date.fromisoformat
+# reads; any other form goes to the serializer.
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _plain_reader(
@@ -85,7 +91,7 @@ def _build_reader(
         if field.read_only:
             continue
         if field.source_attrs != [name] or not all(
-            type(v) in _STANDARD_VALIDATORS for v in field.validators
+            isinstance(v, _STANDARD_VALIDATORS) for v in field.validators
         ):
             return None
         check = _plain_check(field)
@@ -95,10 +101,10 @@ def _build_reader(
             default = _OTHER
         elif field.default is empty:
             default = _ABSENT  # left out of what is validated, as the serializer does
-        elif callable(field.default):
+        elif callable(field.default) and getattr(field.default, "requires_context", False):
             return None
         else:
-            default = field.default
+            default = field.default  # a callable one (dict) is called for each body
         plan.append((name, check, default, field.allow_null))
 
     def read(data: dict) -> dict | None:
@@ -109,7 +115,7 @@ def _build_reader(
                 if default is _OTHER:
                     return None  # required: the serializer says so
                 if default is not _ABSENT:
-                    valid[name] = default
+                    valid[name] = default() if callable(default) else default
             elif value is None:
                 if not allow_null:
                     return None
@@ -137,8 +143,33 @@ def _passes(validator: Any, value: Any) -> bool:
 
 def _plain_check(field: serializers.Field) -> Callable[[Any], Any] | None:
     """The check of one field's plainly valid values, or None for a field of another kind.
-    Exact types only: a subclass may convert what it reads."""
+    Exact types only, as a subclass may convert what it reads, unless it states what it checks
+    beyond its base with a `plain_check(value) -> bool` (api.serializers: the article's text,
+    a web address, a document's metadata)."""
     kind = type(field)
+    extra = getattr(field, "plain_check", None)
+    if extra is not None and isinstance(field, serializers.CharField):
+        return _text_check(field, extra)
+    if extra is not None and isinstance(field, serializers.DictField):
+
+        def mapping(value: Any) -> Any:
+            plain = type(value) is dict and all(type(key) is str for key in value)
+            return value if plain and extra(value) else _OTHER
+
+        return mapping
+    formats = getattr(field, "input_formats", api_settings.DATE_INPUT_FORMATS)
+    if kind is serializers.DateField and [f.lower() for f in formats] == [ISO_8601]:
+
+        def day(value: Any) -> Any:
+            if type(value) is not str or not _ISO_DAY.fullmatch(value):
+                return _OTHER
+            try:
+                read = date.fromisoformat(value)
+            except ValueError:
+                return _OTHER
+            return read if _within(field, read) else _OTHER
+
+        return day
     if kind is serializers.IntegerField:
 
         def integer(value: Any) -> Any:
@@ -147,16 +178,7 @@ def _plain_check(field: serializers.Field) -> Callable[[Any], Any] | None:
 
         return integer
     if kind is serializers.CharField and isinstance(field, serializers.CharField):
-        blank, trim = field.allow_blank, field.trim_whitespace
-
-        def text(value: Any) -> Any:
-            if type(value) is not str or (trim and value.strip() != value):
-                return _OTHER
-            if not value:
-                return value if blank else _OTHER
-            return value if _within(field, value) else _OTHER
-
-        return text
+        return _text_check(field, None)
     if kind is serializers.ChoiceField and isinstance(field, serializers.ChoiceField):
         choices = dict(field.choice_strings_to_values)
 
@@ -169,6 +191,23 @@ def _plain_check(field: serializers.Field) -> Callable[[Any], Any] | None:
     if kind is serializers.BooleanField:
         return lambda value: value if type(value) is bool else _OTHER
     return None
+
+
+def _text_check(
+    field: serializers.CharField, extra: Callable[[str], bool] | None
+) -> Callable[[Any], Any]:
+    blank, trim = field.allow_blank, field.trim_whitespace
+
+    def text(value: Any) -> Any:
+        if type(value) is not str or (trim and value.strip() != value):
+            return _OTHER
+        if not value:
+            return value if blank else _OTHER
+        if not _within(field, value) or (extra is not None and not extra(value)):
+            return _OTHER
+        return value
+
+    return text
 
 
 def version_parameter(description: str) -> OpenApiParameter:

@@ -85,9 +85,14 @@ class WebAddressField(serializers.CharField):
 
     def to_internal_value(self, data: Any) -> str:
         value = super().to_internal_value(data)
-        if value and not web_address.is_web_address(value):
+        if value and not self.plain_check(value):
             raise serializers.ValidationError(web_address.REASON)
         return value
+
+    @staticmethod
+    def plain_check(value: str) -> bool:
+        """What this field checks beyond a CharField's (the plain reader of api.inputs)."""
+        return web_address.is_web_address(value)
 
 
 class OptionalWebAddressField(WebAddressField):
@@ -147,6 +152,16 @@ class MetadataField(serializers.DictField):
             raise serializers.ValidationError(str(exc)) from None
         return value
 
+    @staticmethod
+    def plain_check(value: dict) -> bool:
+        """Whether an object with string keys is read as it is (the plain reader of
+        api.inputs): the bound is all this field checks of it."""
+        try:
+            bounds.check_metadata(value)
+        except bounds.Unbounded:
+            return False
+        return True
+
 
 class SurrogatesRefused(ProhibitSurrogateCharactersValidator):
     """DRF's refusal of a lone surrogate, in DRF's words, found by encoding the text (C speed)
@@ -172,6 +187,11 @@ class LongTextField(serializers.CharField):
             SurrogatesRefused() if type(v) is ProhibitSurrogateCharactersValidator else v
             for v in self.validators
         ]
+
+    @staticmethod
+    def plain_check(value: str) -> bool:
+        """Nothing beyond a CharField's checks (its surrogate check is one of its validators)."""
+        return True
 
 
 class DocumentCreateSerializer(JSONInputSerializer):
@@ -228,14 +248,7 @@ class DocumentListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Document
-        # The document's API fields without its text, then its counts.
-        fields = [
-            *(name for name in document_domain.API_FIELDS if name != "text"),
-            "span_count",
-            "claim_count",
-            "quote_count",
-            "opinion_count",
-        ]
+        fields = list(document_domain.LIST_FIELDS)
 
 
 class VerdictSerializer(serializers.ModelSerializer):

@@ -28,7 +28,7 @@ from annotations.api.pagination import NewestFirst
 from annotations.api.renderers import RenderedJSON
 from annotations.errors import ValidationError
 from annotations.models import Document, Verdict
-from annotations.presenters import span_data, spans_data
+from annotations.presenters import document_list_data, span_data, spans_data
 
 
 class ProjectListView(APIView):
@@ -90,7 +90,7 @@ class ProjectDocumentsView(APIView):
         if document.metadata:
             stored = Document.objects.filter(pk=document.pk).values_list("metadata", flat=True)
             document.metadata = stored.get()
-        return Response(s.DocumentListSerializer(document).data, status=status.HTTP_201_CREATED)
+        return Response(document_list_data(document), status=status.HTTP_201_CREATED)
 
 
 def document_detail(document: Document) -> dict:

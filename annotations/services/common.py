@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +41,22 @@ def commit_without_waiting_for_disk() -> None:
     if connection.vendor == "postgresql" and connection.in_atomic_block:
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
+@contextmanager
+def redoable_write() -> Iterator[None]:
+    """A write that is safe to lose and redo (derived data, a bookkeeping stamp a sweep reads):
+    in a transaction of its own whose commit does not wait for the disk
+    (commit_without_waiting_for_disk); inside a caller's transaction, simply part of it, whose
+    commit is the caller's to make. What it buys: a new document's after-answer writes (its
+    search words, its run's hand-over stamp) no longer each wait for a flush of their own, nor
+    queue theirs ahead of a reviewer's."""
+    if connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        commit_without_waiting_for_disk()
+        yield
 
 
 def check_storable(value: str, *, field: str) -> None:

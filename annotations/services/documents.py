@@ -104,22 +104,28 @@ def document_import(
         # rolled back by then is simply not found.
         document_ids = [document.pk]
         after_response(lambda: document_search_fill(document_ids=document_ids))
-        import_jobs_request(run_ids=run_ids, documents=[document], bulk=False)
+        # A new article has no spans: no claim matching until its run has suggested CLAIMs
+        # (the run asks for it when done).
+        import_jobs_request(run_ids=run_ids, documents=[document], bulk=False, with_spans=False)
     return document
 
 
-def import_jobs_request(*, run_ids: list[int], documents: list[Document], bulk: bool) -> None:
+def import_jobs_request(
+    *, run_ids: list[int], documents: list[Document], bulk: bool, with_spans: bool = True
+) -> None:
     """Hand an import's background work to the queue in one callback after the commit: the
     worker must find the documents, and a broker that is down leaves visibly queued runs (and
     documents the story sweep picks up) instead of failing the import. ``bulk``: the runs go as
-    one message the worker fans out (a batch of a JSONL import), else one message each. The
-    claim matching of the documents' imported CLAIMs goes too (their suggestions' CLAIMs are
-    matched when their run is done)."""
+    one message the worker fans out (a batch of a JSONL import), else one message each.
+    ``with_spans``: the documents came with spans, and the claim matching of their CLAIMs goes
+    too (their suggestions' CLAIMs are matched when their run is done)."""
     document_ids = [document.pk for document in documents]
 
     def enqueue() -> None:
         if not bulk and not settings.CELERY_TASK_ALWAYS_EAGER:
-            _document_jobs_enqueue(run_ids=run_ids, document_ids=document_ids)
+            _document_jobs_enqueue(
+                run_ids=run_ids, document_ids=document_ids, with_spans=with_spans
+            )
             return
         if bulk:
             suggestion_runs_enqueue(run_ids=run_ids)
@@ -127,7 +133,8 @@ def import_jobs_request(*, run_ids: list[int], documents: list[Document], bulk: 
             for run_id in run_ids:
                 suggestion_run_enqueue(run_id=run_id)
         story_proposals_enqueue(document_ids=document_ids)
-        claim_checks_enqueue(document_ids=document_ids)
+        if with_spans:
+            claim_checks_enqueue(document_ids=document_ids)
 
     if document_ids:
         # After the commit, and inside a request after its answer: a reviewer does not wait
@@ -136,11 +143,13 @@ def import_jobs_request(*, run_ids: list[int], documents: list[Document], bulk: 
         transaction.on_commit(lambda: after_response(enqueue))
 
 
-def _document_jobs_enqueue(*, run_ids: list[int], document_ids: list[int]) -> None:
-    """One article's jobs (its suggestion run, story proposal and claim matching) to the broker
-    in one round trip, instead of one each: part of the after-answer work
+def _document_jobs_enqueue(
+    *, run_ids: list[int], document_ids: list[int], with_spans: bool
+) -> None:
+    """One article's jobs (its suggestion run, story proposal and, if it came with spans, claim
+    matching) to the broker in one round trip, instead of one each: part of the after-answer work
     (factcheck.after_response). If the broker fails, the run says why and stays queued, and the
-    sweeps hand over all three (each safe to run twice)."""
+    sweeps hand over each of them (each safe to run twice)."""
     from annotations.tasks import (
         enqueue_together,
         match_claim_checks,
@@ -149,8 +158,9 @@ def _document_jobs_enqueue(*, run_ids: list[int], document_ids: list[int]) -> No
     )
 
     jobs = [(run_suggestions, (run_id,)) for run_id in run_ids]
-    for document_id in document_ids:
-        jobs += [(propose_story, (document_id,)), (match_claim_checks, (document_id,))]
+    jobs += [(propose_story, (document_id,)) for document_id in document_ids]
+    if with_spans:
+        jobs += [(match_claim_checks, (document_id,)) for document_id in document_ids]
     try:
         enqueue_together(jobs)
     except Exception as exc:  # any broker failure: the run must stay visibly queued

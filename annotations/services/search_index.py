@@ -19,6 +19,8 @@ from collections.abc import Sequence
 
 from django.db import connection
 
+from annotations.services.common import redoable_write
+
 _FILL = """
 INSERT INTO annotations_documentsearch (document_id, vector)
 SELECT d.id, document_search_vector(d.title, d.outlet, d.author, d.text)
@@ -35,6 +37,7 @@ def document_search_fill(*, document_ids: Sequence[int]) -> int:
     meanwhile. Nothing on SQLite, whose search reads the texts themselves."""
     if not document_ids or connection.vendor != "postgresql":
         return 0
-    with connection.cursor() as cursor:
+    # Words a crash forgets are written again by the document's suggestion run.
+    with redoable_write(), connection.cursor() as cursor:
         cursor.execute(_FILL, [list(document_ids)])
         return cursor.rowcount

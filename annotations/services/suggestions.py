@@ -20,7 +20,11 @@ from annotations import policy
 from annotations.errors import Conflict, NotAllowed, ValidationError
 from annotations.models import DeskClaim, Document, Label, Project, Span, Suggestion, SuggestionRun
 from annotations.services import learning
-from annotations.services.common import commit_without_waiting_for_disk, record_event
+from annotations.services.common import (
+    commit_without_waiting_for_disk,
+    record_event,
+    redoable_write,
+)
 from annotations.services.search_index import document_search_fill
 from annotations.services.spans import span_create, span_delete
 from annotations.suggest import Candidate
@@ -139,10 +143,12 @@ def suggestion_runs_waiting(*, run_ids: list[int], exc: Exception) -> None:
 
 def suggestion_runs_handed_over(*, run_ids: list[int]) -> None:
     """Stamp the runs handed to the broker. In-process (eager) mode a run may already be done;
-    only a still-queued run is stamped."""
-    SuggestionRun.objects.filter(pk__in=run_ids, status=Status.QUEUED).update(
-        enqueued_at=timezone.now(), error=""
-    )
+    only a still-queued run is stamped. A stamp a crash forgets leaves the run never handed
+    over, which the sweep hands over again (a run is safe to do twice)."""
+    with redoable_write():
+        SuggestionRun.objects.filter(pk__in=run_ids, status=Status.QUEUED).update(
+            enqueued_at=timezone.now(), error=""
+        )
 
 
 def suggestion_runs_fan_out(*, run_ids: list[int]) -> int:
