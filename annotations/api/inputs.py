@@ -57,6 +57,8 @@ _readers: dict[type, Any] = {}
 # What DRF's DateField reads as ISO 8601 among strings of this shape is what date.fromisoformat
 # reads; any other form goes to the serializer.
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# A DictField's child when it is given none: it takes every value as it is.
+_ANY_VALUE = type(serializers.DictField().child)
 
 
 def _plain_reader(
@@ -91,7 +93,8 @@ def _build_reader(
         if field.read_only:
             continue
         if field.source_attrs != [name] or not all(
-            isinstance(v, _STANDARD_VALIDATORS) for v in field.validators
+            isinstance(v, _STANDARD_VALIDATORS) and not getattr(v, "requires_context", False)
+            for v in field.validators
         ):
             return None
         check = _plain_check(field)
@@ -150,7 +153,11 @@ def _plain_check(field: serializers.Field) -> Callable[[Any], Any] | None:
     extra = getattr(field, "plain_check", None)
     if extra is not None and isinstance(field, serializers.CharField):
         return _text_check(field, extra)
-    if extra is not None and isinstance(field, serializers.DictField):
+    if (
+        extra is not None
+        and isinstance(field, serializers.DictField)
+        and type(field.child) is _ANY_VALUE
+    ):
 
         def mapping(value: Any) -> Any:
             plain = type(value) is dict and all(type(key) is str for key in value)
