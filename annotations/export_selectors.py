@@ -57,18 +57,9 @@ def _span_export_fields(verdict: str) -> tuple[str, ...]:
     )
 
 
-_DOCUMENT_EXPORT_FIELDS = (
-    "id",
-    "title",
-    "outlet",
-    "author",
-    "source_url",
-    "published_on",
-    "external_id",
-    "metadata",
-    "text",
-    "created_at",
-)
+# A document row's columns: DocumentRow's fields, in its order.
+_DOCUMENT_EXPORT_FIELDS = tuple(DocumentRow.__dataclass_fields__)
+_METADATA = _DOCUMENT_EXPORT_FIELDS.index("metadata")
 
 
 def export_groups(
@@ -236,11 +227,11 @@ def _row_chunks(
 
 
 def _document_row(row: tuple) -> DocumentRow:
-    metadata = row[7]
+    metadata = row[_METADATA]
     if isinstance(metadata, str):  # PostgreSQL hands jsonb over as its text
         metadata = json.loads(metadata)
     values = list(row)
-    values[7] = bounds.exportable_metadata(metadata)
+    values[_METADATA] = bounds.exportable_metadata(metadata)
     return DocumentRow(*values)
 
 

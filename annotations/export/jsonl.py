@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 
 import orjson
 
+from annotations.domain.document import DESCRIPTION_FIELDS
 from annotations.domain.offsets import CODEPOINT, Converter, converter
 from annotations.export.rows import (
     SPAN_COLUMNS,
@@ -32,15 +33,9 @@ PLAIN_ROWS = True  # reads each span row by index (SPAN_COLUMNS), as the driver 
 
 def document_meta(group: Group) -> dict:
     document = group.document
-    return {
-        "title": document.title,
-        "outlet": document.outlet,
-        "author": document.author,
-        "source_url": document.source_url,
-        "published_on": document.published_on,
-        "external_id": document.external_id,
-        "metadata": document.metadata,
-    }
+    meta = {name: getattr(document, name) for name in DESCRIPTION_FIELDS}
+    meta["metadata"] = document.metadata
+    return meta
 
 
 _START, _END = SPAN_COLUMNS.index("start"), SPAN_COLUMNS.index("end")

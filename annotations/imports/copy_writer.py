@@ -16,6 +16,7 @@ import orjson
 from django.db import connection, models
 
 from annotations.domain import span as span_domain
+from annotations.domain.document import DESCRIPTION_FIELDS
 from annotations.imports.mentions import new_desk_claims
 from annotations.models import AuditEvent, DeskClaim, Document, Span
 
@@ -43,12 +44,7 @@ DESK_CLAIM_COLUMNS = (
 DOCUMENT_COLUMNS = (
     "id",
     "project_id",
-    "title",
-    "outlet",
-    "author",
-    "source_url",
-    "published_on",
-    "external_id",
+    *DESCRIPTION_FIELDS,
     "text",
     "text_length",
     "metadata",

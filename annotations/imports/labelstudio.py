@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from annotations.domain.document import DESCRIPTION_FIELDS
 from annotations.imports.given import LineRefused, as_int, as_str
 
-DOCUMENT_FIELDS = ("title", "outlet", "author", "source_url", "published_on", "external_id")
 # What Label Studio adds to a JSON_MIN record besides the task's data and the controls' values.
 _MIN_KEYS = frozenset(
     {"id", "annotator", "annotation_id", "created_at", "updated_at", "lead_time", "agreement"}
@@ -149,11 +149,11 @@ def _min_record(obj: dict[str, Any]) -> dict[str, Any]:
 def _line(
     text: Any, data: dict[str, Any], spans: list[dict[str, Any]], unit: Any
 ) -> dict[str, Any]:
-    meta: dict[str, Any] = {name: data[name] for name in DOCUMENT_FIELDS if name in data}
+    meta: dict[str, Any] = {name: data[name] for name in DESCRIPTION_FIELDS if name in data}
     metadata = data.get("metadata")
     if not isinstance(metadata, dict):
         metadata = {
-            k: v for k, v in data.items() if k not in _DATA_KEYS and k not in DOCUMENT_FIELDS
+            k: v for k, v in data.items() if k not in _DATA_KEYS and k not in DESCRIPTION_FIELDS
         }
     meta["metadata"] = metadata
     line: dict[str, Any] = {"text": text, "meta": meta, "spans": spans}

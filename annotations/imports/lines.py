@@ -12,6 +12,7 @@ from typing import IO, Any
 import orjson
 
 from annotations.domain import bounds, offsets
+from annotations.domain.document import DESCRIPTION_FIELDS
 from annotations.domain.text import normalize_text, unstorable
 from annotations.imports import doccano, jsonl, labelstudio, w3c
 from annotations.imports.given import GivenSpan, LineRefused, as_str
@@ -28,10 +29,9 @@ TITLE_LENGTH = 120
 # A line with both doccano's `label` and this app's `spans` is read by
 # doccano.label_over_spans; otherwise the first reader whose key the line has.
 READERS = (jsonl, w3c, doccano)
-DOCUMENT_FIELDS = ("title", "outlet", "author", "source_url", "published_on", "external_id")
 # Every other key of a line without `meta` is kept as the document's metadata.
 _KNOWN_KEYS = frozenset(
-    {"text", "meta", "offset_unit", EXISTING_KEY, *DOCUMENT_FIELDS}
+    {"text", "meta", "offset_unit", EXISTING_KEY, *DESCRIPTION_FIELDS}
     | {k for r in READERS for k in r.KEYS}
 )
 
@@ -129,7 +129,7 @@ def _document(obj: dict[str, Any], stored: str) -> dict[str, Any]:
     """The document's fields, from the line itself or from its `meta` (this app's export)."""
     meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else None
     document: dict[str, Any] = {}
-    for name in DOCUMENT_FIELDS:
+    for name in DESCRIPTION_FIELDS:
         value = obj.get(name, meta.get(name) if meta else None)
         document[name] = as_str(value, f"`{name}`")
         # Before the batch looks external ids up: the database refuses such a query too.
