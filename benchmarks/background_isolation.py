@@ -1,5 +1,6 @@
-"""Do a bulk import's background jobs starve the clicks? Document creates, idle and while the
-worker runs the import's jobs; and the worker CPU those jobs cost a document.
+"""Do a bulk import's background jobs starve the clicks? Document creates while the worker
+runs the import's jobs, against creates while those jobs wait, interleaved; and the worker CPU
+those jobs cost a document.
 
     .venv/bin/python benchmarks/background_isolation.py                  # make worker's two workers
     .venv/bin/python benchmarks/background_isolation.py --worker plain    # as the shared bench
@@ -11,10 +12,16 @@ the workers: `--worker split` as `make worker` does (the default queue, the bulk
 --bulk-concurrency processes; --nice puts the bulk one under `nice`, for a checkout whose
 workers do not lower their own priority), `--worker plain` as the shared benchmark does (one
 `celery -A factcheck worker --concurrency=2` on both queues, no `nice`: only what the app does
-itself). Then one client creates --creates documents of 5,000 characters (news-like sentences:
-claims with figures, quotes of a few speakers, opinions; each queues its own suggestion run,
-story and claim jobs), once idle and once right after a JSONL import of --import-documents
-documents queued their jobs on the bulk queue; prints p50 and p95 of each and their ratio.
+itself).
+
+A JSONL import of --import-documents documents queues their jobs on the bulk queue. Then one
+client creates documents of 5,000 characters (news-like sentences: claims with figures, quotes
+of a few speakers, opinions; each queues its own suggestion run, story and claim jobs) in
+--rounds rounds of two phases of --creates each, in alternating order: "busy", the workers
+consuming the bulk queue, and "idle", the workers told to stop consuming it (Celery's
+cancel_consumer; the phase starts once no bulk job is running or reserved) while the new
+documents' own jobs still run. Both phases share the machine's minute, so a noisy host moves
+them alike. Prints each round's p95s, the pooled p50 and p95 of each phase and their ratio.
 Then it waits for the workers to finish everything queued (--drain seconds at most) and prints
 their CPU time over the import and the creates, per document.
 """
@@ -152,6 +159,41 @@ def drained(url: str, broker: str, pids: list[int], limit: float) -> float:
     return time.monotonic() - began
 
 
+class BulkQueue:
+    """Turns the workers' consumption of the bulk queue off and on (Celery's remote control,
+    over the same broker)."""
+
+    def __init__(self, broker: str) -> None:
+        from celery import Celery
+        from redis import Redis
+
+        self.control = Celery(broker=broker).control
+        self.redis = Redis.from_url(broker)
+        self.name = os.environ.get("BULK_TASK_QUEUE", "bulk")
+
+    def consume(self, on: bool, limit: float = 120) -> None:
+        if on:
+            self.control.add_consumer(self.name, reply=True, timeout=5)
+            return
+        self.control.cancel_consumer(self.name, reply=True, timeout=5)
+        # A job already running, or reserved by a pool process, still runs: wait for them.
+        began = time.monotonic()
+        while time.monotonic() - began < limit and self._bulk_in_hand():
+            time.sleep(0.2)
+
+    def _bulk_in_hand(self) -> bool:
+        inspect = self.control.inspect(timeout=2)
+        held = [*(inspect.active() or {}).values(), *(inspect.reserved() or {}).values()]
+        return any(
+            (task.get("delivery_info") or {}).get("routing_key") == self.name
+            for tasks in held
+            for task in tasks
+        )
+
+    def waiting(self) -> int:
+        return self.redis.llen(self.name)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", default="fc_bench_isolation")
@@ -162,7 +204,8 @@ def main() -> None:
     parser.add_argument("--nice", type=int, default=0, help="split: `nice` on the bulk worker")
     parser.add_argument("--drain", type=float, default=900, help="seconds to wait for the jobs")
     parser.add_argument("--bulk-concurrency", type=int, default=2)
-    parser.add_argument("--creates", type=int, default=60)
+    parser.add_argument("--creates", type=int, default=20, help="document creates a phase")
+    parser.add_argument("--rounds", type=int, default=6, help="rounds of an idle and a busy phase")
     parser.add_argument("--import-documents", type=int, default=200)
     args = parser.parse_args()
 
@@ -192,8 +235,6 @@ def main() -> None:
             time.sleep(8)  # the workers start
             creates(base, project_id, token, 5, "warm", rng)
             drained(url, args.broker, pids, args.drain)
-            idle = creates(base, project_id, token, args.creates, "idle", rng)
-            drained(url, args.broker, pids, args.drain)
             niceness = sorted(
                 {
                     int(Path(f"/proc/{p}/stat").read_text().rpartition(")")[2].split()[16])
@@ -222,7 +263,18 @@ def main() -> None:
                 elapsed = time.perf_counter() - began
             before = done_runs(url)
             time.sleep(2)  # the fan-out has queued the runs
-            busy = creates(base, project_id, token, args.creates, "busy", rng)
+            bulk = BulkQueue(args.broker)
+            phases: dict[str, list[float]] = {"idle": [], "busy": []}
+            rounds: list[tuple[float, float, int]] = []
+            for number in range(args.rounds):
+                order = ("busy", "idle") if number % 2 == 0 else ("idle", "busy")
+                got: dict[str, list[float]] = {}
+                for phase in order:
+                    bulk.consume(phase == "busy")
+                    got[phase] = creates(base, project_id, token, args.creates, phase, rng)
+                    phases[phase] += got[phase]
+                rounds.append((summary(got["idle"])[1], summary(got["busy"])[1], bulk.waiting()))
+            bulk.consume(True)
             during = done_runs(url) - before
             waited = drained(url, args.broker, pids, args.drain)
             cpu = tree_cpu(pids) - cpu_before
@@ -234,19 +286,28 @@ def main() -> None:
         for worker in workers:
             worker.wait(timeout=60)
         Redis.from_url(args.broker).flushdb()
-    (idle50, idle95), (busy50, busy95) = summary(idle), summary(busy)
     print(
         f"{args.root.resolve().name}, worker {args.worker}: worker niceness {niceness}; import of "
         f"{args.import_documents} documents done in {elapsed:.1f} s"
     )
+    for number, (idle95, busy95, waiting) in enumerate(rounds, 1):
+        print(
+            f"round {number}: p95 idle {idle95:.1f} ms, busy {busy95:.1f} ms "
+            f"({busy95 / idle95:.2f}x); bulk jobs still queued after it: {waiting}"
+        )
+    (idle50, idle95), (busy50, busy95) = summary(phases["idle"]), summary(phases["busy"])
     print(f"document create idle:  p50 {idle50:.1f} ms, p95 {idle95:.1f} ms")
     print(
         f"document create busy:  p50 {busy50:.1f} ms, p95 {busy95:.1f} ms "
-        f"({busy95 / idle95:.2f}x idle p95; {during} bulk runs done meanwhile)"
+        f"({busy95 / idle95:.2f}x idle p95, {busy50 / idle50:.2f}x idle p50; "
+        f"median of the rounds' p95 ratios {statistics.median(b / i for i, b, _ in rounds):.2f}x; "
+        f"{during} bulk runs done meanwhile)"
     )
-    documents = args.import_documents + args.creates
+    if rounds and rounds[-1][2] == 0:
+        print("the bulk queue ran dry before the last round: its busy phase was idle too")
+    documents = args.import_documents + 2 * args.rounds * args.creates
     print(
-        f"worker CPU for the import and the busy creates: {cpu:.1f} s, "
+        f"worker CPU for the import and the creates: {cpu:.1f} s, "
         f"{cpu / documents:.3f} s a document ({waited:.0f} s to drain)"
     )
     print(f"load average: {os.getloadavg()[0]:.1f}")
