@@ -126,20 +126,27 @@ def compare_documents(
 
 
 def _without_quoted_claims(matches: list[Match]) -> list[Match]:
-    """A claim pair that is only a shared quotation again is already a quote match."""
-    quotes: dict[frozenset[str], list[Match]] = {}
+    """A claim pair that is only a shared quotation again is already a quote match: each of
+    its sides is at least half covered by the quote match's side in the same article."""
+    # The quote matches of each ordered pair of articles, as (start, end) in the first and in
+    # the second: a claim looks up its own order only.
+    quotes: dict[tuple[str, str], list[tuple[int, int, int, int]]] = {}
     for m in matches:
         if m.kind == "quote":
-            quotes.setdefault(frozenset((m.a.doc, m.b.doc)), []).append(m)
-
-    def covered(side: Side, other: Side) -> bool:
-        overlap = min(side.end, other.end) - max(side.start, other.start)
-        return side.doc == other.doc and overlap >= 0.5 * (side.end - side.start)
+            quotes.setdefault((m.a.doc, m.b.doc), []).append(
+                (m.a.start, m.a.end, m.b.start, m.b.end)
+            )
+            quotes.setdefault((m.b.doc, m.a.doc), []).append(
+                (m.b.start, m.b.end, m.a.start, m.a.end)
+            )
 
     def repeated(c: Match) -> bool:
+        a, b = c.a, c.b
+        half_a, half_b = 0.5 * (a.end - a.start), 0.5 * (b.end - b.start)
         return any(
-            (covered(c.a, q.a) and covered(c.b, q.b)) or (covered(c.a, q.b) and covered(c.b, q.a))
-            for q in quotes.get(frozenset((c.a.doc, c.b.doc)), ())
+            min(a.end, end_a) - max(a.start, start_a) >= half_a
+            and min(b.end, end_b) - max(b.start, start_b) >= half_b
+            for start_a, end_a, start_b, end_b in quotes.get((a.doc, b.doc), ())
         )
 
     return [m for m in matches if m.kind != "claim" or not repeated(m)]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .claims import Unit
 from .figures import Figure, compatible, figures, same_value
@@ -223,8 +224,14 @@ def _match(x: Mention, y: Mention, score: float) -> NumberMatch:
 
 
 def _word_for(m: Mention, t: str) -> str:
-    s, e = m.sentence
-    for w in words(m.doc.text, s, e):
-        if stem(w.norm) == t:
-            return w.norm
-    return t
+    return _surfaces(m.doc.text, *m.sentence).get(t, t)
+
+
+@lru_cache(maxsize=4096)
+def _surfaces(text: str, start: int, end: int) -> dict[str, str]:
+    """Each stem of the sentence's words, shown as its first word (a sentence's figures are
+    matched against every other article of the story)."""
+    out: dict[str, str] = {}
+    for w in words(text, start, end):
+        out.setdefault(stem(w.norm), w.norm)
+    return out

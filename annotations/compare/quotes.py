@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import cached_property, lru_cache
 
 from rapidfuzz import fuzz
 
@@ -23,7 +24,7 @@ from annotations.suggest.people import People
 from annotations.suggest.quotes import RuleQuote
 
 from .matches import Difference, QuoteMatch, Side
-from .text import Document, Word, word_list, words
+from .text import Document, Word, norms, word_list, words
 
 MIN_WORDS = 4  # a shared quotation has at least this many words on each side
 MIN_SHARE = 0.5  # of the shorter quotation's words, aligned
@@ -46,6 +47,15 @@ class Quotation:
     speaker: str | None
     words: list[Word]
     segment_of: list[int]  # for each word, the index of its segment
+
+    # Asked for once per pair of quotations: a story's every other article.
+    @cached_property
+    def norms(self) -> list[str]:
+        return [w.norm for w in self.words]
+
+    @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        return frozenset(self.norms)
 
 
 def _join(text: str, prev, cur) -> bool:
@@ -238,12 +248,10 @@ def _side(q: Quotation, segs: list[int]) -> Side:
 
 def match_pair(qa: Quotation, qb: Quotation, people: People) -> list[QuoteMatch]:
     """The stretches two quotations share, as matches (usually none or one)."""
-    wa = [w.norm for w in qa.words]
-    wb = [w.norm for w in qb.words]
-    if len(set(wa) & set(wb)) < 3:
+    if len(qa.vocabulary & qb.vocabulary) < 3:
         return []
     out = []
-    for al in align(wa, wb, qa.segment_of, qb.segment_of):
+    for al in align(qa.norms, qb.norms, qa.segment_of, qb.segment_of):
         m = _match(qa, qb, al, people)
         if m is not None:
             out.append(m)
@@ -329,6 +337,7 @@ def _expanded(text: str) -> str:
     return " ".join(out)
 
 
+@lru_cache(maxsize=8192)  # a story's quotations differ in the same words pair after pair
 def difference_kind(a: str, b: str) -> str:
     """form, omission or wording, as the annotation conventions of quote pairs define them."""
     if not a or not b:
@@ -353,8 +362,8 @@ def match_quotes(
             for m in match_pair(qa, qb, people):
                 # The same words quoted twice in one article (a headline repeated as the first
                 # paragraph) make one match, not two.
-                key_b = ("b", f"{m.b.start}:{m.b.end}", tuple(w.norm for w in words(m.a.text)))
-                key_a = ("a", f"{m.a.start}:{m.a.end}", tuple(w.norm for w in words(m.b.text)))
+                key_b = ("b", f"{m.b.start}:{m.b.end}", norms(m.a.text))
+                key_a = ("a", f"{m.a.start}:{m.a.end}", norms(m.b.text))
                 if key_a in seen or key_b in seen:
                     continue
                 seen.update((key_a, key_b))

@@ -59,7 +59,14 @@ def words(text: str, start: int = 0, end: int | None = None) -> list[Word]:
 
 def word_list(text: str) -> list[str]:
     """Only the normalised words: what differences are written in."""
-    return [w.norm for w in words(text)]
+    return list(norms(text))
+
+
+@lru_cache(maxsize=8192)
+def norms(text: str) -> tuple[str, ...]:
+    """The normalised words of a short text (a quoted stretch, a changed phrase), kept: the
+    matchers ask for the same ones pair after pair of a story."""
+    return tuple(w.norm for w in words(text))
 
 
 def _words(text: str) -> list[str]:

@@ -126,8 +126,15 @@ class People:
             if name and len(name.split()) >= 2:
                 full.setdefault(_surname(name), set()).add(name)
         self._by_surname = full
+        self._canonical: dict[str | None, str | None] = {}
 
     def canonical(self, raw: str | None) -> str | None:
+        # The same speakers come up pair after pair of a story's articles.
+        if raw not in self._canonical:
+            self._canonical[raw] = self._resolve(raw)
+        return self._canonical[raw]
+
+    def _resolve(self, raw: str | None) -> str | None:
         name = clean_name(raw)
         if not name or name in PRONOUNS:
             return None
