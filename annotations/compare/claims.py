@@ -135,8 +135,9 @@ def match_claims(
     top_k = TOP_K if similarity is None else TOP_K_SEMANTIC
     for i, j, s in best_pairs(sims, FLOOR, top_k):
         a, b = ua[i], ub[j]
+        # Ties in alphabetical order: the same reason in every worker process.
         shared_terms = sorted(
-            set(a.vector) & set(b.vector), key=lambda t: -a.vector[t] * b.vector[t]
+            set(a.vector) & set(b.vector), key=lambda t: (-a.vector[t] * b.vector[t], t)
         )
         shown = [_show(a, t) for t in shared_terms[:6]]
         out.append(

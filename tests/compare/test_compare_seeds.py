@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from annotations.compare import compare_documents
+
+ROOT = Path(__file__).resolve().parents[2]
 
 SEED_A = "000_0518e4dda0034b30.txt"  # "India-controlled", "more than 250", "jihadists", "Isil"
 SEED_B = "001_fdfc81645854e446.txt"  # "occupied", "at least 253", "militants", "IS"
@@ -65,3 +72,27 @@ def test_the_seed_labels_meet_their_neutral_names(seeds):
     cult = [m for m in found if m.a.text == "death cult"]
     assert cult and cult[0].a.doc == SEED_A
     assert cult[0].b.text == "group"
+
+
+def test_a_comparison_reads_the_same_in_every_worker_process():
+    # Two claims whose shared words weigh alike: the words they are shown by must not follow a
+    # process's string hashing, or each run of the story's comparison rewrites its reasons.
+    script = (
+        "from annotations.compare import compare_documents\n"
+        "docs = [('a', 'Dr. Okafor told reporters: \"Exports will fall by 22 percent by 2034.\"'),"
+        " ('b', 'Maria Chen told reporters: \"Exports will fall by 33 percent by 2034.\"')]\n"
+        "print([m.reason for m in compare_documents(docs, kinds=['claim'])])\n"
+    )
+    seen = set()
+    for seed in ("1", "2", "3", "4", "5"):
+        done = subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        seen.add(done.stdout)
+    assert len(seen) == 1, seen
+    assert "shared:" in seen.pop()
