@@ -10,12 +10,14 @@ PORT ?= 8000
 # The test suite runs on the real stack; override these to point elsewhere.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/factcheck
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
-# The workers the tests start keep the test run's priority: at niceness 19 on a busy machine they
-# would wait for everything else (tests/test_worker_priority.py sets the levels it checks).
+# The workers the tests start keep the test run's priority and the processes they ask for: at
+# niceness 19 on a busy machine they would wait for everything else (tests/test_worker_priority.py
+# sets the levels and the cap it checks).
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	SECRET_KEY=tests-only-secret-key DEBUG=false SECURE_COOKIES=false \
 	ALLOWED_HOSTS=127.0.0.1,localhost,testserver STATIC_ROOT=$(CURDIR)/var/test-static \
-	WORKER_NICENESS=0 BULK_WORKER_NICENESS=0 BULK_WORKER_SCHED_IDLE=false
+	WORKER_NICENESS=0 BULK_WORKER_NICENESS=0 BULK_WORKER_SCHED_IDLE=false \
+	BULK_WORKER_MAX_PROCESSES=0
 # Local mode, as scripts/run_local.sh sets it, for the tools that load the settings to look at
 # the code (mypy's Django plugin, makemigrations): no server, no .env, a scratch SQLite path.
 CHECK_ENV := env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL FACTCHECK_LOCAL=true \
@@ -51,7 +53,8 @@ serve: install ## Migrate and serve with the environment (or .env) as configured
 # Two workers: the default queue (one article's jobs, the sweeps, beat) and the bulk queue (the
 # jobs a bulk import fans out). Each lowers its own CPU priority from the settings
 # (WORKER_NICENESS 5, BULK_WORKER_NICENESS 19: factcheck/worker_priority.py), so no `nice` here:
-# a thousand suggestion runs use only the CPU the clicks leave.
+# a thousand suggestion runs use only the CPU the clicks leave, and the bulk one runs at most
+# BULK_WORKER_MAX_PROCESSES jobs at once (cores - 1 by default), whatever --concurrency says.
 worker: install ## Run the Celery workers (default queue + beat, and the bulk queue at niceness 19) against REDIS_URL
 	@test -n "$${REDIS_URL}$${CELERY_BROKER_URL}" || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) and DATABASE_URL first."; exit 1; }
 	trap 'kill 0' EXIT INT TERM; \

@@ -17,6 +17,14 @@ process gives way the moment any other wakes, and otherwise runs as a nice-19 on
 document create over HTTP took about what it takes with no worker at all). Like the niceness it
 is one way: an unprivileged process cannot leave SCHED_IDLE.
 
+Such a worker also runs at most BULK_WORKER_MAX_PROCESSES jobs at once, whatever its
+--concurrency asks: by default one fewer than the machine's cores, so one core is always the web
+processes' and their database backends'. SCHED_IDLE gives a web process the CPU when it wakes,
+but two jobs on two cores still slowed every click: their own database backends run at normal
+priority, and the jobs share the cores' caches (on the shared bench, a span create took 13.5 ms
+at p50 with two jobs running, 8.9 with one, 8.0 with no worker). A worker on a machine of its
+own sets it to 0.
+
 Only the command-line worker (`celery worker`) does this: a worker a test starts inside its
 own process would otherwise lower the priority of the whole test run.
 """
@@ -34,6 +42,14 @@ def niceness_for(queues: Iterable[str], *, bulk_queue: str, bulk: int, default: 
     """The niceness a worker consuming `queues` runs at: the bulk queue's if it takes that
     queue at all (its processes then run a bulk import's jobs), else the default one's."""
     return bulk if bulk_queue in set(queues) else default
+
+
+def processes_for(queues: Iterable[str], requested: int, *, bulk_queue: str, cap: int) -> int:
+    """How many pool processes a worker consuming `queues` runs when `requested` were asked
+    for: at most `cap` if it takes the bulk queue (0: no cap)."""
+    if cap and bulk_queue in set(queues):
+        return min(requested, cap)
+    return requested
 
 
 def raise_niceness(level: int) -> int:
@@ -79,3 +95,23 @@ def on_worker_init(sender=None, **_) -> None:
         now,
         " under SCHED_IDLE" if idle else "",
     )
+    # An int by now, unless "auto" (Celery sizes that pool after this signal: left as it is).
+    # WorkController sets it in setup_instance; its stubs do not declare it.
+    asked = getattr(sender, "concurrency", None)
+    if isinstance(asked, int):
+        processes = processes_for(
+            queues,
+            asked,
+            bulk_queue=settings.BULK_TASK_QUEUE,
+            cap=settings.BULK_WORKER_MAX_PROCESSES,
+        )
+        if processes < asked:
+            log.warning(
+                "Worker on %s runs %s processes, not the %s asked for: "
+                "BULK_WORKER_MAX_PROCESSES=%s leaves the other cores to the web processes",
+                ", ".join(sorted(queues)),
+                processes,
+                asked,
+                settings.BULK_WORKER_MAX_PROCESSES,
+            )
+            sender.concurrency = processes  # type: ignore[attr-defined]

@@ -150,3 +150,9 @@ def test_a_worker_niceness_outside_0_to_19_stops_start_up(tmp_path):
     result = _settings_with(tmp_path, SECRET_KEY="k", BULK_WORKER_NICENESS="25")
     assert result.returncode != 0
     assert "BULK_WORKER_NICENESS='25' is not a niceness from 0 to 19" in result.stderr
+
+
+def test_a_bulk_worker_process_cap_that_is_not_a_count_stops_start_up(tmp_path):
+    result = _settings_with(tmp_path, SECRET_KEY="k", BULK_WORKER_MAX_PROCESSES="two")
+    assert result.returncode != 0
+    assert "BULK_WORKER_MAX_PROCESSES='two' is not a whole number (0 or more)" in result.stderr

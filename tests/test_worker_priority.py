@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 
 from factcheck.celery import app as celery_app
-from factcheck.worker_priority import niceness_for
+from factcheck.worker_priority import niceness_for, processes_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,15 +31,29 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-def _worker(*prefix: str, queues: tuple[str, ...] = (), name: str) -> subprocess.Popen:
+def _worker(
+    *prefix: str, queues: tuple[str, ...] = (), name: str, concurrency: int = 1, **env: str
+) -> subprocess.Popen:
     command = [*prefix, sys.executable, "-m", "celery", "-A", "factcheck", "worker",
-               "--loglevel=WARNING", "--concurrency=1", "--without-mingle", "--without-gossip",
-               "--without-heartbeat", "-n", f"{name}@%h"]  # fmt: skip
+               "--loglevel=WARNING", f"--concurrency={concurrency}", "--without-mingle",
+               "--without-gossip", "--without-heartbeat", "-n", f"{name}@%h"]  # fmt: skip
     if queues:
         command += ["-Q", ",".join(queues)]
     env = {**os.environ, "WORKER_NICENESS": "5", "BULK_WORKER_NICENESS": "19",
-           "BULK_WORKER_SCHED_IDLE": "true"}  # fmt: skip
+           "BULK_WORKER_SCHED_IDLE": "true", "BULK_WORKER_MAX_PROCESSES": "1", **env}  # fmt: skip
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+
+
+def _pool(process: subprocess.Popen, expected: int, timeout: float = 40.0) -> int:
+    """How many pool processes the worker started (waits until it has `expected`, or a while)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the worker stopped"
+        if len(_children(process.pid)) >= expected:
+            break
+        time.sleep(0.1)
+    time.sleep(1)  # a pool that starts more than expected has started them all by now
+    return len(_children(process.pid))
 
 
 def _policies(process: subprocess.Popen) -> set[int]:
@@ -87,3 +101,28 @@ def test_only_a_worker_that_takes_the_bulk_queue_gets_the_bulk_niceness():
     assert niceness_for(["celery", bulk], bulk_queue=bulk, bulk=19, default=5) == 19
     assert niceness_for([bulk], bulk_queue=bulk, bulk=19, default=5) == 19
     assert niceness_for(["celery"], bulk_queue=bulk, bulk=19, default=5) == 5
+
+
+def test_a_worker_that_takes_the_bulk_queue_leaves_cores_to_the_site_whatever_it_asks_for():
+    celery_app.control.purge()
+    # As the shared benchmark starts it (both queues, --concurrency=2), on a machine whose cap
+    # is one job; and a worker of the default queue alone, which keeps what it asks for.
+    plain = _worker(name="plain-cap", concurrency=2, BULK_WORKER_MAX_PROCESSES="1")
+    default_only = _worker(queues=("celery",), name="default-cap", concurrency=2,
+                           BULK_WORKER_MAX_PROCESSES="1")  # fmt: skip
+    try:
+        assert _pool(default_only, 2) == 2
+        assert _pool(plain, 2) == 1
+    finally:
+        for process in (plain, default_only):
+            process.kill()
+            process.wait(timeout=30)
+
+
+def test_the_bulk_process_cap_applies_to_bulk_workers_only_and_zero_lifts_it():
+    bulk = settings.BULK_TASK_QUEUE
+    assert processes_for(["celery", bulk], 4, bulk_queue=bulk, cap=1) == 1
+    assert processes_for([bulk], 4, bulk_queue=bulk, cap=3) == 3
+    assert processes_for([bulk], 2, bulk_queue=bulk, cap=3) == 2
+    assert processes_for(["celery"], 4, bulk_queue=bulk, cap=1) == 4
+    assert processes_for(["celery", bulk], 4, bulk_queue=bulk, cap=0) == 4
