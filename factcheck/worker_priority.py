@@ -107,7 +107,7 @@ def on_worker_init(sender=None, **_) -> None:
         )
         if processes < asked:
             log.warning(
-                "Worker on %s runs %s processes, not the %s asked for: "
+                "Worker on %s starts %s of the %s processes asked for: "
                 "BULK_WORKER_MAX_PROCESSES=%s leaves the other cores to the web processes",
                 ", ".join(sorted(queues)),
                 processes,
