@@ -266,6 +266,7 @@ def main() -> None:
             bulk = BulkQueue(args.broker)
             phases: dict[str, list[float]] = {"idle": [], "busy": []}
             rounds: list[tuple[float, float, int]] = []
+            slowest: list[str] = []  # each busy phase's slowest creates, by their place in it
             for number in range(args.rounds):
                 order = ("busy", "idle") if number % 2 == 0 else ("idle", "busy")
                 got: dict[str, list[float]] = {}
@@ -274,6 +275,8 @@ def main() -> None:
                     got[phase] = creates(base, project_id, token, args.creates, phase, rng)
                     phases[phase] += got[phase]
                 rounds.append((summary(got["idle"])[1], summary(got["busy"])[1], bulk.waiting()))
+                slow = sorted(range(len(got["busy"])), key=lambda k: -got["busy"][k])[:3]
+                slowest.append(", ".join(f"#{k + 1} {got['busy'][k] * 1000:.0f} ms" for k in slow))
             bulk.consume(True)
             during = done_runs(url) - before
             waited = drained(url, args.broker, pids, args.drain)
@@ -293,7 +296,8 @@ def main() -> None:
     for number, (idle95, busy95, waiting) in enumerate(rounds, 1):
         print(
             f"round {number}: p95 idle {idle95:.1f} ms, busy {busy95:.1f} ms "
-            f"({busy95 / idle95:.2f}x); bulk jobs still queued after it: {waiting}"
+            f"({busy95 / idle95:.2f}x; busy's slowest {slowest[number - 1]}); "
+            f"bulk jobs still queued after it: {waiting}"
         )
     (idle50, idle95), (busy50, busy95) = summary(phases["idle"]), summary(phases["busy"])
     print(f"document create idle:  p50 {idle50:.1f} ms, p95 {idle95:.1f} ms")
