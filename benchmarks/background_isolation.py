@@ -205,7 +205,10 @@ def main() -> None:
     parser.add_argument("--drain", type=float, default=900, help="seconds to wait for the jobs")
     parser.add_argument("--bulk-concurrency", type=int, default=2)
     parser.add_argument("--creates", type=int, default=20, help="document creates a phase")
-    parser.add_argument("--rounds", type=int, default=6, help="rounds of an idle and a busy phase")
+    parser.add_argument(
+        "--rounds", type=int, default=6,
+        help="rounds of an idle and a busy phase (0: only the import, then its drain timed)",
+    )  # fmt: skip
     parser.add_argument("--import-documents", type=int, default=200)
     args = parser.parse_args()
 
@@ -299,16 +302,17 @@ def main() -> None:
             f"({busy95 / idle95:.2f}x; busy's slowest {slowest[number - 1]}); "
             f"bulk jobs still queued after it: {waiting}"
         )
-    (idle50, idle95), (busy50, busy95) = summary(phases["idle"]), summary(phases["busy"])
-    print(f"document create idle:  p50 {idle50:.1f} ms, p95 {idle95:.1f} ms")
-    print(
-        f"document create busy:  p50 {busy50:.1f} ms, p95 {busy95:.1f} ms "
-        f"({busy95 / idle95:.2f}x idle p95, {busy50 / idle50:.2f}x idle p50; "
-        f"median of the rounds' p95 ratios {statistics.median(b / i for i, b, _ in rounds):.2f}x; "
-        f"{during} bulk runs done meanwhile)"
-    )
-    if rounds and rounds[-1][2] == 0:
-        print("the bulk queue ran dry before the last round: its busy phase was idle too")
+    if rounds:
+        (idle50, idle95), (busy50, busy95) = summary(phases["idle"]), summary(phases["busy"])
+        ratios = statistics.median(b / i for i, b, _ in rounds)
+        print(f"document create idle:  p50 {idle50:.1f} ms, p95 {idle95:.1f} ms")
+        print(
+            f"document create busy:  p50 {busy50:.1f} ms, p95 {busy95:.1f} ms "
+            f"({busy95 / idle95:.2f}x idle p95, {busy50 / idle50:.2f}x idle p50; "
+            f"median of the rounds' p95 ratios {ratios:.2f}x; {during} bulk runs done meanwhile)"
+        )
+        if rounds[-1][2] == 0:
+            print("the bulk queue ran dry before the last round: its busy phase was idle too")
     documents = args.import_documents + 2 * args.rounds * args.creates
     print(
         f"worker CPU for the import and the creates: {cpu:.1f} s, "
