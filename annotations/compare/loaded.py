@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from .claims import Unit, vectors
@@ -55,6 +55,9 @@ class _Words:
     starts: list[int]
     stems: list[str | None]
     sentence: list[int]
+    # The alignment of one of its sentences with another article's, by (the other article's
+    # words, this sentence's word range, the other's): terms of one sentence ask for the same.
+    aligned: dict[tuple[int, tuple[int, int], tuple[int, int]], list] = field(default_factory=dict)
 
 
 def _prepared(doc: Document) -> _Words:
@@ -164,8 +167,11 @@ def _aligned(
     """
     x0, x1 = xs
     y0, y1 = ys
-    ops = SequenceMatcher(None, _keys(px, x0, x1), _keys(py, y0, y1), autojunk=False)
-    ops_list = ops.get_opcodes()
+    key = (id(py), xs, ys)
+    ops_list = px.aligned.get(key)
+    if ops_list is None:
+        ops = SequenceMatcher(None, _keys(px, x0, x1), _keys(py, y0, y1), autojunk=False)
+        ops_list = px.aligned[key] = ops.get_opcodes()
     term = range(i - x0, j - x0)
     aligned: set[int] = set()  # content words of x aligned with the other sentence
     for tag, a0, a1, _, _ in ops_list:
@@ -280,6 +286,10 @@ def _directed(
 ) -> list[LoadedMatch]:
     px, py = _prepared(x), _prepared(y)
     y_terms = {t.lemma for _, _, t, quoted in _hits(y, lex) if not quoted}
+    index: dict[str, list[int]] = {}  # stem -> the other article's sentences that have it
+    for k, u in enumerate(uy):
+        for t in u.vector:
+            index.setdefault(t, []).append(k)
     out: list[LoadedMatch] = []
     for i, j, term, quoted in _hits(x, lex):
         if quoted or (term.category in _LABELS and term.lemma in y_terms):
@@ -300,10 +310,18 @@ def _directed(
         sent = idf.vector([t for t in unit.stems if t not in own])
         near = [t for t in _window(px, i, j) if t not in own]
         local = idf.vector(near)
-        ranked = []
-        for u in uy:
-            sim = LOCAL * cosine(local, u.vector) + (1 - LOCAL) * cosine(sent, u.vector)
-            ranked.append((sim, u))
+        # A sentence sharing no stem with either vector scores 0.0: only those that share one
+        # are computed (the same sum, in the same order, as for every sentence).
+        sharing = {k for t in (*local, *sent) for k in index.get(t, ())}
+        ranked = [
+            (
+                LOCAL * cosine(local, u.vector) + (1 - LOCAL) * cosine(sent, u.vector)
+                if k in sharing
+                else 0.0,
+                u,
+            )
+            for k, u in enumerate(uy)
+        ]
         ranked.sort(key=lambda t: -t[0])
         found = _counterpart(x, y, px, py, i, j, head, term, unit, ranked)
         if found is None:
