@@ -191,7 +191,10 @@ if DATABASE_URL:
             f"DATABASE_URL must point at PostgreSQL (postgres://...), got "
             f"{DATABASES['default']['ENGINE']!r}. Leave it unset for the embedded SQLite file."
         )
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+    # Ten minutes: a web thread's connection outlives a reviewer's pause to read. At 60 s the
+    # first clicks after a quiet minute each paid a new connection and a cold backend (16.4 ms
+    # at p50 against 7.9, benchmarks/quiet_minute.py).
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=600)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     SQLITE_PATH = Path(env.str("SQLITE_PATH", default=str(BASE_DIR / "var" / "factcheck.sqlite3")))
