@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .claims import Unit
 from .figures import Figure, compatible, figures, same_value
@@ -224,14 +223,16 @@ def _match(x: Mention, y: Mention, score: float) -> NumberMatch:
 
 
 def _word_for(m: Mention, t: str) -> str:
-    return _surfaces(m.doc.text, *m.sentence).get(t, t)
+    return _surfaces(m.doc, *m.sentence).get(t, t)
 
 
-@lru_cache(maxsize=4096)
-def _surfaces(text: str, start: int, end: int) -> dict[str, str]:
-    """Each stem of the sentence's words, shown as its first word (a sentence's figures are
-    matched against every other article of the story)."""
-    out: dict[str, str] = {}
-    for w in words(text, start, end):
-        out.setdefault(stem(w.norm), w.norm)
-    return out
+def _surfaces(doc: Document, start: int, end: int) -> dict[str, str]:
+    """Each stem of the sentence's words, shown as its first word; kept with the article for
+    the comparison, whose every pair shows the sentence's figures again."""
+    key = ("number-surfaces", start, end)
+    if key not in doc.cache:
+        out: dict[str, str] = {}
+        for w in words(doc.text, start, end):
+            out.setdefault(stem(w.norm), w.norm)
+        doc.cache[key] = out
+    return doc.cache[key]

@@ -59,13 +59,14 @@ def words(text: str, start: int = 0, end: int | None = None) -> list[Word]:
 
 def word_list(text: str) -> list[str]:
     """Only the normalised words: what differences are written in."""
-    return list(norms(text))
+    return [w.norm for w in words(text)]
 
 
 @lru_cache(maxsize=8192)
 def norms(text: str) -> tuple[str, ...]:
-    """The normalised words of a short text (a quoted stretch, a changed phrase), kept: the
-    matchers ask for the same ones pair after pair of a story."""
+    """The normalised words of a short text (a quoted stretch), kept: the quote matcher asks
+    for the same ones pair after pair of a story. Not for whole articles: the cache would hold
+    them."""
     return tuple(w.norm for w in words(text))
 
 
