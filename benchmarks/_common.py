@@ -42,7 +42,6 @@ def django_env(database_url: str, *, broker_url: str = "") -> dict[str, str]:
         ALLOWED_HOSTS="127.0.0.1,localhost",
         LOG_LEVEL="WARNING",
         CELERY_TASK_ALWAYS_EAGER="false" if broker_url else "true",
-        DB_CONN_MAX_AGE="600",
         STATIC_ROOT=str(ROOT / "var" / "test-static"),
     )
     return env
@@ -71,9 +70,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(database_url: str, *, args: list[str], broker_url: str = "", root: Path = ROOT):
-    """Serve the site (this checkout, or the one at `root`) on a loopback port; yields
-    (base_url, master process)."""
+def gunicorn(
+    database_url: str,
+    *,
+    args: list[str],
+    broker_url: str = "",
+    root: Path = ROOT,
+    env: dict[str, str] | None = None,
+):
+    """Serve the site (this checkout, or the one at `root`) on a loopback port, with `env` on top
+    of the benchmarks' environment; yields (base_url, master process)."""
     port = free_port()
     process = subprocess.Popen(
         [
@@ -91,7 +97,7 @@ def gunicorn(database_url: str, *, args: list[str], broker_url: str = "", root: 
             *args,
         ],
         cwd=root,
-        env=django_env(database_url, broker_url=broker_url),
+        env=django_env(database_url, broker_url=broker_url) | (env or {}),
     )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -134,7 +134,6 @@ def grown(before: dict[int, float], after: dict[int, float]) -> float:
 def bench_env(url: str, broker: str, scratch: Path) -> dict[str, str]:
     """The bench's environment (factcheck.sh): its settings, not the benchmarks' own."""
     env = django_env(url, broker_url=broker)
-    env.pop("DB_CONN_MAX_AGE", None)  # the bench leaves it to the app's default
     env["IMPORT_UPLOAD_DIR"] = str(scratch / "uploads")
     return env
 

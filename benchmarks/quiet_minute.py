@@ -16,37 +16,17 @@ Prints each time's creates and, per age, the p50, mean and largest of each group
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import statistics
-import subprocess
 import time
-import urllib.request
 
 import psycopg
-from _common import (
-    PYTHON,
-    ROOT,
-    django_env,
-    free_port,
-    fresh_database,
-    insert_member,
-    insert_project,
-)
-from background_isolation import article, request
+from _common import fresh_database, gunicorn, insert_member, insert_project
+from background_isolation import creates
 
 
-def creates(base: str, project_id: int, token: str, count: int, rng: random.Random) -> list:
-    times = []
-    for i in range(count):
-        body = json.dumps({"title": f"Quiet {i}", "text": article(rng)}).encode()
-        elapsed, status, data = request(
-            base, "POST", f"/api/v1/projects/{project_id}/documents/", token, body,
-            "application/json",
-        )  # fmt: skip
-        assert status == 201, data[:300]
-        times.append(elapsed * 1000)
-    return times
+def ms(seconds: list[float]) -> list[float]:
+    return [s * 1000 for s in seconds]
 
 
 def main() -> None:
@@ -72,28 +52,16 @@ def main() -> None:
     try:
         for _ in range(args.rounds):
             for age in ages:
-                env = django_env(url, broker_url=args.broker) | {"DB_CONN_MAX_AGE": age}
-                port = free_port()
-                server = subprocess.Popen(
-                    [PYTHON, "-m", "gunicorn", "factcheck.wsgi", "--bind", f"127.0.0.1:{port}",
-                     "--workers", "3", "--log-level", "warning", "--access-logfile", "/dev/null"],
-                    cwd=ROOT, env=env,
-                )  # fmt: skip
-                base = f"http://127.0.0.1:{port}"
-                try:
-                    for _ in range(200):
-                        try:
-                            urllib.request.urlopen(f"{base}/accounts/login/", timeout=1).read()
-                            break
-                        except OSError:
-                            time.sleep(0.1)
-                    creates(base, project_id, token, 30, rng)
+                with gunicorn(
+                    url,
+                    args=["--workers", "3", "--access-logfile", "/dev/null"],
+                    broker_url=args.broker,
+                    env={"DB_CONN_MAX_AGE": age},
+                ) as (base, _):
+                    creates(base, project_id, token, 30, "warm", rng, pause=0)
                     time.sleep(args.idle)
-                    after = creates(base, project_id, token, 10, rng)
-                    warm = creates(base, project_id, token, 10, rng)
-                finally:
-                    server.terminate()
-                    server.wait(timeout=60)
+                    after = ms(creates(base, project_id, token, 10, "after idle", rng, pause=0))
+                    warm = ms(creates(base, project_id, token, 10, "warm again", rng, pause=0))
                 seen[age]["after idle"] += after
                 seen[age]["warm"] += warm
                 print(

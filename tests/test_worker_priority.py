@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -56,6 +58,18 @@ def _pool(process: subprocess.Popen, expected: int, timeout: float = 40.0) -> in
     return len(_children(process.pid))
 
 
+@contextmanager
+def _killed_after(*processes: subprocess.Popen) -> Iterator[None]:
+    """Kill the workers when the block ends. Killed, not stopped: a warm shutdown takes
+    seconds, and the pool's processes die with their parent (Celery asks the kernel for that)."""
+    try:
+        yield
+    finally:
+        for process in processes:
+            process.kill()
+            process.wait(timeout=30)
+
+
 def _policies(process: subprocess.Popen) -> set[int]:
     """The scheduling policies of the worker and its pool's processes."""
     return {os.sched_getscheduler(pid) for pid in (process.pid, *_children(process.pid))}
@@ -82,18 +96,12 @@ def test_a_plain_worker_command_runs_the_bulk_jobs_at_the_lowest_priority_and_ni
     plain = _worker(name="plain-priority")
     # The default queue alone, started under `nice -n 2`: the app's level 5, not 2 + 5.
     default_only = _worker("nice", "-n", "2", queues=("celery",), name="default-priority")
-    try:
+    with _killed_after(plain, default_only):
         assert _settled(plain, 19) == [19, 19]
         assert _settled(default_only, 5) == [5, 5]
         # The bulk jobs give way the moment a web process wakes; the default queue's do not.
         assert _policies(plain) == {os.SCHED_IDLE}
         assert _policies(default_only) == {os.SCHED_OTHER}
-    finally:
-        # Killed, not stopped: a warm shutdown takes seconds, and the pool's processes die
-        # with their parent (Celery asks the kernel for that).
-        for process in (plain, default_only):
-            process.kill()
-            process.wait(timeout=30)
 
 
 def test_only_a_worker_that_takes_the_bulk_queue_gets_the_bulk_niceness():
@@ -110,13 +118,9 @@ def test_a_worker_that_takes_the_bulk_queue_leaves_cores_to_the_site_whatever_it
     plain = _worker(name="plain-cap", concurrency=2, BULK_WORKER_MAX_PROCESSES="1")
     default_only = _worker(queues=("celery",), name="default-cap", concurrency=2,
                            BULK_WORKER_MAX_PROCESSES="1")  # fmt: skip
-    try:
+    with _killed_after(plain, default_only):
         assert _pool(default_only, 2) == 2
         assert _pool(plain, 2) == 1
-    finally:
-        for process in (plain, default_only):
-            process.kill()
-            process.wait(timeout=30)
 
 
 def test_the_bulk_process_cap_applies_to_bulk_workers_only_and_zero_lifts_it():
