@@ -40,29 +40,25 @@ def env_bool(name: str, *, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean; use true or false.")
 
 
-def env_positive_int(name: str, *, default: int) -> int:
-    """A whole number above zero; anything else stops start-up."""
+def _env_whole(name: str, default: int, *, least: int, most: int | None, what: str) -> int:
+    """A whole number from `least` to `most` (None: no bound); anything else stops start-up."""
     raw = env.str(name, default=str(default)).strip()
-    if not raw.isdigit() or int(raw) < 1:
-        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number above zero.")
+    if not raw.isdigit() or int(raw) < least or (most is not None and int(raw) > most):
+        raise ImproperlyConfigured(f"{name}={raw!r} is not {what}.")
     return int(raw)
+
+
+def env_positive_int(name: str, *, default: int) -> int:
+    return _env_whole(name, default, least=1, most=None, what="a whole number above zero")
 
 
 def env_niceness(name: str, *, default: int) -> int:
-    """A CPU niceness, 0 (as the web server) to 19 (only what others leave); anything else
-    stops start-up."""
-    raw = env.str(name, default=str(default)).strip()
-    if not raw.isdigit() or int(raw) > 19:
-        raise ImproperlyConfigured(f"{name}={raw!r} is not a niceness from 0 to 19.")
-    return int(raw)
+    """A CPU niceness, 0 (as the web server) to 19 (only what others leave)."""
+    return _env_whole(name, default, least=0, most=19, what="a niceness from 0 to 19")
 
 
 def env_count(name: str, *, default: int) -> int:
-    """A whole number, zero or more; anything else stops start-up."""
-    raw = env.str(name, default=str(default)).strip()
-    if not raw.isdigit():
-        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number (0 or more).")
-    return int(raw)
+    return _env_whole(name, default, least=0, most=None, what="a whole number (0 or more)")
 
 
 def cores() -> int:
