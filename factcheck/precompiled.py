@@ -28,6 +28,15 @@ _STR_SENTINEL = "\x1fprecompiled-{}\x1f"
 Compiled = tuple[str, tuple[Any, ...], tuple[int | None, ...]]
 
 
+_made: list[Precompiled] = []  # every query made, for compile_all
+
+
+def compile_all(using: str = "default") -> None:
+    """Compile every query made so far (a served process at start: factcheck.warm_up)."""
+    for query in _made:
+        query.compile(using)
+
+
 class Precompiled:
     """`build(*values)` gives a `values_list` queryset; `rows(*values)` runs its SQL and gives
     the rows as the database driver reads them, without the ORM's converters: on PostgreSQL,
@@ -39,6 +48,7 @@ class Precompiled:
         self._build, self._kinds = build, tuple(kinds)
         self._compiled: dict[str, Compiled] = {}
         self._lock = threading.Lock()
+        _made.append(self)
 
     def _sentinels(self) -> tuple[Any, ...]:
         return tuple(

@@ -11,3 +11,9 @@ application = get_wsgi_application()
 from factcheck.after_response import run_in_background  # noqa: E402 (after Django's setup)
 
 run_in_background()
+
+# What the first requests would otherwise load (the URLconf, validators' regular expressions,
+# templates, the precompiled queries), loaded now: in gunicorn's master, before the fork.
+from factcheck.warm_up import warm_up  # noqa: E402
+
+warm_up()
