@@ -46,6 +46,7 @@ keepalive = 5
 # restart the master, as a new container does, to serve new code.)
 preload_app = os.environ.get("GUNICORN_PRELOAD", "true").strip().lower() not in {"0", "false", "no"}
 
+
 def pre_fork(server, worker) -> None:  # gunicorn calls it in the master before each fork
     # What the master holds by now (Django, the app, its URL, serializer and model tables:
     # ~100,000 objects after the preload) lives as long as any worker. Frozen, a worker's full
