@@ -3,14 +3,13 @@
 gunicorn imports the app in its master (preload) and forks every worker from it. Whatever
 Django leaves for first use is then paid by a reviewer's click, in every new worker: when the
 site starts, and each time gunicorn replaces a worker that outgrew GUNICORN_MAX_WORKER_MB after
-a large import or export. Measured on a new worker (benchmarks/first_requests.py): the first
-document create took 110 ms against 25 for the next. Done here, in the master, the workers
-inherit it. factcheck/wsgi.py calls warm_up().
+a large import or export. Measured on a new worker (benchmarks/first_requests.py): its first
+document create took about 100 ms, the next ones 12-32. Done here, in the master (0.4 s), the
+workers inherit it. factcheck/wsgi.py calls warm_up().
 """
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from django.apps import apps
@@ -21,9 +20,8 @@ from django.urls import get_resolver
 from factcheck.precompiled import compile_all
 
 
-def warm_up() -> float:
-    """Load what the first requests would; the seconds it took."""
-    began = time.perf_counter()
+def warm_up() -> None:
+    """Load what the first requests would."""
     _load_urlconf()
     _compile_validators()
     _compile_templates()
@@ -31,7 +29,6 @@ def warm_up() -> float:
     # Nothing above should need the database; if something did, its connection must not be
     # shared by the forked workers.
     connections.close_all()
-    return time.perf_counter() - began
 
 
 def _load_urlconf() -> None:
