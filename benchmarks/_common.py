@@ -138,10 +138,21 @@ def children(pid: int) -> list[int]:
         return []
 
 
+def _stat(pid: int) -> list[str]:
+    """The fields of /proc/PID/stat after the process's name (which may hold spaces)."""
+    return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+
+
 def cpu_seconds(pid: int) -> float:
     """User and system CPU the process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    fields = _stat(pid)
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def minor_faults(pid: int) -> int:
+    """The page faults the process has had so far that read nothing from disk (a copy-on-write
+    page among them)."""
+    return int(_stat(pid)[7])
 
 
 def rss_mb(pid: int) -> float:

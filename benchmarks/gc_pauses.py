@@ -21,14 +21,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-from _common import ROOT, children, fresh_database, gunicorn
+from _common import ROOT, children, cpu_seconds, fresh_database, gunicorn, minor_faults
 from api_load import client, setup
 
 # Appended to a copy of gunicorn.conf.py. The hook costs two clock reads a collection.
@@ -77,12 +76,7 @@ def private_mb(pid: int) -> float:
 
 def cpu_and_faults(pids: list[int]) -> tuple[float, int]:
     """The processes' CPU seconds (user and system) and minor page faults so far."""
-    seconds, faults = 0.0, 0
-    for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        seconds += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        faults += int(fields[7])
-    return seconds, faults
+    return sum(map(cpu_seconds, pids)), sum(map(minor_faults, pids))
 
 
 def phase(url: str, data: dict, args, *, freeze: bool) -> dict:

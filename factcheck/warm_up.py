@@ -42,12 +42,16 @@ def _load_urlconf() -> None:
 def _compile_validators() -> None:
     """The regular expressions of the models' validators, which Django compiles on their first
     use: URLValidator's alone took 60-90 ms, in the first document create (its source URL)."""
-    for model in apps.get_models():
-        for field in model._meta.concrete_fields:
-            for validator in field.validators:
-                for name in dir(validator):
-                    if name.endswith("regex"):
-                        getattr(getattr(validator, name), "pattern", None)  # compiles it
+    validators = (
+        validator
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        for validator in field.validators
+    )
+    for validator in validators:
+        for name in dir(validator):
+            if name.endswith("regex"):
+                getattr(getattr(validator, name), "pattern", None)  # compiles it
 
 
 def _compile_templates() -> None:
