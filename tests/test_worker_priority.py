@@ -4,6 +4,7 @@ processes, their niceness read from /proc."""
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -46,16 +47,16 @@ def _worker(
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
 
 
-def _pool(process: subprocess.Popen, expected: int, timeout: float = 40.0) -> int:
-    """How many pool processes the worker started (waits until it has `expected`, or a while)."""
+def _pool(process: subprocess.Popen, name: str, timeout: float = 40.0) -> int:
+    """How many pool processes the worker started: counted once it answers a ping, which it
+    does only after its pool has started every process it will."""
     deadline = time.monotonic() + timeout
+    destination = [f"{name}@{socket.gethostname()}"]
     while time.monotonic() < deadline:
         assert process.poll() is None, "the worker stopped"
-        if len(_children(process.pid)) >= expected:
-            break
-        time.sleep(0.1)
-    time.sleep(1)  # a pool that starts more than expected has started them all by now
-    return len(_children(process.pid))
+        if celery_app.control.ping(destination=destination, timeout=0.5):
+            return len(_children(process.pid))
+    raise AssertionError(f"the worker {name} did not answer within {timeout:.0f} s")
 
 
 @contextmanager
@@ -119,8 +120,8 @@ def test_a_worker_that_takes_the_bulk_queue_leaves_cores_to_the_site_whatever_it
     default_only = _worker(queues=("celery",), name="default-cap", concurrency=2,
                            BULK_WORKER_MAX_PROCESSES="1")  # fmt: skip
     with _killed_after(plain, default_only):
-        assert _pool(default_only, 2) == 2
-        assert _pool(plain, 2) == 1
+        assert _pool(default_only, "default-cap") == 2
+        assert _pool(plain, "plain-cap") == 1
 
 
 def test_the_bulk_process_cap_applies_to_bulk_workers_only_and_zero_lifts_it():
