@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import models
+from django.db import connection, models
 
 from annotations import services
 from annotations.models import (
@@ -27,6 +27,7 @@ from annotations.models import (
     Suggestion,
     Verdict,
 )
+from annotations.services import table_statistics
 from tests import story_texts as t
 from tests.factories import ProjectFactory, make_document, make_span
 
@@ -303,6 +304,23 @@ def test_a_backup_restored_into_an_empty_project_gives_back_the_same_project(
     assert StorySignature.objects.filter(project=empty).count() == 4
     restore = AuditEvent.objects.get(project=empty, object_type="project", action="restore")
     assert restore.actor == moderator and restore.after["source"]["name"] == "The desk"
+
+
+def test_a_restore_keeps_the_planner_told_how_many_documents_there_are(
+    api, full_desk, moderator, empty, monkeypatch
+):
+    # A restore is one transaction: a large one's later statements must be planned for the
+    # documents written so far (annotations.services.table_statistics), not as at its start.
+    monkeypatch.setattr(table_statistics, "MIN_NEW_DOCUMENTS", 1)
+    data = _backup(api, moderator, full_desk)
+    table = "SELECT reltuples FROM pg_class WHERE oid = 'annotations_document'::regclass"
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE annotations_document")
+        cursor.execute(table)
+        assert cursor.fetchone()[0] == 4
+        assert _restore(api, moderator, empty, data).status_code == 201
+        cursor.execute(table)
+        assert cursor.fetchone()[0] == 8
 
 
 def test_what_came_back_works_like_the_original(api, full_desk, moderator, reviewer, empty):

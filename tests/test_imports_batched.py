@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 
 from annotations import services
 from annotations.models import AuditEvent, Document, DocumentSearch, Span, SuggestionRun
-from annotations.services import imports
+from annotations.services import imports, table_statistics
 
 pytestmark = pytest.mark.django_db
 
@@ -226,3 +226,28 @@ def test_a_bulk_imports_documents_are_searchable_once_it_commits(api, desk, revi
         DocumentSearch.objects.filter(document__project=desk).count()
         == Document.objects.filter(project=desk).count()
     )
+
+
+def _planner_rows(model) -> float:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [model._meta.db_table]
+        )
+        return cursor.fetchone()[0]
+
+
+def test_a_long_import_keeps_the_planner_told_how_big_the_tables_it_grows_are(
+    desk, reviewer, monkeypatch
+):
+    # Its statements are planned for the rows written so far, not for the tables as they
+    # were at its start (a 150,000-line import's batches each scanned every document).
+    monkeypatch.setattr(table_statistics, "MIN_NEW_DOCUMENTS", 300)
+    with connection.cursor() as cursor:  # what it knows at the start: these tables' rows now
+        cursor.execute("ANALYZE annotations_document")
+    lines = [b'{"text":"Article %d.","label":[[0,7,"OPINION"]]}' % i for i in range(1000)]
+    report = services.document_import_jsonl(project=desk, actor=reviewer, lines=lines)
+    assert report.committed and report.documents_created == 1000
+    # Analyzed after 400 documents (two batches of 200) and after 800: doubling, not each batch.
+    assert _planner_rows(Document) >= 800
+    assert _planner_rows(SuggestionRun) >= 800
+    assert _planner_rows(DocumentSearch) >= 800

@@ -1,5 +1,5 @@
 """The path a newcomer takes: `make run`'s own script sets up and serves the demo site on SQLite
-in a temporary directory, then a reviewer logs in, opens an article, tags a span through the API,
+in a temporary directory (a .env copied from the example beside it), then a reviewer logs in, opens an article, tags a span through the API,
 a moderator approves it, and the reviewer's JSONL export has it."""
 
 from __future__ import annotations
@@ -132,31 +132,18 @@ def _serving(root: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
 
 @pytest.fixture
 def served_site(tmp_path):
-    with _serving(ROOT, tmp_path) as served:
-        yield served
-
-
-def test_a_dot_env_copied_from_the_example_changes_nothing_make_run_does(tmp_path):
-    """The README invites copying .env.example to .env; `make run` must still serve the local
-    demo site (no SECRET_KEY stop, no PostgreSQL, no task log lines among its output)."""
+    """The repository as a newcomer has it (everything but what make and the tests leave
+    behind), with .env copied from .env.example as the README invites, served by `make run`'s
+    script. One site for every check here: starting one takes ~20 s."""
     checkout = tmp_path / "checkout"
-    # The repository as a newcomer has it: everything but what make and the tests leave behind.
     left_behind = shutil.ignore_patterns(
         ".git", ".venv", "var", "staticfiles", "node_modules", "__pycache__", ".env", "tests"
     )
     shutil.copytree(ROOT, checkout, ignore=left_behind)
     shutil.copy(ROOT / ".env.example", checkout / ".env")
     assert "DATABASE_URL=postgres://" in (checkout / ".env").read_text()
-    with _serving(checkout, tmp_path) as (base, log_path):
-        site = Site(base)
-        _, login_page = site.page("/accounts/login/")
-        assert 'name="csrfmiddlewaretoken"' in login_page
-        output = log_path.read_text()
-    assert "Local mode does not read .env" in output
-    assert "Seeded project 'Demo desk'" in output
-    assert (tmp_path / "factcheck.sqlite3").exists()  # SQLite, not the .env's PostgreSQL
-    assert not [line for line in output.splitlines() if line.startswith("Task ")], output
-    assert "Traceback" not in output
+    with _serving(checkout, tmp_path) as served:
+        yield served
 
 
 def test_on_the_site_make_run_serves_a_reviewer_logs_in_tags_a_span_and_exports_it(
@@ -164,10 +151,16 @@ def test_on_the_site_make_run_serves_a_reviewer_logs_in_tags_a_span_and_exports_
 ):
     base, log_path = served_site
     output = log_path.read_text()
+    # The .env copied from the example changes nothing: no SECRET_KEY stop, no PostgreSQL.
+    assert "Local mode does not read .env" in output
     assert "Seeded project 'Demo desk'" in output
     assert "username reviewer" in output
-    assert "succeeded in" not in output  # the seeds' in-process jobs print no task log lines
-    assert (tmp_path / "factcheck.sqlite3").exists()  # not the developer's var/
+    # The seeds' in-process jobs print no task log lines.
+    assert "succeeded in" not in output
+    assert not [line for line in output.splitlines() if line.startswith("Task ")], output
+    assert "Traceback" not in output
+    # SQLite in the given place: not the .env's PostgreSQL, nor the developer's var/.
+    assert (tmp_path / "factcheck.sqlite3").exists()
     site = Site(base)
 
     # The login page, then the demo reviewer's project list.

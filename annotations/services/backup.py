@@ -46,6 +46,7 @@ from annotations.services.common import record_event
 from annotations.services.people import user_get_or_create
 from annotations.services.search_index import document_search_fill
 from annotations.services.story_proposals import story_signatures_rebuild
+from annotations.services.table_statistics import GrowingTables
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -187,6 +188,7 @@ class _Restorer:
         self.document_suggestions: set[int] = set()
         self.report = RestoreReport(project=project.pk, source={}, records={})
         self.ended = False
+        self.tables = GrowingTables()  # the whole restore is one transaction
 
     # --- reading -------------------------------------------------------------------------------
 
@@ -437,6 +439,8 @@ class _Restorer:
                 f"{rows[0][0]} to {rows[-1][0]}",
                 f"the database refused a {kind.name}: {str(exc).splitlines()[0]}",
             ) from None
+        if kind is DOCUMENT:
+            self.tables.grew(len(created))
         if kind is not EVENT:
             ids = self.new_ids[kind.name]
             for obj, (_, values) in zip(created, rows, strict=True):

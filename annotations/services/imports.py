@@ -36,6 +36,7 @@ from annotations.services.documents import (
 )
 from annotations.services.search_index import document_search_fill
 from annotations.services.suggestions import suggestion_runs_request
+from annotations.services.table_statistics import GrowingTables
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -134,11 +135,14 @@ def document_import_jsonl(
     batched = _batched()
     taken: set[str] = set()  # external ids of the lines checked so far
     with transaction.atomic():
+        tables = GrowingTables()
         numbered = ((number, raw) for number, raw in enumerate(lines, start=1) if raw.strip())
         for chunk in _batches(numbered, lines=BATCH_LINES if batched else 1):
             report.lines += len(chunk)
             if batched:
+                written = report.documents_created
                 _import_batch(project, actor, chunk, report, taken, options)
+                tables.grew(report.documents_created - written)
             else:
                 _import_line(project, actor, *chunk[0], report, options)
             if progress is not None:

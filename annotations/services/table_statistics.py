@@ -1,0 +1,81 @@
+"""Keeping PostgreSQL's planner right about the tables a long bulk write grows.
+
+The planner picks each plan from what the statistics say of a table's size and values, and a
+PL/pgSQL function keeps a plan for as long as its connection lives. An import, and a backup's
+restore, write all their rows in one transaction, which autovacuum never sees until the commit.
+So an import of 150,000 short articles into a young database ran every statement of its last
+batch with the plans of its first: the span checks' trigger (migration 0017) scanned the whole
+document table for each batch, and the runs' hand-over after the commit walked every queued run
+through the status index, believing there were a few hundred. Each batch cost more than the one
+before.
+
+GrowingTables analyzes the tables those statements read, inside the writer's transaction, each
+time the writer has added as many documents as the planner knew of (1,000, 2,000, 4,000, ... by
+default from MIN_NEW_DOCUMENTS): a handful of ANALYZEs for any size of import (eight for 150,000
+articles), none below MIN_NEW_DOCUMENTS. ANALYZE counts the transaction's own uncommitted rows,
+and it invalidates the plans kept on those tables, so the next statement is planned again. Its
+new statistics are part of the transaction: a refused import leaves the old ones.
+
+Only the columns those statements filter or join on are analyzed: the text columns' statistics,
+the dearest to gather, stay as autovacuum last made them. SKIP_LOCKED: ANALYZE keeps a lock on
+its table until the transaction ends, and a second import writing at the same time must not wait
+for the first one's commit; it skips the tables the first holds and runs with the statistics the
+first will commit. Autovacuum does not vacuum or analyze those tables while the import runs
+either.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from annotations.models import DeskClaim, Document, DocumentSearch, SuggestionRun
+
+MIN_NEW_DOCUMENTS = 1000
+# The tables an import's statements read while it writes them, and the columns they read
+# (annotations.imports.copy_writer, services.search_index, services.suggestions).
+ANALYZED: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (Document._meta.db_table, ("id",)),
+    (DocumentSearch._meta.db_table, ("document_id",)),
+    (SuggestionRun._meta.db_table, ("id", "status")),
+    (DeskClaim._meta.db_table, ("id",)),
+)
+
+
+def _analyze_statement() -> str:
+    quote = connection.ops.quote_name
+    tables = ", ".join(
+        f"{quote(table)} ({', '.join(quote(column) for column in columns)})"
+        for table, columns in ANALYZED
+    )
+    return f"ANALYZE (SKIP_LOCKED) {tables}"
+
+
+class GrowingTables:
+    """Told how many documents the writer added, analyzes ANALYZED whenever those added since
+    the last time reach what the planner knew of then (and at least MIN_NEW_DOCUMENTS).
+    Nothing on SQLite. `analyzed` counts the ANALYZEs run."""
+
+    def __init__(self, *, at_least: int | None = None) -> None:
+        self.at_least = MIN_NEW_DOCUMENTS if at_least is None else at_least
+        self.enabled = connection.vendor == "postgresql"
+        self.known = self.added = self.analyzed = 0
+        if self.enabled:
+            with connection.cursor() as cursor:
+                # -1: never analyzed. The planner then guesses from the table's pages.
+                cursor.execute(
+                    "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = %s::regclass",
+                    [Document._meta.db_table],
+                )
+                self.known = cursor.fetchone()[0]
+
+    def grew(self, documents: int) -> None:
+        if not self.enabled:
+            return
+        self.added += documents
+        if self.added < max(self.known, self.at_least):
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(_analyze_statement())
+        self.known += self.added
+        self.added = 0
+        self.analyzed += 1
