@@ -251,3 +251,23 @@ def test_a_long_import_keeps_the_planner_told_how_big_the_tables_it_grows_are(
     assert _planner_rows(Document) >= 800
     assert _planner_rows(SuggestionRun) >= 800
     assert _planner_rows(DocumentSearch) >= 800
+
+
+def test_an_import_never_waits_for_another_imports_statistics(desk):
+    # Another import analyzed the documents in its transaction, and holds that lock until it
+    # commits: this one skips the table instead of waiting (here, instead of failing on the
+    # lock timeout).
+    import psycopg
+
+    params = connection.settings_dict
+    with psycopg.connect(
+        host=params["HOST"], port=params["PORT"] or 5432, user=params["USER"],
+        password=params["PASSWORD"], dbname=params["NAME"],
+    ) as other:  # fmt: skip
+        other.execute("ANALYZE annotations_document (id)")  # in its transaction, still open
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '2s'")
+        tables = table_statistics.GrowingTables(at_least=1)
+        tables.grew(1)
+        assert tables.analyzed == 1
+        other.rollback()
