@@ -251,6 +251,14 @@ def test_a_long_import_keeps_the_planner_told_how_big_the_tables_it_grows_are(
     assert _planner_rows(Document) >= 800
     assert _planner_rows(SuggestionRun) >= 800
     assert _planner_rows(DocumentSearch) >= 800
+    # Every column, not only those the import reads: the export's plans need the documents'
+    # project (and autovacuum, its count of changes reset, does not come by after the commit).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname FROM pg_stats WHERE tablename = 'annotations_document'"
+            " AND attname IN ('id', 'project_id', 'deleted_at')"
+        )
+        assert sorted(name for (name,) in cursor.fetchall()) == ["deleted_at", "id", "project_id"]
 
 
 def test_an_import_never_waits_for_another_imports_statistics(desk):
@@ -271,3 +279,21 @@ def test_an_import_never_waits_for_another_imports_statistics(desk):
         tables.grew(1)
         assert tables.analyzed == 1
         other.rollback()
+
+
+def test_an_import_into_a_large_database_leaves_its_queued_runs_in_the_statistics(
+    desk, reviewer, monkeypatch
+):
+    # The planner believes the documents a million (a mature desk's database): 400 more do not
+    # change its plans, but their queued runs must be known before the hand-over after the
+    # commit looks them up.
+    monkeypatch.setattr(table_statistics, "MIN_NEW_DOCUMENTS", 300)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE annotations_suggestionrun")
+        cursor.execute(
+            "UPDATE pg_class SET reltuples = 1e6 WHERE oid = 'annotations_document'::regclass"
+        )
+    lines = [b'{"text":"Article %d."}' % i for i in range(400)]
+    report = services.document_import_jsonl(project=desk, actor=reviewer, lines=lines)
+    assert report.committed
+    assert _planner_rows(SuggestionRun) >= 400

@@ -374,6 +374,7 @@ class _Restorer:
         if not self.ended:
             raise _Refused(last, "the file ends before its `end` record: it is incomplete.")
         self.flush()
+        self.tables.finish()
         self.report.records = dict(sorted(self.counts.items()))
 
     # --- writing -------------------------------------------------------------------------------

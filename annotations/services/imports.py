@@ -152,6 +152,7 @@ def document_import_jsonl(
             report.documents_created = report.spans_created = report.documents_updated = 0
             report.document_ids = []
         else:
+            tables.finish()
             report.committed = True
     return report
 
