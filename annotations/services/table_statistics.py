@@ -10,19 +10,24 @@ through the status index, believing there were a few hundred. Each batch cost mo
 before.
 
 GrowingTables analyzes the tables those statements read, inside the writer's transaction, each
-time the writer has added as many documents as the planner knew of (1,000, 2,000, 4,000, ... by
-default from MIN_NEW_DOCUMENTS): a handful of ANALYZEs for any size of import, none below
+time the writer has added as many documents as the planner knew of (10,000, 20,000, 40,000, ...
+by default from MIN_NEW_DOCUMENTS): a handful of ANALYZEs for any size of import, none below
 MIN_NEW_DOCUMENTS; and once more before the commit if it has added MIN_NEW_DOCUMENTS since
-(finish): nine for 150,000 articles. ANALYZE counts the transaction's own uncommitted rows, and
+(finish): five for 150,000 articles. ANALYZE counts the transaction's own uncommitted rows, and
 it invalidates the plans kept on those tables, so the next statement is planned again. Its new
 statistics are part of the transaction: a refused import leaves the old ones.
 
-Whole tables, every column. An ANALYZE of some columns also resets the table's count of changes,
-so autovacuum no longer analyzes it after the commit, and the other columns keep no statistics:
-after a 1,000-article import the export's document query, with no statistics on `project_id`,
-believed the project held 5 documents and chose a nested loop over the 100,000 spans (2.7 s
-instead of a few milliseconds). Each ANALYZE samples at most 30,000 rows of a table: the four
-took 110 ms after a 1,000-article import here, 470 ms at 150,000 short articles.
+Whole tables, every column, the spans included although no statement of the import reads them.
+An ANALYZE resets a table's count of changes, so autovacuum no longer analyzes it after the
+commit: whatever it leaves out stays as it was before the import. Measured on the shared bench's
+1,000-article import, the export after it: with only the columns the import reads analyzed, the
+documents' `project_id` had no statistics, and with the spans left out they were still believed
+101; either way the export's document query chose a nested loop over the 100,000 spans (2.5-2.8
+s instead of milliseconds). Each ANALYZE samples at most 30,000 rows of a table: the five took
+about 0.9 s after that import here (the spans 340 ms of it), and that import took 13.5-18.1 s
+with an ANALYZE at its end against 11.3-11.7 s without (alternating runs): below
+MIN_NEW_DOCUMENTS the ANALYZE costs more than the plans it mends, a scan of 10,000 documents
+being about a millisecond.
 
 SKIP_LOCKED: ANALYZE keeps a lock on its table until the transaction ends, and a second import
 writing at the same time must not wait for the first one's commit; it skips the tables the first
@@ -34,12 +39,14 @@ from __future__ import annotations
 
 from django.db import connection
 
-from annotations.models import DeskClaim, Document, DocumentSearch, SuggestionRun
+from annotations.models import DeskClaim, Document, DocumentSearch, Span, SuggestionRun
 
-MIN_NEW_DOCUMENTS = 1000
-# The tables an import's statements read while it writes them (annotations.imports.copy_writer,
-# services.search_index, services.suggestions), analyzed whole: see the module's docstring.
-ANALYZED = (Document, DocumentSearch, SuggestionRun, DeskClaim)
+MIN_NEW_DOCUMENTS = 10_000
+# The tables an import writes (annotations.imports.copy_writer, services.search_index,
+# services.suggestions), analyzed whole: see the module's docstring. Not the history: nothing
+# the import runs reads it, no read joins it to these, and autovacuum analyzes it after the
+# commit as before.
+ANALYZED = (Document, DocumentSearch, SuggestionRun, DeskClaim, Span)
 
 
 def _analyze_statement() -> str:
