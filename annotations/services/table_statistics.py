@@ -37,7 +37,7 @@ those tables while the import runs either.
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import connection, models
 
 from annotations.models import DeskClaim, Document, DocumentSearch, Span, SuggestionRun
 
@@ -54,6 +54,16 @@ def _analyze_statement() -> str:
     return f"ANALYZE (SKIP_LOCKED) {tables}"
 
 
+def planned_rows(model: type[models.Model]) -> float:
+    """The rows the planner believes the model's table holds (PostgreSQL; -1: never analyzed,
+    when it guesses from the table's pages)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [model._meta.db_table]
+        )
+        return cursor.fetchone()[0]
+
+
 class GrowingTables:
     """Told how many documents the writer added, analyzes ANALYZED whenever those added since
     the last time reach what the planner knew of then (and at least MIN_NEW_DOCUMENTS).
@@ -62,21 +72,20 @@ class GrowingTables:
     def __init__(self, *, at_least: int | None = None) -> None:
         self.at_least = MIN_NEW_DOCUMENTS if at_least is None else at_least
         self.enabled = connection.vendor == "postgresql"
-        self.known = self.added = self.analyzed = 0
-        if self.enabled:
-            with connection.cursor() as cursor:
-                # -1: never analyzed. The planner then guesses from the table's pages.
-                cursor.execute(
-                    "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = %s::regclass",
-                    [Document._meta.db_table],
-                )
-                self.known = cursor.fetchone()[0]
+        self.added = self.analyzed = 0
+        # What the planner knew of the documents: read once the writer added at_least (an
+        # import of a few lines asks nothing).
+        self.known: float | None = None
 
     def grew(self, documents: int) -> None:
         if not self.enabled:
             return
         self.added += documents
-        if self.added >= max(self.known, self.at_least):
+        if self.added < self.at_least:
+            return
+        if self.known is None:
+            self.known = max(planned_rows(Document), 0)
+        if self.added >= self.known:
             self._analyze()
 
     def finish(self) -> None:
@@ -91,6 +100,6 @@ class GrowingTables:
     def _analyze(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(_analyze_statement())
-        self.known += self.added
+        self.known = (self.known or 0) + self.added
         self.added = 0
         self.analyzed += 1
