@@ -134,6 +134,7 @@ def document_import_jsonl(
     report = ImportReport(keep_good_lines=keep_good_lines)
     batched = _batched()
     taken: set[str] = set()  # external ids of the lines checked so far
+    handover = _Handover()
     with transaction.atomic():
         tables = GrowingTables()
         numbered = ((number, raw) for number, raw in enumerate(lines, start=1) if raw.strip())
@@ -141,7 +142,7 @@ def document_import_jsonl(
             report.lines += len(chunk)
             if batched:
                 written = report.documents_created
-                _import_batch(project, actor, chunk, report, taken, options)
+                _import_batch(project, actor, chunk, report, taken, options, handover)
                 tables.grew(report.documents_created - written)
             else:
                 _import_line(project, actor, *chunk[0], report, options)
@@ -153,8 +154,20 @@ def document_import_jsonl(
             report.document_ids = []
         else:
             tables.finish()
+            # The batches' background work, handed to the queue once the whole file is in.
+            import_jobs_request(
+                run_ids=handover.run_ids, document_ids=handover.document_ids, bulk=True
+            )
             report.committed = True
     return report
+
+
+@dataclass
+class _Handover:
+    """The runs and documents the batches wrote (the line-by-line path hands over its own)."""
+
+    run_ids: list[int] = field(default_factory=list)
+    document_ids: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -287,6 +300,7 @@ def _import_batch(
     report: ImportReport,
     taken: set[str],
     options: _Options,
+    handover: _Handover,
 ) -> None:
     good, updates = _check_batch(project, actor, chunk, report, taken, options)
     for number, raw in updates:  # few: a line at a time, each in its savepoint
@@ -295,7 +309,7 @@ def _import_batch(
         return  # nothing of this import will be kept: no need to write it
     try:
         with transaction.atomic():
-            documents = _write_batch(
+            documents, run_ids = _write_batch(
                 project=project, actor=actor, batch=[(line, doc) for _, line, doc in good]
             )
     except IntegrityError:
@@ -307,6 +321,8 @@ def _import_batch(
             _import_line(project, actor, number, raws[number], one_by_one, options)
         report.absorb(one_by_one)
         return
+    handover.run_ids += run_ids
+    handover.document_ids += [document.pk for document in documents]
     report.created(documents, sum(len(line.spans) for _, line, _ in good))
     for number, line, _ in good:
         report.warn(number, line.warnings)
@@ -377,10 +393,11 @@ def _check_batch(
 
 def _write_batch(
     *, project: Project, actor: User, batch: list[tuple[CheckedLine, Document]]
-) -> list[Document]:
+) -> tuple[list[Document], list[int]]:
     """A batch of checked lines at once (PostgreSQL): documents, their audit records and
     suggestion runs, then every span and its audit record, with COPY, in the caller's
-    transaction. The database's constraints and triggers check every row again."""
+    transaction. The database's constraints and triggers check every row again. Returns the
+    documents and their queued runs' ids, for the caller to hand over after the commit."""
     now = timezone.now()
     documents = [document for _, document in batch]
     copy_writer.write_documents(
@@ -392,16 +409,14 @@ def _write_batch(
     )
     # Searchable when the import commits, one statement a batch (migration 0019).
     document_search_fill(document_ids=[document.pk for document in documents])
-    # Enqueued together after commit, as document_import does one by one.
     run_ids = suggestion_runs_request(documents=documents, enqueue=False)
-    import_jobs_request(run_ids=run_ids, documents=documents, bulk=True)
     copy_writer.write_spans(
         project_id=project.pk,
         actor=actor,
         spans=[(document.pk, line.spans) for line, document in batch],
         now=now,
     )
-    return documents
+    return documents, run_ids
 
 
 __all__ = [

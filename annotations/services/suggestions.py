@@ -146,9 +146,19 @@ def suggestion_runs_handed_over(*, run_ids: list[int]) -> None:
     only a still-queued run is stamped. A stamp a crash forgets leaves the run never handed
     over, which the sweep hands over again (a run is safe to do twice)."""
     with redoable_write():
-        SuggestionRun.objects.filter(pk__in=run_ids, status=Status.QUEUED).update(
-            enqueued_at=timezone.now(), error=""
-        )
+        if connection.vendor != "postgresql":
+            SuggestionRun.objects.filter(pk__in=run_ids, status=Status.QUEUED).update(
+                enqueued_at=timezone.now(), error=""
+            )
+            return
+        # The ids as one array: `pk__in` over a bulk import's 2,000 ids cost more to write
+        # out (a placeholder each, compiled, then split by the driver) than to update.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {SuggestionRun._meta.db_table} SET enqueued_at = %s, error = '' "  # noqa: S608
+                "WHERE id = ANY(%s::bigint[]) AND status = %s",
+                [timezone.now(), list(run_ids), Status.QUEUED],
+            )
 
 
 def suggestion_runs_fan_out(*, run_ids: list[int]) -> int:
